@@ -1,0 +1,30 @@
+package io.raftray.model;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One Xray inbound on one node. {@code settings} holds the public, protocol/transport specific
+ * options (path, host, service name, SNI, REALITY public key and short ids, Shadowsocks method and
+ * server key, flow...) as JSON-compatible values; {@code secrets} holds server-only material (the
+ * REALITY private key) and is never returned by the API.
+ */
+public record Endpoint(
+    String id,
+    String nodeId,
+    String tag,
+    Protocol protocol,
+    int port,
+    Transport transport,
+    Security security,
+    Map<String, Object> settings,
+    Map<String, String> secrets,
+    boolean enabled,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public Endpoint {
+    settings = Values.immutableMap(settings);
+    secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+  }
+}

@@ -1,0 +1,16 @@
+package io.raftray.model;
+
+import java.time.Instant;
+
+/**
+ * Gives a user access to one endpoint with a generated credential: a UUID for VLESS/VMess, a
+ * password for Trojan, a key for Shadowsocks.
+ */
+public record Grant(
+    String id,
+    String userId,
+    String endpointId,
+    String credential,
+    boolean enabled,
+    Instant createdAt,
+    Instant updatedAt) {}

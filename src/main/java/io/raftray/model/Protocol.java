@@ -1,0 +1,9 @@
+package io.raftray.model;
+
+/** Proxy protocol of an endpoint. */
+public enum Protocol {
+  VLESS,
+  VMESS,
+  TROJAN,
+  SHADOWSOCKS
+}

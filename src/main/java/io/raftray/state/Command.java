@@ -1,0 +1,204 @@
+package io.raftray.state;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.raftray.model.AdminToken;
+import io.raftray.model.Endpoint;
+import io.raftray.model.Grant;
+import io.raftray.model.Node;
+import io.raftray.model.ResetStrategy;
+import io.raftray.model.User;
+import io.raftray.model.UserStatus;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A change to the replicated state. Commands are verbs; everything random (ids, secrets,
+ * credentials, key pairs) is inside the command already. Nullable fields of update commands mean
+ * "leave unchanged". The JSON type names are part of the log format: never rename one.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Command.Bootstrap.class, name = "bootstrap"),
+  @JsonSubTypes.Type(value = Command.CreateUser.class, name = "user.create"),
+  @JsonSubTypes.Type(value = Command.UpdateUser.class, name = "user.update"),
+  @JsonSubTypes.Type(value = Command.DeleteUser.class, name = "user.delete"),
+  @JsonSubTypes.Type(value = Command.ResetUsage.class, name = "user.reset_usage"),
+  @JsonSubTypes.Type(value = Command.RotateSubscription.class, name = "user.rotate_subscription"),
+  @JsonSubTypes.Type(value = Command.CreateEndpoint.class, name = "endpoint.create"),
+  @JsonSubTypes.Type(value = Command.UpdateEndpoint.class, name = "endpoint.update"),
+  @JsonSubTypes.Type(value = Command.DeleteEndpoint.class, name = "endpoint.delete"),
+  @JsonSubTypes.Type(value = Command.CreateGrant.class, name = "grant.create"),
+  @JsonSubTypes.Type(value = Command.UpdateGrant.class, name = "grant.update"),
+  @JsonSubTypes.Type(value = Command.DeleteGrant.class, name = "grant.delete"),
+  @JsonSubTypes.Type(value = Command.CreateAdminToken.class, name = "admin_token.create"),
+  @JsonSubTypes.Type(value = Command.RevokeAdminToken.class, name = "admin_token.revoke"),
+  @JsonSubTypes.Type(value = Command.UpdateNode.class, name = "node.update"),
+})
+public sealed interface Command {
+
+  /** Audit action name, e.g. {@code user.create}. */
+  default String action() {
+    return getClass().getAnnotation(Action.class).value();
+  }
+
+  /** Audit summary; must never contain a secret. */
+  String summary();
+
+  /** Creates the cluster: the first entry of every log. */
+  @Action("bootstrap")
+  record Bootstrap(String clusterId, String caCertPem, Node node, AdminToken owner)
+      implements Command {
+    @Override
+    public String summary() {
+      return "cluster " + clusterId + " created with node " + node.name();
+    }
+  }
+
+  @Action("user.create")
+  record CreateUser(User user) implements Command {
+    @Override
+    public String summary() {
+      return "created user " + user.name();
+    }
+  }
+
+  @Action("user.update")
+  record UpdateUser(
+      String id,
+      String name,
+      String note,
+      UserStatus status,
+      Long dataLimitBytes,
+      boolean setExpireAt,
+      Instant expireAt,
+      ResetStrategy resetStrategy)
+      implements Command {
+    @Override
+    public String summary() {
+      StringBuilder sb = new StringBuilder("updated");
+      if (name != null) sb.append(" name");
+      if (note != null) sb.append(" note");
+      if (status != null) sb.append(" status=").append(io.raftray.model.Enums.wire(status));
+      if (dataLimitBytes != null) sb.append(" data_limit_bytes=").append(dataLimitBytes);
+      if (setExpireAt) sb.append(" expire_at=").append(expireAt == null ? "never" : expireAt);
+      if (resetStrategy != null) {
+        sb.append(" reset_strategy=").append(io.raftray.model.Enums.wire(resetStrategy));
+      }
+      return sb.toString();
+    }
+  }
+
+  @Action("user.delete")
+  record DeleteUser(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted user and its grants";
+    }
+  }
+
+  @Action("user.reset_usage")
+  record ResetUsage(String id) implements Command {
+    @Override
+    public String summary() {
+      return "reset period usage";
+    }
+  }
+
+  @Action("user.rotate_subscription")
+  record RotateSubscription(String id, String newToken) implements Command {
+    @Override
+    public String summary() {
+      return "rotated subscription token";
+    }
+  }
+
+  @Action("endpoint.create")
+  record CreateEndpoint(Endpoint endpoint) implements Command {
+    @Override
+    public String summary() {
+      return "created "
+          + io.raftray.model.Enums.wire(endpoint.protocol())
+          + " endpoint "
+          + endpoint.tag()
+          + " on port "
+          + endpoint.port();
+    }
+  }
+
+  @Action("endpoint.update")
+  record UpdateEndpoint(
+      String id, String tag, Integer port, Map<String, Object> settings, Boolean enabled)
+      implements Command {
+    @Override
+    public String summary() {
+      StringBuilder sb = new StringBuilder("updated");
+      if (tag != null) sb.append(" tag=").append(tag);
+      if (port != null) sb.append(" port=").append(port);
+      if (settings != null) sb.append(" settings");
+      if (enabled != null) sb.append(" enabled=").append(enabled);
+      return sb.toString();
+    }
+  }
+
+  @Action("endpoint.delete")
+  record DeleteEndpoint(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted endpoint and its grants";
+    }
+  }
+
+  @Action("grant.create")
+  record CreateGrant(Grant grant) implements Command {
+    @Override
+    public String summary() {
+      return "granted user " + grant.userId() + " endpoint " + grant.endpointId();
+    }
+  }
+
+  @Action("grant.update")
+  record UpdateGrant(String id, Boolean enabled) implements Command {
+    @Override
+    public String summary() {
+      return enabled == null ? "updated" : "updated enabled=" + enabled;
+    }
+  }
+
+  @Action("grant.delete")
+  record DeleteGrant(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted grant";
+    }
+  }
+
+  @Action("admin_token.create")
+  record CreateAdminToken(AdminToken token) implements Command {
+    @Override
+    public String summary() {
+      return "created " + io.raftray.model.Enums.wire(token.role()) + " token " + token.name();
+    }
+  }
+
+  @Action("admin_token.revoke")
+  record RevokeAdminToken(String id) implements Command {
+    @Override
+    public String summary() {
+      return "revoked admin token";
+    }
+  }
+
+  @Action("node.update")
+  record UpdateNode(String id, String name, String accessHost, Map<String, String> labels)
+      implements Command {
+    @Override
+    public String summary() {
+      StringBuilder sb = new StringBuilder("updated");
+      if (name != null) sb.append(" name=").append(name);
+      if (accessHost != null) sb.append(" access_host=").append(accessHost);
+      if (labels != null) sb.append(" labels");
+      return sb.toString();
+    }
+  }
+}
