@@ -1,0 +1,203 @@
+package io.raftray.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.model.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/** Reads and writes {@code node.json}; all validation problems are reported together. */
+public final class NodeConfigFile {
+  public static final String FILE_NAME = "node.json";
+  static final int SCHEMA = 1;
+  private static final Set<String> TOP_KEYS =
+      Set.of(
+          "schema",
+          "cluster_id",
+          "node_id",
+          "name",
+          "bind",
+          "api_base_url",
+          "access_host",
+          "initial_peers",
+          "raft",
+          "audit_retention");
+  private static final Set<String> RAFT_KEYS =
+      Set.of(
+          "election_timeout_min_ms",
+          "election_timeout_max_ms",
+          "snapshot_every_entries",
+          "write_timeout_ms");
+
+  private NodeConfigFile() {}
+
+  public static void write(NodeConfig c) throws IOException {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("schema", SCHEMA);
+    root.put("cluster_id", c.clusterId());
+    root.put("node_id", c.nodeId());
+    root.put("name", c.name());
+    root.put("bind", formatBind(c.bindHost(), c.bindPort()));
+    root.put("api_base_url", c.apiBaseUrl());
+    root.put("access_host", c.accessHost());
+    ArrayNode peers = root.putArray("initial_peers");
+    for (NodeConfig.Peer p : c.initialPeers()) {
+      peers.addObject().put("node_id", p.nodeId()).put("api_base_url", p.apiBaseUrl());
+    }
+    ObjectNode raft = root.putObject("raft");
+    raft.put("election_timeout_min_ms", c.raft().electionTimeoutMin().toMillis());
+    raft.put("election_timeout_max_ms", c.raft().electionTimeoutMax().toMillis());
+    raft.put("snapshot_every_entries", c.raft().snapshotEveryEntries());
+    raft.put("write_timeout_ms", c.raft().writeTimeout().toMillis());
+    root.put("audit_retention", c.auditRetention());
+    Path tmp = c.dataDir().resolve(FILE_NAME + ".tmp");
+    Files.write(tmp, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    Files.move(tmp, c.configFile(), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public static NodeConfig read(Path dataDir) throws ConfigException {
+    Path file = dataDir.resolve(FILE_NAME);
+    JsonNode root;
+    try {
+      root = Json.mapper().readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(
+          file.toString(), List.of("missing: is " + dataDir + " a raftray data directory?"));
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), List.of("unreadable JSON: " + e.getMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException(file.toString(), List.of("not a JSON object"));
+    }
+    List<String> problems = new ArrayList<>();
+    unknownKeys(root, TOP_KEYS, "", problems);
+    if (root.path("schema").asInt(-1) != SCHEMA) {
+      problems.add("schema must be " + SCHEMA);
+    }
+    String clusterId = required(root, "cluster_id", problems);
+    String nodeId = required(root, "node_id", problems);
+    String name = required(root, "name", problems);
+    String bind = required(root, "bind", problems);
+    String apiBaseUrl = required(root, "api_base_url", problems);
+    String accessHost = required(root, "access_host", problems);
+    String host = null;
+    int port = 0;
+    if (bind != null) {
+      try {
+        HostPort hp = HostPort.parse(bind);
+        host = hp.host();
+        port = hp.port();
+      } catch (IllegalArgumentException e) {
+        problems.add("bind: " + e.getMessage());
+      }
+    }
+    if (apiBaseUrl != null) {
+      String why = checkBaseUrl(apiBaseUrl);
+      if (why != null) {
+        problems.add("api_base_url: " + why);
+      }
+    }
+    List<NodeConfig.Peer> peers = new ArrayList<>();
+    for (JsonNode p : root.path("initial_peers")) {
+      peers.add(new NodeConfig.Peer(p.path("node_id").asText(), p.path("api_base_url").asText()));
+    }
+    NodeConfig.Raft d = NodeConfig.Raft.defaults();
+    JsonNode r = root.path("raft");
+    unknownKeys(r, RAFT_KEYS, "raft.", problems);
+    NodeConfig.Raft raft =
+        new NodeConfig.Raft(
+            millis(r, "election_timeout_min_ms", d.electionTimeoutMin(), problems),
+            millis(r, "election_timeout_max_ms", d.electionTimeoutMax(), problems),
+            r.path("snapshot_every_entries").asLong(d.snapshotEveryEntries()),
+            millis(r, "write_timeout_ms", d.writeTimeout(), problems));
+    if (raft.electionTimeoutMax().compareTo(raft.electionTimeoutMin()) <= 0) {
+      problems.add("raft.election_timeout_max_ms must be greater than the min");
+    }
+    if (raft.snapshotEveryEntries() < 1) {
+      problems.add("raft.snapshot_every_entries must be >= 1");
+    }
+    int auditRetention = root.path("audit_retention").asInt(10_000);
+    if (auditRetention < 100) {
+      problems.add("audit_retention must be >= 100");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(file.toString(), problems);
+    }
+    return new NodeConfig(
+        dataDir,
+        clusterId,
+        nodeId,
+        name,
+        host,
+        port,
+        apiBaseUrl,
+        accessHost,
+        peers,
+        raft,
+        auditRetention);
+  }
+
+  /** Null when the URL is a usable https base URL, else the reason. */
+  public static String checkBaseUrl(String url) {
+    try {
+      URI u = new URI(url);
+      if (!"https".equals(u.getScheme())) {
+        return "must be an https:// URL";
+      }
+      if (u.getHost() == null) {
+        return "has no host";
+      }
+      if (u.getQuery() != null || u.getFragment() != null) {
+        return "must not have a query or fragment";
+      }
+      return null;
+    } catch (java.net.URISyntaxException e) {
+      return "not a URL";
+    }
+  }
+
+  static String formatBind(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private static Duration millis(JsonNode r, String key, Duration dflt, List<String> problems) {
+    if (!r.has(key)) {
+      return dflt;
+    }
+    long v = r.get(key).asLong(-1);
+    if (v <= 0) {
+      problems.add("raft." + key + " must be a positive number of milliseconds");
+      return dflt;
+    }
+    return Duration.ofMillis(v);
+  }
+
+  private static String required(JsonNode root, String key, List<String> problems) {
+    JsonNode n = root.get(key);
+    if (n == null || !n.isTextual() || n.asText().isBlank()) {
+      problems.add(key + " is required");
+      return null;
+    }
+    return n.asText();
+  }
+
+  private static void unknownKeys(
+      JsonNode node, Set<String> allowed, String prefix, List<String> problems) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!allowed.contains(k)) {
+        problems.add("unknown key " + prefix + k);
+      }
+    }
+  }
+}
