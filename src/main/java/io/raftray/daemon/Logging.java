@@ -1,0 +1,73 @@
+package io.raftray.daemon;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Process-wide logging setup for the CLI entry point only (the daemon itself never touches it, so
+ * tests can run several daemons in one JVM): one line per record on stdout, library chatter
+ * (Ratis, Helidon) reduced to warnings unless RAFTRAY_LOG_LEVEL asks for more.
+ */
+public final class Logging {
+  private Logging() {}
+
+  public static void configure(String level) {
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    Level lvl = parse(level);
+    Handler h = new StdoutHandler(System.out);
+    h.setLevel(Level.ALL);
+    h.setFormatter(new LineFormatter());
+    root.addHandler(h);
+    root.setLevel(lvl);
+    Level libs = lvl.intValue() < Level.INFO.intValue() ? lvl : Level.WARNING;
+    Logger.getLogger("org.apache.ratis").setLevel(libs);
+    Logger.getLogger("io.helidon").setLevel(libs);
+  }
+
+  private static Level parse(String level) {
+    if (level == null || level.isBlank()) {
+      return Level.INFO;
+    }
+    return switch (level.toLowerCase(java.util.Locale.ROOT)) {
+      case "debug" -> Level.FINE;
+      case "trace" -> Level.FINEST;
+      case "warn", "warning" -> Level.WARNING;
+      case "error" -> Level.SEVERE;
+      default -> Level.INFO;
+    };
+  }
+
+  private static final class StdoutHandler extends ConsoleHandler {
+    StdoutHandler(PrintStream out) {
+      setOutputStream(out);
+    }
+  }
+
+  /** {@code 2026-01-01T00:00:00.123Z INFO  logger: message}, plus the cause's class and message. */
+  private static final class LineFormatter extends Formatter {
+    @Override
+    public String format(LogRecord r) {
+      String logger = r.getLoggerName() == null ? "" : r.getLoggerName();
+      int dot = logger.lastIndexOf('.');
+      StringBuilder sb = new StringBuilder();
+      sb.append(Instant.ofEpochMilli(r.getMillis()))
+          .append(' ')
+          .append(String.format("%-7s", r.getLevel().getName()))
+          .append(dot >= 0 ? logger.substring(dot + 1) : logger)
+          .append(": ")
+          .append(formatMessage(r));
+      for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
+        sb.append(" | ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+      }
+      return sb.append(System.lineSeparator()).toString();
+    }
+  }
+}
