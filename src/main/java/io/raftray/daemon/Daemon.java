@@ -1,0 +1,151 @@
+package io.raftray.daemon;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+import io.raftray.cluster.RaftHttpService;
+import io.raftray.cluster.RaftNode;
+import io.raftray.config.NodeConfig;
+import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.TlsContexts;
+import io.raftray.state.RaftrayStateMachine;
+import io.raftray.state.Replicated;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import org.apache.ratis.server.RaftServer;
+
+/** One running node: Raft, the HTTPS listener and everything mounted on it. */
+public final class Daemon implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+  /** Raft snapshot chunks travel on the listener too; admin routes enforce their own 1 MiB. */
+  static final long MAX_PAYLOAD = 64L * 1024 * 1024;
+
+  private final NodeConfig config;
+  private final WebServer web;
+  private final RaftNode raft;
+  private final RaftrayStateMachine stateMachine;
+  private final RaftBackend backend;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Daemon(
+      NodeConfig config, WebServer web, RaftNode raft, RaftrayStateMachine sm, RaftBackend b) {
+    this.config = config;
+    this.web = web;
+    this.raft = raft;
+    this.stateMachine = sm;
+    this.backend = b;
+  }
+
+  /** Starts a node from its configuration; fails with a one-line reason. */
+  public static Daemon start(NodeConfig config) throws StartupException {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static Daemon start(NodeConfig config, Clock clock) throws StartupException {
+    if (!Files.isDirectory(config.raftDir())) {
+      throw new StartupException(
+          "data directory " + config.dataDir() + " has no raft storage: was it created by"
+              + " 'raftray init' or 'raftray join'?");
+    }
+    NodeIdentity identity = Startup.loadIdentity(config);
+    SSLContext serverTls = TlsContexts.server(identity);
+    SSLContext clientTls = TlsContexts.client(identity.caCert(), Optional.of(identity));
+    HttpClient cluster =
+        HttpClient.newBuilder()
+            .sslContext(clientTls)
+            .connectTimeout(Duration.ofSeconds(3))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
+    AtomicReference<RaftServer> raftServer = new AtomicReference<>();
+    AtomicReference<Replicated> backendRef = new AtomicReference<>();
+    WebServer web =
+        Startup.listen(config, serverTls, new RaftHttpService(raftServer::get), backendRef, clock);
+    RaftNode raft;
+    try {
+      raft = RaftNode.start(Startup.raftConfig(config, cluster, web.port()), sm);
+    } catch (IOException | RuntimeException e) {
+      web.stop();
+      throw new StartupException(
+          "cannot start raft from " + config.raftDir() + ": " + Startup.rootMessage(e), e);
+    }
+    raftServer.set(raft.server());
+    RaftBackend backend = new RaftBackend(raft, sm, config.raft().writeTimeout());
+    backendRef.set(backend);
+    LOG.info(
+        "node " + config.name() + " (" + config.nodeId() + ") serving https on "
+            + config.bindHost() + ":" + web.port() + " as " + config.apiBaseUrl());
+    return new Daemon(config, web, raft, sm, backend);
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** The port actually bound (differs from the config when it asked for port 0). */
+  public int port() {
+    return web.port();
+  }
+
+  public Replicated backend() {
+    return backend;
+  }
+
+  public RaftrayStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      raft.close();
+    } catch (RuntimeException e) {
+      LOG.warning("raft did not close cleanly: " + e.getMessage());
+    }
+    web.stop();
+    LOG.info("node " + config.name() + " stopped");
+  }
+
+  static WebServer startWeb(
+      NodeConfig config, SSLContext tls, java.util.function.Consumer<
+          io.helidon.webserver.http.HttpRouting.Builder> routing) throws StartupException {
+    try {
+      return WebServer.builder()
+          .host(config.bindHost())
+          .port(config.bindPort())
+          .shutdownHook(false)
+          .maxPayloadSize(MAX_PAYLOAD)
+          .addProtocol(Http1Config.builder().maxHeadersSize(16 * 1024).maxPrologueLength(8192).build())
+          .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL)
+              .enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build())
+          .routing(routing)
+          .build()
+          .start();
+    } catch (UncheckedIOException | IllegalStateException e) {
+      if (Startup.hasCause(e, BindException.class)) {
+        throw new StartupException(
+            "cannot listen on " + config.bindHost() + ":" + config.bindPort()
+                + ": address already in use");
+      }
+      throw new StartupException(
+          "cannot listen on " + config.bindHost() + ":" + config.bindPort() + ": "
+              + Startup.rootMessage(e), e);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.raftray.daemon;
+
+import io.raftray.cluster.ClusterUnavailableException;
+import io.raftray.cluster.RaftNode;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.RaftrayException;
+import io.raftray.state.Command;
+import io.raftray.state.CommandCodec;
+import io.raftray.state.CommandEnvelope;
+import io.raftray.state.RaftrayStateMachine;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import io.raftray.state.State;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/** {@link Replicated} over Ratis: writes go through the leader, reads come from the local view. */
+final class RaftBackend implements Replicated {
+  private final RaftNode raft;
+  private final RaftrayStateMachine sm;
+  private final Duration timeout;
+
+  RaftBackend(RaftNode raft, RaftrayStateMachine sm, Duration timeout) {
+    this.raft = raft;
+    this.sm = sm;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public State view() {
+    return sm.view();
+  }
+
+  @Override
+  public Result submit(String actor, Command command) {
+    byte[] data = CommandCodec.encode(CommandEnvelope.of(actor, command));
+    Message reply;
+    try {
+      reply = raft.submit(Message.valueOf(ByteString.copyFrom(data)));
+    } catch (ClusterUnavailableException e) {
+      throw new RaftrayException(ErrorKind.UNAVAILABLE, e.getMessage(), e);
+    }
+    Result result;
+    try {
+      result = CommandCodec.decodeResult(reply.getContent().toByteArray());
+    } catch (IOException e) {
+      throw new RaftrayException(ErrorKind.UNAVAILABLE, "unreadable reply from the leader", e);
+    }
+    awaitLocal(result.index());
+    return result;
+  }
+
+  private void awaitLocal(long index) {
+    try {
+      if (sm.awaitApplied(index, timeout).appliedIndex() < index) {
+        throw new RaftrayException(
+            ErrorKind.UNAVAILABLE,
+            "write committed but this node has not applied it within " + timeout.toSeconds() + "s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RaftrayException(ErrorKind.UNAVAILABLE, "interrupted", e);
+    }
+  }
+
+  @Override
+  public State linearizableView() {
+    try {
+      raft.awaitLinearizable(timeout);
+    } catch (ClusterUnavailableException e) {
+      throw new RaftrayException(ErrorKind.UNAVAILABLE, e.getMessage(), e);
+    }
+    return sm.view();
+  }
+
+  @Override
+  public RaftStatus status() {
+    List<String> members = raft.peers().stream().map(RaftPeer::getId).map(Object::toString).toList();
+    return new RaftStatus(
+        raft.id().toString(),
+        raft.leaderId().map(Object::toString),
+        raft.term(),
+        raft.role(),
+        raft.commitIndex(),
+        sm.view().appliedIndex(),
+        members);
+  }
+
+  Optional<String> leader() {
+    return raft.leaderId().map(Object::toString);
+  }
+}
