@@ -1,0 +1,20 @@
+package io.raftray.cluster;
+
+import java.util.Map;
+
+/**
+ * Adds authentication headers to every outbound cluster request.
+ *
+ * <p>{@code path} is the route relative to the peer's base URL (for example {@code
+ * /cluster/v1/raft}), never including a reverse-proxy prefix, so the receiver can verify the same
+ * string whatever proxy sits in between.
+ */
+@FunctionalInterface
+public interface ClusterRequestSigner {
+
+  /** Signs nothing; the default until node signatures exist. */
+  ClusterRequestSigner NONE = (method, path, body) -> Map.of();
+
+  /** Headers to add to the request; must not return null. */
+  Map<String, String> headers(String method, String path, byte[] body);
+}

@@ -1,0 +1,141 @@
+package io.raftray.cluster;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.ratis.proto.RaftProtos.ReadIndexReplyProto;
+import org.apache.ratis.proto.RaftProtos.ReadIndexRequestProto;
+import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerReplyProto;
+import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.thirdparty.com.google.protobuf.InvalidProtocolBufferException;
+import org.apache.ratis.util.JavaUtils;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Inbound side of the HTTPS transport: {@code POST /raft} and {@code POST /raft/read-index}
+ * relative to where it is mounted (the daemon mounts it at {@code /cluster/v1}).
+ *
+ * <p>Answers 503 until the {@link RaftServer} exists, 400 for undecodable bodies, 200 with a reply
+ * envelope otherwise (server exceptions travel inside the envelope). Handlers block; Helidon runs
+ * each request on its own virtual thread. Authentication is the caller's filter, not ours.
+ */
+public final class RaftHttpService implements HttpService {
+  private static final System.Logger LOG = System.getLogger(RaftHttpService.class.getName());
+
+  private final Supplier<RaftServer> server;
+
+  public RaftHttpService(Supplier<RaftServer> server) {
+    this.server = Objects.requireNonNull(server, "server");
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post("/raft/read-index", this::readIndex).post("/raft", this::raft);
+  }
+
+  private void raft(ServerRequest req, ServerResponse res) {
+    RaftServer s = server.get();
+    if (s == null) {
+      text(res, Status.SERVICE_UNAVAILABLE_503, "raft server not started");
+      return;
+    }
+    final RaftNettyServerRequestProto request;
+    try {
+      request = RaftNettyServerRequestProto.parseFrom(body(req));
+    } catch (InvalidProtocolBufferException e) {
+      text(res, Status.BAD_REQUEST_400, "malformed raft request");
+      return;
+    }
+    RaftNettyServerReplyProto reply;
+    try {
+      reply = RaftDispatcher.dispatch(s, request);
+    } catch (IOException e) {
+      reply =
+          RaftNettyServerReplyProto.newBuilder()
+              .setExceptionReply(RaftWire.exceptionReply(RaftDispatcher.rpcRequest(request), e))
+              .build();
+    } catch (RaftDispatcher.MalformedRequestException e) {
+      text(res, Status.BAD_REQUEST_400, e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "raft request failed", e);
+      text(res, Status.INTERNAL_SERVER_ERROR_500, "raft request failed");
+      return;
+    }
+    protobuf(res, Status.OK_200, reply.toByteArray());
+  }
+
+  private void readIndex(ServerRequest req, ServerResponse res) {
+    RaftServer s = server.get();
+    if (s == null) {
+      text(res, Status.SERVICE_UNAVAILABLE_503, "raft server not started");
+      return;
+    }
+    final ReadIndexRequestProto request;
+    try {
+      request = ReadIndexRequestProto.parseFrom(body(req));
+    } catch (InvalidProtocolBufferException e) {
+      text(res, Status.BAD_REQUEST_400, "malformed read-index request");
+      return;
+    }
+    try {
+      protobuf(res, Status.OK_200, readIndex(s, request).toByteArray());
+    } catch (IOException e) {
+      byte[] body = RaftWire.exceptionReply(request.getServerRequest(), e).toByteArray();
+      protobuf(res, Status.INTERNAL_SERVER_ERROR_500, body);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "read-index request failed", e);
+      text(res, Status.INTERNAL_SERVER_ERROR_500, "read-index request failed");
+    }
+  }
+
+  private static ReadIndexReplyProto readIndex(RaftServer s, ReadIndexRequestProto request)
+      throws IOException {
+    TimeDuration timeout = RaftServerConfigKeys.Read.timeout(s.getProperties());
+    CompletableFuture<ReadIndexReplyProto> future = s.readIndexAsync(request);
+    try {
+      return future.get(timeout.toLong(TimeUnit.MILLISECONDS), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw new TimeoutIOException("read index not answered within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for read index", e);
+    } catch (ExecutionException e) {
+      Throwable cause = JavaUtils.unwrapCompletionException(e.getCause());
+      if (cause instanceof IOException ioe) {
+        throw ioe;
+      }
+      throw new IOException("read index failed", cause);
+    }
+  }
+
+  /** An empty body is a valid (empty) protobuf message, which the handlers then reject. */
+  private static byte[] body(ServerRequest req) {
+    return req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+  }
+
+  private static void protobuf(ServerResponse res, Status status, byte[] body) {
+    res.status(status).header(HeaderNames.CONTENT_TYPE, RaftHttpCaller.CONTENT_TYPE).send(body);
+  }
+
+  private static void text(ServerResponse res, Status status, String message) {
+    res.status(status)
+        .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .send(message.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,255 @@
+package io.raftray.cluster;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.impl.OrderedAsync;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage.StartupOption;
+import org.apache.ratis.statemachine.StateMachine;
+
+/**
+ * One member of the cluster's Raft group: a Ratis server on the HTTPS transport plus a client that
+ * reaches the leader from this node.
+ *
+ * <p>Writes and linearizable reads are bounded by {@link RaftNodeConfig#writeDeadline()} and fail
+ * with {@link ClusterUnavailableException} instead of hanging when no quorum is reachable.
+ */
+public final class RaftNode implements AutoCloseable {
+  private final RaftServer server;
+  private final RaftClient client;
+  private final RaftGroupId groupId;
+  private final Duration writeDeadline;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private RaftNode(RaftServer server, RaftClient client, RaftGroupId groupId, Duration deadline) {
+    this.server = server;
+    this.client = client;
+    this.groupId = groupId;
+    this.writeDeadline = deadline;
+  }
+
+  /** The Raft peer id of a node id. */
+  public static RaftPeerId peerId(String nodeId) {
+    return RaftPeerId.valueOf(nodeId);
+  }
+
+  /** The Raft group id of a cluster: stable across restarts and identical on every node. */
+  public static RaftGroupId groupId(String clusterId) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("raftray:" + clusterId).getBytes(UTF_8)));
+  }
+
+  /**
+   * Starts the server, formatting storage on first start and recovering it afterwards. The caller
+   * must have mounted (or mount soon) a {@link RaftHttpService} returning {@link #server()}.
+   */
+  public static RaftNode start(RaftNodeConfig cfg, StateMachine sm) throws IOException {
+    RaftGroupId groupId = groupId(cfg.clusterId());
+    RaftPeerId id = peerId(cfg.nodeId());
+    List<RaftPeer> peers =
+        cfg.peers().stream()
+            .map(
+                p ->
+                    RaftPeer.newBuilder().setId(peerId(p.nodeId())).setAddress(p.baseUrl()).build())
+            .toList();
+    RaftGroup group = RaftGroup.valueOf(groupId, peers);
+    var properties = RatisSettings.of(cfg);
+    Parameters parameters =
+        TransportParameters.create(cfg.httpClient(), cfg.signer(), cfg.bindAddress());
+    StartupOption option =
+        hasData(cfg.storageDir(), groupId) ? StartupOption.RECOVER : StartupOption.FORMAT;
+
+    RaftServer server =
+        RaftServer.newBuilder()
+            .setServerId(id)
+            .setGroup(group)
+            .setStateMachine(sm)
+            .setProperties(properties)
+            .setParameters(parameters)
+            .setOption(option)
+            .build();
+    TransportParameters.setLocalServer(parameters, server);
+    RaftClient client = null;
+    try {
+      server.start();
+      client =
+          RaftClient.newBuilder()
+              .setClientId(ClientId.randomId())
+              .setRaftGroup(group)
+              .setLeaderId(id) // first hop is in-process; NotLeaderException points onwards
+              .setProperties(properties)
+              .setParameters(parameters)
+              .setRetryPolicy(RatisSettings.boundedRetry(cfg.writeDeadline()))
+              .build();
+      return new RaftNode(server, client, groupId, cfg.writeDeadline());
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(client, e);
+      closeQuietly(server, e);
+      throw e;
+    }
+  }
+
+  /** Ratis keeps one directory per group, named by the group's UUID, under the storage dir. */
+  private static boolean hasData(Path storageDir, RaftGroupId groupId) {
+    return Files.exists(storageDir.resolve(groupId.getUuid().toString()));
+  }
+
+  /**
+   * Replicates {@code cmd} through the leader and returns the state machine's result once it is
+   * committed and applied on the leader.
+   *
+   * @throws ClusterUnavailableException when no leader accepted it within the write deadline
+   */
+  public Message submit(Message cmd) {
+    ensureOpen();
+    try {
+      return client.io().send(cmd).getMessage();
+    } catch (IOException e) {
+      throw translate("write", e);
+    }
+  }
+
+  /**
+   * Returns once this node's state machine has applied every entry committed before the call (a
+   * Raft ReadIndex served by the local server, without querying the state machine).
+   *
+   * @throws ClusterUnavailableException when the leader could not confirm within the deadline
+   */
+  public void awaitLinearizable() {
+    queryLinearizable(OrderedAsync.DUMMY);
+  }
+
+  /** Runs {@code query} on the local state machine after a ReadIndex barrier. */
+  public Message queryLinearizable(Message query) {
+    ensureOpen();
+    try {
+      RaftClientReply reply = client.io().sendReadOnly(query, server.getId());
+      return reply.getMessage();
+    } catch (IOException e) {
+      throw translate("linearizable read", e);
+    }
+  }
+
+  private RuntimeException translate(String what, IOException e) {
+    if (e instanceof RaftRetryFailureException
+        || e instanceof TimeoutIOException
+        || e instanceof AlreadyClosedException) {
+      return new ClusterUnavailableException(
+          "no raft leader reachable within " + human(writeDeadline) + " for " + what, e);
+    }
+    return new UncheckedIOException(what + " failed: " + e.getMessage(), e);
+  }
+
+  private static String human(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  public RaftPeerId id() {
+    return server.getId();
+  }
+
+  public Optional<RaftPeerId> leaderId() {
+    return Optional.ofNullable(info().getLeaderId());
+  }
+
+  public long term() {
+    return info().getCurrentTerm();
+  }
+
+  /** LEADER, FOLLOWER, CANDIDATE or LISTENER. */
+  public String role() {
+    return info().getCurrentRole().name();
+  }
+
+  public long commitIndex() {
+    return division().getRaftLog().getLastCommittedIndex();
+  }
+
+  public long lastAppliedIndex() {
+    return info().getLastAppliedIndex();
+  }
+
+  /** Current voting and listener members as the committed configuration states them. */
+  public List<RaftPeer> peers() {
+    return List.copyOf(division().getRaftConf().getAllPeers());
+  }
+
+  public RaftServer server() {
+    return server;
+  }
+
+  private DivisionInfo info() {
+    return division().getInfo();
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(groupId);
+    } catch (IOException e) {
+      throw new UncheckedIOException("raft group " + groupId + " is not served here", e);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("raft node " + server.getId() + " is closed");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    IOException failure = null;
+    try {
+      client.close();
+    } catch (IOException e) {
+      failure = e;
+    }
+    try {
+      server.close();
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c, Exception primary) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      primary.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package io.raftray.cluster;
+
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything {@link RaftNode#start} needs.
+ *
+ * @param storageDir directory holding this node's Raft log and snapshots
+ * @param nodeId this node's id (also its Raft peer id)
+ * @param clusterId cluster id; the Raft group id is derived from it
+ * @param peers the initial voting members including this node; ignored once the log holds a newer
+ *     configuration
+ * @param bindAddress address of the daemon's HTTPS listener, reported to Ratis only
+ * @param httpClient client for node-to-node calls, normally built with the mTLS SSLContext
+ * @param signer adds authentication headers to outbound cluster requests
+ * @param electionTimeoutMin lower bound of the randomized election timeout
+ * @param electionTimeoutMax upper bound of the randomized election timeout
+ * @param requestTimeout timeout of one Raft RPC
+ * @param snapshotThreshold take a snapshot every this many log entries (0 disables automatic
+ *     snapshots); the log is purged up to the snapshot
+ * @param writeDeadline total time a write or linearizable read may spend retrying before it fails
+ *     with {@link ClusterUnavailableException}
+ */
+public record RaftNodeConfig(
+    Path storageDir,
+    String nodeId,
+    String clusterId,
+    List<Peer> peers,
+    InetSocketAddress bindAddress,
+    HttpClient httpClient,
+    ClusterRequestSigner signer,
+    Duration electionTimeoutMin,
+    Duration electionTimeoutMax,
+    Duration requestTimeout,
+    long snapshotThreshold,
+    Duration writeDeadline) {
+
+  public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+  public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
+  public static final Duration DEFAULT_WRITE_DEADLINE = Duration.ofSeconds(5);
+
+  /** A voting member: node id and the base URL other nodes reach it at. */
+  public record Peer(String nodeId, String baseUrl) {
+    public Peer {
+      Objects.requireNonNull(nodeId, "nodeId");
+      Objects.requireNonNull(baseUrl, "baseUrl");
+    }
+  }
+
+  public RaftNodeConfig {
+    Objects.requireNonNull(storageDir, "storageDir");
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(clusterId, "clusterId");
+    peers = List.copyOf(peers);
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(httpClient, "httpClient");
+    Objects.requireNonNull(signer, "signer");
+    Objects.requireNonNull(electionTimeoutMin, "electionTimeoutMin");
+    Objects.requireNonNull(electionTimeoutMax, "electionTimeoutMax");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(writeDeadline, "writeDeadline");
+    List<String> problems = new ArrayList<>();
+    if (peers.stream().noneMatch(p -> p.nodeId().equals(nodeId))) {
+      problems.add("peers must include this node " + nodeId);
+    }
+    if (!electionTimeoutMin.isPositive() || electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
+      problems.add("election timeouts need 0 < min < max");
+    }
+    if (!requestTimeout.isPositive()) {
+      problems.add("request timeout must be positive");
+    }
+    if (snapshotThreshold < 0) {
+      problems.add("snapshot threshold must be >= 0");
+    }
+    if (!writeDeadline.isPositive()) {
+      problems.add("write deadline must be positive");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid raft config: " + String.join("; ", problems));
+    }
+  }
+
+  /** Config with default timeouts, snapshot threshold and no request signing. */
+  public static RaftNodeConfig of(
+      Path storageDir,
+      String nodeId,
+      String clusterId,
+      List<Peer> peers,
+      InetSocketAddress bindAddress,
+      HttpClient httpClient) {
+    return new RaftNodeConfig(
+        storageDir,
+        nodeId,
+        clusterId,
+        peers,
+        bindAddress,
+        httpClient,
+        ClusterRequestSigner.NONE,
+        DEFAULT_ELECTION_TIMEOUT_MIN,
+        DEFAULT_ELECTION_TIMEOUT_MAX,
+        DEFAULT_REQUEST_TIMEOUT,
+        DEFAULT_SNAPSHOT_THRESHOLD,
+        DEFAULT_WRITE_DEADLINE);
+  }
+
+  public RaftNodeConfig withSigner(ClusterRequestSigner s) {
+    return new RaftNodeConfig(
+        storageDir,
+        nodeId,
+        clusterId,
+        peers,
+        bindAddress,
+        httpClient,
+        s,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        requestTimeout,
+        snapshotThreshold,
+        writeDeadline);
+  }
+
+  public RaftNodeConfig withElectionTimeout(Duration min, Duration max) {
+    return new RaftNodeConfig(
+        storageDir,
+        nodeId,
+        clusterId,
+        peers,
+        bindAddress,
+        httpClient,
+        signer,
+        min,
+        max,
+        requestTimeout,
+        snapshotThreshold,
+        writeDeadline);
+  }
+
+  public RaftNodeConfig withRequestTimeout(Duration timeout) {
+    return new RaftNodeConfig(
+        storageDir,
+        nodeId,
+        clusterId,
+        peers,
+        bindAddress,
+        httpClient,
+        signer,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        timeout,
+        snapshotThreshold,
+        writeDeadline);
+  }
+
+  public RaftNodeConfig withSnapshotThreshold(long entries) {
+    return new RaftNodeConfig(
+        storageDir,
+        nodeId,
+        clusterId,
+        peers,
+        bindAddress,
+        httpClient,
+        signer,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        requestTimeout,
+        entries,
+        writeDeadline);
+  }
+
+  public RaftNodeConfig withWriteDeadline(Duration deadline) {
+    return new RaftNodeConfig(
+        storageDir,
+        nodeId,
+        clusterId,
+        peers,
+        bindAddress,
+        httpClient,
+        signer,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        requestTimeout,
+        snapshotThreshold,
+        deadline);
+  }
+}

@@ -1,0 +1,57 @@
+package io.raftray.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.TimeDuration;
+
+/** Translates a {@link RaftNodeConfig} into Ratis properties and the client's retry policy. */
+final class RatisSettings {
+  private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+
+  private RatisSettings() {}
+
+  static org.apache.ratis.conf.RaftProperties of(RaftNodeConfig cfg) {
+    var p = new org.apache.ratis.conf.RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, new HttpsRpcType());
+    RaftServerConfigKeys.setStorageDir(p, List.of(cfg.storageDir().toFile()));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, ratis(cfg.electionTimeoutMin()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, ratis(cfg.electionTimeoutMax()));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, ratis(cfg.requestTimeout()));
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, ratis(cfg.requestTimeout()));
+    // Followers answer linearizable reads themselves after a ReadIndex round trip to the leader.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    if (cfg.snapshotThreshold() > 0) {
+      RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+      RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, cfg.snapshotThreshold());
+      RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    }
+    return p;
+  }
+
+  /**
+   * Retries every request type every 100 ms until {@code deadline} has passed since the request was
+   * first sent. Ratis' default retries forever, which would hang writes in a minority.
+   */
+  static RetryPolicy boundedRetry(Duration deadline) {
+    RequestTypeDependentRetryPolicy.Builder b = RequestTypeDependentRetryPolicy.newBuilder();
+    for (TypeCase type : TypeCase.values()) {
+      if (type != TypeCase.TYPE_NOT_SET) {
+        b.setRetryPolicy(type, RetryPolicies.retryForeverWithSleep(RETRY_SLEEP));
+        b.setTimeout(type, ratis(deadline));
+      }
+    }
+    return b.build();
+  }
+
+  private static TimeDuration ratis(Duration d) {
+    return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}
