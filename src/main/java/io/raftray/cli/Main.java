@@ -1,7 +1,49 @@
 package io.raftray.cli;
 
+import io.raftray.cli.admin.AdminCli;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code raftray} program. */
+@Command(
+    name = "raftray",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Replicated control plane for fleets of Xray proxy servers.",
+    subcommands = {InitCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+
   public static void main(String[] args) {
-    System.out.println("raftray " + Runtime.version());
+    // Ratis carries serialized exceptions between nodes: only JDK and Ratis types may be revived.
+    java.io.ObjectInputFilter.Config.setSerialFilter(
+        java.io.ObjectInputFilter.Config.createFilter(
+            "maxdepth=32;maxbytes=1048576;java.**;org.apache.ratis.**;!*"));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line; tests run commands through it. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    AdminCli.register(cl);
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parse) -> {
+          cmd.getErr().println("raftray: " + oneLine(ex));
+          return 1;
+        });
+    return cl;
+  }
+
+  static String oneLine(Throwable ex) {
+    String m = ex.getMessage();
+    return m == null ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
+  }
+
+  /** Version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"raftray " + (v == null ? "dev" : v) + " (java " + Runtime.version() + ")"};
+    }
   }
 }

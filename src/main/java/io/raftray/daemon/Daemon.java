@@ -115,7 +115,7 @@ public final class Daemon implements AutoCloseable {
     }
     try {
       raft.close();
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warning("raft did not close cleanly: " + e.getMessage());
     }
     web.stop();

@@ -71,7 +71,7 @@ final class RaftBackend implements Replicated {
   @Override
   public State linearizableView() {
     try {
-      raft.awaitLinearizable(timeout);
+      raft.awaitLinearizable();
     } catch (ClusterUnavailableException e) {
       throw new RaftrayException(ErrorKind.UNAVAILABLE, e.getMessage(), e);
     }

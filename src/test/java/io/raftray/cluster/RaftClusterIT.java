@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Three nodes on real HTTPS listeners in one JVM; n3 sits behind a path prefix. */
-class RaftClusterTest {
+class RaftClusterIT {
   @TempDir Path tmp;
   private final List<TestNode> nodes = new ArrayList<>();
 

@@ -1,0 +1,150 @@
+package io.raftray.daemon;
+
+import io.raftray.api.AdminTokens;
+import io.raftray.cluster.RaftNode;
+import io.raftray.config.NodeConfig;
+import io.raftray.config.NodeConfigFile;
+import io.raftray.model.Ids;
+import io.raftray.model.Node;
+import io.raftray.model.NodeRole;
+import io.raftray.model.NodeStatus;
+import io.raftray.model.Role;
+import io.raftray.pki.ClusterCa;
+import io.raftray.pki.KeyPairs;
+import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.PemFiles;
+import io.raftray.state.Command;
+import io.raftray.state.RaftrayStateMachine;
+import io.raftray.state.Result;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** {@code raftray init}: creates a new cluster's first node in an empty data directory. */
+public final class Bootstrapper {
+  static final Duration NODE_CERT_VALIDITY = Duration.ofDays(30);
+
+  private Bootstrapper() {}
+
+  /** What {@code init} was asked for; validated by the CLI. */
+  public record InitRequest(
+      Path dataDir, String bindHost, int bindPort, String apiBaseUrl, String accessHost,
+      String name) {}
+
+  /** Result of a successful init: the new node's config and the first owner token (plaintext). */
+  public record Initialized(NodeConfig config, String ownerToken) {}
+
+  /**
+   * Creates CA, node key and certificate, Raft storage and the bootstrap entry. On any failure the
+   * data directory is removed again if this call created it, so nothing half-made remains.
+   */
+  public static Initialized init(InitRequest req, Clock clock) throws StartupException {
+    Path dir = req.dataDir();
+    boolean created = false;
+    try {
+      if (Files.exists(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
+          if (s.findAny().isPresent()) {
+            throw new StartupException("data directory " + dir + " is not empty");
+          }
+        }
+      } else {
+        Files.createDirectories(
+            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        created = true;
+      }
+      Initialized out = doInit(req, clock);
+      return out;
+    } catch (IOException e) {
+      cleanup(dir, created);
+      throw new StartupException("cannot initialize " + dir + ": " + Startup.rootMessage(e), e);
+    } catch (StartupException | RuntimeException e) {
+      cleanup(dir, created);
+      throw e;
+    }
+  }
+
+  private static Initialized doInit(InitRequest req, Clock clock)
+      throws IOException, StartupException {
+    String clusterId = UUID.randomUUID().toString();
+    String nodeId = Ids.newId("node");
+    ClusterCa ca = ClusterCa.create(clusterId, clock);
+    KeyPair key = KeyPairs.generate();
+    X509Certificate cert =
+        ca.issueNodeCertificate(
+            key.getPublic(), clusterId, nodeId, hostNames(req), NODE_CERT_VALIDITY);
+    NodeIdentity identity =
+        new NodeIdentity(clusterId, nodeId, key.getPrivate(), cert, ca.certificate());
+    identity.save(req.dataDir());
+    NodeIdentity.saveCaKey(req.dataDir(), ca.privateKey().orElseThrow());
+
+    NodeConfig config =
+        new NodeConfig(
+            req.dataDir(), clusterId, nodeId, req.name(), req.bindHost(), req.bindPort(),
+            req.apiBaseUrl(), req.accessHost(),
+            List.of(new NodeConfig.Peer(nodeId, req.apiBaseUrl())), NodeConfig.Raft.defaults(),
+            10_000);
+    NodeConfigFile.write(config);
+    Files.createDirectories(config.raftDir());
+
+    Instant now = clock.instant();
+    Node node =
+        new Node(
+            nodeId, req.name(), req.apiBaseUrl(), req.accessHost(), Map.of(), NodeRole.VOTER,
+            NodeStatus.ACTIVE, Facts.collect(), cert.getSerialNumber().toString(16),
+            cert.getNotAfter().toInstant(), PemFiles.certificateToPem(cert), now, now);
+    AdminTokens.Issued owner = AdminTokens.issue("owner", Role.OWNER, clock);
+    Command.Bootstrap bootstrap =
+        new Command.Bootstrap(
+            clusterId, PemFiles.certificateToPem(ca.certificate()), node, owner.token());
+
+    // A single-member group commits alone: no listener is needed to bootstrap.
+    RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
+    try (RaftNode raft =
+        RaftNode.start(
+            Startup.raftConfig(config, HttpClient.newHttpClient(), req.bindPort()), sm)) {
+      Result r = new RaftBackend(raft, sm, Duration.ofSeconds(30)).submit(nodeId, bootstrap);
+      if (!r.ok()) {
+        throw new StartupException("bootstrap was rejected: " + r.message());
+      }
+    }
+    return new Initialized(config, owner.plaintext());
+  }
+
+  static Set<String> hostNames(InitRequest req) {
+    Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+    String apiHost = URI.create(req.apiBaseUrl()).getHost();
+    if (apiHost != null) {
+      names.add(apiHost.startsWith("[") ? apiHost.substring(1, apiHost.length() - 1) : apiHost);
+    }
+    if (!req.bindHost().equals("0.0.0.0") && !req.bindHost().equals("::")) {
+      names.add(req.bindHost());
+    }
+    return names;
+  }
+
+  private static void cleanup(Path dir, boolean created) {
+    if (!created) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort: the error that brought us here is what the operator needs to see
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.raftray.daemon;
+
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a node reports about itself: host name, OS, architecture, runtime. */
+final class Facts {
+  private Facts() {}
+
+  static Map<String, String> collect() {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("hostname", hostname());
+    f.put("os", System.getProperty("os.name", "") + " " + System.getProperty("os.version", ""));
+    f.put("arch", System.getProperty("os.arch", ""));
+    f.put("java", Runtime.version().toString());
+    f.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    return f;
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.raftray.daemon;
+
+import io.raftray.cluster.RaftNodeConfig;
+import io.raftray.config.NodeConfig;
+import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.PkiException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.util.List;
+
+/** Small startup steps shared by {@link Daemon} and {@link Bootstrapper}. */
+final class Startup {
+  private Startup() {}
+
+  static NodeIdentity loadIdentity(NodeConfig config) throws StartupException {
+    try {
+      NodeIdentity id = NodeIdentity.load(config.dataDir());
+      if (!id.nodeId().equals(config.nodeId()) || !id.clusterId().equals(config.clusterId())) {
+        throw new StartupException(
+            "node certificate in " + NodeIdentity.tlsDir(config.dataDir()) + " belongs to node "
+                + id.nodeId() + " of cluster " + id.clusterId() + ", but node.json says node "
+                + config.nodeId() + " of cluster " + config.clusterId());
+      }
+      return id;
+    } catch (PkiException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  static RaftNodeConfig raftConfig(NodeConfig c, HttpClient http, int boundPort) {
+    List<RaftNodeConfig.Peer> peers =
+        c.initialPeers().stream()
+            .map(p -> new RaftNodeConfig.Peer(p.nodeId(), p.apiBaseUrl()))
+            .toList();
+    return RaftNodeConfig.of(
+            c.raftDir(), c.nodeId(), c.clusterId(), peers,
+            new InetSocketAddress(c.bindHost(), boundPort), http)
+        .withElectionTimeout(c.raft().electionTimeoutMin(), c.raft().electionTimeoutMax())
+        .withSnapshotThreshold(c.raft().snapshotEveryEntries())
+        .withWriteDeadline(c.raft().writeTimeout());
+  }
+
+  /** The innermost cause's message: what an operator needs in one line. */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    String msg = e.getMessage();
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t.getMessage() != null) {
+        msg = t.getMessage();
+      }
+    }
+    return msg == null ? t.getClass().getSimpleName() : msg;
+  }
+
+  static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}
