@@ -1,0 +1,49 @@
+package io.raftray.cli.admin;
+
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Adds the admin client commands ({@code user}, {@code endpoint}, {@code grant}, {@code node},
+ * {@code token}, {@code audit}, {@code status}) to the {@code raftray} root command.
+ */
+public final class AdminCli {
+  private AdminCli() {}
+
+  /**
+   * Registers the admin commands on {@code root}; they read the real process environment. They take
+   * over root's current out/err writers and color scheme; settings changed on root later propagate
+   * to them as picocli does for all subcommands.
+   */
+  public static void register(CommandLine root) {
+    register(root, CliContext.system());
+  }
+
+  /** As {@link #register(CommandLine)}, with a given environment, clock and JSON mapper. */
+  static void register(CommandLine root, CliContext context) {
+    List<Object> commands =
+        List.of(
+            new UserCommands(),
+            new EndpointCommands(),
+            new GrantCommands(),
+            new NodeCommands(),
+            new TokenCommands(),
+            new AuditCommands(),
+            new StatusCommand());
+    for (Object command : commands) {
+      CommandLine sub = new CommandLine(command);
+      sub.setOut(root.getOut());
+      sub.setErr(root.getErr());
+      sub.setColorScheme(root.getColorScheme());
+      inject(sub, context);
+      root.addSubcommand(sub);
+    }
+  }
+
+  private static void inject(CommandLine commandLine, CliContext context) {
+    if (commandLine.getCommand() instanceof AdminCommand command) {
+      command.context = context;
+    }
+    commandLine.getSubcommands().values().forEach(sub -> inject(sub, context));
+  }
+}

@@ -1,0 +1,155 @@
+package io.raftray.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code raftray user ...} over {@code /users}. */
+@Command(
+    name = "user",
+    description = "Manage proxy users.",
+    subcommands = {
+      UserCommands.Create.class,
+      UserCommands.ListUsers.class,
+      UserCommands.Get.class,
+      UserCommands.Update.class,
+      UserCommands.Delete.class,
+      UserCommands.ResetUsage.class,
+      UserCommands.RotateSubscription.class
+    })
+final class UserCommands extends CommandGroup {
+
+  static Table table() {
+    return new Table("ID", "NAME", "STATUS", "USED/LIMIT", "EXPIRES");
+  }
+
+  static List<?> row(JsonNode u) {
+    long limit = u.path("data_limit_bytes").asLong(0);
+    String used = Printer.size(u, "used_bytes");
+    String usage =
+        (used == null ? "-" : used) + " / " + (limit == 0 ? "unlimited" : Sizes.format(limit));
+    String expires = Printer.text(u, "expire_at");
+    return List.of(
+        u.path("id").asText(),
+        u.path("name").asText(),
+        u.path("status").asText(),
+        usage,
+        expires == null ? "never" : expires);
+  }
+
+  @Command(name = "create", description = "Create a user; prints it with its subscription URL.")
+  static final class Create extends AdminCommand {
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Unique name.")
+    String name;
+
+    @Mixin UserFields fields = new UserFields();
+
+    @Override
+    void validate() throws UsageException {
+      fields.validate();
+    }
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      ObjectNode body = context.json().createObjectNode().put("name", name);
+      fields.putInto(body, context.clock());
+      out.resource(api.post("users", body));
+    }
+  }
+
+  @Command(name = "list", description = "List users.")
+  static final class ListUsers extends AdminCommand {
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only users in this status.")
+    String status;
+
+    @Option(names = "--q", paramLabel = "TEXT", description = "Search in names and notes.")
+    String q;
+
+    @Mixin ListOptions page = new ListOptions();
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      JsonNode users = api.list("users", page.query("status", status, "q", q), page.all);
+      out.list(users, table(), UserCommands::row);
+    }
+  }
+
+  @Command(name = "get", description = "Show one user.")
+  static final class Get extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      out.resource(api.get(ApiClient.path("users", id)));
+    }
+  }
+
+  @Command(name = "update", description = "Change a user; only the given options are sent.")
+  static final class Update extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "New name.")
+    String name;
+
+    @Mixin UserFields fields = new UserFields();
+
+    @Override
+    void validate() throws UsageException {
+      fields.validate();
+      if (name == null && fields.isEmpty()) {
+        throw new UsageException("nothing to update: give at least one option");
+      }
+    }
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      ObjectNode body = context.json().createObjectNode();
+      if (name != null) {
+        body.put("name", name);
+      }
+      fields.putInto(body, context.clock());
+      out.resource(api.patch(ApiClient.path("users", id), body));
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a user and its grants.")
+  static final class Delete extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      out.done("deleted user " + id, api.delete(ApiClient.path("users", id)));
+    }
+  }
+
+  @Command(name = "reset-usage", description = "Reset a user's current-period usage to zero.")
+  static final class ResetUsage extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      out.resource(api.post(ApiClient.path("users", id, "reset-usage"), null));
+    }
+  }
+
+  @Command(
+      name = "rotate-subscription",
+      description = "Issue a new subscription URL; the old one stops working.")
+  static final class RotateSubscription extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      out.resource(api.post(ApiClient.path("users", id, "rotate-subscription"), null));
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.raftray.cli.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The writable user fields shared by {@code user create} and {@code user update}. */
+final class UserFields {
+  @Option(names = "--note", paramLabel = "TEXT", description = "Free-form note.")
+  String note;
+
+  @Option(
+      names = "--data-limit",
+      paramLabel = "SIZE",
+      converter = Sizes.Converter.class,
+      description =
+          "Traffic limit: bytes or e.g. 10GB (1000^3), 512MiB (1024^2); 0 means unlimited.")
+  Long dataLimit;
+
+  @Option(
+      names = "--expire-at",
+      paramLabel = "TIME",
+      converter = Durations.ExpiryConverter.class,
+      description = "Expiry as RFC 3339 (e.g. 2030-01-31T00:00:00Z), or never.")
+  Durations.Expiry expireAt;
+
+  @Option(
+      names = "--expire-in",
+      paramLabel = "DURATION",
+      converter = Durations.DurationConverter.class,
+      description = "Expiry relative to now, e.g. 30d, 12h, 1w (units s, m, h, d, w).")
+  Duration expireIn;
+
+  @Option(
+      names = "--reset-strategy",
+      paramLabel = "STRATEGY",
+      description = "Usage reset: no_reset, day, week, month or year.")
+  String resetStrategy;
+
+  @Option(names = "--status", paramLabel = "STATUS", description = "active, on_hold or disabled.")
+  String status;
+
+  void validate() throws UsageException {
+    if (expireAt != null && expireIn != null) {
+      throw new UsageException("use either --expire-at or --expire-in, not both");
+    }
+  }
+
+  boolean isEmpty() {
+    return note == null
+        && dataLimit == null
+        && expireAt == null
+        && expireIn == null
+        && resetStrategy == null
+        && status == null;
+  }
+
+  /** Adds the given fields to a request body; absent options are left out. */
+  void putInto(ObjectNode body, Clock clock) {
+    if (note != null) {
+      body.put("note", note);
+    }
+    if (dataLimit != null) {
+      body.put("data_limit_bytes", dataLimit.longValue());
+    }
+    if (expireAt != null) {
+      if (expireAt.at() == null) {
+        body.putNull("expire_at");
+      } else {
+        body.put("expire_at", Durations.rfc3339(expireAt.at()));
+      }
+    } else if (expireIn != null) {
+      body.put("expire_at", Durations.rfc3339(clock.instant().plus(expireIn)));
+    }
+    if (resetStrategy != null) {
+      body.put("reset_strategy", resetStrategy);
+    }
+    if (status != null) {
+      body.put("status", status);
+    }
+  }
+}
