@@ -1,0 +1,115 @@
+package io.raftray.api;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.raftray.model.AdminToken;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.RaftrayException;
+import io.raftray.model.Role;
+import io.raftray.state.Replicated;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The admin REST API. Mount it with {@code routing.register(ApiService.MOUNT, apiService)}.
+ *
+ * <p>Every request goes: rate-limit gate, bearer authentication (401), route match (404 / 405),
+ * role check (403), then the resource handler, which validates, submits one command and reads the
+ * result back. Every answer carries {@code X-Raftray-Applied-Index}; every error is a problem.
+ */
+public final class ApiService implements HttpService {
+  /** Where the daemon mounts this service; also the prefix of the metrics route labels. */
+  public static final String MOUNT = "/api/v1";
+
+  private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
+
+  private final Replicated backend;
+  private final Deps deps;
+  private final Router router = new Router();
+
+  public ApiService(Replicated backend, Clock clock, ApiSettings settings) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.deps = new Deps(backend, clock, settings, new Auth(clock, settings));
+    new NodesHandler(deps).routes(router);
+    new EndpointsHandler(deps).routes(router);
+    new UsersHandler(deps).routes(router);
+    new GrantsHandler().routes(router);
+    new AdminTokensHandler(deps).routes(router);
+    new AuditHandler().routes(router);
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.any(this::handle);
+  }
+
+  private void handle(ServerRequest req, ServerResponse res) {
+    String method = req.prologue().method().text();
+    String path = req.path().path();
+    String template = router.template(path);
+    HttpMetrics.route(req, MOUNT + (template == null ? "/{unknown}" : template));
+    try {
+      AdminToken who = deps.auth().authenticate(req, backend.view());
+      Router.Match m = router.match(method, path);
+      if (m == null) {
+        List<String> allowed = List.copyOf(router.allowed(path));
+        if (allowed.isEmpty()) {
+          throw new RaftrayException(
+              ErrorKind.NOT_FOUND, "no such resource: " + MOUNT + bounded(path));
+        }
+        throw new HttpProblem(
+            405,
+            "method-not-allowed",
+            method + " is not allowed here; allowed: " + String.join(", ", allowed),
+            Map.of("Allow", String.join(", ", allowed)));
+      }
+      authorize(who, m.route());
+      m.route().handler().handle(new Call(req, res, m.params(), who, deps));
+    } catch (RaftrayException e) {
+      fail(res, () -> Problems.send(res, e));
+    } catch (HttpProblem p) {
+      fail(res, () -> Problems.send(res, p));
+    } catch (Exception e) {
+      // Log the route template, never the raw path or body: they may hold secrets.
+      LOG.log(Level.SEVERE, "unexpected error in " + method + " " + MOUNT + template, e);
+      fail(
+          res,
+          () -> Problems.send(res, 500, "internal", "internal error; see the node log", List.of()));
+    }
+  }
+
+  private void fail(ServerResponse res, Runnable send) {
+    if (res.isSent()) {
+      return;
+    }
+    res.header(Call.APPLIED_INDEX, Long.toString(backend.view().appliedIndex()));
+    send.run();
+  }
+
+  private static void authorize(AdminToken who, Router.Route route) {
+    Role role = who.role();
+    boolean ok =
+        switch (route.access()) {
+          case READ -> true;
+          case WRITE -> role.canWrite();
+          case OWNER -> role.canManageTokens();
+        };
+    if (!ok) {
+      String need =
+          route.access() == Router.Access.OWNER
+              ? "only owner tokens may manage admin tokens"
+              : "viewer tokens may only read";
+      throw new RaftrayException(ErrorKind.FORBIDDEN, need);
+    }
+  }
+
+  private static String bounded(String path) {
+    return path.length() > 100 ? path.substring(0, 100) + "..." : path;
+  }
+}

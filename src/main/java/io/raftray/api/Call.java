@@ -1,0 +1,187 @@
+package io.raftray.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.raftray.model.AdminToken;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.Json;
+import io.raftray.model.RaftrayException;
+import io.raftray.state.Command;
+import io.raftray.state.Result;
+import io.raftray.state.State;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** One authenticated, routed API request: path ids, query, bounded JSON body, writes, replies. */
+final class Call {
+  static final String APPLIED_INDEX = "X-Raftray-Applied-Index";
+
+  private static final ObjectReader READER =
+      Json.mapper()
+          .readerFor(JsonNode.class)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+  private final ServerRequest req;
+  private final ServerResponse res;
+  private final Map<String, String> params;
+  private final AdminToken actor;
+  private final Deps deps;
+  private Query query;
+
+  Call(
+      ServerRequest req, ServerResponse res, Map<String, String> params, AdminToken actor, Deps d) {
+    this.req = req;
+    this.res = res;
+    this.params = params;
+    this.actor = actor;
+    this.deps = d;
+  }
+
+  Deps deps() {
+    return deps;
+  }
+
+  /** The {@code {id}} path parameter. */
+  String id() {
+    return params.get("id");
+  }
+
+  Instant now() {
+    return deps.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** Parses and validates the query once; {@code filters} are the allowed filter names. */
+  Query query(String... filters) {
+    if (query == null) {
+      query = Query.parse(req.query(), Set.of(filters));
+    }
+    return query;
+  }
+
+  /** The view to read from: local, or linearizable when {@code ?consistency=linearizable}. */
+  State read() {
+    return query().linearizable() ? deps.backend().linearizableView() : deps.backend().view();
+  }
+
+  /** The local view, used to check a write before it is submitted. */
+  State current() {
+    return deps.backend().view();
+  }
+
+  /** The request body as a JSON object; 400 when empty, malformed or not an object. */
+  ObjectNode body() {
+    JsonNode n = parse(readBody());
+    if (n == null) {
+      throw new RaftrayException(ErrorKind.INVALID, "a JSON object request body is required");
+    }
+    if (!(n instanceof ObjectNode o)) {
+      throw new RaftrayException(ErrorKind.INVALID, "request body must be a JSON object");
+    }
+    return o;
+  }
+
+  /** For actions that take no input: the body must be empty or {@code {}}. */
+  void noBody() {
+    JsonNode n = parse(readBody());
+    if (n != null && !(n.isObject() && n.isEmpty())) {
+      throw new RaftrayException(ErrorKind.INVALID, "this action takes no request body");
+    }
+  }
+
+  private byte[] readBody() {
+    long max = deps.settings().maxBodyBytes();
+    OptionalLong declared = req.headers().contentLength();
+    if (declared.isPresent() && declared.getAsLong() > max) {
+      throw tooLarge(max);
+    }
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    // Bound the actual read too: chunked bodies carry no Content-Length.
+    try (InputStream in = req.content().inputStream()) {
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (b.length > max) {
+        throw tooLarge(max);
+      }
+      return b;
+    } catch (IOException e) {
+      throw new RaftrayException(ErrorKind.INVALID, "cannot read request body", e);
+    }
+  }
+
+  private static RaftrayException tooLarge(long max) {
+    return new RaftrayException(
+        ErrorKind.TOO_LARGE, "request body is larger than the limit of " + max + " bytes");
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (new String(body, StandardCharsets.UTF_8).isBlank()) {
+      return null;
+    }
+    try {
+      return READER.readValue(body);
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      String what =
+          e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+              ? "duplicate field in JSON"
+              : "malformed JSON";
+      throw new RaftrayException(ErrorKind.INVALID, what + where);
+    } catch (IOException e) {
+      throw new RaftrayException(ErrorKind.INVALID, "malformed JSON", e);
+    }
+  }
+
+  /** Commits a command as this request's actor (its token id); a rejection becomes a problem. */
+  State submit(Command command) {
+    Result r = deps.backend().submit(actor.id(), command);
+    if (!r.ok()) {
+      throw Problems.fromResult(r);
+    }
+    return deps.backend().view();
+  }
+
+  /** Sends a JSON reply read from {@code view}. */
+  void reply(int status, Object json, State view) {
+    res.status(status);
+    res.header(APPLIED_INDEX, Long.toString(view.appliedIndex()));
+    res.header("Content-Type", "application/json");
+    res.header("Cache-Control", "no-store");
+    try {
+      res.send(Json.mapper().writeValueAsBytes(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode response", e);
+    }
+  }
+
+  void noContent(State view) {
+    res.status(204);
+    res.header(APPLIED_INDEX, Long.toString(view.appliedIndex()));
+    res.send();
+  }
+
+  /** 404 for a path id that does not exist. */
+  static RaftrayException notFound(String what, String id) {
+    String shown = id.length() > 64 ? id.substring(0, 64) + "..." : id;
+    return new RaftrayException(ErrorKind.NOT_FOUND, what + " " + shown + " not found");
+  }
+}

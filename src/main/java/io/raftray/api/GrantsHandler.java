@@ -1,0 +1,118 @@
+package io.raftray.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.model.Endpoint;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.FieldError;
+import io.raftray.model.Grant;
+import io.raftray.model.Ids;
+import io.raftray.model.RaftrayException;
+import io.raftray.state.Command;
+import io.raftray.state.State;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /grants}: a user's access to one endpoint, with a credential generated here. */
+final class GrantsHandler {
+  private static final Set<String> CREATE_FIELDS = Set.of("user_id", "endpoint_id", "enabled");
+
+  void routes(Router r) {
+    r.get("/grants", this::list);
+    r.post("/grants", this::create);
+    r.get("/grants/{id}", this::get);
+    r.patch("/grants/{id}", this::update);
+    r.delete("/grants/{id}", this::delete);
+  }
+
+  private void list(Call c) {
+    Query q = c.query("user_id", "endpoint_id");
+    String user = q.filter("user_id");
+    String endpoint = q.filter("endpoint_id");
+    State s = c.read();
+    c.reply(
+        200,
+        q.page(
+            s.grants(),
+            g ->
+                (user == null || g.userId().equals(user))
+                    && (endpoint == null || g.endpointId().equals(endpoint)),
+            Views::grant),
+        s);
+  }
+
+  private void get(Call c) {
+    c.query();
+    State s = c.read();
+    c.reply(200, Views.grant(find(s, c.id())), s);
+  }
+
+  private static Grant find(State s, String id) {
+    Grant g = s.grants().get(id);
+    if (g == null) {
+      throw Call.notFound("grant", id);
+    }
+    return g;
+  }
+
+  private void create(Call c) {
+    ObjectNode body = c.body();
+    Validator v = Validator.of(body, CREATE_FIELDS);
+    State s = c.current();
+    String userId = v.string("user_id", true, 1, 128);
+    if (userId != null && !s.users().containsKey(userId)) {
+      v.error("user_id", "no such user");
+    }
+    String endpointId = v.string("endpoint_id", true, 1, 128);
+    Endpoint e = endpointId == null ? null : s.endpoints().get(endpointId);
+    if (endpointId != null && e == null) {
+      v.error("endpoint_id", "no such endpoint");
+    }
+    Boolean enabled = v.bool("enabled", false);
+    v.throwIfInvalid();
+    for (Grant o : s.grants().values()) {
+      if (o.userId().equals(userId) && o.endpointId().equals(endpointId)) {
+        String msg = "user already has grant " + o.id() + " for this endpoint";
+        throw new RaftrayException(
+            ErrorKind.CONFLICT, msg, List.of(new FieldError("endpoint_id", msg)));
+      }
+    }
+    Instant now = c.now();
+    Grant g =
+        new Grant(
+            Ids.newId("grt", now.toEpochMilli()),
+            userId,
+            endpointId,
+            Material.credential(e),
+            enabled == null || enabled,
+            now,
+            now);
+    State after = c.submit(new Command.CreateGrant(g));
+    c.reply(201, Views.grant(find(after, g.id())), after);
+  }
+
+  private void update(Call c) {
+    Grant g = find(c.current(), c.id());
+    ObjectNode body = c.body();
+    Validator v = Validator.of(body, CREATE_FIELDS);
+    for (String f : List.of("user_id", "endpoint_id")) {
+      if (body.has(f)) {
+        v.error(f, "cannot be changed; create a new grant instead");
+      }
+    }
+    Boolean enabled = v.bool("enabled", false);
+    v.throwIfInvalid();
+    if (enabled == null) {
+      State s = c.current();
+      c.reply(200, Views.grant(g), s);
+      return;
+    }
+    State after = c.submit(new Command.UpdateGrant(g.id(), enabled));
+    c.reply(200, Views.grant(find(after, g.id())), after);
+  }
+
+  private void delete(Call c) {
+    Grant g = find(c.current(), c.id());
+    c.noContent(c.submit(new Command.DeleteGrant(g.id())));
+  }
+}

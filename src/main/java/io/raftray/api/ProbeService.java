@@ -1,0 +1,132 @@
+package io.raftray.api;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.raftray.model.Enums;
+import io.raftray.model.UserStatus;
+import io.raftray.state.Replicated;
+import io.raftray.state.Replicated.RaftStatus;
+import io.raftray.state.State;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code /healthz}, {@code /readyz} and {@code /metrics}, mounted at "/". No authentication, so
+ * nothing here may reveal a secret, an id of a user or a path with a token.
+ */
+public final class ProbeService implements HttpService {
+  /** A follower this far behind its commit index is still replaying its log: not ready. */
+  static final long MAX_APPLY_LAG = 1000;
+
+  private static final List<String> RAFT_ROLES =
+      List.of("leader", "follower", "candidate", "listener");
+
+  private final Replicated backend;
+  private final HttpMetrics metrics;
+
+  public ProbeService(Replicated backend, HttpMetrics metrics) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/healthz", this::health).get("/readyz", this::ready).get("/metrics", this::metrics);
+  }
+
+  private void health(ServerRequest req, ServerResponse res) {
+    HttpMetrics.route(req, "/healthz");
+    json(res, 200, "{\"status\":\"ok\"}");
+  }
+
+  private void ready(ServerRequest req, ServerResponse res) {
+    HttpMetrics.route(req, "/readyz");
+    RaftStatus st = backend.status();
+    State s = backend.view();
+    String reason = null;
+    if (!s.bootstrapped()) {
+      reason = "the node has not applied the cluster bootstrap yet";
+    } else if (st.leaderId().isEmpty()) {
+      reason = "no raft leader is known";
+    } else if (st.commitIndex() - s.appliedIndex() > MAX_APPLY_LAG) {
+      reason = "applying the log: " + (st.commitIndex() - s.appliedIndex()) + " entries behind";
+    }
+    if (reason == null) {
+      json(res, 200, "{\"status\":\"ready\",\"applied_index\":" + s.appliedIndex() + "}");
+    } else {
+      json(res, 503, "{\"status\":\"not_ready\",\"reason\":\"" + reason + "\"}");
+    }
+  }
+
+  private void metrics(ServerRequest req, ServerResponse res) {
+    HttpMetrics.route(req, "/metrics");
+    RaftStatus st = backend.status();
+    State s = backend.view();
+    StringBuilder out = new StringBuilder(4096);
+    gauge(out, "raftray_raft_term", "Current Raft term.", st.term());
+    gauge(out, "raftray_raft_commit_index", "Raft commit index.", st.commitIndex());
+    gauge(out, "raftray_raft_applied_index", "Index of the last applied entry.", s.appliedIndex());
+    gauge(
+        out,
+        "raftray_raft_is_leader",
+        "1 when this node is the Raft leader.",
+        isLeader(st) ? 1 : 0);
+    out.append("# HELP raftray_raft_role Raft role of this node (1 for the current role).\n");
+    out.append("# TYPE raftray_raft_role gauge\n");
+    String role = st.role().toLowerCase(Locale.ROOT);
+    Set<String> roles = new LinkedHashSet<>(RAFT_ROLES);
+    roles.add(role);
+    for (String r : roles) {
+      out.append("raftray_raft_role{role=\"")
+          .append(HttpMetrics.escape(r))
+          .append("\"} ")
+          .append(r.equals(role) ? 1 : 0)
+          .append('\n');
+    }
+    Map<UserStatus, Integer> users = new EnumMap<>(UserStatus.class);
+    for (UserStatus u : UserStatus.values()) {
+      users.put(u, 0);
+    }
+    s.users().values().forEach(u -> users.merge(u.status(), 1, Integer::sum));
+    out.append("# HELP raftray_users Users by status.\n# TYPE raftray_users gauge\n");
+    users.forEach(
+        (k, v) ->
+            out.append("raftray_users{status=\"")
+                .append(Enums.wire(k))
+                .append("\"} ")
+                .append(v)
+                .append('\n'));
+    gauge(out, "raftray_endpoints", "Endpoints in the cluster.", s.endpoints().size());
+    gauge(out, "raftray_grants", "Grants in the cluster.", s.grants().size());
+    gauge(out, "raftray_nodes", "Nodes in the cluster state.", s.nodes().size());
+    metrics.writeTo(out);
+    res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.header("Cache-Control", "no-store");
+    res.send(out.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean isLeader(RaftStatus st) {
+    return st.leaderId().map(st.localId()::equals).orElse(false);
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" gauge\n");
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void json(ServerResponse res, int status, String body) {
+    res.status(status);
+    res.header("Content-Type", "application/json");
+    res.header("Cache-Control", "no-store");
+    res.send(body.getBytes(StandardCharsets.UTF_8));
+  }
+}

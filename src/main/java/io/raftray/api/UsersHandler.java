@@ -1,0 +1,174 @@
+package io.raftray.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.FieldError;
+import io.raftray.model.Ids;
+import io.raftray.model.RaftrayException;
+import io.raftray.model.ResetStrategy;
+import io.raftray.model.User;
+import io.raftray.model.UserStatus;
+import io.raftray.state.Command;
+import io.raftray.state.State;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code /users}: CRUD, usage reset and subscription rotation. */
+final class UsersHandler {
+  static final long MAX_DATA_LIMIT = 1L << 60;
+  private static final Set<String> FIELDS =
+      Set.of("name", "note", "status", "data_limit_bytes", "expire_at", "reset_strategy");
+  // limited and expired are derived by the state machine from usage and expiry.
+  private static final Set<UserStatus> SETTABLE =
+      EnumSet.of(UserStatus.ACTIVE, UserStatus.DISABLED, UserStatus.ON_HOLD);
+
+  private final Deps deps;
+
+  UsersHandler(Deps deps) {
+    this.deps = deps;
+  }
+
+  void routes(Router r) {
+    r.get("/users", this::list);
+    r.post("/users", this::create);
+    r.get("/users/{id}", this::get);
+    r.patch("/users/{id}", this::update);
+    r.delete("/users/{id}", this::delete);
+    r.post("/users/{id}/reset-usage", this::resetUsage);
+    r.post("/users/{id}/rotate-subscription", this::rotate);
+  }
+
+  private void list(Call c) {
+    Query q = c.query("status", "q");
+    UserStatus status = null;
+    if (q.filter("status") != null) {
+      status = io.raftray.model.Enums.parse(UserStatus.class, q.filter("status"));
+      if (status == null) {
+        throw new RaftrayException(
+            ErrorKind.INVALID,
+            "invalid query parameters",
+            List.of(
+                new FieldError(
+                    "status",
+                    "must be one of: " + io.raftray.model.Enums.choices(UserStatus.class))));
+      }
+    }
+    UserStatus want = status;
+    String text = q.filter("q") == null ? null : q.filter("q").toLowerCase(Locale.ROOT);
+    State s = c.read();
+    c.reply(
+        200,
+        q.page(
+            s.users(),
+            u ->
+                (want == null || u.status() == want)
+                    && (text == null
+                        || u.name().toLowerCase(Locale.ROOT).contains(text)
+                        || u.note().toLowerCase(Locale.ROOT).contains(text)),
+            u -> Views.user(u, deps.settings())),
+        s);
+  }
+
+  private void get(Call c) {
+    c.query();
+    State s = c.read();
+    c.reply(200, Views.user(find(s, c.id()), deps.settings()), s);
+  }
+
+  private static User find(State s, String id) {
+    User u = s.users().get(id);
+    if (u == null) {
+      throw Call.notFound("user", id);
+    }
+    return u;
+  }
+
+  private void create(Call c) {
+    ObjectNode body = c.body();
+    Validator v = Validator.of(body, FIELDS);
+    String name = v.matching("name", true, Validator.NAME, Validator.NAME_RULE);
+    String note = v.string("note", false, 0, 1000);
+    UserStatus status = v.choice("status", false, UserStatus.class, SETTABLE);
+    Long limit = v.integer("data_limit_bytes", false, 0, MAX_DATA_LIMIT);
+    Instant expireAt = v.instantOrNull("expire_at");
+    ResetStrategy reset =
+        v.choice("reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class));
+    v.throwIfInvalid();
+    if (c.current().userIdByName().containsKey(name)) {
+      conflictName(name);
+    }
+    Instant now = c.now();
+    User u =
+        new User(
+            Ids.newId("usr", now.toEpochMilli()),
+            name,
+            note == null ? "" : note,
+            status == null ? UserStatus.ACTIVE : status,
+            limit == null ? 0 : limit,
+            expireAt,
+            reset == null ? ResetStrategy.NO_RESET : reset,
+            0,
+            0,
+            0,
+            Ids.secret(24),
+            now,
+            now,
+            now);
+    State after = c.submit(new Command.CreateUser(u));
+    c.reply(201, Views.user(find(after, u.id()), deps.settings()), after);
+  }
+
+  private static void conflictName(String name) {
+    String msg = "user name '" + name + "' is taken";
+    throw new RaftrayException(ErrorKind.CONFLICT, msg, List.of(new FieldError("name", msg)));
+  }
+
+  private void update(Call c) {
+    User u = find(c.current(), c.id());
+    ObjectNode body = c.body();
+    Validator v = Validator.of(body, FIELDS);
+    String name = v.matching("name", false, Validator.NAME, Validator.NAME_RULE);
+    String note = v.string("note", false, 0, 1000);
+    UserStatus status = v.choice("status", false, UserStatus.class, SETTABLE);
+    Long limit = v.integer("data_limit_bytes", false, 0, MAX_DATA_LIMIT);
+    Instant expireAt = v.instantOrNull("expire_at");
+    ResetStrategy reset =
+        v.choice("reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class));
+    v.throwIfInvalid();
+    if (name != null && !name.equals(u.name()) && c.current().userIdByName().containsKey(name)) {
+      conflictName(name);
+    }
+    if (body.isEmpty()) {
+      State s = c.current();
+      c.reply(200, Views.user(find(s, u.id()), deps.settings()), s);
+      return;
+    }
+    State after =
+        c.submit(
+            new Command.UpdateUser(
+                u.id(), name, note, status, limit, body.has("expire_at"), expireAt, reset));
+    c.reply(200, Views.user(find(after, u.id()), deps.settings()), after);
+  }
+
+  private void delete(Call c) {
+    User u = find(c.current(), c.id());
+    c.noContent(c.submit(new Command.DeleteUser(u.id())));
+  }
+
+  private void resetUsage(Call c) {
+    User u = find(c.current(), c.id());
+    c.noBody();
+    State after = c.submit(new Command.ResetUsage(u.id()));
+    c.reply(200, Views.user(find(after, u.id()), deps.settings()), after);
+  }
+
+  private void rotate(Call c) {
+    User u = find(c.current(), c.id());
+    c.noBody();
+    State after = c.submit(new Command.RotateSubscription(u.id(), Ids.secret(24)));
+    c.reply(200, Views.user(find(after, u.id()), deps.settings()), after);
+  }
+}

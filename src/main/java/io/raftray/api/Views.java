@@ -1,0 +1,118 @@
+package io.raftray.api;
+
+import io.raftray.model.AdminToken;
+import io.raftray.model.AuditEvent;
+import io.raftray.model.Endpoint;
+import io.raftray.model.Enums;
+import io.raftray.model.Grant;
+import io.raftray.model.Node;
+import io.raftray.model.User;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * JSON shapes of the resources. Written out field by field so that server-only material (endpoint
+ * secrets, token hashes, node certificates) can never leak by adding a record field.
+ */
+final class Views {
+  private Views() {}
+
+  static Map<String, Object> user(User u, ApiSettings settings) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", u.id());
+    m.put("name", u.name());
+    m.put("note", u.note());
+    m.put("status", Enums.wire(u.status()));
+    m.put("data_limit_bytes", u.dataLimitBytes());
+    m.put("expire_at", time(u.expireAt()));
+    m.put("reset_strategy", Enums.wire(u.resetStrategy()));
+    m.put("used_bytes", u.usedBytes());
+    m.put("uplink_bytes", u.uplinkBytes());
+    m.put("downlink_bytes", u.downlinkBytes());
+    m.put("lifetime_used_bytes", u.lifetimeUsedBytes());
+    m.put("subscription_url", settings.subscriptionUrl(u.subscriptionToken()));
+    m.put("period_started_at", time(u.periodStartedAt()));
+    m.put("created_at", time(u.createdAt()));
+    m.put("updated_at", time(u.updatedAt()));
+    return m;
+  }
+
+  static Map<String, Object> endpoint(Endpoint e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", e.id());
+    m.put("node_id", e.nodeId());
+    m.put("tag", e.tag());
+    m.put("protocol", Enums.wire(e.protocol()));
+    m.put("port", e.port());
+    m.put("transport", Enums.wire(e.transport()));
+    m.put("security", Enums.wire(e.security()));
+    m.put("settings", e.settings());
+    m.put("enabled", e.enabled());
+    m.put("created_at", time(e.createdAt()));
+    m.put("updated_at", time(e.updatedAt()));
+    return m;
+  }
+
+  static Map<String, Object> grant(Grant g) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", g.id());
+    m.put("user_id", g.userId());
+    m.put("endpoint_id", g.endpointId());
+    m.put("enabled", g.enabled());
+    m.put("credential", g.credential());
+    m.put("created_at", time(g.createdAt()));
+    m.put("updated_at", time(g.updatedAt()));
+    return m;
+  }
+
+  static Map<String, Object> token(AdminToken t, Instant lastUsed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", t.id());
+    m.put("name", t.name());
+    m.put("role", Enums.wire(t.role()));
+    m.put("created_at", time(t.createdAt()));
+    m.put("revoked", t.revoked());
+    m.put("last_used_at", time(lastUsed));
+    return m;
+  }
+
+  static Map<String, Object> node(Node n) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", n.id());
+    m.put("name", n.name());
+    m.put("api_base_url", n.apiBaseUrl());
+    m.put("access_host", n.accessHost());
+    m.put("labels", n.labels());
+    m.put("status", Enums.wire(n.status()));
+    m.put("role", Enums.wire(n.role()));
+    m.put("facts", n.facts());
+    // Xray health and heartbeats are reported by nodes once the data plane exists; until then
+    // the version comes from the facts the node sent when it joined.
+    Map<String, Object> xray = new LinkedHashMap<>();
+    xray.put("status", "unknown");
+    xray.put("version", n.facts().get("xray_version"));
+    m.put("xray", xray);
+    m.put("cert_serial", n.certSerial());
+    m.put("cert_not_after", time(n.certNotAfter()));
+    m.put("last_heartbeat_at", null);
+    m.put("joined_at", time(n.joinedAt()));
+    m.put("updated_at", time(n.updatedAt()));
+    return m;
+  }
+
+  static Map<String, Object> audit(AuditEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seq", e.seq());
+    m.put("at", time(e.at()));
+    m.put("actor", e.actor());
+    m.put("action", e.action());
+    m.put("target", e.target());
+    m.put("summary", e.summary());
+    return m;
+  }
+
+  static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

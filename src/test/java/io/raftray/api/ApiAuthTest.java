@@ -1,0 +1,128 @@
+package io.raftray.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftray.api.ApiFixture.Resp;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.RaftrayException;
+import io.raftray.model.Role;
+import io.raftray.state.Command;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import io.raftray.state.State;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ApiAuthTest {
+
+  @Test
+  void roles_viewerReadsOnly_adminNotTokens_ownerAll() {
+    try (ApiFixture f = ApiFixture.start()) {
+      String viewer = f.token(Role.VIEWER);
+      String admin = f.token(Role.ADMIN);
+      assertThat(f.send("GET", "/api/v1/users", viewer, null).status()).isEqualTo(200);
+      assertThat(f.send("GET", "/api/v1/audit", viewer, null).status()).isEqualTo(200);
+      Resp denied = f.send("POST", "/api/v1/users", viewer, "{\"name\":\"v\"}");
+      assertThat(denied.status()).isEqualTo(403);
+      assertThat(denied.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(f.send("GET", "/api/v1/admin-tokens", viewer, null).status()).isEqualTo(403);
+      assertThat(f.send("POST", "/api/v1/users", admin, "{\"name\":\"a\"}").status())
+          .isEqualTo(201);
+      assertThat(f.send("GET", "/api/v1/admin-tokens", admin, null).status()).isEqualTo(403);
+      assertThat(
+              f.send("POST", "/api/v1/admin-tokens", admin, "{\"name\":\"x\",\"role\":\"owner\"}")
+                  .status())
+          .isEqualTo(403);
+      assertThat(f.get("/api/v1/admin-tokens").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void unauthenticated_getsSameProblemAndNoEcho() {
+    try (ApiFixture f = ApiFixture.start()) {
+      Resp none = f.send("GET", "/api/v1/users", null, null);
+      String forged = f.owner.substring(0, f.owner.length() - 3) + "abc";
+      Resp bad = f.send("GET", "/api/v1/users", forged, null);
+      assertThat(none.status()).isEqualTo(401);
+      assertThat(bad.status()).isEqualTo(401);
+      assertThat(bad.json().get("detail")).isEqualTo(none.json().get("detail"));
+      assertThat(bad.body()).doesNotContain(forged).doesNotContain("abc");
+      assertThat(bad.header("WWW-Authenticate")).startsWith("Bearer");
+      assertThat(bad.header("X-Raftray-Applied-Index")).isNotNull();
+    }
+  }
+
+  @Test
+  void failedAuth_isRateLimitedPerAddress_untilWindowPasses() {
+    ApiSettings s =
+        new ApiSettings(ApiFixture.NODE_ID, ApiFixture.BASE_URL, 1 << 20, 3, Duration.ofMinutes(1));
+    try (ApiFixture f = ApiFixture.start(s, true, b -> b)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(f.send("GET", "/api/v1/users", "rrt_nope.x", null).status()).isEqualTo(401);
+      }
+      Resp limited = f.send("GET", "/api/v1/users", f.owner, null);
+      assertThat(limited.status()).isEqualTo(429);
+      assertThat(limited.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 60L);
+      assertThat(f.send("GET", "/api/v1/users", "rrt_nope.x", null).status()).isEqualTo(429);
+      f.clock.advance(Duration.ofSeconds(61));
+      assertThat(f.send("GET", "/api/v1/users", f.owner, null).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void routes_unknownIs404_wrongMethodIs405() {
+    try (ApiFixture f = ApiFixture.start()) {
+      Resp unknown = f.get("/api/v1/nope");
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(unknown.header("Content-Type")).isEqualTo("application/problem+json");
+      Resp wrong = f.send("PUT", "/api/v1/users", f.owner, "{}");
+      assertThat(wrong.status()).isEqualTo(405);
+      assertThat(wrong.header("Allow")).isEqualTo("GET, POST");
+      assertThat(wrong.header("Content-Type")).isEqualTo("application/problem+json");
+    }
+  }
+
+  @Test
+  void backendFailures_mapTo503AndGeneric500() {
+    try (ApiFixture f =
+        ApiFixture.start(
+            ApiSettings.of(ApiFixture.NODE_ID, ApiFixture.BASE_URL), true, Failing::new)) {
+      Resp unavailable = f.post("/api/v1/users", "{\"name\":\"x\"}");
+      assertThat(unavailable.status()).isEqualTo(503);
+      assertThat(unavailable.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(unavailable.json().get("detail").asText()).isEqualTo("no leader within 5s");
+      assertThat(unavailable.header("Retry-After")).isEqualTo("1");
+      Resp broken = f.get("/api/v1/cluster");
+      assertThat(broken.status()).isEqualTo(500);
+      assertThat(broken.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(broken.body()).doesNotContain("boom").doesNotContain("at io.raftray");
+    }
+  }
+
+  /** Submits fail as in a minority partition; status() throws a bug. */
+  private record Failing(Replicated real) implements Replicated {
+    @Override
+    public State view() {
+      return real.view();
+    }
+
+    @Override
+    public Result submit(String actor, Command command) {
+      throw new RaftrayException(ErrorKind.UNAVAILABLE, "no leader within 5s");
+    }
+
+    @Override
+    public State linearizableView() {
+      return real.linearizableView();
+    }
+
+    @Override
+    public RaftStatus status() {
+      throw new IllegalStateException("boom");
+    }
+  }
+}

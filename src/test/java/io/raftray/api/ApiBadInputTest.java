@@ -1,0 +1,261 @@
+package io.raftray.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.raftray.api.ApiFixture.Resp;
+import io.raftray.model.Role;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every bad request gets the right 4xx as problem+json naming the fields, and changes nothing:
+ * neither the applied index (nothing reached the log) nor the audit log.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ApiBadInputTest {
+  private static final String BIG = "{big}";
+  private static final String BIG_CHUNKED = "{big_chunked}";
+
+  private static ApiFixture f;
+  private static Map<String, String> vars;
+  private static Map<String, String> tokens;
+
+  record Case(
+      String name,
+      String method,
+      String path,
+      String who,
+      String body,
+      int status,
+      String... fields) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** One case a line: name | method | path under /api/v1 | who | status | fields | body. */
+  private static final String TABLE =
+      """
+      user name wrong type | POST | /users | owner | 400 | name | {"name":123}
+      user name too long | POST | /users | owner | 400 | name | {"name":"{long_name}"}
+      user name bad chars | POST | /users | owner | 400 | name | {"name":"a b"}
+      user name missing | POST | /users | owner | 400 | name | {}
+      user note too long | POST | /users | owner | 400 | note | {"name":"n1","note":"{long_note}"}
+      user limit negative | POST | /users | owner | 400 | data_limit_bytes | {"name":"n1","data_limit_bytes":-1}
+      user limit above 2^60 | POST | /users | owner | 400 | data_limit_bytes | {"name":"n1","data_limit_bytes":1152921504606846977}
+      user limit huge number | POST | /users | owner | 400 | data_limit_bytes | {"name":"n1","data_limit_bytes":1e400}
+      user limit as string | POST | /users | owner | 400 | data_limit_bytes | {"name":"n1","data_limit_bytes":"100"}
+      user limit fractional | POST | /users | owner | 400 | data_limit_bytes | {"name":"n1","data_limit_bytes":1.5}
+      user status derived only | POST | /users | owner | 400 | status | {"name":"n1","status":"limited"}
+      user status unknown | POST | /users | owner | 400 | status | {"name":"n1","status":"bogus"}
+      user reset strategy unknown | POST | /users | owner | 400 | reset_strategy | {"name":"n1","reset_strategy":"hourly"}
+      user expire_at not a time | POST | /users | owner | 400 | expire_at | {"name":"n1","expire_at":"tomorrow"}
+      user expire_at without offset | POST | /users | owner | 400 | expire_at | {"name":"n1","expire_at":"2031-01-01T00:00:00"}
+      user unknown field | POST | /users | owner | 400 | colour | {"name":"n1","colour":"red"}
+      user all problems at once | POST | /users | owner | 400 | name,status,data_limit_bytes,extra | {"name":"","status":"x","data_limit_bytes":-5,"extra":1}
+      malformed JSON | POST | /users | owner | 400 | - | {"name":
+      empty body | POST | /users | owner | 400 | - | -
+      body is an array | POST | /users | owner | 400 | - | []
+      duplicate JSON keys | POST | /users | owner | 400 | - | {"name":"a","name":"b"}
+      trailing garbage | POST | /users | owner | 400 | - | {"name":"a"} x
+      duplicate user name | POST | /users | owner | 409 | name | {"name":"alice"}
+      body over 1 MiB | POST | /users | owner | 413 | - | {big}
+      chunked body over 1 MiB | POST | /users | owner | 413 | - | {big_chunked}
+      patch user name null | PATCH | /users/{user} | owner | 400 | name | {"name":null}
+      patch user rename to taken | PATCH | /users/{user} | owner | 409 | name | {"name":"bob"}
+      patch unknown user | PATCH | /users/usr_missing | owner | 404 | - | {"note":"x"}
+      get unknown user | GET | /users/usr_missing | owner | 404 | - | -
+      delete unknown user | DELETE | /users/usr_missing | owner | 404 | - | -
+      action with a body | POST | /users/{user}/reset-usage | owner | 400 | - | {"x":1}
+      list bad status filter | GET | /users?status=bogus | owner | 400 | status | -
+      list limit zero | GET | /users?limit=0 | owner | 400 | limit | -
+      list limit above max | GET | /users?limit=1001 | owner | 400 | limit | -
+      list unknown filter | GET | /users?stauts=active | owner | 400 | stauts | -
+      list bad consistency | GET | /users?consistency=strong | owner | 400 | consistency | -
+      audit bad cursor | GET | /audit?cursor=abc | owner | 400 | cursor | -
+      reality on vmess | POST | /endpoints | owner | 400 | security | {"protocol":"vmess","port":1443,"security":"reality","settings":{"server_names":["a.com"],"dest":"a.com:443"}}
+      reality over ws | POST | /endpoints | owner | 400 | security | {"protocol":"vless","port":1443,"transport":"ws","security":"reality","settings":{"server_names":["a.com"],"dest":"a.com:443"}}
+      flow on ws | POST | /endpoints | owner | 400 | settings.flow | {"protocol":"vless","port":1444,"transport":"ws","settings":{"flow":"xtls-rprx-vision"}}
+      port zero | POST | /endpoints | owner | 400 | port | {"protocol":"vmess","port":0}
+      port above 65535 | POST | /endpoints | owner | 400 | port | {"protocol":"vmess","port":70000}
+      port as string | POST | /endpoints | owner | 400 | port | {"protocol":"vmess","port":"443"}
+      protocol unknown | POST | /endpoints | owner | 400 | protocol | {"protocol":"http","port":1445}
+      transport unknown | POST | /endpoints | owner | 400 | transport | {"protocol":"vmess","port":1445,"transport":"quic"}
+      tls without material | POST | /endpoints | owner | 400 | settings.server_name,settings.certificate_file,settings.key_file | {"protocol":"trojan","port":1446,"security":"tls"}
+      ws path without slash | POST | /endpoints | owner | 400 | settings.path | {"protocol":"vmess","port":1447,"transport":"ws","settings":{"path":"ray"}}
+      setting of another transport | POST | /endpoints | owner | 400 | settings.path | {"protocol":"vmess","port":1447,"settings":{"path":"/x"}}
+      shadowsocks over ws | POST | /endpoints | owner | 400 | transport | {"protocol":"shadowsocks","port":1448,"transport":"ws"}
+      shadowsocks bad method | POST | /endpoints | owner | 400 | settings.method | {"protocol":"shadowsocks","port":1448,"settings":{"method":"rc4-md5"}}
+      client sets public key | POST | /endpoints | owner | 400 | settings.public_key | {"protocol":"vless","port":1449,"security":"reality","settings":{"server_names":["a.com"],"dest":"a.com:443","public_key":"k"}}
+      reality missing dest, bad short id | POST | /endpoints | owner | 400 | settings.dest,settings.short_ids[0] | {"protocol":"vless","port":1449,"security":"reality","settings":{"server_names":["a.com"],"short_ids":["xyz"]}}
+      settings not an object | POST | /endpoints | owner | 400 | settings | {"protocol":"vmess","port":1450,"settings":[1]}
+      unknown node | POST | /endpoints | owner | 400 | node_id | {"node_id":"node_missing","protocol":"vmess","port":1451}
+      bad tag | POST | /endpoints | owner | 400 | tag | {"protocol":"vmess","port":1452,"tag":"Bad Tag"}
+      port conflict | POST | /endpoints | owner | 409 | port | {"protocol":"trojan","port":443}
+      tag conflict | POST | /endpoints | owner | 409 | tag | {"protocol":"vmess","port":1453,"tag":"vless-443"}
+      patch endpoint protocol | PATCH | /endpoints/{ep} | owner | 400 | protocol | {"protocol":"vmess"}
+      patch endpoint bad dest | PATCH | /endpoints/{ep} | owner | 400 | settings.dest | {"settings":{"dest":"nope"}}
+      patch endpoint port conflict | PATCH | /endpoints/{ep2} | owner | 409 | port | {"port":443}
+      patch unknown endpoint | PATCH | /endpoints/ep_missing | owner | 404 | - | {"enabled":false}
+      grant unknown references | POST | /grants | owner | 400 | user_id,endpoint_id | {"user_id":"usr_missing","endpoint_id":"ep_missing"}
+      grant user id wrong type | POST | /grants | owner | 400 | user_id | {"user_id":5,"endpoint_id":"{ep}"}
+      duplicate grant | POST | /grants | owner | 409 | endpoint_id | {"user_id":"{user}","endpoint_id":"{ep}"}
+      grant enabled not boolean | PATCH | /grants/{grant} | owner | 400 | enabled | {"enabled":"yes"}
+      grant user change | PATCH | /grants/{grant} | owner | 400 | user_id | {"user_id":"{user}"}
+      node too many labels | PATCH | /nodes/{node} | owner | 400 | labels | {"labels":{labels33}}
+      node bad access host | PATCH | /nodes/{node} | owner | 400 | access_host | {"access_host":"bad host!"}
+      remove last node | DELETE | /nodes/{node} | owner | 409 | - | -
+      patch unknown node | PATCH | /nodes/node_missing | owner | 404 | - | {"name":"x"}
+      token role unknown | POST | /admin-tokens | owner | 400 | role | {"name":"x","role":"root"}
+      token role missing | POST | /admin-tokens | owner | 400 | role | {"name":"x"}
+      revoke last owner token | DELETE | /admin-tokens/{owner_id} | owner | 409 | - | -
+      revoke unknown token | DELETE | /admin-tokens/tok_missing | owner | 404 | - | -
+      missing auth | GET | /users | none | 401 | - | -
+      bad token | GET | /users | bad | 401 | - | -
+      viewer writes | POST | /users | viewer | 403 | - | {"name":"v"}
+      viewer deletes | DELETE | /users/{user} | viewer | 403 | - | -
+      admin lists tokens | GET | /admin-tokens | admin | 403 | - | -
+      admin creates token | POST | /admin-tokens | admin | 403 | - | {"name":"x","role":"owner"}
+      unknown route | GET | /nope | owner | 404 | - | -
+      wrong method | PUT | /users | owner | 405 | - | {}
+      """;
+
+  static Stream<Case> cases() {
+    return TABLE
+        .lines()
+        .map(
+            line -> {
+              String[] c = line.split(" \\| ", 7);
+              String[] fields = c[5].equals("-") ? new String[0] : c[5].split(",");
+              String body = c[6].equals("-") ? null : c[6];
+              return new Case(
+                  c[0], c[1], "/api/v1" + c[2], c[3], body, Integer.parseInt(c[4]), fields);
+            });
+  }
+
+  @BeforeAll
+  static void setUp() {
+    f = ApiFixture.start();
+    String alice = f.post("/api/v1/users", "{\"name\":\"alice\"}").json().get("id").asText();
+    f.post("/api/v1/users", "{\"name\":\"bob\"}");
+    String ep =
+        f.post(
+                "/api/v1/endpoints",
+                "{\"protocol\":\"vless\",\"port\":443,\"security\":\"reality\","
+                    + "\"settings\":{\"server_names\":[\"a.com\"],\"dest\":\"a.com:443\"}}")
+            .json()
+            .get("id")
+            .asText();
+    String ep2 =
+        f.post("/api/v1/endpoints", "{\"protocol\":\"vmess\",\"port\":80}")
+            .json()
+            .get("id")
+            .asText();
+    String grant =
+        f.post("/api/v1/grants", ApiEndpointsGrantsTest.grant(alice, ep)).json().get("id").asText();
+    vars =
+        Map.of(
+            "{user}",
+            alice,
+            "{ep}",
+            ep,
+            "{ep2}",
+            ep2,
+            "{grant}",
+            grant,
+            "{node}",
+            ApiFixture.NODE_ID,
+            "{owner_id}",
+            f.ownerId,
+            "{long_name}",
+            "n".repeat(65),
+            "{long_note}",
+            "x".repeat(1001),
+            "{labels33}",
+            labels(33));
+    tokens =
+        Map.of(
+            "owner",
+            f.owner,
+            "viewer",
+            f.token(Role.VIEWER),
+            "admin",
+            f.token(Role.ADMIN),
+            "bad",
+            "rrt_tok_x.forged");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    f.close();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void badRequest_isRefusedWithProblem_andChangesNothing(Case k) {
+    long index = f.view().appliedIndex();
+    int audit = f.view().audit().size();
+    String path = fill(k.path());
+    String token = tokens.get(k.who());
+    Resp r;
+    if (BIG.equals(k.body())) {
+      r = f.sendRaw(k.method(), path, token, HttpRequest.BodyPublishers.ofByteArray(big()));
+    } else if (BIG_CHUNKED.equals(k.body())) {
+      r = f.sendChunked(k.method(), path, token, big());
+    } else {
+      r = f.send(k.method(), path, token, k.body() == null ? null : fill(k.body()));
+    }
+    assertThat(r.status()).as(r.body()).isEqualTo(k.status());
+    assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(r.header("X-Raftray-Applied-Index")).isEqualTo(Long.toString(index));
+    JsonNode p = r.json();
+    assertThat(p.get("status").asInt()).isEqualTo(k.status());
+    assertThat(p.get("type").asText()).startsWith("urn:raftray:problem:");
+    assertThat(p.get("title").asText()).isNotBlank();
+    assertThat(p.get("detail").asText()).isNotBlank();
+    if (k.fields().length > 0) {
+      List<String> fields = new ArrayList<>();
+      p.get("errors").forEach(x -> fields.add(x.get("field").asText()));
+      assertThat(fields).as(r.body()).containsExactlyInAnyOrder(k.fields());
+      p.get("errors").forEach(x -> assertThat(x.get("message").asText()).isNotBlank());
+    }
+    assertThat(f.view().appliedIndex()).isEqualTo(index);
+    assertThat(f.view().audit().size()).isEqualTo(audit);
+  }
+
+  private static String fill(String s) {
+    String out = s;
+    for (Map.Entry<String, String> v : vars.entrySet()) {
+      out = out.replace(v.getKey(), v.getValue());
+    }
+    return out;
+  }
+
+  private static byte[] big() {
+    byte[] b = new byte[2 * 1024 * 1024];
+    Arrays.fill(b, (byte) ' ');
+    b[0] = '{';
+    b[b.length - 1] = '}';
+    return b;
+  }
+
+  private static String labels(int n) {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+    }
+    return sb.append('}').toString();
+  }
+}
