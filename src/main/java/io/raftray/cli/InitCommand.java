@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "init",
-    description = "Create a new cluster: CA, this node's key and certificate, Raft storage and the"
-        + " first owner admin token.")
+    description =
+        "Create a new cluster: CA, this node's key and certificate, Raft storage and the"
+            + " first owner admin token.")
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -55,7 +56,8 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Logging.configure(System.getenv("RAFTRAY_LOG_LEVEL") == null ? "warn" : System.getenv("RAFTRAY_LOG_LEVEL"));
+    Logging.configure(
+        System.getenv("RAFTRAY_LOG_LEVEL") == null ? "warn" : System.getenv("RAFTRAY_LOG_LEVEL"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = new ArrayList<>();
@@ -100,8 +102,11 @@ final class InitCommand implements Callable<Integer> {
     out.println("  CA pin:  " + pin);
     if (tokenFile != null) {
       Files.writeString(
-          tokenFile, done.ownerToken() + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          tokenFile,
+          done.ownerToken() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
       Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
       out.println("Owner admin token written to " + tokenFile + " (mode 0600).");
     } else {

@@ -43,7 +43,9 @@ public final class Main {
     @Override
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"raftray " + (v == null ? "dev" : v) + " (java " + Runtime.version() + ")"};
+      return new String[] {
+        "raftray " + (v == null ? "dev" : v) + " (java " + Runtime.version() + ")"
+      };
     }
   }
 }

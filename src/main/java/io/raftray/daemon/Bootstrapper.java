@@ -42,7 +42,11 @@ public final class Bootstrapper {
 
   /** What {@code init} was asked for; validated by the CLI. */
   public record InitRequest(
-      Path dataDir, String bindHost, int bindPort, String apiBaseUrl, String accessHost,
+      Path dataDir,
+      String bindHost,
+      int bindPort,
+      String apiBaseUrl,
+      String accessHost,
       String name) {}
 
   /** Result of a successful init: the new node's config and the first owner token (plaintext). */
@@ -64,7 +68,8 @@ public final class Bootstrapper {
         }
       } else {
         Files.createDirectories(
-            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         created = true;
       }
       Initialized out = doInit(req, clock);
@@ -94,9 +99,16 @@ public final class Bootstrapper {
 
     NodeConfig config =
         new NodeConfig(
-            req.dataDir(), clusterId, nodeId, req.name(), req.bindHost(), req.bindPort(),
-            req.apiBaseUrl(), req.accessHost(),
-            List.of(new NodeConfig.Peer(nodeId, req.apiBaseUrl())), NodeConfig.Raft.defaults(),
+            req.dataDir(),
+            clusterId,
+            nodeId,
+            req.name(),
+            req.bindHost(),
+            req.bindPort(),
+            req.apiBaseUrl(),
+            req.accessHost(),
+            List.of(new NodeConfig.Peer(nodeId, req.apiBaseUrl())),
+            NodeConfig.Raft.defaults(),
             10_000);
     NodeConfigFile.write(config);
     Files.createDirectories(config.raftDir());
@@ -104,9 +116,19 @@ public final class Bootstrapper {
     Instant now = clock.instant();
     Node node =
         new Node(
-            nodeId, req.name(), req.apiBaseUrl(), req.accessHost(), Map.of(), NodeRole.VOTER,
-            NodeStatus.ACTIVE, Facts.collect(), cert.getSerialNumber().toString(16),
-            cert.getNotAfter().toInstant(), PemFiles.certificateToPem(cert), now, now);
+            nodeId,
+            req.name(),
+            req.apiBaseUrl(),
+            req.accessHost(),
+            Map.of(),
+            NodeRole.VOTER,
+            NodeStatus.ACTIVE,
+            Facts.collect(),
+            cert.getSerialNumber().toString(16),
+            cert.getNotAfter().toInstant(),
+            PemFiles.certificateToPem(cert),
+            now,
+            now);
     AdminTokens.Issued owner = AdminTokens.issue("owner", Role.OWNER, clock);
     Command.Bootstrap bootstrap =
         new Command.Bootstrap(

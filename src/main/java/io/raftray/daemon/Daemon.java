@@ -4,6 +4,10 @@ import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
+import io.raftray.api.ApiService;
+import io.raftray.api.ApiSettings;
+import io.raftray.api.HttpMetrics;
+import io.raftray.api.ProbeService;
 import io.raftray.cluster.RaftHttpService;
 import io.raftray.cluster.RaftNode;
 import io.raftray.config.NodeConfig;
@@ -29,6 +33,7 @@ import org.apache.ratis.server.RaftServer;
 /** One running node: Raft, the HTTPS listener and everything mounted on it. */
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
   /** Raft snapshot chunks travel on the listener too; admin routes enforce their own 1 MiB. */
   static final long MAX_PAYLOAD = 64L * 1024 * 1024;
 
@@ -56,7 +61,9 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(NodeConfig config, Clock clock) throws StartupException {
     if (!Files.isDirectory(config.raftDir())) {
       throw new StartupException(
-          "data directory " + config.dataDir() + " has no raft storage: was it created by"
+          "data directory "
+              + config.dataDir()
+              + " has no raft storage: was it created by"
               + " 'raftray init' or 'raftray join'?");
     }
     NodeIdentity identity = Startup.loadIdentity(config);
@@ -71,9 +78,22 @@ public final class Daemon implements AutoCloseable {
 
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
     AtomicReference<RaftServer> raftServer = new AtomicReference<>();
-    AtomicReference<Replicated> backendRef = new AtomicReference<>();
+    DeferredBackend deferred = new DeferredBackend(config.nodeId());
+    HttpMetrics metrics = new HttpMetrics();
+    ApiService api =
+        new ApiService(deferred, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
+    ProbeService probes = new ProbeService(deferred, metrics);
+    RaftHttpService raftHttp = new RaftHttpService(raftServer::get);
     WebServer web =
-        Startup.listen(config, serverTls, new RaftHttpService(raftServer::get), backendRef, clock);
+        startWeb(
+            config,
+            serverTls,
+            r -> {
+              metrics.register(r);
+              r.register("/cluster/v1", raftHttp);
+              r.register(ApiService.MOUNT, api);
+              r.register("/", probes);
+            });
     RaftNode raft;
     try {
       raft = RaftNode.start(Startup.raftConfig(config, cluster, web.port()), sm);
@@ -84,10 +104,18 @@ public final class Daemon implements AutoCloseable {
     }
     raftServer.set(raft.server());
     RaftBackend backend = new RaftBackend(raft, sm, config.raft().writeTimeout());
-    backendRef.set(backend);
+    deferred.set(backend);
     LOG.info(
-        "node " + config.name() + " (" + config.nodeId() + ") serving https on "
-            + config.bindHost() + ":" + web.port() + " as " + config.apiBaseUrl());
+        "node "
+            + config.name()
+            + " ("
+            + config.nodeId()
+            + ") serving https on "
+            + config.bindHost()
+            + ":"
+            + web.port()
+            + " as "
+            + config.apiBaseUrl());
     return new Daemon(config, web, raft, sm, backend);
   }
 
@@ -123,29 +151,44 @@ public final class Daemon implements AutoCloseable {
   }
 
   static WebServer startWeb(
-      NodeConfig config, SSLContext tls, java.util.function.Consumer<
-          io.helidon.webserver.http.HttpRouting.Builder> routing) throws StartupException {
+      NodeConfig config,
+      SSLContext tls,
+      java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder> routing)
+      throws StartupException {
     try {
       return WebServer.builder()
           .host(config.bindHost())
           .port(config.bindPort())
           .shutdownHook(false)
           .maxPayloadSize(MAX_PAYLOAD)
-          .addProtocol(Http1Config.builder().maxHeadersSize(16 * 1024).maxPrologueLength(8192).build())
-          .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL)
-              .enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build())
+          .addProtocol(
+              Http1Config.builder().maxHeadersSize(16 * 1024).maxPrologueLength(8192).build())
+          .tls(
+              Tls.builder()
+                  .sslContext(tls)
+                  .clientAuth(TlsClientAuth.OPTIONAL)
+                  .enabledProtocols(List.of("TLSv1.3", "TLSv1.2"))
+                  .build())
           .routing(routing)
           .build()
           .start();
     } catch (UncheckedIOException | IllegalStateException e) {
       if (Startup.hasCause(e, BindException.class)) {
         throw new StartupException(
-            "cannot listen on " + config.bindHost() + ":" + config.bindPort()
+            "cannot listen on "
+                + config.bindHost()
+                + ":"
+                + config.bindPort()
                 + ": address already in use");
       }
       throw new StartupException(
-          "cannot listen on " + config.bindHost() + ":" + config.bindPort() + ": "
-              + Startup.rootMessage(e), e);
+          "cannot listen on "
+              + config.bindHost()
+              + ":"
+              + config.bindPort()
+              + ": "
+              + Startup.rootMessage(e),
+          e);
     }
   }
 }

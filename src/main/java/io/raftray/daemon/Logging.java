@@ -12,8 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * Process-wide logging setup for the CLI entry point only (the daemon itself never touches it, so
- * tests can run several daemons in one JVM): one line per record on stdout, library chatter
- * (Ratis, Helidon) reduced to warnings unless RAFTRAY_LOG_LEVEL asks for more.
+ * tests can run several daemons in one JVM): one line per record on stdout, library chatter (Ratis,
+ * Helidon) reduced to warnings unless RAFTRAY_LOG_LEVEL asks for more.
  */
 public final class Logging {
   private Logging() {}
@@ -51,7 +51,7 @@ public final class Logging {
     }
   }
 
-  /** {@code 2026-01-01T00:00:00.123Z INFO  logger: message}, plus the cause's class and message. */
+  /** {@code 2026-01-01T00:00:00.123Z INFO logger: message}, plus the cause's class and message. */
   private static final class LineFormatter extends Formatter {
     @Override
     public String format(LogRecord r) {
@@ -60,7 +60,7 @@ public final class Logging {
       StringBuilder sb = new StringBuilder();
       sb.append(Instant.ofEpochMilli(r.getMillis()))
           .append(' ')
-          .append(String.format("%-7s", r.getLevel().getName()))
+          .append(String.format("%-8s", r.getLevel().getName()))
           .append(dot >= 0 ? logger.substring(dot + 1) : logger)
           .append(": ")
           .append(formatMessage(r));

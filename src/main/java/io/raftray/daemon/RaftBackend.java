@@ -80,7 +80,8 @@ final class RaftBackend implements Replicated {
 
   @Override
   public RaftStatus status() {
-    List<String> members = raft.peers().stream().map(RaftPeer::getId).map(Object::toString).toList();
+    List<String> members =
+        raft.peers().stream().map(RaftPeer::getId).map(Object::toString).toList();
     return new RaftStatus(
         raft.id().toString(),
         raft.leaderId().map(Object::toString),

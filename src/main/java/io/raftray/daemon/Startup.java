@@ -17,9 +17,16 @@ final class Startup {
       NodeIdentity id = NodeIdentity.load(config.dataDir());
       if (!id.nodeId().equals(config.nodeId()) || !id.clusterId().equals(config.clusterId())) {
         throw new StartupException(
-            "node certificate in " + NodeIdentity.tlsDir(config.dataDir()) + " belongs to node "
-                + id.nodeId() + " of cluster " + id.clusterId() + ", but node.json says node "
-                + config.nodeId() + " of cluster " + config.clusterId());
+            "node certificate in "
+                + NodeIdentity.tlsDir(config.dataDir())
+                + " belongs to node "
+                + id.nodeId()
+                + " of cluster "
+                + id.clusterId()
+                + ", but node.json says node "
+                + config.nodeId()
+                + " of cluster "
+                + config.clusterId());
       }
       return id;
     } catch (PkiException e) {
@@ -33,8 +40,12 @@ final class Startup {
             .map(p -> new RaftNodeConfig.Peer(p.nodeId(), p.apiBaseUrl()))
             .toList();
     return RaftNodeConfig.of(
-            c.raftDir(), c.nodeId(), c.clusterId(), peers,
-            new InetSocketAddress(c.bindHost(), boundPort), http)
+            c.raftDir(),
+            c.nodeId(),
+            c.clusterId(),
+            peers,
+            new InetSocketAddress(c.bindHost(), boundPort),
+            http)
         .withElectionTimeout(c.raft().electionTimeoutMin(), c.raft().electionTimeoutMax())
         .withSnapshotThreshold(c.raft().snapshotEveryEntries())
         .withWriteDeadline(c.raft().writeTimeout());

@@ -153,6 +153,16 @@ public final class RaftrayStateMachine extends BaseStateMachine {
   }
 
   @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    // Entries that bypass applyTransaction (leader no-ops, configuration changes) still advance
+    // the applied index, so the view, readiness and snapshots agree with Ratis.
+    super.notifyTermIndexUpdated(term, index);
+    if (index > view.appliedIndex()) {
+      publish(view.withIndex(index));
+    }
+  }
+
+  @Override
   public CompletableFuture<Message> query(Message request) {
     // Used by linearizable reads: after ReadIndex the local view is current; report its index.
     return CompletableFuture.completedFuture(Message.valueOf(Long.toString(view.appliedIndex())));

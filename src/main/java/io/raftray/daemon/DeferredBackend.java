@@ -1,0 +1,59 @@
+package io.raftray.daemon;
+
+import io.raftray.model.ErrorKind;
+import io.raftray.model.RaftrayException;
+import io.raftray.state.Command;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import io.raftray.state.State;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Lets the listener come up before Raft (peers must reach this node while it starts): until the
+ * real backend is set, reads see an empty state and writes answer 503.
+ */
+final class DeferredBackend implements Replicated {
+  private volatile Replicated delegate;
+  private final String nodeId;
+
+  DeferredBackend(String nodeId) {
+    this.nodeId = nodeId;
+  }
+
+  void set(Replicated backend) {
+    this.delegate = backend;
+  }
+
+  @Override
+  public State view() {
+    Replicated d = delegate;
+    return d == null ? State.empty() : d.view();
+  }
+
+  @Override
+  public Result submit(String actor, Command command) {
+    return ready().submit(actor, command);
+  }
+
+  @Override
+  public State linearizableView() {
+    return ready().linearizableView();
+  }
+
+  @Override
+  public RaftStatus status() {
+    Replicated d = delegate;
+    return d != null
+        ? d.status()
+        : new RaftStatus(nodeId, Optional.empty(), 0, "STARTING", 0, 0, List.of());
+  }
+
+  private Replicated ready() {
+    Replicated d = delegate;
+    if (d == null) {
+      throw new RaftrayException(ErrorKind.UNAVAILABLE, "node is starting");
+    }
+    return d;
+  }
+}
