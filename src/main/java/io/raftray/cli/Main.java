@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Replicated control plane for fleets of Xray proxy servers.",
-    subcommands = {InitCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InitCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

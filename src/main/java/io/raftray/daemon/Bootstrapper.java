@@ -15,6 +15,7 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PemFiles;
 import io.raftray.state.Command;
 import io.raftray.state.RaftrayStateMachine;
+import io.raftray.state.Replicated;
 import io.raftray.state.Result;
 import java.io.IOException;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,66 +87,107 @@ public final class Bootstrapper {
 
   private static Initialized doInit(InitRequest req, Clock clock)
       throws IOException, StartupException {
-    String clusterId = UUID.randomUUID().toString();
-    String nodeId = Ids.newId("node");
-    ClusterCa ca = ClusterCa.create(clusterId, clock);
-    KeyPair key = KeyPairs.generate();
-    X509Certificate cert =
-        ca.issueNodeCertificate(
-            key.getPublic(), clusterId, nodeId, hostNames(req), NODE_CERT_VALIDITY);
-    NodeIdentity identity =
-        new NodeIdentity(clusterId, nodeId, key.getPrivate(), cert, ca.certificate());
-    identity.save(req.dataDir());
-    NodeIdentity.saveCaKey(req.dataDir(), ca.privateKey().orElseThrow());
-
-    NodeConfig config =
-        new NodeConfig(
-            req.dataDir(),
-            clusterId,
-            nodeId,
-            req.name(),
-            req.bindHost(),
-            req.bindPort(),
-            req.apiBaseUrl(),
-            req.accessHost(),
-            List.of(new NodeConfig.Peer(nodeId, req.apiBaseUrl())),
-            NodeConfig.Raft.defaults(),
-            10_000);
-    NodeConfigFile.write(config);
-    Files.createDirectories(config.raftDir());
-
-    Instant now = clock.instant();
-    Node node =
-        new Node(
-            nodeId,
-            req.name(),
-            req.apiBaseUrl(),
-            req.accessHost(),
-            Map.of(),
-            NodeRole.VOTER,
-            NodeStatus.ACTIVE,
-            Facts.collect(),
-            cert.getSerialNumber().toString(16),
-            cert.getNotAfter().toInstant(),
-            PemFiles.certificateToPem(cert),
-            now,
-            now);
-    AdminTokens.Issued owner = AdminTokens.issue("owner", Role.OWNER, clock);
-    Command.Bootstrap bootstrap =
-        new Command.Bootstrap(
-            clusterId, PemFiles.certificateToPem(ca.certificate()), node, owner.token());
-
+    Seed seed = prepare(List.of(req), clock);
+    NodeConfig config = seed.configs().get(0);
     // A single-member group commits alone: no listener is needed to bootstrap.
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
     try (RaftNode raft =
         RaftNode.start(
             Startup.raftConfig(config, HttpClient.newHttpClient(), req.bindPort()), sm)) {
-      Result r = new RaftBackend(raft, sm, Duration.ofSeconds(30)).submit(nodeId, bootstrap);
+      seed.submitTo(new RaftBackend(raft, sm, Duration.ofSeconds(30)));
+    }
+    return new Initialized(config, seed.owner().plaintext());
+  }
+
+  /**
+   * What a new cluster starts from: one CA, a key, certificate and config per node (all nodes in
+   * the initial Raft group), the node records and the first owner token.
+   */
+  public record Seed(
+      String clusterId,
+      String caCertPem,
+      List<NodeConfig> configs,
+      List<Node> nodes,
+      AdminTokens.Issued owner) {
+
+    /** Commits the bootstrap entry, then one entry per further node, through {@code backend}. */
+    public void submitTo(Replicated backend) throws StartupException {
+      Result r =
+          backend.submit(
+              nodes.get(0).id(),
+              new Command.Bootstrap(clusterId, caCertPem, nodes.get(0), owner.token()));
       if (!r.ok()) {
         throw new StartupException("bootstrap was rejected: " + r.message());
       }
+      for (Node n : nodes.subList(1, nodes.size())) {
+        Result added = backend.submit(nodes.get(0).id(), new Command.AddNode(n));
+        if (!added.ok()) {
+          throw new StartupException(
+              "adding node " + n.name() + " was rejected: " + added.message());
+        }
+      }
     }
-    return new Initialized(config, owner.plaintext());
+  }
+
+  /**
+   * Writes key material, certificates and node.json into each request's (existing, empty) data
+   * directory. The CA key is kept by every node: all of them are voters.
+   */
+  public static Seed prepare(List<InitRequest> reqs, Clock clock) throws IOException {
+    String clusterId = UUID.randomUUID().toString();
+    ClusterCa ca = ClusterCa.create(clusterId, clock);
+    List<String> ids = reqs.stream().map(r -> Ids.newId("node")).toList();
+    List<NodeConfig.Peer> peers = new ArrayList<>();
+    for (int i = 0; i < reqs.size(); i++) {
+      peers.add(new NodeConfig.Peer(ids.get(i), reqs.get(i).apiBaseUrl()));
+    }
+    List<NodeConfig> configs = new ArrayList<>();
+    List<Node> nodes = new ArrayList<>();
+    Instant now = clock.instant();
+    for (int i = 0; i < reqs.size(); i++) {
+      InitRequest req = reqs.get(i);
+      String nodeId = ids.get(i);
+      KeyPair key = KeyPairs.generate();
+      X509Certificate cert =
+          ca.issueNodeCertificate(
+              key.getPublic(), clusterId, nodeId, hostNames(req), NODE_CERT_VALIDITY);
+      new NodeIdentity(clusterId, nodeId, key.getPrivate(), cert, ca.certificate())
+          .save(req.dataDir());
+      NodeIdentity.saveCaKey(req.dataDir(), ca.privateKey().orElseThrow());
+      NodeConfig config =
+          new NodeConfig(
+              req.dataDir(),
+              clusterId,
+              nodeId,
+              req.name(),
+              req.bindHost(),
+              req.bindPort(),
+              req.apiBaseUrl(),
+              req.accessHost(),
+              peers,
+              NodeConfig.Raft.defaults(),
+              10_000);
+      NodeConfigFile.write(config);
+      Files.createDirectories(config.raftDir());
+      configs.add(config);
+      nodes.add(
+          new Node(
+              nodeId,
+              req.name(),
+              req.apiBaseUrl(),
+              req.accessHost(),
+              Map.of(),
+              NodeRole.VOTER,
+              NodeStatus.ACTIVE,
+              Facts.collect(),
+              cert.getSerialNumber().toString(16),
+              cert.getNotAfter().toInstant(),
+              PemFiles.certificateToPem(cert),
+              now,
+              now));
+    }
+    AdminTokens.Issued owner = AdminTokens.issue("owner", Role.OWNER, clock);
+    return new Seed(clusterId, PemFiles.certificateToPem(ca.certificate()), configs, nodes, owner);
   }
 
   static Set<String> hostNames(InitRequest req) {

@@ -34,6 +34,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.CreateAdminToken.class, name = "admin_token.create"),
   @JsonSubTypes.Type(value = Command.RevokeAdminToken.class, name = "admin_token.revoke"),
   @JsonSubTypes.Type(value = Command.UpdateNode.class, name = "node.update"),
+  @JsonSubTypes.Type(value = Command.AddNode.class, name = "node.add"),
 })
 public sealed interface Command {
 
@@ -186,6 +187,15 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "revoked admin token";
+    }
+  }
+
+  /** Records a member that is (or is becoming) part of the Raft group. */
+  @Action("node.add")
+  record AddNode(Node node) implements Command {
+    @Override
+    public String summary() {
+      return "added node " + node.name() + " at " + node.apiBaseUrl();
     }
   }
 

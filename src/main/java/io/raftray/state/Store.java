@@ -104,6 +104,13 @@ public final class Store {
       }
       case RevokeAdminToken r -> revokeToken(s, r.id());
       case UpdateNode u -> updateNode(s, u, now);
+      case AddNode a -> {
+        if (s.nodes().containsKey(a.node().id())) {
+          throw new Rejection(CONFLICT, "node_id", "node " + a.node().id() + " already exists");
+        }
+        yield new Changed(
+            s.withNodes(State.with(s.nodes(), a.node().id(), a.node())), a.node().id());
+      }
     };
   }
 
