@@ -65,123 +65,127 @@ public record State(
   }
 
   State withIndex(long index) {
-    return new State(
-        index,
-        clusterId,
-        caCertPem,
-        nodes,
-        users,
-        endpoints,
-        grants,
-        adminTokens,
-        audit,
-        userIdByName,
-        userIdBySubscriptionToken);
+    return edit().index(index).build();
   }
 
   State withNodes(NavigableMap<String, Node> n) {
-    return new State(
-        appliedIndex,
-        clusterId,
-        caCertPem,
-        n,
-        users,
-        endpoints,
-        grants,
-        adminTokens,
-        audit,
-        userIdByName,
-        userIdBySubscriptionToken);
+    return edit().nodes(n).build();
   }
 
   State withUsers(
       NavigableMap<String, User> u, Map<String, String> byName, Map<String, String> byToken) {
-    return new State(
-        appliedIndex,
-        clusterId,
-        caCertPem,
-        nodes,
-        u,
-        endpoints,
-        grants,
-        adminTokens,
-        audit,
-        byName,
-        byToken);
+    return edit().users(u, byName, byToken).build();
   }
 
   State withEndpoints(NavigableMap<String, Endpoint> e) {
-    return new State(
-        appliedIndex,
-        clusterId,
-        caCertPem,
-        nodes,
-        users,
-        e,
-        grants,
-        adminTokens,
-        audit,
-        userIdByName,
-        userIdBySubscriptionToken);
+    return edit().endpoints(e).build();
   }
 
   State withGrants(NavigableMap<String, Grant> g) {
-    return new State(
-        appliedIndex,
-        clusterId,
-        caCertPem,
-        nodes,
-        users,
-        endpoints,
-        g,
-        adminTokens,
-        audit,
-        userIdByName,
-        userIdBySubscriptionToken);
+    return edit().grants(g).build();
   }
 
   State withAdminTokens(NavigableMap<String, AdminToken> t) {
-    return new State(
-        appliedIndex,
-        clusterId,
-        caCertPem,
-        nodes,
-        users,
-        endpoints,
-        grants,
-        t,
-        audit,
-        userIdByName,
-        userIdBySubscriptionToken);
+    return edit().adminTokens(t).build();
   }
 
   State withAudit(AuditLog a) {
-    return new State(
-        appliedIndex,
-        clusterId,
-        caCertPem,
-        nodes,
-        users,
-        endpoints,
-        grants,
-        adminTokens,
-        a,
-        userIdByName,
-        userIdBySubscriptionToken);
+    return edit().audit(a).build();
   }
 
   State withCluster(String id, String caPem) {
-    return new State(
-        appliedIndex,
-        id,
-        caPem,
-        nodes,
-        users,
-        endpoints,
-        grants,
-        adminTokens,
-        audit,
-        userIdByName,
-        userIdBySubscriptionToken);
+    return edit().cluster(id, caPem).build();
+  }
+
+  private Editor edit() {
+    return new Editor(this);
+  }
+
+  /** Copies every field of a state; setters replace one collection, sharing the rest. */
+  private static final class Editor {
+    private long index;
+    private String clusterId;
+    private String caCertPem;
+    private NavigableMap<String, Node> nodes;
+    private NavigableMap<String, User> users;
+    private NavigableMap<String, Endpoint> endpoints;
+    private NavigableMap<String, Grant> grants;
+    private NavigableMap<String, AdminToken> adminTokens;
+    private AuditLog audit;
+    private Map<String, String> byName;
+    private Map<String, String> byToken;
+
+    Editor(State s) {
+      index = s.appliedIndex;
+      clusterId = s.clusterId;
+      caCertPem = s.caCertPem;
+      nodes = s.nodes;
+      users = s.users;
+      endpoints = s.endpoints;
+      grants = s.grants;
+      adminTokens = s.adminTokens;
+      audit = s.audit;
+      byName = s.userIdByName;
+      byToken = s.userIdBySubscriptionToken;
+    }
+
+    Editor index(long i) {
+      index = i;
+      return this;
+    }
+
+    Editor cluster(String id, String pem) {
+      clusterId = id;
+      caCertPem = pem;
+      return this;
+    }
+
+    Editor nodes(NavigableMap<String, Node> n) {
+      nodes = n;
+      return this;
+    }
+
+    Editor users(
+        NavigableMap<String, User> u, Map<String, String> name, Map<String, String> token) {
+      users = u;
+      byName = name;
+      byToken = token;
+      return this;
+    }
+
+    Editor endpoints(NavigableMap<String, Endpoint> e) {
+      endpoints = e;
+      return this;
+    }
+
+    Editor grants(NavigableMap<String, Grant> g) {
+      grants = g;
+      return this;
+    }
+
+    Editor adminTokens(NavigableMap<String, AdminToken> t) {
+      adminTokens = t;
+      return this;
+    }
+
+    Editor audit(AuditLog a) {
+      audit = a;
+      return this;
+    }
+
+    State build() {
+      return new State(
+          index,
+          clusterId,
+          caCertPem,
+          nodes,
+          users,
+          endpoints,
+          grants,
+          adminTokens,
+          audit,
+          byName,
+          byToken);
+    }
   }
 }
