@@ -31,15 +31,28 @@ import org.apache.ratis.util.TimeDuration;
  *
  * <p>Answers 503 until the {@link RaftServer} exists, 400 for undecodable bodies, 200 with a reply
  * envelope otherwise (server exceptions travel inside the envelope). Handlers block; Helidon runs
- * each request on its own virtual thread. Authentication is the caller's filter, not ours.
+ * each request on its own virtual thread.
+ *
+ * <p>Every request is authenticated by {@link ClusterAuth} before anything else: the body is read
+ * once, verified against the signature over the route as the sender named it (the mount path {@code
+ * /cluster/v1} plus the route, whatever prefix a proxy added), then decoded. A rejected request
+ * gets 401, 403 or 503 with a short reason and never reaches Raft.
  */
 public final class RaftHttpService implements HttpService {
   private static final System.Logger LOG = System.getLogger(RaftHttpService.class.getName());
 
   private final Supplier<RaftServer> server;
+  private final ClusterAuth auth;
 
-  public RaftHttpService(Supplier<RaftServer> server) {
+  public RaftHttpService(Supplier<RaftServer> server, ClusterAuth auth) {
     this.server = Objects.requireNonNull(server, "server");
+    this.auth = Objects.requireNonNull(auth, "auth");
+  }
+
+  /** Without authentication: only for transport tests whose certificates carry no node ids. */
+  RaftHttpService(Supplier<RaftServer> server) {
+    this.server = Objects.requireNonNull(server, "server");
+    this.auth = null;
   }
 
   @Override
@@ -48,6 +61,10 @@ public final class RaftHttpService implements HttpService {
   }
 
   private void raft(ServerRequest req, ServerResponse res) {
+    byte[] body = body(req);
+    if (!authenticated(req, res, RaftHttpCaller.RAFT_ROUTE, body)) {
+      return;
+    }
     RaftServer s = server.get();
     if (s == null) {
       text(res, Status.SERVICE_UNAVAILABLE_503, "raft server not started");
@@ -55,7 +72,7 @@ public final class RaftHttpService implements HttpService {
     }
     final RaftNettyServerRequestProto request;
     try {
-      request = RaftNettyServerRequestProto.parseFrom(body(req));
+      request = RaftNettyServerRequestProto.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
       text(res, Status.BAD_REQUEST_400, "malformed raft request");
       return;
@@ -80,6 +97,10 @@ public final class RaftHttpService implements HttpService {
   }
 
   private void readIndex(ServerRequest req, ServerResponse res) {
+    byte[] body = body(req);
+    if (!authenticated(req, res, RaftHttpCaller.READ_INDEX_ROUTE, body)) {
+      return;
+    }
     RaftServer s = server.get();
     if (s == null) {
       text(res, Status.SERVICE_UNAVAILABLE_503, "raft server not started");
@@ -87,7 +108,7 @@ public final class RaftHttpService implements HttpService {
     }
     final ReadIndexRequestProto request;
     try {
-      request = ReadIndexRequestProto.parseFrom(body(req));
+      request = ReadIndexRequestProto.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
       text(res, Status.BAD_REQUEST_400, "malformed read-index request");
       return;
@@ -95,8 +116,8 @@ public final class RaftHttpService implements HttpService {
     try {
       protobuf(res, Status.OK_200, readIndex(s, request).toByteArray());
     } catch (IOException e) {
-      byte[] body = RaftWire.exceptionReply(request.getServerRequest(), e).toByteArray();
-      protobuf(res, Status.INTERNAL_SERVER_ERROR_500, body);
+      byte[] reply = RaftWire.exceptionReply(request.getServerRequest(), e).toByteArray();
+      protobuf(res, Status.INTERNAL_SERVER_ERROR_500, reply);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "read-index request failed", e);
       text(res, Status.INTERNAL_SERVER_ERROR_500, "read-index request failed");
@@ -122,6 +143,25 @@ public final class RaftHttpService implements HttpService {
       }
       throw new IOException("read index failed", cause);
     }
+  }
+
+  /** Answers the rejection and returns false unless {@link ClusterAuth} accepts the request. */
+  private boolean authenticated(ServerRequest req, ServerResponse res, String route, byte[] body) {
+    if (auth == null) {
+      return true;
+    }
+    ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, route, body));
+    if (outcome.accepted()) {
+      return true;
+    }
+    String prefix =
+        switch (outcome.verdict()) {
+          case UNAUTHENTICATED -> "cluster request not authenticated: ";
+          case FORBIDDEN -> "cluster request forbidden: ";
+          default -> "cluster request not accepted: ";
+        };
+    text(res, Status.create(outcome.verdict().httpStatus), prefix + outcome.reason());
+    return false;
   }
 
   /** An empty body is a valid (empty) protobuf message, which the handlers then reject. */

@@ -5,7 +5,9 @@
  * <p>Entry points: {@link io.raftray.cluster.RaftNode} (start/stop a member, bounded writes,
  * linearizable reads, status), {@link io.raftray.cluster.RaftHttpService} (inbound routes the
  * daemon mounts at {@code /cluster/v1}) and {@link io.raftray.cluster.HttpsRpcType} with {@link
- * io.raftray.cluster.TransportParameters} (the Ratis plug-in).
+ * io.raftray.cluster.TransportParameters} (the Ratis plug-in), {@link
+ * io.raftray.cluster.NodeRequestSigner} and {@link io.raftray.cluster.ClusterAuth} (node identity
+ * on every {@code /cluster/v1/**} request, described in {@code docs/cluster-auth.md}).
  *
  * <p>Invariants:
  *
@@ -18,6 +20,19 @@
  *   <li>Client requests addressed to this process's own server never leave the process.
  *   <li>The group id is a pure function of the cluster id; existing storage is always RECOVERed,
  *       never formatted.
+ *   <li>Every request on {@code /cluster/v1/**} except the public {@code /ca} and {@code /join}
+ *       carries a signature by the sending node's key over method, path (without any proxy prefix),
+ *       sender id, timestamp, nonce and body hash; inbound requests are verified by {@link
+ *       io.raftray.cluster.ClusterAuth} before their body is decoded. A direct mTLS client
+ *       certificate, when present, must name the same node.
+ *   <li>A sender the replicated state knows must not be REMOVED and must use the certificate serial
+ *       recorded for it. A sender the state does not know yet is accepted only if it is in this
+ *       node's initial peer list and its certificate chains to this node's own cluster CA: that
+ *       covers the fresh multi-node bootstrap, where the state is empty (or records only the first
+ *       node) while the group already runs. Removal must therefore keep a REMOVED record, never
+ *       delete it.
+ *   <li>Timestamps more than the skew window (default 60 s) from this node's clock and nonces seen
+ *       within the window are rejected; nonces are remembered in bounded memory only.
  *   <li>No write or linearizable read waits longer than the configured write deadline plus one
  *       request timeout; then it fails with {@link io.raftray.cluster.ClusterUnavailableException}.
  * </ul>

@@ -8,6 +8,8 @@ import io.raftray.api.ApiService;
 import io.raftray.api.ApiSettings;
 import io.raftray.api.HttpMetrics;
 import io.raftray.api.ProbeService;
+import io.raftray.cluster.ClusterAuth;
+import io.raftray.cluster.NodeRequestSigner;
 import io.raftray.cluster.RaftHttpService;
 import io.raftray.cluster.RaftNode;
 import io.raftray.config.NodeConfig;
@@ -83,7 +85,12 @@ public final class Daemon implements AutoCloseable {
     ApiService api =
         new ApiService(deferred, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
     ProbeService probes = new ProbeService(deferred, metrics);
-    RaftHttpService raftHttp = new RaftHttpService(raftServer::get);
+    ClusterAuth clusterAuth =
+        ClusterAuth.create(
+            sm::view,
+            identity,
+            config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
+    RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     WebServer web =
         startWeb(
             config,
@@ -96,7 +103,11 @@ public final class Daemon implements AutoCloseable {
             });
     RaftNode raft;
     try {
-      raft = RaftNode.start(Startup.raftConfig(config, cluster, web.port()), sm);
+      raft =
+          RaftNode.start(
+              Startup.raftConfig(config, cluster, web.port())
+                  .withSigner(new NodeRequestSigner(identity)),
+              sm);
     } catch (IOException | RuntimeException e) {
       web.stop();
       throw new StartupException(

@@ -1,0 +1,444 @@
+package io.raftray.cluster;
+
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
+import io.raftray.pki.ClusterCa;
+import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.PemFiles;
+import io.raftray.pki.PkiException;
+import io.raftray.pki.Signatures;
+import io.raftray.state.State;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Authenticates inbound node-to-node requests on {@code /cluster/v1/**}: a signature by the sending
+ * node's key over {@link ClusterSignature#canonical}, a certificate for that node issued by the
+ * cluster CA and not superseded in the replicated state, a fresh timestamp and an unseen nonce;
+ * and, when the TLS session reaches this daemon directly with a client certificate, that
+ * certificate must be from the cluster CA and name the same node. See {@code docs/cluster-auth.md}.
+ *
+ * <p>Until the replicated state knows a node (before the bootstrap entry is applied, or between it
+ * and the entry that adds that node), a member of the initial peer list from {@code node.json} is
+ * accepted on the strength of the certificate it sends, checked against this node's own CA.
+ *
+ * <p>Thread-safe; one instance per daemon. Rejections are logged at WARNING (repeats of the same
+ * node and reason within {@link #LOG_INTERVAL} at DEBUG) with node id, remote address and reason,
+ * never the signature, body, certificate or any key.
+ */
+public final class ClusterAuth {
+  private static final System.Logger LOG = System.getLogger(ClusterAuth.class.getName());
+
+  public static final Duration DEFAULT_MAX_SKEW = Duration.ofSeconds(60);
+  static final int DEFAULT_NONCE_CAPACITY = 100_000;
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+  private static final int MAX_CERT_HEADER = 8 * 1024;
+  private static final int CACHE_LIMIT = 256;
+
+  /** The verdict on one request. */
+  enum Verdict {
+    ACCEPTED(200),
+    UNAUTHENTICATED(401),
+    FORBIDDEN(403),
+    UNAVAILABLE(503);
+
+    final int httpStatus;
+
+    Verdict(int httpStatus) {
+      this.httpStatus = httpStatus;
+    }
+  }
+
+  /**
+   * What {@link #verify} decided; {@code nodeId} is the claimed sender (null when unreadable) and
+   * {@code reason} a short text without secrets, safe to send back and to log.
+   */
+  record Outcome(Verdict verdict, String nodeId, String reason) {
+    boolean accepted() {
+      return verdict == Verdict.ACCEPTED;
+    }
+  }
+
+  /**
+   * One inbound request as far as authentication is concerned.
+   *
+   * @param path the route without any proxy prefix, e.g. {@code /cluster/v1/raft}
+   * @param headers the {@link ClusterSignature#HEADERS} that were present, by their canonical name
+   * @param tlsPeerCertificates the client's TLS chain, leaf first; empty when it sent none
+   * @param remoteAddress for logs only
+   */
+  record Request(
+      String method,
+      String path,
+      Map<String, String> headers,
+      byte[] body,
+      List<X509Certificate> tlsPeerCertificates,
+      String remoteAddress) {
+    Request {
+      headers = Map.copyOf(headers);
+      tlsPeerCertificates = List.copyOf(tlsPeerCertificates);
+    }
+
+    /** Reads the auth headers and TLS chain of a Helidon request; {@code body} was read once. */
+    static Request of(ServerRequest req, String path, byte[] body) {
+      Map<String, String> headers = new HashMap<>();
+      for (String name : ClusterSignature.HEADERS) {
+        req.headers().first(HeaderNames.create(name)).ifPresent(v -> headers.put(name, v));
+      }
+      PeerInfo peer = req.remotePeer();
+      return new Request(
+          req.prologue().method().text(),
+          path,
+          headers,
+          body,
+          peerCertificates(peer),
+          peer.host() + ":" + peer.port());
+    }
+
+    private static List<X509Certificate> peerCertificates(PeerInfo peer) {
+      Optional<Certificate[]> chain;
+      try {
+        chain = peer.tlsCertificates();
+      } catch (RuntimeException e) {
+        chain = Optional.empty();
+      }
+      return chain.stream()
+          .flatMap(Arrays::stream)
+          .filter(X509Certificate.class::isInstance)
+          .map(X509Certificate.class::cast)
+          .toList();
+    }
+  }
+
+  /** A certificate and the CA it was verified against. */
+  private record Verified(X509Certificate cert, X509Certificate ca) {}
+
+  private final Supplier<State> state;
+  private final NodeIdentity self;
+  private final Set<String> initialPeers;
+  private final long maxSkewMillis;
+  private final Clock clock;
+  private final NonceCache nonces;
+  private final Map<String, X509Certificate> caByPem = new ConcurrentHashMap<>();
+  private final Map<String, Verified> certByText = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+
+  /**
+   * @param state the current replicated state, read once per request
+   * @param self this node's identity; its CA is the trust anchor until the state is bootstrapped
+   * @param initialPeerIds node ids of the initial Raft group ({@code node.json})
+   * @param maxSkew how far a request's timestamp may be from this node's clock, either way
+   */
+  public ClusterAuth(
+      Supplier<State> state,
+      NodeIdentity self,
+      Collection<String> initialPeerIds,
+      Duration maxSkew,
+      Clock clock) {
+    this(state, self, initialPeerIds, maxSkew, clock, DEFAULT_NONCE_CAPACITY);
+  }
+
+  ClusterAuth(
+      Supplier<State> state,
+      NodeIdentity self,
+      Collection<String> initialPeerIds,
+      Duration maxSkew,
+      Clock clock,
+      int nonceCapacity) {
+    this.state = Objects.requireNonNull(state, "state");
+    this.self = Objects.requireNonNull(self, "self");
+    this.initialPeers = Set.copyOf(initialPeerIds);
+    if (!maxSkew.isPositive()) {
+      throw new IllegalArgumentException("clock skew window must be positive");
+    }
+    this.maxSkewMillis = maxSkew.toMillis();
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.nonces = new NonceCache(nonceCapacity);
+  }
+
+  /** With the default ±60 s window and the system clock. */
+  public static ClusterAuth create(
+      Supplier<State> state, NodeIdentity self, Collection<String> initialPeerIds) {
+    return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, Clock.systemUTC());
+  }
+
+  /** Checks {@code request}; logs a rejection. */
+  Outcome verify(Request request) {
+    Outcome outcome;
+    try {
+      outcome = check(request);
+    } catch (RuntimeException e) {
+      // A bug must not let a request through, nor leak details to the sender.
+      LOG.log(System.Logger.Level.ERROR, "cluster authentication failed unexpectedly", e);
+      outcome = new Outcome(Verdict.UNAVAILABLE, null, "authentication error");
+    }
+    if (!outcome.accepted()) {
+      logRejection(request, outcome);
+    }
+    return outcome;
+  }
+
+  private Outcome check(Request r) {
+    String node = r.headers().get(ClusterSignature.NODE);
+    String timestamp = r.headers().get(ClusterSignature.TIMESTAMP);
+    String nonce = r.headers().get(ClusterSignature.NONCE);
+    String signatureText = r.headers().get(ClusterSignature.SIGNATURE);
+    if (node == null || timestamp == null || nonce == null || signatureText == null) {
+      return unauthenticated(null, "missing signature headers");
+    }
+    if (!ClusterCa.isValidNodeId(node)) {
+      return unauthenticated(null, "malformed node id");
+    }
+    if (!DIGITS.matcher(timestamp).matches()) {
+      return unauthenticated(node, "malformed timestamp");
+    }
+    if (!validNonce(nonce)) {
+      return unauthenticated(node, "malformed nonce");
+    }
+    byte[] signature;
+    try {
+      signature = Base64.getDecoder().decode(signatureText);
+    } catch (IllegalArgumentException e) {
+      return unauthenticated(node, "malformed signature");
+    }
+    long now = clock.millis();
+    long sent = Long.parseLong(timestamp);
+    if (Math.abs(now - sent) > maxSkewMillis) {
+      return unauthenticated(node, "timestamp outside the allowed clock skew");
+    }
+
+    State current = state.get();
+    X509Certificate ca = trustAnchor(current);
+    if (ca == null) {
+      return forbidden(node, "cluster ca in the state is unreadable");
+    }
+    String certText = r.headers().get(ClusterSignature.CERT);
+    X509Certificate presented = null;
+    if (certText != null) {
+      presented = certificate(certText, ca);
+      if (presented == null) {
+        return forbidden(node, "certificate not issued by the cluster ca");
+      }
+    }
+    Node known = current.bootstrapped() ? current.nodes().get(node) : null;
+    X509Certificate cert;
+    if (known != null) {
+      if (known.status() == NodeStatus.REMOVED) {
+        return forbidden(node, "node was removed");
+      }
+      if (presented != null) {
+        cert = presented;
+      } else {
+        cert = known.certificatePem() == null ? null : certificate(known.certificatePem(), ca);
+        if (cert == null) {
+          return forbidden(node, "no usable certificate recorded for the node");
+        }
+      }
+      if (!serialMatches(cert, known.certSerial())) {
+        return forbidden(node, "certificate is not the one recorded for the node");
+      }
+    } else {
+      if (!initialPeers.contains(node)) {
+        return forbidden(node, "unknown node");
+      }
+      if (presented == null) {
+        return unauthenticated(
+            node, "certificate header required from a node not yet in the state");
+      }
+      cert = presented;
+    }
+    Optional<String> problem = certificateProblem(cert, node, now);
+    if (problem.isPresent()) {
+      return forbidden(node, problem.get());
+    }
+    if (!r.tlsPeerCertificates().isEmpty()) {
+      X509Certificate leaf = r.tlsPeerCertificates().get(0);
+      if (!leaf.equals(cert)
+          && (!issuedBy(leaf, ca) || certificateProblem(leaf, node, now).isPresent())) {
+        return forbidden(node, "tls client certificate does not match the signing node");
+      }
+    }
+    byte[] canonical =
+        ClusterSignature.canonical(r.method(), r.path(), node, timestamp, nonce, r.body());
+    boolean valid;
+    try {
+      valid = Signatures.verify(cert.getPublicKey(), canonical, signature);
+    } catch (PkiException e) {
+      valid = false;
+    }
+    if (!valid) {
+      return unauthenticated(node, "bad signature");
+    }
+    return switch (nonces.remember(node + ' ' + nonce, sent + maxSkewMillis, now)) {
+      case FRESH -> new Outcome(Verdict.ACCEPTED, node, "ok");
+      case REPLAYED -> unauthenticated(node, "replayed nonce");
+      case FULL -> new Outcome(Verdict.UNAVAILABLE, node, "too many recent requests");
+    };
+  }
+
+  /** The CA that must have issued the sender's certificate. */
+  private X509Certificate trustAnchor(State s) {
+    if (!s.bootstrapped() || s.caCertPem() == null) {
+      return self.caCert();
+    }
+    X509Certificate cached = caByPem.get(s.caCertPem());
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      X509Certificate ca = PemFiles.parseCertificate(s.caCertPem(), "cluster ca");
+      if (caByPem.size() >= 4) {
+        caByPem.clear();
+      }
+      caByPem.put(s.caCertPem(), ca);
+      return ca;
+    } catch (PkiException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Parses a certificate (base64 DER or PEM) and checks that {@code ca} signed it; null when it
+   * does not parse or verify. Only verified certificates are cached, so strangers cannot fill the
+   * cache.
+   */
+  private X509Certificate certificate(String text, X509Certificate ca) {
+    if (text.length() > MAX_CERT_HEADER) {
+      return null;
+    }
+    Verified cached = certByText.get(text);
+    if (cached != null && cached.ca().equals(ca)) {
+      return cached.cert();
+    }
+    X509Certificate cert;
+    try {
+      if (text.startsWith("-----BEGIN")) {
+        cert = PemFiles.parseCertificate(text, "node certificate");
+      } else {
+        byte[] der = Base64.getDecoder().decode(text);
+        cert =
+            (X509Certificate)
+                CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+      }
+    } catch (IllegalArgumentException
+        | CertificateException
+        | PkiException
+        | ClassCastException e) {
+      return null;
+    }
+    if (!issuedBy(cert, ca)) {
+      return null;
+    }
+    if (certByText.size() >= CACHE_LIMIT) {
+      certByText.clear();
+    }
+    certByText.put(text, new Verified(cert, ca));
+    return cert;
+  }
+
+  private static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
+    if (!cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+      return false;
+    }
+    try {
+      cert.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** A certificate already known to be issued by the CA: is it current, a leaf, for this node? */
+  private Optional<String> certificateProblem(X509Certificate cert, String node, long now) {
+    try {
+      cert.checkValidity(new Date(now));
+    } catch (CertificateException e) {
+      return Optional.of("certificate expired or not yet valid");
+    }
+    if (cert.getBasicConstraints() != -1) {
+      return Optional.of("certificate is a ca certificate");
+    }
+    if (!ClusterCa.nodeIdFromCertificate(cert, self.clusterId()).map(node::equals).orElse(false)) {
+      return Optional.of("certificate names another node");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean serialMatches(X509Certificate cert, String recordedHex) {
+    if (recordedHex == null) {
+      return false;
+    }
+    try {
+      return cert.getSerialNumber().equals(new BigInteger(recordedHex, 16));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static boolean validNonce(String nonce) {
+    if (nonce.length() > 64) {
+      return false;
+    }
+    try {
+      return Base64.getUrlDecoder().decode(nonce).length == ClusterSignature.NONCE_BYTES;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static Outcome unauthenticated(String node, String reason) {
+    return new Outcome(Verdict.UNAUTHENTICATED, node, reason);
+  }
+
+  private static Outcome forbidden(String node, String reason) {
+    return new Outcome(Verdict.FORBIDDEN, node, reason);
+  }
+
+  private void logRejection(Request r, Outcome o) {
+    String sender = o.nodeId() == null ? "?" : o.nodeId();
+    String key = sender + '|' + o.reason();
+    long now = clock.millis();
+    if (lastLogged.size() >= 1024) {
+      lastLogged.clear();
+    }
+    Long previous = lastLogged.get(key);
+    boolean loud = previous == null || now - previous >= LOG_INTERVAL.toMillis();
+    if (loud) {
+      lastLogged.put(key, now);
+    }
+    LOG.log(
+        loud ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+        "rejected cluster request {0} {1} from node {2} at {3}: {4} ({5})",
+        r.method(),
+        r.path(),
+        sender,
+        r.remoteAddress(),
+        o.reason(),
+        o.verdict().httpStatus);
+  }
+}

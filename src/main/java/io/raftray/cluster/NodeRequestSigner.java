@@ -1,0 +1,61 @@
+package io.raftray.cluster;
+
+import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.Signatures;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Signs outbound cluster requests with this node's private key (see {@link ClusterSignature} for
+ * the canonical string) and attaches the node certificate, so a receiver that does not yet know
+ * this node from the replicated state can still check it against the cluster CA.
+ */
+public final class NodeRequestSigner implements ClusterRequestSigner {
+  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+  private final NodeIdentity identity;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final String certificate;
+
+  public NodeRequestSigner(NodeIdentity identity) {
+    this(identity, Clock.systemUTC());
+  }
+
+  NodeRequestSigner(NodeIdentity identity, Clock clock) {
+    this.identity = Objects.requireNonNull(identity, "identity");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    try {
+      this.certificate = Base64.getEncoder().encodeToString(identity.nodeCert().getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalArgumentException("node certificate cannot be encoded", e);
+    }
+  }
+
+  @Override
+  public Map<String, String> headers(String method, String path, byte[] body) {
+    String timestamp = Long.toString(clock.millis());
+    byte[] nonceBytes = new byte[ClusterSignature.NONCE_BYTES];
+    random.nextBytes(nonceBytes);
+    String nonce = B64URL.encodeToString(nonceBytes);
+    byte[] canonical =
+        ClusterSignature.canonical(method, path, identity.nodeId(), timestamp, nonce, body);
+    String signature =
+        Base64.getEncoder().encodeToString(Signatures.sign(identity.privateKey(), canonical));
+    return Map.of(
+        ClusterSignature.NODE, identity.nodeId(),
+        ClusterSignature.TIMESTAMP, timestamp,
+        ClusterSignature.NONCE, nonce,
+        ClusterSignature.SIGNATURE, signature,
+        ClusterSignature.CERT, certificate);
+  }
+
+  @Override
+  public String toString() {
+    return "NodeRequestSigner[" + identity.nodeId() + "]";
+  }
+}
