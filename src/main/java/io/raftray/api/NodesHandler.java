@@ -60,6 +60,8 @@ final class NodesHandler {
     out.put("local_role", st.role().toLowerCase(java.util.Locale.ROOT));
     out.put("commit_index", st.commitIndex());
     out.put("applied_index", s.appliedIndex());
+    // Equal on every node that applied the same index: a cheap divergence check.
+    out.put("state_digest", io.raftray.state.SnapshotCodec.digest(s));
     out.put("members", members);
     c.reply(200, out, s);
   }

@@ -144,5 +144,21 @@ class DaemonIT {
       assertThat(cluster.path("members")).hasSize(3);
       assertThat(cluster.path("leader_id").asText()).isNotBlank();
     }
+    // Every replica converges on the same state: same applied index, same digest.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<String> digests = new ArrayList<>();
+              for (Daemon d : daemons) {
+                JsonNode c = json(call(d, "GET", "/api/v1/cluster", null));
+                digests.add(
+                    c.path("applied_index").asLong() + "/" + c.path("state_digest").asText());
+              }
+              assertThat(digests).hasSize(3);
+              assertThat(new java.util.HashSet<>(digests))
+                  .as("applied index/digest per node")
+                  .hasSize(1);
+            });
   }
 }
