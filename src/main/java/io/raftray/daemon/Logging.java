@@ -2,13 +2,13 @@ package io.raftray.daemon;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /**
  * Process-wide logging setup for the CLI entry point only (the daemon itself never touches it, so
@@ -45,9 +45,24 @@ public final class Logging {
     };
   }
 
-  private static final class StdoutHandler extends ConsoleHandler {
+  /**
+   * Not a ConsoleHandler: its constructor opens System.err, and setOutputStream would then close
+   * System.err for the whole process, losing every one-line error the CLI prints there.
+   */
+  private static final class StdoutHandler extends StreamHandler {
     StdoutHandler(PrintStream out) {
-      setOutputStream(out);
+      super(out, new LineFormatter());
+    }
+
+    @Override
+    public synchronized void publish(LogRecord r) {
+      super.publish(r);
+      flush();
+    }
+
+    @Override
+    public synchronized void close() {
+      flush(); // never close System.out
     }
   }
 
