@@ -41,6 +41,7 @@ final class RunCommand implements Callable<Integer> {
                 () -> {
                   daemon.close();
                   stopped.countDown();
+                  Runtime.getRuntime().halt(0); // a requested stop exits 0, not 128+SIGTERM
                 },
                 "raftray-shutdown"));
     stopped.await();
