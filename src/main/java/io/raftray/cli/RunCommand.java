@@ -26,6 +26,13 @@ final class RunCommand implements Callable<Integer> {
     Logging.configure(System.getenv("RAFTRAY_LOG_LEVEL"));
     NodeConfig config;
     Daemon daemon;
+    if (!java.nio.file.Files.isDirectory(dataDir)) {
+      spec.commandLine()
+          .getErr()
+          .println("raftray run: data directory " + dataDir + " does not exist");
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
     try {
       config = NodeConfigFile.read(dataDir);
       daemon = Daemon.start(config);

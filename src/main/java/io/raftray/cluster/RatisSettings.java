@@ -32,6 +32,8 @@ final class RatisSettings {
       RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
       RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, cfg.snapshotThreshold());
       RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+      // Keep the newest two snapshots (one spare if the newest is damaged), not all of them.
+      RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     }
     return p;
   }

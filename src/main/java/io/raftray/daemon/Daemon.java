@@ -167,22 +167,33 @@ public final class Daemon implements AutoCloseable {
       java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder> routing)
       throws StartupException {
     try {
-      return WebServer.builder()
-          .host(config.bindHost())
-          .port(config.bindPort())
-          .shutdownHook(false)
-          .maxPayloadSize(MAX_PAYLOAD)
-          .addProtocol(
-              Http1Config.builder().maxHeadersSize(16 * 1024).maxPrologueLength(8192).build())
-          .tls(
-              Tls.builder()
-                  .sslContext(tls)
-                  .clientAuth(TlsClientAuth.OPTIONAL)
-                  .enabledProtocols(List.of("TLSv1.3", "TLSv1.2"))
-                  .build())
-          .routing(routing)
-          .build()
-          .start();
+      WebServer server =
+          WebServer.builder()
+              .host(config.bindHost())
+              .port(config.bindPort())
+              .shutdownHook(false)
+              .maxPayloadSize(MAX_PAYLOAD)
+              .addProtocol(
+                  Http1Config.builder().maxHeadersSize(16 * 1024).maxPrologueLength(8192).build())
+              .tls(
+                  Tls.builder()
+                      .sslContext(tls)
+                      .clientAuth(TlsClientAuth.OPTIONAL)
+                      .enabledProtocols(List.of("TLSv1.3", "TLSv1.2"))
+                      .build())
+              .routing(routing)
+              .build()
+              .start();
+      // Helidon logs a failed bind and returns a server that is not running.
+      if (!server.isRunning()) {
+        throw new StartupException(
+            "cannot listen on "
+                + config.bindHost()
+                + ":"
+                + config.bindPort()
+                + ": address already in use or not available");
+      }
+      return server;
     } catch (UncheckedIOException | IllegalStateException e) {
       if (Startup.hasCause(e, BindException.class)) {
         throw new StartupException(

@@ -16,6 +16,9 @@ import java.util.logging.StreamHandler;
  * Helidon) reduced to warnings unless RAFTRAY_LOG_LEVEL asks for more.
  */
 public final class Logging {
+  private static final Logger RATIS = Logger.getLogger("org.apache.ratis");
+  private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
   private Logging() {}
 
   public static void configure(String level) {
@@ -28,8 +31,9 @@ public final class Logging {
     root.addHandler(h);
     root.setLevel(lvl);
     Level libs = lvl.intValue() < Level.INFO.intValue() ? lvl : Level.WARNING;
-    Logger.getLogger("org.apache.ratis").setLevel(libs);
-    Logger.getLogger("io.helidon").setLevel(libs);
+    // java.util.logging holds named loggers weakly: keep them, or the level is lost at the next GC.
+    RATIS.setLevel(libs);
+    HELIDON.setLevel(libs);
   }
 
   private static Level parse(String level) {

@@ -105,7 +105,11 @@ public final class RaftrayStateMachine extends BaseStateMachine {
     try {
       loaded = SnapshotCodec.decode(Files.readAllBytes(file.toPath()), auditRetention);
     } catch (IOException e) {
-      throw new IOException("cannot load snapshot " + file + ": " + e.getMessage(), e);
+      // The file name is what an operator needs; keep the detail as a suppressed exception so
+      // the one-line startup error (the innermost cause) still names the file.
+      IOException named = new IOException("cannot load snapshot " + file + ": " + e.getMessage());
+      named.addSuppressed(e);
+      throw named;
     }
     if (loaded.appliedIndex() != snap.getIndex()) {
       throw new IOException(

@@ -55,7 +55,7 @@ class StartupFailureIT {
   void missingDataDir() {
     Path dir = tmp.resolve("does-not-exist");
     String line = runFails(dir);
-    assertThat(line).contains(dir.toString()).contains("node.json");
+    assertThat(line).contains(dir.toString()).contains("does not exist");
     assertThat(dir).doesNotExist();
   }
 
