@@ -41,6 +41,7 @@ public final class ApiService implements HttpService {
     new UsersHandler(deps).routes(router);
     new GrantsHandler().routes(router);
     new AdminTokensHandler(deps).routes(router);
+    new JoinHandler(deps).routes(router);
     new AuditHandler().routes(router);
   }
 
@@ -104,7 +105,9 @@ public final class ApiService implements HttpService {
       String need =
           route.access() == Router.Access.OWNER
               ? "only owner tokens may manage admin tokens"
-              : "viewer tokens may only read";
+              : route.template().startsWith("/join-")
+                  ? "only admin and owner tokens may manage joining nodes"
+                  : "viewer tokens may only read";
       throw new RaftrayException(ErrorKind.FORBIDDEN, need);
     }
   }

@@ -54,6 +54,11 @@ final class Call {
     return deps;
   }
 
+  /** Id of the admin token that authenticated this request. */
+  String actorId() {
+    return actor.id();
+  }
+
   /** The {@code {id}} path parameter. */
   String id() {
     return params.get("id");
@@ -86,6 +91,18 @@ final class Call {
     JsonNode n = parse(readBody());
     if (n == null) {
       throw new RaftrayException(ErrorKind.INVALID, "a JSON object request body is required");
+    }
+    if (!(n instanceof ObjectNode o)) {
+      throw new RaftrayException(ErrorKind.INVALID, "request body must be a JSON object");
+    }
+    return o;
+  }
+
+  /** For actions with optional input: the body as an object, empty when none was sent. */
+  ObjectNode optionalBody() {
+    JsonNode n = parse(readBody());
+    if (n == null) {
+      return Json.mapper().createObjectNode();
     }
     if (!(n instanceof ObjectNode o)) {
       throw new RaftrayException(ErrorKind.INVALID, "request body must be a JSON object");

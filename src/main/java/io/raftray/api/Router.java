@@ -48,10 +48,11 @@ final class Router {
   }
 
   private void add(String method, String template, Handler h) {
+    // Join tokens and requests decide who enters the cluster: admins and owners only, even to read.
     Access access =
         template.startsWith("/admin-tokens")
             ? Access.OWNER
-            : method.equals("GET") ? Access.READ : Access.WRITE;
+            : method.equals("GET") && !template.startsWith("/join-") ? Access.READ : Access.WRITE;
     routes.add(new Route(method, template, split(template), access, h));
   }
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       InitCommand.class,
       RunCommand.class,
+      JoinCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -21,6 +21,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
@@ -148,6 +149,32 @@ public final class RaftNode implements AutoCloseable {
       return reply.getMessage();
     } catch (IOException e) {
       throw translate("linearizable read", e);
+    }
+  }
+
+  /**
+   * Asks the leader to add {@code nodeId} (reached at {@code baseUrl}) as a voter and returns once
+   * the new configuration is committed. Mode ADD changes only this peer, so concurrent callers
+   * cannot drop each other's members; Ratis refuses a second change while one is in progress (the
+   * caller retries) and holds a new peer back until it has caught up, so the peer must be running.
+   * Adding a peer that is already a member changes nothing and succeeds.
+   *
+   * @throws IOException when the change was refused, timed out or no leader was reachable
+   */
+  public void addVoter(String nodeId, String baseUrl) throws IOException {
+    ensureOpen();
+    RaftPeer peer = RaftPeer.newBuilder().setId(peerId(nodeId)).setAddress(baseUrl).build();
+    RaftClientReply reply =
+        client
+            .admin()
+            .setConfiguration(
+                SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInNewConf(List.of(peer))
+                    .setMode(SetConfigurationRequest.Mode.ADD)
+                    .build());
+    if (!reply.isSuccess()) {
+      IOException e = reply.getException();
+      throw e != null ? e : new IOException("adding " + nodeId + " to the raft group failed");
     }
   }
 

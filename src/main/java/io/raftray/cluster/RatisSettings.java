@@ -10,10 +10,14 @@ import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /** Translates a {@link RaftNodeConfig} into Ratis properties and the client's retry policy. */
 final class RatisSettings {
+  private static final long MIN_SEGMENT = 8 * 1024;
+  private static final long MAX_SEGMENT = 32L * 1024 * 1024;
+  private static final long MAX_PREALLOCATED = 4L * 1024 * 1024;
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
   private RatisSettings() {}
@@ -34,6 +38,14 @@ final class RatisSettings {
       RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
       // Keep the newest two snapshots (one spare if the newest is damaged), not all of them.
       RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+      // Ratis purges only closed segments and at least purge-gap entries at a time: keep both
+      // within about one snapshot interval, so the log really shrinks to the snapshot and a node
+      // that is far behind (or new) is caught up by installing the snapshot.
+      RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, cfg.snapshotThreshold()));
+      long segment = Math.clamp(cfg.snapshotThreshold() * 1024, MIN_SEGMENT, MAX_SEGMENT);
+      RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segment));
+      RaftServerConfigKeys.Log.setPreallocatedSize(
+          p, SizeInBytes.valueOf(Math.min(segment, MAX_PREALLOCATED)));
     }
     return p;
   }

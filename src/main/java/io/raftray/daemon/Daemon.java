@@ -13,6 +13,9 @@ import io.raftray.cluster.NodeRequestSigner;
 import io.raftray.cluster.RaftHttpService;
 import io.raftray.cluster.RaftNode;
 import io.raftray.config.NodeConfig;
+import io.raftray.join.Admission;
+import io.raftray.join.JoinService;
+import io.raftray.pki.ClusterCa;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
@@ -45,6 +48,7 @@ public final class Daemon implements AutoCloseable {
   private final RaftrayStateMachine stateMachine;
   private final RaftBackend backend;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Admission admission;
 
   private Daemon(
       NodeConfig config, WebServer web, RaftNode raft, RaftrayStateMachine sm, RaftBackend b) {
@@ -91,12 +95,14 @@ public final class Daemon implements AutoCloseable {
             identity,
             config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
+    JoinService join = new JoinService(deferred, clusterCa(config), clock);
     WebServer web =
         startWeb(
             config,
             serverTls,
             r -> {
               metrics.register(r);
+              r.register(JoinService.MOUNT, join);
               r.register("/cluster/v1", raftHttp);
               r.register(ApiService.MOUNT, api);
               r.register("/", probes);
@@ -127,7 +133,23 @@ public final class Daemon implements AutoCloseable {
             + web.port()
             + " as "
             + config.apiBaseUrl());
-    return new Daemon(config, web, raft, sm, backend);
+    Daemon daemon = new Daemon(config, web, raft, sm, backend);
+    daemon.admission = Admission.startIfPending(config, raft, backend);
+    return daemon;
+  }
+
+  /** The cluster CA with its key (voters): certificates of joining nodes are issued with it. */
+  private static ClusterCa clusterCa(NodeConfig config) throws StartupException {
+    try {
+      return NodeIdentity.loadClusterCa(config.dataDir());
+    } catch (io.raftray.pki.PkiException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  /** The membership change of a freshly joined node; null when the node was not joining. */
+  public Admission admission() {
+    return admission;
   }
 
   public NodeConfig config() {
@@ -151,6 +173,9 @@ public final class Daemon implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (admission != null) {
+      admission.close();
     }
     try {
       raft.close();

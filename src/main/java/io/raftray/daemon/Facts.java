@@ -4,11 +4,11 @@ import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What a node reports about itself: host name, OS, architecture, runtime. */
-final class Facts {
+/** What a node reports about itself (init, join): host name, OS, architecture, runtime. */
+public final class Facts {
   private Facts() {}
 
-  static Map<String, String> collect() {
+  public static Map<String, String> collect() {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("hostname", hostname());
     f.put("os", System.getProperty("os.name", "") + " " + System.getProperty("os.version", ""));

@@ -6,6 +6,7 @@ import io.raftray.model.AdminToken;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
 import io.raftray.model.Node;
+import io.raftray.model.NodeRole;
 import io.raftray.model.ResetStrategy;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
@@ -35,6 +36,12 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.RevokeAdminToken.class, name = "admin_token.revoke"),
   @JsonSubTypes.Type(value = Command.UpdateNode.class, name = "node.update"),
   @JsonSubTypes.Type(value = Command.AddNode.class, name = "node.add"),
+  @JsonSubTypes.Type(value = Command.ActivateNode.class, name = "node.activate"),
+  @JsonSubTypes.Type(value = Command.CreateJoinToken.class, name = "join_token.create"),
+  @JsonSubTypes.Type(value = Command.RevokeJoinToken.class, name = "join_token.revoke"),
+  @JsonSubTypes.Type(value = Command.CreateJoinRequest.class, name = "join_request.create"),
+  @JsonSubTypes.Type(value = Command.ApproveJoinRequest.class, name = "join_request.approve"),
+  @JsonSubTypes.Type(value = Command.RejectJoinRequest.class, name = "join_request.reject"),
 })
 public sealed interface Command {
 
@@ -209,6 +216,81 @@ public sealed interface Command {
       if (accessHost != null) sb.append(" access_host=").append(accessHost);
       if (labels != null) sb.append(" labels");
       return sb.toString();
+    }
+  }
+
+  /** A joined node is a Raft voter now: {@code joining} becomes {@code active}. */
+  @Action("node.activate")
+  record ActivateNode(String id) implements Command {
+    @Override
+    public String summary() {
+      return "node is a member of the raft group";
+    }
+  }
+
+  /**
+   * Creates a join token; {@code expires_at} is the leader-stamped time plus {@code ttlSeconds}.
+   * Only the hash of the secret is in the command (and so in the log).
+   */
+  @Action("join_token.create")
+  record CreateJoinToken(
+      String id, String secretHash, long ttlSeconds, int maxUses, NodeRole role, String createdBy)
+      implements Command {
+    @Override
+    public String summary() {
+      return "created join token for "
+          + maxUses
+          + (maxUses == 1 ? " use" : " uses")
+          + ", valid "
+          + ttlSeconds
+          + " s";
+    }
+  }
+
+  @Action("join_token.revoke")
+  record RevokeJoinToken(String id) implements Command {
+    @Override
+    public String summary() {
+      return "revoked join token";
+    }
+  }
+
+  /**
+   * Uses a join token once (checked against the leader-stamped time): a single-use token's request
+   * is approved at once, a multi-use token's request waits for an admin.
+   */
+  @Action("join_request.create")
+  record CreateJoinRequest(
+      String id,
+      String tokenId,
+      String nodeId,
+      String nodeName,
+      String apiBaseUrl,
+      String accessHost,
+      Map<String, String> facts,
+      String csrPem)
+      implements Command {
+    @Override
+    public String summary() {
+      return "node " + nodeName + " at " + apiBaseUrl + " asked to join with token " + tokenId;
+    }
+  }
+
+  @Action("join_request.approve")
+  record ApproveJoinRequest(String id, String decidedBy) implements Command {
+    @Override
+    public String summary() {
+      return "approved join request";
+    }
+  }
+
+  @Action("join_request.reject")
+  record RejectJoinRequest(String id, String decidedBy, String reason) implements Command {
+    @Override
+    public String summary() {
+      return reason == null || reason.isEmpty()
+          ? "rejected join request"
+          : "rejected join request: " + reason;
     }
   }
 }

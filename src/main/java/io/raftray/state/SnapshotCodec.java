@@ -8,6 +8,8 @@ import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
+import io.raftray.model.JoinRequest;
+import io.raftray.model.JoinToken;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
 import io.raftray.model.User;
@@ -43,6 +45,8 @@ public final class SnapshotCodec {
     root.set("endpoints", JSON.valueToTree(s.endpoints().values()));
     root.set("grants", JSON.valueToTree(s.grants().values()));
     root.set("admin_tokens", JSON.valueToTree(s.adminTokens().values()));
+    root.set("join_tokens", JSON.valueToTree(s.joinTokens().values()));
+    root.set("join_requests", JSON.valueToTree(s.joinRequests().values()));
     root.set("audit", JSON.valueToTree(s.audit().all()));
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
@@ -93,6 +97,9 @@ public final class SnapshotCodec {
     List<Endpoint> endpoints = list(root, "endpoints", new TypeReference<>() {});
     List<Grant> grants = list(root, "grants", new TypeReference<>() {});
     List<AdminToken> tokens = list(root, "admin_tokens", new TypeReference<>() {});
+    // Added after schema 1 was first written: snapshots from before joining existed lack them.
+    List<JoinToken> joinTokens = optionalList(root, "join_tokens", new TypeReference<>() {});
+    List<JoinRequest> joinRequests = optionalList(root, "join_requests", new TypeReference<>() {});
     List<AuditEvent> audit = list(root, "audit", new TypeReference<>() {});
     Map<String, String> byName = new HashMap<>();
     Map<String, String> byToken = new HashMap<>();
@@ -109,6 +116,8 @@ public final class SnapshotCodec {
         State.sorted(byId(endpoints, Endpoint::id)),
         State.sorted(byId(grants, Grant::id)),
         State.sorted(byId(tokens, AdminToken::id)),
+        State.sorted(byId(joinTokens, JoinToken::id)),
+        State.sorted(byId(joinRequests, JoinRequest::id)),
         AuditLog.of(audit, auditRetention),
         byName,
         byToken);
@@ -126,6 +135,11 @@ public final class SnapshotCodec {
       throw new IOException("snapshot lacks '" + field + "'");
     }
     return JSON.readerFor(type).readValue(n);
+  }
+
+  private static <T> List<T> optionalList(JsonNode root, String field, TypeReference<List<T>> type)
+      throws IOException {
+    return root.has(field) ? list(root, field, type) : List.of();
   }
 
   private static <T> Map<String, T> byId(List<T> items, Function<T, String> id) {

@@ -3,6 +3,8 @@ package io.raftray.state;
 import io.raftray.model.AdminToken;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
+import io.raftray.model.JoinRequest;
+import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
 import io.raftray.model.User;
 import java.util.Collections;
@@ -24,6 +26,8 @@ public record State(
     NavigableMap<String, Endpoint> endpoints,
     NavigableMap<String, Grant> grants,
     NavigableMap<String, AdminToken> adminTokens,
+    NavigableMap<String, JoinToken> joinTokens,
+    NavigableMap<String, JoinRequest> joinRequests,
     AuditLog audit,
     Map<String, String> userIdByName,
     Map<String, String> userIdBySubscriptionToken) {
@@ -33,6 +37,8 @@ public record State(
         0,
         null,
         null,
+        sorted(Map.of()),
+        sorted(Map.of()),
         sorted(Map.of()),
         sorted(Map.of()),
         sorted(Map.of()),
@@ -89,6 +95,14 @@ public record State(
     return edit().adminTokens(t).build();
   }
 
+  State withJoinTokens(NavigableMap<String, JoinToken> t) {
+    return edit().joinTokens(t).build();
+  }
+
+  State withJoinRequests(NavigableMap<String, JoinRequest> r) {
+    return edit().joinRequests(r).build();
+  }
+
   State withAudit(AuditLog a) {
     return edit().audit(a).build();
   }
@@ -111,6 +125,8 @@ public record State(
     private NavigableMap<String, Endpoint> endpoints;
     private NavigableMap<String, Grant> grants;
     private NavigableMap<String, AdminToken> adminTokens;
+    private NavigableMap<String, JoinToken> joinTokens;
+    private NavigableMap<String, JoinRequest> joinRequests;
     private AuditLog audit;
     private Map<String, String> byName;
     private Map<String, String> byToken;
@@ -124,6 +140,8 @@ public record State(
       endpoints = s.endpoints;
       grants = s.grants;
       adminTokens = s.adminTokens;
+      joinTokens = s.joinTokens;
+      joinRequests = s.joinRequests;
       audit = s.audit;
       byName = s.userIdByName;
       byToken = s.userIdBySubscriptionToken;
@@ -168,6 +186,16 @@ public record State(
       return this;
     }
 
+    Editor joinTokens(NavigableMap<String, JoinToken> t) {
+      joinTokens = t;
+      return this;
+    }
+
+    Editor joinRequests(NavigableMap<String, JoinRequest> r) {
+      joinRequests = r;
+      return this;
+    }
+
     Editor audit(AuditLog a) {
       audit = a;
       return this;
@@ -183,6 +211,8 @@ public record State(
           endpoints,
           grants,
           adminTokens,
+          joinTokens,
+          joinRequests,
           audit,
           byName,
           byToken);

@@ -30,8 +30,8 @@ public final class Store {
   /** The new state (with {@code index} applied) and the command's result. */
   public record Applied(State state, Result result) {}
 
-  /** Thrown inside this class to abort a command with a business rejection. */
-  private static final class Rejection extends RuntimeException {
+  /** Thrown inside this package's rules to abort a command with a business rejection. */
+  static final class Rejection extends RuntimeException {
     final ErrorKind kind;
     final String field;
 
@@ -65,7 +65,7 @@ public final class Store {
     }
   }
 
-  private record Changed(State state, String target) {}
+  record Changed(State state, String target) {}
 
   private static Changed dispatch(State s, Command cmd, Instant now) {
     return switch (cmd) {
@@ -108,9 +108,16 @@ public final class Store {
         if (s.nodes().containsKey(a.node().id())) {
           throw new Rejection(CONFLICT, "node_id", "node " + a.node().id() + " already exists");
         }
+        JoinRules.checkAdmitted(s, a.node());
         yield new Changed(
             s.withNodes(State.with(s.nodes(), a.node().id(), a.node())), a.node().id());
       }
+      case ActivateNode a -> JoinRules.activateNode(s, a, now);
+      case CreateJoinToken c -> JoinRules.createToken(s, c, now);
+      case RevokeJoinToken r -> JoinRules.revokeToken(s, r);
+      case CreateJoinRequest c -> JoinRules.createRequest(s, c, now);
+      case ApproveJoinRequest a -> JoinRules.approve(s, a, now);
+      case RejectJoinRequest r -> JoinRules.reject(s, r, now);
     };
   }
 

@@ -33,6 +33,12 @@ import java.util.function.Function;
 final class ApiFixture implements AutoCloseable {
   static final String NODE_ID = "node_01JTESTNODE0000000000000000";
   static final String BASE_URL = "https://node-a.example:8443";
+  static final String CLUSTER_ID = "cluster-test";
+
+  /** A real CA certificate, so join tokens can carry its pin. */
+  static final String CA_PEM =
+      io.raftray.pki.PemFiles.certificateToPem(
+          io.raftray.pki.ClusterCa.create(CLUSTER_ID).certificate());
 
   final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   final LocalReplicated local;
@@ -65,7 +71,7 @@ final class ApiFixture implements AutoCloseable {
               now,
               now);
       CommandEnvelope env =
-          CommandEnvelope.of(NODE_ID, new Command.Bootstrap("cluster-test", "CA", node, o.token()))
+          CommandEnvelope.of(NODE_ID, new Command.Bootstrap(CLUSTER_ID, CA_PEM, node, o.token()))
               .stampedAt(now);
       state = Store.apply(state, env, 1).state();
     }

@@ -70,6 +70,8 @@ final class AuthFixture {
         new TreeMap<>(),
         new TreeMap<>(),
         new TreeMap<>(),
+        new TreeMap<>(),
+        new TreeMap<>(),
         AuditLog.empty(),
         Map.of(),
         Map.of());

@@ -5,7 +5,8 @@ import picocli.CommandLine;
 
 /**
  * Adds the admin client commands ({@code user}, {@code endpoint}, {@code grant}, {@code node},
- * {@code token}, {@code audit}, {@code status}) to the {@code raftray} root command.
+ * {@code token}, {@code join-token}, {@code join-request}, {@code audit}, {@code status}) to the
+ * {@code raftray} root command.
  */
 public final class AdminCli {
   private AdminCli() {}
@@ -28,6 +29,8 @@ public final class AdminCli {
             new GrantCommands(),
             new NodeCommands(),
             new TokenCommands(),
+            new JoinTokenCommands(),
+            new JoinRequestCommands(),
             new AuditCommands(),
             new StatusCommand());
     for (Object command : commands) {

@@ -1,0 +1,158 @@
+package io.raftray.cli;
+
+import io.raftray.config.HostPort;
+import io.raftray.config.NodeConfig;
+import io.raftray.config.NodeConfigFile;
+import io.raftray.daemon.Facts;
+import io.raftray.daemon.Logging;
+import io.raftray.join.JoinException;
+import io.raftray.join.Joiner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "join",
+    description =
+        "Join an existing cluster with a join token: checks the cluster CA against the token's"
+            + " pin, creates this node's key locally, and writes the data directory. Then run it"
+            + " with 'raftray run --data-dir D'.")
+final class JoinCommand implements Callable<Integer> {
+  private static final Pattern WAIT = Pattern.compile("(\\d{1,6})([smh])");
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      paramLabel = "TOKEN",
+      description = "The rrj_... join token from 'join-token create'.")
+  String token;
+
+  @Option(names = "--data-dir", required = true, description = "Empty or missing directory.")
+  Path dataDir;
+
+  @Option(names = "--bind", required = true, description = "HOST:PORT to listen on.")
+  String bind;
+
+  @Option(
+      names = "--api-base-url",
+      required = true,
+      description = "https URL other nodes and admins use to reach this node.")
+  String apiBaseUrl;
+
+  @Option(names = "--access-host", required = true, description = "Public host for proxy clients.")
+  String accessHost;
+
+  @Option(names = "--name", description = "Node name (default: this host's name).")
+  String name;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "DURATION",
+      description = "How long to wait for an admin's approval (multi-use tokens), e.g. 30m.")
+  String waitText = "1h";
+
+  @Override
+  public Integer call() {
+    Logging.configure(
+        System.getenv("RAFTRAY_LOG_LEVEL") == null ? "warn" : System.getenv("RAFTRAY_LOG_LEVEL"));
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    var facts = Facts.collect();
+    if (name == null) {
+      name = defaultName(facts.get("hostname"));
+    }
+    List<String> problems = new ArrayList<>();
+    HostPort hp = null;
+    try {
+      hp = HostPort.parse(bind);
+    } catch (IllegalArgumentException e) {
+      problems.add("--bind: " + e.getMessage());
+    }
+    String why = NodeConfigFile.checkBaseUrl(apiBaseUrl);
+    if (why != null) {
+      problems.add("--api-base-url: " + why);
+    }
+    if (accessHost.isBlank() || accessHost.contains("/") || accessHost.contains(" ")) {
+      problems.add("--access-host: must be a host name or IP address");
+    }
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      problems.add("--name: 1-64 characters of letters, digits, '.', '_' or '-'");
+    }
+    Duration wait = parseWait(waitText);
+    if (wait == null) {
+      problems.add("--wait: a duration such as 90s, 30m or 2h");
+    }
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> err.println("raftray join: " + p));
+      err.flush();
+      return 2;
+    }
+    NodeConfig config;
+    try {
+      config =
+          Joiner.join(
+              new Joiner.Options(
+                  token,
+                  dataDir,
+                  hp.host(),
+                  hp.port(),
+                  apiBaseUrl,
+                  accessHost,
+                  name,
+                  facts,
+                  wait,
+                  Duration.ofSeconds(2),
+                  line -> {
+                    out.println(line);
+                    out.flush();
+                  }));
+    } catch (JoinException e) {
+      err.println("raftray join: " + Main.oneLine(e));
+      err.flush();
+      return e.usage() ? 2 : 1;
+    }
+    out.println("Joined cluster " + config.clusterId() + " in " + dataDir);
+    out.println("  node:    " + name + " (" + config.nodeId() + ")");
+    out.println("  api:     " + apiBaseUrl);
+    out.println("  peers:   " + config.initialPeers().size());
+    out.println("Start the node with: raftray run --data-dir " + dataDir);
+    out.println("It becomes a Raft voter once it has caught up with the cluster.");
+    out.flush();
+    return 0;
+  }
+
+  static Duration parseWait(String text) {
+    Matcher m = WAIT.matcher(text == null ? "" : text.strip());
+    if (!m.matches()) {
+      return null;
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  static String defaultName(String hostname) {
+    String n =
+        hostname == null
+            ? ""
+            : hostname.replaceAll("\\..*$", "").replaceAll("[^A-Za-z0-9._-]", "-");
+    n = n.replaceAll("^[^A-Za-z0-9]+", "");
+    if (n.isEmpty()) {
+      return "node";
+    }
+    return n.length() > 64 ? n.substring(0, 64) : n;
+  }
+}

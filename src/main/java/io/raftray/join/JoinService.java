@@ -1,0 +1,407 @@
+package io.raftray.join;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.FieldError;
+import io.raftray.model.Ids;
+import io.raftray.model.JoinRequest;
+import io.raftray.model.JoinToken;
+import io.raftray.model.Json;
+import io.raftray.model.Node;
+import io.raftray.model.NodeRole;
+import io.raftray.model.NodeStatus;
+import io.raftray.model.RaftrayException;
+import io.raftray.pki.ClusterCa;
+import io.raftray.pki.Csr;
+import io.raftray.pki.PemFiles;
+import io.raftray.pki.PkiException;
+import io.raftray.state.Command;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import io.raftray.state.State;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The public cluster routes, relative to where the daemon mounts them ({@code /cluster/v1}): {@code
+ * GET /ca} (the CA certificate PEM), {@code POST /join} and {@code GET /join/{request_id}}. No node
+ * identity is required here: the join token is the credential, proven by an HMAC over the request
+ * (see {@link JoinCrypto}); the secret itself never arrives.
+ *
+ * <p>Any node can take a join: the token use is committed through Raft (so followers reach the
+ * leader like for any write), and on approval this node signs the certificate from the CSR, records
+ * the node (status {@code joining}) and answers with the certificate, the peers and the CA key
+ * sealed under the token. The Raft membership change follows when the new node runs ({@link
+ * Admission}), because Ratis only adds a peer that answers.
+ */
+public final class JoinService implements HttpService {
+  /** Where the daemon mounts this service (beside the Raft routes). */
+  public static final String MOUNT = "/cluster/v1";
+
+  static final Duration NODE_CERT_VALIDITY = Duration.ofDays(30);
+  static final long MAX_BODY = 64 * 1024;
+  private static final Logger LOG = Logger.getLogger(JoinService.class.getName());
+  private static final ObjectReader READER =
+      Json.mapper()
+          .readerFor(JsonNode.class)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+  private final Replicated backend;
+  private final ClusterCa ca;
+  private final Clock clock;
+
+  /**
+   * @param ca the cluster CA of this node; it must hold the CA key to admit nodes
+   */
+  public JoinService(Replicated backend, ClusterCa ca, Clock clock) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.ca = Objects.requireNonNull(ca, "ca");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/ca", this::ca).post("/join", this::join).get("/join/{id}", this::poll);
+  }
+
+  private void ca(ServerRequest req, ServerResponse res) {
+    res.header(HeaderNames.CONTENT_TYPE, "application/x-pem-file");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.send(PemFiles.certificateToPem(ca.certificate()));
+  }
+
+  private void join(ServerRequest req, ServerResponse res) {
+    guarded(
+        res,
+        () -> {
+          JoinWire.Request r = JoinValidation.request(parse(readBody(req)));
+          JoinToken token = token(r.tokenId());
+          byte[] verifier = JoinCrypto.verifierFromHash(token.secretHash());
+          if (!JoinCrypto.proofMatches(r.proof(), JoinCrypto.joinProof(verifier, r))) {
+            throw new RaftrayException(
+                ErrorKind.FORBIDDEN,
+                "the proof does not match join token " + token.id() + ": wrong or tampered token");
+          }
+          String unusable = token.unusableReason(now());
+          if (unusable != null) {
+            throw new RaftrayException(ErrorKind.FORBIDDEN, unusable);
+          }
+          String nodeId = Ids.newId("node");
+          // Check CSR and host names by issuing once before the token use is committed, so a
+          // request that cannot be served does not burn the token.
+          issue(r.csrPem(), nodeId, r.apiBaseUrl());
+          String requestId = Ids.newId("jrq");
+          submit(
+              token.id(),
+              new Command.CreateJoinRequest(
+                  requestId,
+                  token.id(),
+                  nodeId,
+                  r.nodeName(),
+                  r.apiBaseUrl(),
+                  r.accessHost(),
+                  r.facts(),
+                  r.csrPem()));
+          JoinRequest created = backend.view().joinRequests().get(requestId);
+          LOG.info(
+              "join request "
+                  + requestId
+                  + " from node "
+                  + r.nodeName()
+                  + " with token "
+                  + token.id()
+                  + ": "
+                  + created.status().name().toLowerCase(java.util.Locale.ROOT));
+          answer(res, created, verifier);
+        });
+  }
+
+  private void poll(ServerRequest req, ServerResponse res) {
+    guarded(
+        res,
+        () -> {
+          String id = req.path().pathParameters().get("id");
+          JoinRequest r = backend.view().joinRequests().get(id);
+          if (r == null) {
+            r = backend.linearizableView().joinRequests().get(id);
+          }
+          if (r == null) {
+            throw new RaftrayException(ErrorKind.NOT_FOUND, "join request not found");
+          }
+          JoinToken token = backend.view().joinTokens().get(r.tokenId());
+          byte[] verifier = JoinCrypto.verifierFromHash(token.secretHash());
+          String presented =
+              req.headers().first(HeaderNames.create(JoinWire.PROOF_HEADER)).orElse(null);
+          if (!JoinCrypto.proofMatches(
+              presented, JoinCrypto.pollProof(verifier, token.id(), r.id()))) {
+            throw new RaftrayException(
+                ErrorKind.FORBIDDEN, "the proof does not match the join request's token");
+          }
+          answer(res, r, verifier);
+        });
+  }
+
+  private void answer(ServerResponse res, JoinRequest r, byte[] verifier) {
+    switch (r.status()) {
+      case PENDING -> json(res, 202, new JoinWire.Pending(r.id(), "pending"));
+      case REJECTED ->
+          throw new RaftrayException(
+              ErrorKind.FORBIDDEN,
+              "join request "
+                  + r.id()
+                  + " was rejected"
+                  + (r.reason() == null || r.reason().isEmpty() ? "" : ": " + r.reason()));
+      case APPROVED -> json(res, 200, admit(r, verifier));
+    }
+  }
+
+  /**
+   * Signs and records the node of an approved request, once: a repeated poll (or a race between two
+   * nodes) finds the recorded node and answers with its certificate.
+   */
+  private JoinWire.Answer admit(JoinRequest r, byte[] verifier) {
+    State s = backend.view();
+    Node node = s.nodes().get(r.nodeId());
+    if (node == null) {
+      X509Certificate cert = issue(r.csrPem(), r.nodeId(), r.apiBaseUrl());
+      Instant now = now();
+      Node n =
+          new Node(
+              r.nodeId(),
+              r.nodeName(),
+              r.apiBaseUrl(),
+              r.accessHost(),
+              Map.of(),
+              NodeRole.VOTER,
+              NodeStatus.JOINING,
+              r.facts(),
+              cert.getSerialNumber().toString(16),
+              cert.getNotAfter().toInstant(),
+              PemFiles.certificateToPem(cert),
+              now,
+              now);
+      Result added = backend.submit(r.tokenId(), new Command.AddNode(n));
+      if (!added.ok() && added.error() != ErrorKind.CONFLICT) {
+        throw new RaftrayException(added.error(), added.message());
+      }
+      s = backend.view();
+      node = s.nodes().get(r.nodeId());
+      if (node == null) {
+        throw new RaftrayException(ErrorKind.UNAVAILABLE, "node record not applied yet; retry");
+      }
+    }
+    List<JoinWire.Peer> peers = new ArrayList<>();
+    for (Node n : s.nodes().values()) {
+      if (n.status() != NodeStatus.REMOVED) {
+        peers.add(new JoinWire.Peer(n.id(), n.apiBaseUrl()));
+      }
+    }
+    JoinToken token = s.joinTokens().get(r.tokenId());
+    JoinWire.Sealed sealed = null;
+    if (token.role() == NodeRole.VOTER) {
+      sealed =
+          JoinCrypto.seal(
+              verifier,
+              ca.privateKey().orElseThrow().getEncoded(),
+              aad(s.clusterId(), r.nodeId()),
+              Ids.randomBytes(32),
+              Ids.randomBytes(12));
+    }
+    return new JoinWire.Answer(
+        s.clusterId(), r.nodeId(), node.certificatePem(), s.caCertPem(), peers, sealed);
+  }
+
+  static String aad(String clusterId, String nodeId) {
+    return "raftray-ca-key|" + clusterId + "|" + nodeId;
+  }
+
+  private X509Certificate issue(String csrPem, String nodeId, String apiBaseUrl) {
+    if (!ca.canIssue()) {
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE, "this node does not hold the CA key; join through a voter");
+    }
+    try {
+      Csr.parse(csrPem);
+      return ca.issueFromCsr(
+          csrPem, ca.clusterId(), nodeId, hostNames(apiBaseUrl), NODE_CERT_VALIDITY);
+    } catch (PkiException e) {
+      throw new RaftrayException(
+          ErrorKind.INVALID,
+          "cannot issue a certificate: " + e.getMessage(),
+          List.of(new FieldError("csr_pem", e.getMessage())));
+    }
+  }
+
+  static Set<String> hostNames(String apiBaseUrl) {
+    Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+    String host = URI.create(apiBaseUrl).getHost();
+    if (host != null) {
+      names.add(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+    }
+    return names;
+  }
+
+  /** The token named in a request; a replica that has not seen it yet asks the leader. */
+  private JoinToken token(String id) {
+    JoinToken t = backend.view().joinTokens().get(id);
+    if (t == null) {
+      t = backend.linearizableView().joinTokens().get(id);
+    }
+    if (t == null) {
+      throw new RaftrayException(
+          ErrorKind.FORBIDDEN, "unknown join token " + id + " (wrong cluster, or deleted)");
+    }
+    return t;
+  }
+
+  private void submit(String actor, Command c) {
+    Result r = backend.submit(actor, c);
+    if (!r.ok()) {
+      List<FieldError> errors =
+          r.field() == null ? List.of() : List.of(new FieldError(r.field(), r.message()));
+      throw new RaftrayException(r.error(), r.message(), errors);
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  private static void guarded(ServerResponse res, Body body) {
+    try {
+      body.run();
+    } catch (RaftrayException e) {
+      problem(res, status(e.kind()), e.getMessage(), e.errors());
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "unexpected error on a join route", e);
+      problem(res, 500, "internal error; see the node log", List.of());
+    }
+  }
+
+  private static byte[] readBody(ServerRequest req) {
+    OptionalLong declared = req.headers().contentLength();
+    if (declared.isPresent() && declared.getAsLong() > MAX_BODY) {
+      throw new RaftrayException(ErrorKind.TOO_LARGE, "join request larger than " + MAX_BODY);
+    }
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] b = in.readNBytes((int) MAX_BODY + 1);
+      if (b.length > MAX_BODY) {
+        throw new RaftrayException(ErrorKind.TOO_LARGE, "join request larger than " + MAX_BODY);
+      }
+      return b;
+    } catch (IOException e) {
+      throw new RaftrayException(ErrorKind.INVALID, "cannot read request body", e);
+    }
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      JsonNode n = body.length == 0 ? null : READER.readValue(body);
+      if (n == null || !n.isObject()) {
+        throw new RaftrayException(ErrorKind.INVALID, "a JSON object request body is required");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new RaftrayException(ErrorKind.INVALID, "malformed JSON");
+    }
+  }
+
+  private static void json(ServerResponse res, int status, Object body) {
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    try {
+      res.send(Json.mapper().writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode join answer", e);
+    }
+  }
+
+  static int status(ErrorKind kind) {
+    return switch (kind) {
+      case INVALID -> 400;
+      case UNAUTHORIZED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case TOO_LARGE -> 413;
+      case UNAVAILABLE, NOT_LEADER -> 503;
+    };
+  }
+
+  /** RFC 9457 problem, the same shape as the admin API's. */
+  private static void problem(
+      ServerResponse res, int status, String detail, List<FieldError> errors) {
+    if (res.isSent()) {
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "urn:raftray:problem:join");
+    body.put("title", title(status));
+    body.put("status", status);
+    body.put("detail", detail);
+    if (!errors.isEmpty()) {
+      List<Map<String, String>> list = new ArrayList<>();
+      for (FieldError f : errors) {
+        list.add(Map.of("field", f.field(), "message", f.message()));
+      }
+      body.put("errors", list);
+    }
+    if (status == 503) {
+      res.header(HeaderNames.RETRY_AFTER, "1");
+    }
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    try {
+      res.send(Json.mapper().writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode problem", e);
+    }
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 503 -> "Service Unavailable";
+      default -> status >= 500 ? "Internal Server Error" : "Error";
+    };
+  }
+}

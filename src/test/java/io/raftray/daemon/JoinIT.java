@@ -1,0 +1,327 @@
+package io.raftray.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.raftray.config.NodeConfig;
+import io.raftray.config.NodeConfigFile;
+import io.raftray.join.JoinException;
+import io.raftray.join.JoinTokens;
+import io.raftray.join.Joiner;
+import io.raftray.model.Json;
+import io.raftray.model.NodeStatus;
+import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.TlsContexts;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Joining in-process: {@code init} one node, then join more with the same code {@code raftray join}
+ * uses ({@link Joiner}), start them, and check Raft membership, replication and every refusal.
+ */
+@Timeout(240)
+class JoinIT {
+  @TempDir Path tmp;
+  private final List<Daemon> daemons = new ArrayList<>();
+  private HttpClient http;
+  private String owner;
+
+  @AfterEach
+  void stop() {
+    for (int i = daemons.size() - 1; i >= 0; i--) {
+      daemons.get(i).close();
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** {@code raftray init} + {@code run} for node 1, snapshotting every {@code snapshotEvery}. */
+  private Daemon initFirst(long snapshotEvery) throws Exception {
+    int port = freePort();
+    Path dir = tmp.resolve("n1");
+    Bootstrapper.Initialized init =
+        Bootstrapper.init(
+            new Bootstrapper.InitRequest(
+                dir, "127.0.0.1", port, "https://127.0.0.1:" + port, "127.0.0.1", "node-1"),
+            Clock.systemUTC());
+    NodeConfig c = init.config();
+    NodeConfig.Raft r = c.raft();
+    c =
+        new NodeConfig(
+            c.dataDir(),
+            c.clusterId(),
+            c.nodeId(),
+            c.name(),
+            c.bindHost(),
+            c.bindPort(),
+            c.apiBaseUrl(),
+            c.accessHost(),
+            c.initialPeers(),
+            new NodeConfig.Raft(
+                r.electionTimeoutMin(), r.electionTimeoutMax(), snapshotEvery, r.writeTimeout()),
+            c.auditRetention());
+    NodeConfigFile.write(c);
+    owner = init.ownerToken();
+    http =
+        HttpClient.newBuilder()
+            .sslContext(TlsContexts.client(NodeIdentity.load(dir).caCert(), Optional.empty()))
+            .build();
+    Daemon d = Daemon.start(NodeConfigFile.read(dir));
+    daemons.add(d);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> call(d, "GET", "/readyz", null).statusCode() == 200);
+    return d;
+  }
+
+  private Joiner.Options options(String token, String name) throws Exception {
+    int port = freePort();
+    return new Joiner.Options(
+        token,
+        tmp.resolve(name),
+        "127.0.0.1",
+        port,
+        "https://127.0.0.1:" + port,
+        "127.0.0.1",
+        name,
+        Map.of("hostname", name, "os", "test"),
+        Duration.ofSeconds(60),
+        Duration.ofMillis(200),
+        line -> {});
+  }
+
+  /** Joins and starts a node, then waits until it is a voter and active. */
+  private Daemon joinAndStart(String token, String name) throws Exception {
+    NodeConfig c = Joiner.join(options(token, name));
+    assertThat(Files.list(c.raftDir())).isEmpty();
+    Daemon d = Daemon.start(c);
+    daemons.add(d);
+    assertThat(d.admission()).isNotNull();
+    assertThat(d.admission().await(Duration.ofSeconds(90))).as(name + " admitted").isTrue();
+    return d;
+  }
+
+  private String createToken(Daemon d, String body) throws Exception {
+    HttpResponse<String> r = call(d, "POST", "/api/v1/join-tokens", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return json(r).path("token").asText();
+  }
+
+  private HttpResponse<String> call(Daemon d, String method, String path, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(d.config().apiBaseUrl() + path))
+            .header("Authorization", "Bearer " + owner)
+            .timeout(Duration.ofSeconds(20));
+    b =
+        body == null
+            ? b.method(method, HttpRequest.BodyPublishers.noBody())
+            : b.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    return Json.mapper().readTree(r.body());
+  }
+
+  private Set<String> raftMembers(Daemon d) {
+    return Set.copyOf(d.backend().status().memberIds());
+  }
+
+  private void assertMembership(Set<String> expected) {
+    for (Daemon d : daemons) {
+      assertThat(raftMembers(d)).as("raft members on " + d.config().name()).isEqualTo(expected);
+      assertThat(d.backend().view().nodes().keySet()).isEqualTo(expected);
+    }
+  }
+
+  private void assertRefused(String token, String name, String reason) throws Exception {
+    Set<String> before = raftMembers(daemons.get(0));
+    int requests = daemons.get(0).backend().view().joinRequests().size();
+    Joiner.Options o = options(token, name);
+    assertThatThrownBy(() -> Joiner.join(o))
+        .isInstanceOf(JoinException.class)
+        .hasMessageContaining(reason);
+    assertThat(o.dataDir()).doesNotExist();
+    assertMembership(before);
+    assertThat(daemons.get(0).backend().linearizableView().joinRequests()).hasSize(requests);
+  }
+
+  @Test
+  void singleUseTokens_joinTwoNodes_afterLogPurge_andRefuseBadTokens() throws Exception {
+    Daemon n1 = initFirst(10);
+    for (int i = 0; i < 50; i++) {
+      HttpResponse<String> r = call(n1, "POST", "/api/v1/users", "{\"name\":\"before-" + i + "\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> n1.stateMachine().getLatestSnapshot() != null);
+
+    String t2 = createToken(n1, "{}");
+    Daemon n2 = joinAndStart(t2, "node-2");
+    // The log was purged up to a snapshot: node 2 was caught up by installing it.
+    assertThat(n2.stateMachine().getLatestSnapshot()).isNotNull();
+    Daemon n3 = joinAndStart(createToken(n2, "{\"ttl_seconds\":600}"), "node-3");
+
+    Set<String> all = daemons.stream().map(d -> d.config().nodeId()).collect(Collectors.toSet());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertMembership(all));
+    assertThat(n1.backend().view().nodes().values()).allMatch(n -> n.status() == NodeStatus.ACTIVE);
+    assertThat(n3.config().initialPeers()).hasSize(3);
+
+    HttpResponse<String> w = call(n3, "POST", "/api/v1/users", "{\"name\":\"from-node-3\"}");
+    assertThat(w.statusCode()).as(w.body()).isEqualTo(201);
+    JsonNode seen =
+        json(call(n1, "GET", "/api/v1/users?q=from-node-3&consistency=linearizable", null));
+    assertThat(seen.path("items")).hasSize(1);
+    assertThat(json(call(n3, "GET", "/api/v1/users?limit=1000", null)).path("items")).hasSize(51);
+    JsonNode cluster = json(call(n3, "GET", "/api/v1/cluster", null));
+    assertThat(cluster.path("members")).hasSize(3);
+
+    // Refusals: each leaves membership and join requests as they were.
+    assertRefused(t2, "node-4", "already been used");
+
+    String expiring = createToken(n1, "{\"ttl_seconds\":1}");
+    String expiringId = JoinTokens.decode(expiring).tokenId();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                json(call(n1, "GET", "/api/v1/join-tokens/" + expiringId, null))
+                    .path("status")
+                    .asText()
+                    .equals("expired"));
+    assertRefused(expiring, "node-4", "expired");
+
+    String revoked = createToken(n1, "{}");
+    String revokedId = JoinTokens.decode(revoked).tokenId();
+    assertThat(call(n1, "DELETE", "/api/v1/join-tokens/" + revokedId, null).statusCode())
+        .isEqualTo(204);
+    assertRefused(revoked, "node-4", "revoked");
+
+    JoinTokens.Content good = JoinTokens.decode(createToken(n1, "{}"));
+    String wrongPin =
+        JoinTokens.encode(
+            new JoinTokens.Content(
+                1,
+                good.clusterId(),
+                good.urls(),
+                "sha256:" + "0".repeat(64),
+                good.tokenId(),
+                good.secret()));
+    assertRefused(wrongPin, "node-4", "does not match the join token's pin");
+    String wrongCluster =
+        JoinTokens.encode(
+            new JoinTokens.Content(
+                1, "other-cluster", good.urls(), good.caPin(), good.tokenId(), good.secret()));
+    assertRefused(wrongCluster, "node-4", "belongs to cluster");
+    String wrongSecret =
+        JoinTokens.encode(
+            new JoinTokens.Content(
+                1,
+                good.clusterId(),
+                good.urls(),
+                good.caPin(),
+                good.tokenId(),
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])));
+    assertRefused(wrongSecret, "node-4", "proof does not match");
+    // The untampered token still works after all that.
+    assertThat(
+            json(call(n1, "GET", "/api/v1/join-tokens/" + good.tokenId(), null))
+                .path("used_count")
+                .asInt())
+        .isZero();
+  }
+
+  @Test
+  void multiUseToken_waitsForApproval_thenJoins_orIsRejected() throws Exception {
+    Daemon n1 = initFirst(10_000);
+    String token = createToken(n1, "{\"max_uses\":2}");
+
+    CompletableFuture<NodeConfig> joining =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Joiner.join(options(token, "node-2"));
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    String requestId =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    json(call(n1, "GET", "/api/v1/join-requests?status=pending", null))
+                        .path("items"),
+                items -> items.size() == 1)
+            .get(0)
+            .path("id")
+            .asText();
+    assertThat(n1.backend().view().nodes()).hasSize(1);
+    HttpResponse<String> ok =
+        call(n1, "POST", "/api/v1/join-requests/" + requestId + "/approve", null);
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    NodeConfig c2 = joining.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    Daemon n2 = Daemon.start(c2);
+    daemons.add(n2);
+    assertThat(n2.admission().await(Duration.ofSeconds(90))).isTrue();
+    Set<String> all = daemons.stream().map(d -> d.config().nodeId()).collect(Collectors.toSet());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertMembership(all));
+
+    Joiner.Options o3 = options(token, "node-3");
+    CompletableFuture<NodeConfig> rejected =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Joiner.join(o3);
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    String second =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    json(call(n1, "GET", "/api/v1/join-requests?status=pending", null))
+                        .path("items"),
+                items -> items.size() == 1)
+            .get(0)
+            .path("id")
+            .asText();
+    HttpResponse<String> no =
+        call(n1, "POST", "/api/v1/join-requests/" + second + "/reject", "{\"reason\":\"no\"}");
+    assertThat(no.statusCode()).as(no.body()).isEqualTo(200);
+    assertThatThrownBy(() -> rejected.get(60, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(JoinException.class)
+        .hasMessageContaining("rejected: no");
+    assertThat(o3.dataDir()).doesNotExist();
+    assertMembership(all);
+  }
+}
