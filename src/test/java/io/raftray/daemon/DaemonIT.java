@@ -102,6 +102,22 @@ class DaemonIT {
     HttpResponse<String> created = call(d, "POST", "/api/v1/users", "{\"name\":\"alice\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(created.headers().firstValue("X-Raftray-Applied-Index")).isPresent();
+    // Header limits: an oversized header block is refused (a 4xx or a closed connection),
+    // never served.
+    try {
+      HttpResponse<String> huge =
+          http.send(
+              HttpRequest.newBuilder(URI.create(d.config().apiBaseUrl() + "/api/v1/users"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("X-Padding", "x".repeat(20_000))
+                  .timeout(Duration.ofSeconds(20))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(huge.statusCode()).isBetween(400, 431);
+      assertThat(huge.body()).doesNotContain("\tat ");
+    } catch (java.io.IOException refused) {
+      assertThat(refused).isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+    }
 
     d.close();
     daemons.clear();
