@@ -1,8 +1,11 @@
 package io.raftray.config;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a node needs to start, from {@code <data-dir>/node.json}. Written by {@code raftray
@@ -19,10 +22,40 @@ public record NodeConfig(
     String accessHost,
     List<Peer> initialPeers,
     Raft raft,
-    int auditRetention) {
+    int auditRetention,
+    Optional<InetAddress> clusterSourceAddress) {
 
   public NodeConfig {
     initialPeers = List.copyOf(initialPeers);
+    Objects.requireNonNull(clusterSourceAddress, "clusterSourceAddress");
+  }
+
+  /** A config whose outbound cluster connections use the address the OS picks. */
+  public NodeConfig(
+      Path dataDir,
+      String clusterId,
+      String nodeId,
+      String name,
+      String bindHost,
+      int bindPort,
+      String apiBaseUrl,
+      String accessHost,
+      List<Peer> initialPeers,
+      Raft raft,
+      int auditRetention) {
+    this(
+        dataDir,
+        clusterId,
+        nodeId,
+        name,
+        bindHost,
+        bindPort,
+        apiBaseUrl,
+        accessHost,
+        initialPeers,
+        raft,
+        auditRetention,
+        Optional.empty());
   }
 
   /** A member of the initial Raft group (only used when the Raft storage is formatted). */

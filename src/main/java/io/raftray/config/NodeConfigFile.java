@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.Json;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Reads and writes {@code node.json}; all validation problems are reported together. */
@@ -31,7 +33,8 @@ public final class NodeConfigFile {
           "access_host",
           "initial_peers",
           "raft",
-          "audit_retention");
+          "audit_retention",
+          "cluster_source_address");
   private static final Set<String> RAFT_KEYS =
       Set.of(
           "election_timeout_min_ms",
@@ -60,6 +63,7 @@ public final class NodeConfigFile {
     raft.put("snapshot_every_entries", c.raft().snapshotEveryEntries());
     raft.put("write_timeout_ms", c.raft().writeTimeout().toMillis());
     root.put("audit_retention", c.auditRetention());
+    c.clusterSourceAddress().ifPresent(a -> root.put("cluster_source_address", a.getHostAddress()));
     Path tmp = c.dataDir().resolve(FILE_NAME + ".tmp");
     Files.write(tmp, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     Files.move(tmp, c.configFile(), StandardCopyOption.ATOMIC_MOVE);
@@ -130,6 +134,14 @@ public final class NodeConfigFile {
     if (auditRetention < 100) {
       problems.add("audit_retention must be >= 100");
     }
+    Optional<InetAddress> sourceAddress = Optional.empty();
+    if (root.has("cluster_source_address")) {
+      String v = root.get("cluster_source_address").asText("");
+      sourceAddress = ipLiteral(v);
+      if (sourceAddress.isEmpty()) {
+        problems.add("cluster_source_address must be an IPv4 or IPv6 address, got '" + v + "'");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
@@ -144,7 +156,25 @@ public final class NodeConfigFile {
         accessHost,
         peers,
         raft,
-        auditRetention);
+        auditRetention,
+        sourceAddress);
+  }
+
+  /** The address an IP literal names, without any name lookup; empty for anything else. */
+  static Optional<InetAddress> ipLiteral(String s) {
+    boolean v4 =
+        s.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+            && java.util.Arrays.stream(s.split("\\.")).allMatch(o -> Integer.parseInt(o) < 256);
+    boolean v6 = s.contains(":") && s.matches("[0-9A-Fa-f:.]+");
+    if (!v4 && !v6) {
+      return Optional.empty();
+    }
+    try {
+      // A literal is parsed, never resolved.
+      return Optional.of(InetAddress.getByName(s));
+    } catch (java.net.UnknownHostException e) {
+      return Optional.empty();
+    }
   }
 
   /** Null when the URL is a usable https base URL, else the reason. */

@@ -26,7 +26,6 @@ import java.net.BindException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,12 +74,7 @@ public final class Daemon implements AutoCloseable {
     NodeIdentity identity = Startup.loadIdentity(config);
     SSLContext serverTls = TlsContexts.server(identity);
     SSLContext clientTls = TlsContexts.client(identity.caCert(), Optional.of(identity));
-    HttpClient cluster =
-        HttpClient.newBuilder()
-            .sslContext(clientTls)
-            .connectTimeout(Duration.ofSeconds(3))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    HttpClient cluster = Startup.clusterHttpClient(config, clientTls);
 
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
     AtomicReference<RaftServer> raftServer = new AtomicReference<>();

@@ -4,9 +4,14 @@ import io.raftray.cluster.RaftNodeConfig;
 import io.raftray.config.NodeConfig;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PkiException;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /** Small startup steps shared by {@link Daemon} and {@link Bootstrapper}. */
 final class Startup {
@@ -32,6 +37,34 @@ final class Startup {
     } catch (PkiException e) {
       throw new StartupException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The client for node-to-node calls. With {@code cluster_source_address} its connections leave
+   * from that address; the address must belong to this host, which is checked here so a typo stops
+   * startup instead of failing every Raft call.
+   */
+  static HttpClient clusterHttpClient(NodeConfig config, SSLContext tls) throws StartupException {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .sslContext(tls)
+            .connectTimeout(Duration.ofSeconds(3))
+            .version(HttpClient.Version.HTTP_1_1);
+    if (config.clusterSourceAddress().isPresent()) {
+      InetAddress source = config.clusterSourceAddress().get();
+      try (Socket probe = new Socket()) {
+        probe.bind(new InetSocketAddress(source, 0));
+      } catch (IOException e) {
+        throw new StartupException(
+            "cluster_source_address "
+                + source.getHostAddress()
+                + " cannot be used on this host: "
+                + rootMessage(e),
+            e);
+      }
+      b.localAddress(source);
+    }
+    return b.build();
   }
 
   static RaftNodeConfig raftConfig(NodeConfig c, HttpClient http, int boundPort) {

@@ -1,0 +1,62 @@
+package io.raftray.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.model.Json;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NodeConfigSourceAddressTest {
+  @TempDir Path dir;
+
+  private NodeConfig config(Optional<InetAddress> source) {
+    return new NodeConfig(
+        dir,
+        "c1",
+        "node_1",
+        "node-1",
+        "127.0.0.1",
+        7443,
+        "https://127.0.0.1:7443",
+        "127.0.0.1",
+        List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")),
+        NodeConfig.Raft.defaults(),
+        10_000,
+        source);
+  }
+
+  @Test
+  void absentByDefault_andNotWritten() throws Exception {
+    NodeConfigFile.write(config(Optional.empty()));
+    assertThat(Files.readString(dir.resolve("node.json"))).doesNotContain("cluster_source_address");
+    assertThat(NodeConfigFile.read(dir).clusterSourceAddress()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.12", "::1", "fd00::7"})
+  void roundTrips(String ip) throws Exception {
+    NodeConfigFile.write(config(Optional.of(InetAddress.getByName(ip))));
+    assertThat(NodeConfigFile.read(dir).clusterSourceAddress()).contains(InetAddress.getByName(ip));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"localhost", "example.org", "300.1.1.1", "1.2.3", "", ":::zz"})
+  void rejectsAnythingButAnIpLiteral(String value) throws Exception {
+    NodeConfigFile.write(config(Optional.empty()));
+    ObjectNode root = (ObjectNode) Json.mapper().readTree(dir.resolve("node.json").toFile());
+    root.put("cluster_source_address", value);
+    Files.write(dir.resolve("node.json"), Json.mapper().writeValueAsBytes(root));
+    assertThatThrownBy(() -> NodeConfigFile.read(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster_source_address must be an IPv4 or IPv6 address");
+  }
+}
