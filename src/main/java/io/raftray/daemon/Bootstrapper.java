@@ -112,16 +112,22 @@ public final class Bootstrapper {
 
     /** Commits the bootstrap entry, then one entry per further node, through {@code backend}. */
     public void submitTo(Replicated backend) throws StartupException {
-      Result r =
-          backend.submit(
-              nodes.get(0).id(),
-              new Command.Bootstrap(clusterId, caCertPem, nodes.get(0), owner.token()));
-      if (!r.ok()) {
-        throw new StartupException("bootstrap was rejected: " + r.message());
+      // Idempotent: a step whose earlier attempt committed but timed out is not repeated.
+      if (!clusterId.equals(backend.view().clusterId())) {
+        Result r =
+            backend.submit(
+                nodes.get(0).id(),
+                new Command.Bootstrap(clusterId, caCertPem, nodes.get(0), owner.token()));
+        if (!r.ok() && !clusterId.equals(backend.view().clusterId())) {
+          throw new StartupException("bootstrap was rejected: " + r.message());
+        }
       }
       for (Node n : nodes.subList(1, nodes.size())) {
+        if (backend.view().nodes().containsKey(n.id())) {
+          continue;
+        }
         Result added = backend.submit(nodes.get(0).id(), new Command.AddNode(n));
-        if (!added.ok()) {
+        if (!added.ok() && !backend.view().nodes().containsKey(n.id())) {
           throw new StartupException(
               "adding node " + n.name() + " was rejected: " + added.message());
         }

@@ -31,7 +31,13 @@ import java.util.function.Function;
 public final class SnapshotCodec {
   static final int SCHEMA = 1;
   private static final String MAGIC = "RAFTRAY-SNAPSHOT ";
-  private static final ObjectMapper JSON = Json.mapper();
+  // Map keys sorted: records hold Map.copyOf maps whose iteration order differs between JVM runs,
+  // and equal states must encode to equal bytes (digests, snapshot comparisons).
+  private static final ObjectMapper JSON =
+      Json.mapper()
+          .copy()
+          .configure(
+              com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private SnapshotCodec() {}
 
