@@ -208,11 +208,6 @@ final class NodesHandler {
     if (n.status() == NodeStatus.REMOVED && !voter) {
       throw new RaftrayException(ErrorKind.CONFLICT, "node " + n.id() + " is already removed");
     }
-    if (n.id().equals(st.localId())) {
-      throw new RaftrayException(
-          ErrorKind.CONFLICT,
-          "a node cannot remove itself: send the request to another member of the cluster");
-    }
     long members =
         s.nodes().values().stream().filter(x -> x.status() != NodeStatus.REMOVED).count();
     if (n.status() != NodeStatus.REMOVED && members <= 1) {
@@ -220,6 +215,11 @@ final class NodesHandler {
     }
     if (voter && st.memberIds().size() <= 1) {
       throw new RaftrayException(ErrorKind.CONFLICT, "cannot remove the last voter of the cluster");
+    }
+    if (n.id().equals(st.localId())) {
+      throw new RaftrayException(
+          ErrorKind.CONFLICT,
+          "a node cannot remove itself: send the request to another member of the cluster");
     }
     if (voter && st.leaderId().map(n.id()::equals).orElse(false)) {
       // Ratis shuts down a leader that commits a configuration without itself: hand over first.
