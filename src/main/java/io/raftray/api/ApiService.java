@@ -71,6 +71,13 @@ public final class ApiService implements HttpService {
             Map.of("Allow", String.join(", ", allowed)));
       }
       authorize(who, m.route());
+      if (!method.equals("GET")) {
+        SelfRemoval.reason(backend.view(), deps.settings().localNodeId())
+            .ifPresent(
+                reason -> {
+                  throw new RaftrayException(ErrorKind.CONFLICT, reason);
+                });
+      }
       m.route().handler().handle(new Call(req, res, m.params(), who, deps));
     } catch (RaftrayException e) {
       fail(res, () -> Problems.send(res, e));

@@ -7,16 +7,25 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.RaftrayException;
 import io.raftray.state.Command;
+import io.raftray.state.Replicated;
 import io.raftray.state.Replicated.RaftStatus;
 import io.raftray.state.State;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code /cluster} and {@code /nodes}: membership as the replicated state and Raft see it. */
 final class NodesHandler {
+  static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(20);
+
+  /** A peer the leader has not heard from for this long is reported unhealthy. */
+  static final long UNHEALTHY_AFTER_MS = 5000;
+
   private final Deps deps;
 
   NodesHandler(Deps deps) {
@@ -29,13 +38,25 @@ final class NodesHandler {
     r.get("/nodes/{id}", this::get);
     r.patch("/nodes/{id}", this::update);
     r.delete("/nodes/{id}", this::delete);
+    r.post("/cluster/transfer-leadership", this::transfer);
   }
 
   private void cluster(Call c) {
     c.query();
     State s = c.read();
+    c.reply(200, clusterView(s), s);
+  }
+
+  /**
+   * Members come from the replicated state; Raft adds who leads and, from the answering node's view
+   * ({@code view_from}), replication progress: on the leader every follower's match index, lag and
+   * last contact; on a follower only the leader's last contact (others are null).
+   */
+  private Map<String, Object> clusterView(State s) {
     RaftStatus st = deps.backend().status();
     String leader = st.leaderId().orElse(null);
+    Optional<Replicated.Progress> progress = deps.backend().progress();
+    boolean leaderView = st.localId().equals(leader);
     List<Object> members = new ArrayList<>();
     for (Node n : s.nodes().values()) {
       if (n.status() == NodeStatus.REMOVED) {
@@ -47,9 +68,32 @@ final class NodesHandler {
       m.put("api_base_url", n.apiBaseUrl());
       m.put("role", Enums.wire(n.role()));
       m.put("is_leader", n.id().equals(leader));
-      // Until node heartbeats exist, healthy means: in the Raft configuration and, for the
-      // group as a whole, a leader is known.
-      m.put("healthy", leader != null && st.memberIds().contains(n.id()));
+      boolean voter = st.memberIds().contains(n.id());
+      Replicated.Peer peer = progress.map(p -> p.peers().get(n.id())).orElse(null);
+      Long lastContact = null;
+      Long match = null;
+      Long lag = null;
+      if (n.id().equals(st.localId())) {
+        lastContact = 0L;
+        if (leaderView) {
+          match = st.commitIndex();
+          lag = 0L;
+        }
+      } else if (peer != null) {
+        lastContact = peer.lastContactMs();
+        match = peer.matchIndex();
+        lag = match == null ? null : Math.max(0, st.commitIndex() - match);
+      }
+      boolean healthy = leader != null && voter;
+      if (lastContact != null) {
+        healthy = healthy && lastContact <= UNHEALTHY_AFTER_MS;
+      }
+      m.put("healthy", healthy);
+      m.put("voter", voter);
+      m.put("last_contact_ms", lastContact);
+      m.put("match_index", match);
+      m.put("lag", lag);
+      m.put("cert_not_after", n.certNotAfter());
       members.add(m);
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -58,12 +102,53 @@ final class NodesHandler {
     out.put("term", st.term());
     out.put("local_node_id", st.localId());
     out.put("local_role", st.role().toLowerCase(java.util.Locale.ROOT));
+    out.put("view_from", st.localId());
     out.put("commit_index", st.commitIndex());
     out.put("applied_index", s.appliedIndex());
     // Equal on every node that applied the same index: a cheap divergence check.
     out.put("state_digest", io.raftray.state.SnapshotCodec.digest(s));
     out.put("members", members);
-    c.reply(200, out, s);
+    return out;
+  }
+
+  /** {@code POST /cluster/transfer-leadership {"node_id"}}: waits until the named voter leads. */
+  private void transfer(Call c) {
+    c.query();
+    Validator v = Validator.of(c.body(), Set.of("node_id"));
+    String target = v.string("node_id", true, 1, 128);
+    v.throwIfInvalid();
+    State s = c.current();
+    Node n = s.nodes().get(target);
+    if (n == null || n.status() == NodeStatus.REMOVED) {
+      throw new RaftrayException(
+          ErrorKind.CONFLICT, "node " + bounded(target) + " is not a member of the cluster");
+    }
+    if (!deps.backend().status().memberIds().contains(target)) {
+      throw new RaftrayException(
+          ErrorKind.CONFLICT, "node " + target + " is not a voter of the raft group");
+    }
+    deps.backend().transferLeadership(target, TRANSFER_TIMEOUT);
+    awaitLocalLeader(target, Duration.ofSeconds(3));
+    State after = c.current();
+    c.reply(200, clusterView(after), after);
+  }
+
+  /** Until this node has heard from the new leader, so the answer names it. */
+  private void awaitLocalLeader(String leader, Duration max) {
+    long end = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < end
+        && !deps.backend().status().leaderId().map(leader::equals).orElse(false)) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static String bounded(String id) {
+    return id.length() > 64 ? id.substring(0, 64) + "..." : id;
   }
 
   private void list(Call c) {
@@ -108,20 +193,79 @@ final class NodesHandler {
     c.reply(200, Views.node(find(after, n.id())), after);
   }
 
+  /**
+   * Removes a node: moves leadership away from it when it leads, commits {@code RemoveNode} (status
+   * removed, certificate serial denied everywhere, endpoints disabled), then drops it from the Raft
+   * voters (retried while another membership change is in progress). Repeating the DELETE of a node
+   * that is removed but still a voter finishes the Raft step. See {@code docs/membership.md}.
+   */
   private void delete(Call c) {
+    c.query();
     State s = c.current();
     Node n = find(s, c.id());
-    long active = s.nodes().values().stream().filter(x -> x.status() != NodeStatus.REMOVED).count();
-    if (n.status() == NodeStatus.REMOVED) {
+    RaftStatus st = deps.backend().status();
+    boolean voter = st.memberIds().contains(n.id());
+    if (n.status() == NodeStatus.REMOVED && !voter) {
       throw new RaftrayException(ErrorKind.CONFLICT, "node " + n.id() + " is already removed");
     }
-    if (active <= 1) {
+    long members =
+        s.nodes().values().stream().filter(x -> x.status() != NodeStatus.REMOVED).count();
+    if (n.status() != NodeStatus.REMOVED && members <= 1) {
       throw new RaftrayException(ErrorKind.CONFLICT, "cannot remove the last node of the cluster");
     }
-    // Removal needs a Raft membership change and certificate revocation, which arrive with the
-    // cluster package; refuse clearly instead of pretending.
-    throw new RaftrayException(
-        ErrorKind.CONFLICT,
-        "removing a node from a multi-node cluster is not supported by this version yet");
+    if (voter && st.memberIds().size() <= 1) {
+      throw new RaftrayException(ErrorKind.CONFLICT, "cannot remove the last voter of the cluster");
+    }
+    if (n.id().equals(st.localId())) {
+      throw new RaftrayException(
+          ErrorKind.CONFLICT,
+          "a node cannot remove itself: send the request to another member of the cluster");
+    }
+    if (voter && st.leaderId().map(n.id()::equals).orElse(false)) {
+      // Ratis shuts down a leader that commits a configuration without itself: hand over first.
+      // This node answers the request, so it is alive; it must be a voter to take over.
+      String successor =
+          st.memberIds().contains(st.localId())
+              ? st.localId()
+              : st.memberIds().stream().filter(id -> !id.equals(n.id())).findFirst().orElseThrow();
+      deps.backend().transferLeadership(successor, TRANSFER_TIMEOUT);
+    }
+    if (n.status() != NodeStatus.REMOVED) {
+      c.submit(new Command.RemoveNode(n.id()));
+    }
+    if (voter) {
+      removeVoter(n.id());
+    }
+    c.noContent(deps.backend().view());
+  }
+
+  private void removeVoter(String id) {
+    long end = System.nanoTime() + REMOVE_TIMEOUT.toNanos();
+    long wait = 200;
+    while (true) {
+      try {
+        deps.backend().removeVoter(id);
+        return;
+      } catch (RaftrayException e) {
+        if (e.kind() != ErrorKind.UNAVAILABLE || System.nanoTime() + wait * 1_000_000 > end) {
+          throw new RaftrayException(
+              ErrorKind.UNAVAILABLE,
+              "node "
+                  + id
+                  + " is removed and its certificate revoked, but leaving the raft group did not"
+                  + " complete ("
+                  + e.getMessage()
+                  + "); repeat the DELETE to retry",
+              e);
+        }
+      }
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RaftrayException(ErrorKind.UNAVAILABLE, "interrupted", e);
+      }
+      wait = Math.min(wait * 2, 2000);
+    }
   }
 }

@@ -51,8 +51,10 @@ public final class ProbeService implements HttpService {
     HttpMetrics.route(req, "/readyz");
     RaftStatus st = backend.status();
     State s = backend.view();
-    String reason = null;
-    if (!s.bootstrapped()) {
+    String reason = SelfRemoval.reason(s, st.localId()).orElse(null);
+    if (reason != null) {
+      // reported as is below
+    } else if (!s.bootstrapped()) {
       reason = "the node has not applied the cluster bootstrap yet";
     } else if (st.leaderId().isEmpty()) {
       reason = "no raft leader is known";

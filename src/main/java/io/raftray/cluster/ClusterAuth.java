@@ -243,6 +243,11 @@ public final class ClusterAuth {
       if (presented == null) {
         return forbidden(node, "certificate not issued by the cluster ca");
       }
+      // The deny list comes first: a revoked certificate is refused whatever else it claims.
+      if (current.isRevoked(presented.getSerialNumber().toString(16))) {
+        return forbidden(
+            node, removed(current, node) ? "node was removed" : "certificate was revoked");
+      }
     }
     Node known = current.bootstrapped() ? current.nodes().get(node) : null;
     X509Certificate cert;
@@ -257,6 +262,9 @@ public final class ClusterAuth {
         if (cert == null) {
           return forbidden(node, "no usable certificate recorded for the node");
         }
+      }
+      if (current.isRevoked(cert.getSerialNumber().toString(16))) {
+        return forbidden(node, "certificate was revoked");
       }
       if (!serialMatches(cert, known.certSerial())) {
         return forbidden(node, "certificate is not the one recorded for the node");
@@ -387,6 +395,11 @@ public final class ClusterAuth {
       return Optional.of("certificate names another node");
     }
     return Optional.empty();
+  }
+
+  private static boolean removed(State s, String node) {
+    Node n = s.nodes().get(node);
+    return n != null && n.status() == NodeStatus.REMOVED;
   }
 
   private static boolean serialMatches(X509Certificate cert, String recordedHex) {

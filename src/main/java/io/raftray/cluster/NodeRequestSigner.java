@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Signs outbound cluster requests with this node's private key (see {@link ClusterSignature} for
@@ -17,27 +18,55 @@ import java.util.Objects;
 public final class NodeRequestSigner implements ClusterRequestSigner {
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-  private final NodeIdentity identity;
+  private final Supplier<NodeIdentity> identities;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final String certificate;
+
+  /** The identity and its encoded certificate, recomputed only when the identity changes. */
+  private record Current(NodeIdentity identity, String certificate) {}
+
+  private volatile Current current;
 
   public NodeRequestSigner(NodeIdentity identity) {
-    this(identity, Clock.systemUTC());
+    this(() -> identity, Clock.systemUTC());
+  }
+
+  /** Signs with whatever identity {@code identities} holds now (it changes on renewal). */
+  public NodeRequestSigner(Supplier<NodeIdentity> identities) {
+    this(identities, Clock.systemUTC());
   }
 
   NodeRequestSigner(NodeIdentity identity, Clock clock) {
-    this.identity = Objects.requireNonNull(identity, "identity");
+    this(() -> identity, clock);
+  }
+
+  NodeRequestSigner(Supplier<NodeIdentity> identities, Clock clock) {
+    this.identities = Objects.requireNonNull(identities, "identities");
     this.clock = Objects.requireNonNull(clock, "clock");
+    current();
+  }
+
+  private Current current() {
+    NodeIdentity identity = Objects.requireNonNull(identities.get(), "identity");
+    Current c = current;
+    if (c != null && c.identity() == identity) {
+      return c;
+    }
     try {
-      this.certificate = Base64.getEncoder().encodeToString(identity.nodeCert().getEncoded());
+      c =
+          new Current(
+              identity, Base64.getEncoder().encodeToString(identity.nodeCert().getEncoded()));
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException("node certificate cannot be encoded", e);
     }
+    current = c;
+    return c;
   }
 
   @Override
   public Map<String, String> headers(String method, String path, byte[] body) {
+    Current c = current();
+    NodeIdentity identity = c.identity();
     String timestamp = Long.toString(clock.millis());
     byte[] nonceBytes = new byte[ClusterSignature.NONCE_BYTES];
     random.nextBytes(nonceBytes);
@@ -51,11 +80,11 @@ public final class NodeRequestSigner implements ClusterRequestSigner {
         ClusterSignature.TIMESTAMP, timestamp,
         ClusterSignature.NONCE, nonce,
         ClusterSignature.SIGNATURE, signature,
-        ClusterSignature.CERT, certificate);
+        ClusterSignature.CERT, c.certificate());
   }
 
   @Override
   public String toString() {
-    return "NodeRequestSigner[" + identity.nodeId() + "]";
+    return "NodeRequestSigner[" + identities.get().nodeId() + "]";
   }
 }

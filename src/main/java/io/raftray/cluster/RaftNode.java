@@ -7,13 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.impl.OrderedAsync;
 import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -177,6 +181,100 @@ public final class RaftNode implements AutoCloseable {
       throw e != null ? e : new IOException("adding " + nodeId + " to the raft group failed");
     }
   }
+
+  /**
+   * Asks the leader to drop {@code nodeId} from the voters and returns once the new configuration
+   * is committed. Ratis has no REMOVE mode, so this is a compare-and-set against the configuration
+   * this node knows: a concurrent change (or a stale local view) makes it fail, and the caller
+   * retries. Removing a peer that is not a member changes nothing and succeeds. Ratis shuts the
+   * Raft server of a leader down when it commits a configuration without itself, so callers move
+   * leadership away from {@code nodeId} first ({@link #transferLeadership}).
+   *
+   * @throws IOException when the change was refused, timed out or no leader was reachable
+   */
+  public void removeVoter(String nodeId) throws IOException {
+    ensureOpen();
+    RaftPeerId target = peerId(nodeId);
+    List<RaftPeer> current = List.copyOf(division().getRaftConf().getCurrentPeers());
+    if (current.stream().noneMatch(p -> p.getId().equals(target))) {
+      return;
+    }
+    List<RaftPeer> remaining = current.stream().filter(p -> !p.getId().equals(target)).toList();
+    if (remaining.isEmpty()) {
+      throw new IOException("cannot remove the last voter " + nodeId);
+    }
+    RaftClientReply reply =
+        client
+            .admin()
+            .setConfiguration(
+                SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInCurrentConf(current)
+                    .setServersInNewConf(remaining)
+                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                    .build());
+    if (!reply.isSuccess()) {
+      IOException e = reply.getException();
+      throw e != null ? e : new IOException("removing " + nodeId + " from the raft group failed");
+    }
+  }
+
+  /**
+   * Asks the current leader to hand leadership to {@code nodeId} (a voter) and waits until it has,
+   * at most {@code timeout}. Transferring to the current leader succeeds at once.
+   *
+   * @throws IOException when the transfer was refused or did not finish in time
+   */
+  public void transferLeadership(String nodeId, Duration timeout) throws IOException {
+    ensureOpen();
+    RaftPeerId target = peerId(nodeId);
+    if (leaderId().map(target::equals).orElse(false)) {
+      return;
+    }
+    RaftClientReply reply = client.admin().transferLeadership(target, timeout.toMillis());
+    if (!reply.isSuccess()) {
+      IOException e = reply.getException();
+      throw e != null ? e : new IOException("transferring leadership to " + nodeId + " failed");
+    }
+  }
+
+  /** Voting members of the configuration this node knows. */
+  public List<String> voterIds() {
+    return division().getRaftConf().getCurrentPeers().stream()
+        .map(p -> p.getId().toString())
+        .toList();
+  }
+
+  /**
+   * What this node knows about its peers' replication progress. On the leader: every follower's
+   * match index and the time since its last answer. On a follower: only the time since the leader
+   * last reached it.
+   */
+  public Progress progress() {
+    DivisionInfo info = info();
+    RoleInfoProto role = info.getRoleInfoProto();
+    Map<String, Peer> peers = new LinkedHashMap<>();
+    if (role.hasLeaderInfo()) {
+      List<ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
+      // Both lists come from the leader's log appenders in the same order.
+      long[] match = info.getFollowerMatchIndices();
+      for (int i = 0; i < followers.size(); i++) {
+        ServerRpcProto f = followers.get(i);
+        Long m = match != null && match.length == followers.size() ? match[i] : null;
+        peers.put(f.getId().getId().toStringUtf8(), new Peer(m, f.getLastRpcElapsedTimeMs()));
+      }
+    } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+      ServerRpcProto leader = role.getFollowerInfo().getLeaderInfo();
+      peers.put(
+          leader.getId().getId().toStringUtf8(), new Peer(null, leader.getLastRpcElapsedTimeMs()));
+    }
+    return new Progress(id().toString(), role(), commitIndex(), peers);
+  }
+
+  /** One peer as this node sees it; {@code matchIndex} is known only on the leader. */
+  public record Peer(Long matchIndex, long lastContactMs) {}
+
+  /** {@link #progress()}: whose view it is, its role and commit index, and the peers it knows. */
+  public record Progress(String viewFrom, String role, long commitIndex, Map<String, Peer> peers) {}
 
   private RuntimeException translate(String what, IOException e) {
     if (e instanceof RaftRetryFailureException

@@ -12,10 +12,12 @@ import io.raftray.cluster.ClusterAuth;
 import io.raftray.cluster.NodeRequestSigner;
 import io.raftray.cluster.RaftHttpService;
 import io.raftray.cluster.RaftNode;
+import io.raftray.cluster.RenewService;
 import io.raftray.config.NodeConfig;
 import io.raftray.join.Admission;
 import io.raftray.join.JoinService;
 import io.raftray.pki.ClusterCa;
+import io.raftray.pki.LiveIdentity;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
@@ -26,8 +28,11 @@ import java.net.BindException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -48,6 +53,10 @@ public final class Daemon implements AutoCloseable {
   private final RaftBackend backend;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Admission admission;
+  private volatile LiveIdentity identity;
+  private volatile CertRenewer renewer;
+  private volatile ScheduledExecutorService maintenance;
+  private final AtomicBoolean removalLogged = new AtomicBoolean();
 
   private Daemon(
       NodeConfig config, WebServer web, RaftNode raft, RaftrayStateMachine sm, RaftBackend b) {
@@ -64,6 +73,12 @@ public final class Daemon implements AutoCloseable {
   }
 
   public static Daemon start(NodeConfig config, Clock clock) throws StartupException {
+    return start(config, clock, RenewalSettings.DEFAULT);
+  }
+
+  /** With certificate renewal settings (tests use short validities). */
+  public static Daemon start(NodeConfig config, Clock clock, RenewalSettings renewal)
+      throws StartupException {
     if (!Files.isDirectory(config.raftDir())) {
       throw new StartupException(
           "data directory "
@@ -71,9 +86,12 @@ public final class Daemon implements AutoCloseable {
               + " has no raft storage: was it created by"
               + " 'raftray init' or 'raftray join'?");
     }
-    NodeIdentity identity = Startup.loadIdentity(config);
+    NodeIdentity loaded = Startup.loadIdentity(config);
+    // Renewal swaps the certificate in place; TLS and signing always use the current one.
+    LiveIdentity identity = new LiveIdentity(loaded);
     SSLContext serverTls = TlsContexts.server(identity);
-    SSLContext clientTls = TlsContexts.client(identity.caCert(), Optional.of(identity));
+    SSLContext clientTls = TlsContexts.client(identity);
+    NodeRequestSigner signer = new NodeRequestSigner(identity);
     HttpClient cluster = Startup.clusterHttpClient(config, clientTls);
 
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
@@ -85,11 +103,12 @@ public final class Daemon implements AutoCloseable {
     ProbeService probes = new ProbeService(deferred, metrics);
     ClusterAuth clusterAuth =
         ClusterAuth.create(
-            sm::view,
-            identity,
-            config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
+            sm::view, loaded, config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
-    JoinService join = new JoinService(deferred, clusterCa(config), clock);
+    ClusterCa ca = clusterCa(config);
+    JoinService join = new JoinService(deferred, ca, clock);
+    RenewService renew =
+        new RenewService(clusterAuth, deferred, ca, config.nodeId(), renewal.validity());
     WebServer web =
         startWeb(
             config,
@@ -98,16 +117,13 @@ public final class Daemon implements AutoCloseable {
               metrics.register(r);
               r.register(JoinService.MOUNT, join);
               r.register("/cluster/v1", raftHttp);
+              r.register("/cluster/v1", renew);
               r.register(ApiService.MOUNT, api);
               r.register("/", probes);
             });
     RaftNode raft;
     try {
-      raft =
-          RaftNode.start(
-              Startup.raftConfig(config, cluster, web.port())
-                  .withSigner(new NodeRequestSigner(identity)),
-              sm);
+      raft = RaftNode.start(Startup.raftConfig(config, cluster, web.port()).withSigner(signer), sm);
     } catch (IOException | RuntimeException e) {
       web.stop();
       throw new StartupException(
@@ -128,7 +144,19 @@ public final class Daemon implements AutoCloseable {
             + " as "
             + config.apiBaseUrl());
     Daemon daemon = new Daemon(config, web, raft, sm, backend);
+    daemon.identity = identity;
+    daemon.renewer =
+        new CertRenewer(
+            new CertRenewer.Local(config.dataDir(), config.nodeId()),
+            identity,
+            cluster,
+            signer,
+            sm::view,
+            backend::leader,
+            clock,
+            renewal.threshold());
     daemon.admission = Admission.startIfPending(config, raft, backend);
+    daemon.startMaintenance(renewal.checkInterval());
     return daemon;
   }
 
@@ -139,6 +167,44 @@ public final class Daemon implements AutoCloseable {
     } catch (io.raftray.pki.PkiException e) {
       throw new StartupException(e.getMessage(), e);
     }
+  }
+
+  private void startMaintenance(Duration renewalInterval) {
+    maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "raftray-maintenance-" + config.name());
+              t.setDaemon(true);
+              return t;
+            });
+    maintenance.scheduleWithFixedDelay(this::watchRemoval, 1, 1, TimeUnit.SECONDS);
+    long first = Math.min(renewalInterval.toMillis(), 5000);
+    maintenance.scheduleWithFixedDelay(
+        renewer::check, first, renewalInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Logs once when this node finds its own record removed in the state it has. */
+  private void watchRemoval() {
+    var me = stateMachine.view().nodes().get(config.nodeId());
+    if (me != null
+        && me.status() == io.raftray.model.NodeStatus.REMOVED
+        && removalLogged.compareAndSet(false, true)) {
+      LOG.warning(
+          "this node was removed from the cluster at "
+              + me.updatedAt()
+              + "; it no longer serves the cluster (writes are refused, /readyz is 503)."
+              + " Stop it; to rejoin, clear its data directory and join with a new token.");
+    }
+  }
+
+  /** Renews this node's certificate now (tests; the periodic check does it when due). */
+  public String renewCertificate() throws IOException {
+    return renewer.renew();
+  }
+
+  /** This node's current identity (changes when the certificate is renewed). */
+  public NodeIdentity identity() {
+    return identity.get();
   }
 
   /** The membership change of a freshly joined node; null when the node was not joining. */
@@ -167,6 +233,9 @@ public final class Daemon implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (maintenance != null) {
+      maintenance.shutdownNow();
     }
     if (admission != null) {
       admission.close();

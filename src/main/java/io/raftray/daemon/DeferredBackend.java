@@ -49,6 +49,22 @@ final class DeferredBackend implements Replicated {
         : new RaftStatus(nodeId, Optional.empty(), 0, "STARTING", 0, 0, List.of());
   }
 
+  @Override
+  public void removeVoter(String nodeId) {
+    ready().removeVoter(nodeId);
+  }
+
+  @Override
+  public void transferLeadership(String nodeId, java.time.Duration timeout) {
+    ready().transferLeadership(nodeId, timeout);
+  }
+
+  @Override
+  public Optional<Progress> progress() {
+    Replicated d = delegate;
+    return d == null ? Optional.empty() : d.progress();
+  }
+
   private Replicated ready() {
     Replicated d = delegate;
     if (d == null) {

@@ -13,7 +13,9 @@ import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeer;
@@ -90,6 +92,43 @@ final class RaftBackend implements Replicated {
         raft.commitIndex(),
         sm.view().appliedIndex(),
         members);
+  }
+
+  @Override
+  public void removeVoter(String nodeId) {
+    try {
+      raft.removeVoter(nodeId);
+    } catch (IOException | ClusterUnavailableException e) {
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE,
+          "removing " + nodeId + " from the raft group did not complete: " + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public void transferLeadership(String nodeId, Duration timeout) {
+    try {
+      raft.transferLeadership(nodeId, timeout);
+    } catch (IOException | ClusterUnavailableException e) {
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE,
+          "leadership did not move to "
+              + nodeId
+              + " within "
+              + timeout.toSeconds()
+              + "s: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public Optional<Progress> progress() {
+    RaftNode.Progress p = raft.progress();
+    Map<String, Peer> peers = new LinkedHashMap<>();
+    p.peers().forEach((id, v) -> peers.put(id, new Peer(v.matchIndex(), v.lastContactMs())));
+    return Optional.of(new Progress(p.viewFrom(), p.commitIndex(), peers));
   }
 
   Optional<String> leader() {

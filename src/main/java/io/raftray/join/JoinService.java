@@ -30,7 +30,6 @@ import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +37,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -259,12 +257,7 @@ public final class JoinService implements HttpService {
   }
 
   static Set<String> hostNames(String apiBaseUrl) {
-    Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
-    String host = URI.create(apiBaseUrl).getHost();
-    if (host != null) {
-      names.add(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-    }
-    return names;
+    return ClusterCa.hostNames(apiBaseUrl);
   }
 
   /** The token named in a request; a replica that has not seen it yet asks the leader. */

@@ -38,7 +38,7 @@ public final class ClusterCa {
   static final int VALIDITY_YEARS = 10;
 
   /** Certificates start a little in the past so that peers with a slow clock accept them. */
-  static final Duration BACKDATE = Duration.ofMinutes(5);
+  public static final Duration BACKDATE = Duration.ofMinutes(5);
 
   private final String clusterId;
   private final X509Certificate certificate;
@@ -178,6 +178,20 @@ public final class ClusterCa {
     } catch (GeneralSecurityException | CertIOException e) {
       throw new PkiException("cannot issue a certificate for node " + nodeId, e);
     }
+  }
+
+  /**
+   * The host names a node certificate carries for a node reached at {@code apiBaseUrl}: loopback
+   * names plus the URL's host (so TLS host name checks pass on every path to it).
+   */
+  public static java.util.Set<String> hostNames(String apiBaseUrl) {
+    java.util.Set<String> names =
+        new java.util.LinkedHashSet<>(java.util.List.of("localhost", "127.0.0.1", "::1"));
+    String host = java.net.URI.create(apiBaseUrl).getHost();
+    if (host != null) {
+      names.add(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+    }
+    return names;
   }
 
   /**

@@ -62,6 +62,37 @@ public final class TlsContexts {
   }
 
   /**
+   * Server context over a {@link LiveIdentity}: a renewed certificate is presented from the next
+   * handshake on.
+   */
+  public static SSLContext server(LiveIdentity identity) {
+    return liveContext(identity.get().caCert(), identity);
+  }
+
+  /** Client context presenting the {@link LiveIdentity}'s current certificate (mTLS). */
+  public static SSLContext client(LiveIdentity identity) {
+    return liveContext(identity.get().caCert(), identity);
+  }
+
+  private static SSLContext liveContext(X509Certificate caCert, LiveIdentity identity) {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("cluster-ca", caCert);
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+      trustManagers.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(
+          new KeyManager[] {identity.keyManager()},
+          trustManagers.getTrustManagers(),
+          KeyPairs.random());
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new PkiException("cannot create the TLS context", e);
+    }
+  }
+
+  /**
    * Server parameters: TLS 1.3/1.2, client certificates wanted but not needed (admins and
    * subscription clients have none; cluster endpoints check the certificate themselves).
    */

@@ -37,6 +37,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.UpdateNode.class, name = "node.update"),
   @JsonSubTypes.Type(value = Command.AddNode.class, name = "node.add"),
   @JsonSubTypes.Type(value = Command.ActivateNode.class, name = "node.activate"),
+  @JsonSubTypes.Type(value = Command.RemoveNode.class, name = "node.remove"),
+  @JsonSubTypes.Type(value = Command.RenewNodeCertificate.class, name = "node.renew_certificate"),
   @JsonSubTypes.Type(value = Command.CreateJoinToken.class, name = "join_token.create"),
   @JsonSubTypes.Type(value = Command.RevokeJoinToken.class, name = "join_token.revoke"),
   @JsonSubTypes.Type(value = Command.CreateJoinRequest.class, name = "join_request.create"),
@@ -225,6 +227,39 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "node is a member of the raft group";
+    }
+  }
+
+  /**
+   * Removes a member: its record stays with status {@code removed} (cluster authentication relies
+   * on it), its certificate serial goes on the deny list and its endpoints are disabled. The Raft
+   * membership change is a separate step (see {@code docs/membership.md}).
+   */
+  @Action("node.remove")
+  record RemoveNode(String id) implements Command {
+    @Override
+    public String summary() {
+      return "removed node and revoked its certificate";
+    }
+  }
+
+  /**
+   * Records a node's renewed certificate; the serial it replaces goes on the deny list in the same
+   * entry, so the old certificate is refused exactly from the index where the new one is valid.
+   * {@code replacesSerial} must be the recorded serial (compare and set): a replayed or raced
+   * renewal cannot replace a certificate it did not know.
+   */
+  @Action("node.renew_certificate")
+  record RenewNodeCertificate(
+      String id,
+      String replacesSerial,
+      String certSerial,
+      String certificatePem,
+      Instant certNotAfter)
+      implements Command {
+    @Override
+    public String summary() {
+      return "renewed node certificate, new serial " + certSerial + " valid until " + certNotAfter;
     }
   }
 

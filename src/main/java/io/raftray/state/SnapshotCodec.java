@@ -54,6 +54,7 @@ public final class SnapshotCodec {
     root.set("join_tokens", JSON.valueToTree(s.joinTokens().values()));
     root.set("join_requests", JSON.valueToTree(s.joinRequests().values()));
     root.set("audit", JSON.valueToTree(s.audit().all()));
+    root.set("revoked_serials", JSON.valueToTree(s.revokedSerials()));
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
         (MAGIC + SCHEMA + " sha256=" + sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -107,6 +108,8 @@ public final class SnapshotCodec {
     List<JoinToken> joinTokens = optionalList(root, "join_tokens", new TypeReference<>() {});
     List<JoinRequest> joinRequests = optionalList(root, "join_requests", new TypeReference<>() {});
     List<AuditEvent> audit = list(root, "audit", new TypeReference<>() {});
+    // Added with node removal and certificate renewal; older snapshots have an empty deny list.
+    List<String> revoked = optionalList(root, "revoked_serials", new TypeReference<>() {});
     Map<String, String> byName = new HashMap<>();
     Map<String, String> byToken = new HashMap<>();
     for (User u : users) {
@@ -126,7 +129,8 @@ public final class SnapshotCodec {
         State.sorted(byId(joinRequests, JoinRequest::id)),
         AuditLog.of(audit, auditRetention),
         byName,
-        byToken);
+        byToken,
+        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)));
   }
 
   private static String text(JsonNode root, String field) {

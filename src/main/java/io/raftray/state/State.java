@@ -10,7 +10,9 @@ import io.raftray.model.User;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Immutable view of the replicated state at {@code appliedIndex}. Maps are sorted by id (ids are
@@ -30,7 +32,12 @@ public record State(
     NavigableMap<String, JoinRequest> joinRequests,
     AuditLog audit,
     Map<String, String> userIdByName,
-    Map<String, String> userIdBySubscriptionToken) {
+    Map<String, String> userIdBySubscriptionToken,
+    NavigableSet<String> revokedSerials) {
+
+  public State {
+    revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
+  }
 
   public static State empty() {
     return new State(
@@ -46,7 +53,26 @@ public record State(
         sorted(Map.of()),
         AuditLog.empty(),
         Map.of(),
-        Map.of());
+        Map.of(),
+        Collections.emptyNavigableSet());
+  }
+
+  /**
+   * Whether a node certificate serial (lowercase hex, as in {@link Node#certSerial()}) is on the
+   * replicated deny list: superseded by a renewal or revoked by removing its node.
+   */
+  public boolean isRevoked(String serialHex) {
+    return serialHex != null
+        && revokedSerials.contains(serialHex.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  static NavigableSet<String> withSerial(NavigableSet<String> in, String serialHex) {
+    if (serialHex == null) {
+      return in;
+    }
+    TreeSet<String> copy = new TreeSet<>(in);
+    copy.add(serialHex.toLowerCase(java.util.Locale.ROOT));
+    return Collections.unmodifiableNavigableSet(copy);
   }
 
   /** True once the bootstrap command has been applied. */
@@ -107,6 +133,10 @@ public record State(
     return edit().audit(a).build();
   }
 
+  State withRevokedSerials(NavigableSet<String> r) {
+    return edit().revoked(r).build();
+  }
+
   State withCluster(String id, String caPem) {
     return edit().cluster(id, caPem).build();
   }
@@ -130,6 +160,7 @@ public record State(
     private AuditLog audit;
     private Map<String, String> byName;
     private Map<String, String> byToken;
+    private NavigableSet<String> revoked;
 
     Editor(State s) {
       index = s.appliedIndex;
@@ -145,6 +176,12 @@ public record State(
       audit = s.audit;
       byName = s.userIdByName;
       byToken = s.userIdBySubscriptionToken;
+      revoked = s.revokedSerials;
+    }
+
+    Editor revoked(NavigableSet<String> r) {
+      revoked = r;
+      return this;
     }
 
     Editor index(long i) {
@@ -215,7 +252,8 @@ public record State(
           joinRequests,
           audit,
           byName,
-          byToken);
+          byToken,
+          revoked);
     }
   }
 }

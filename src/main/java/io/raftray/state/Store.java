@@ -113,6 +113,8 @@ public final class Store {
             s.withNodes(State.with(s.nodes(), a.node().id(), a.node())), a.node().id());
       }
       case ActivateNode a -> JoinRules.activateNode(s, a, now);
+      case RemoveNode r -> MembershipRules.remove(s, r, now);
+      case RenewNodeCertificate r -> MembershipRules.renew(s, r, now);
       case CreateJoinToken c -> JoinRules.createToken(s, c, now);
       case RevokeJoinToken r -> JoinRules.revokeToken(s, r);
       case CreateJoinRequest c -> JoinRules.createRequest(s, c, now);
@@ -306,6 +308,7 @@ public final class Store {
             e.createdAt(),
             now);
     checkUnique(s, n);
+    MembershipRules.checkEnable(s, n);
     return new Changed(s.withEndpoints(State.with(s.endpoints(), e.id(), n)), e.id());
   }
 
@@ -376,6 +379,9 @@ public final class Store {
     Node n = s.nodes().get(c.id());
     if (n == null) {
       throw new Rejection(NOT_FOUND, null, "node " + c.id() + " not found");
+    }
+    if (n.status() == io.raftray.model.NodeStatus.REMOVED) {
+      throw new Rejection(CONFLICT, null, "node " + c.id() + " was removed");
     }
     Node u =
         new Node(

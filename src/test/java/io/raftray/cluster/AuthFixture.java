@@ -74,7 +74,8 @@ final class AuthFixture {
         new TreeMap<>(),
         AuditLog.empty(),
         Map.of(),
-        Map.of());
+        Map.of(),
+        null);
   }
 
   /** A clock tests move by hand. */

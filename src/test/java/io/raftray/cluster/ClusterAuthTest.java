@@ -259,6 +259,36 @@ class ClusterAuthTest {
   }
 
   @Test
+  void verify_revokedSerial_forbiddenBeforeAnyOtherStateRule() {
+    State base = state(CA, node(N1, NodeStatus.ACTIVE), node(N2, NodeStatus.ACTIVE));
+    String serial = N2.nodeCert().getSerialNumber().toString(16);
+    state.set(
+        new State(
+            base.appliedIndex(),
+            base.clusterId(),
+            base.caCertPem(),
+            base.nodes(),
+            base.users(),
+            base.endpoints(),
+            base.grants(),
+            base.adminTokens(),
+            base.joinTokens(),
+            base.joinRequests(),
+            base.audit(),
+            base.userIdByName(),
+            base.userIdBySubscriptionToken(),
+            java.util.Collections.unmodifiableNavigableSet(
+                new java.util.TreeSet<>(java.util.Set.of(serial)))));
+    Outcome o = verify(sign(N2, "POST", PATH, BODY));
+    assertThat(o.verdict()).isEqualTo(Verdict.FORBIDDEN);
+    assertThat(o.reason()).isEqualTo("certificate was revoked");
+    // without the certificate header the recorded (revoked) certificate is refused the same way
+    Outcome bare = verify(with(sign(N2, "POST", PATH, BODY), "X-Raftray-Cert", null));
+    assertThat(bare.reason()).isEqualTo("certificate was revoked");
+    assertThat(verify(sign(N1, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
+  }
+
+  @Test
   void verify_joiningNode_accepted() {
     state.set(state(CA, node(N1, NodeStatus.ACTIVE), node(N2, NodeStatus.JOINING)));
     assertThat(verify(sign(N2, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);

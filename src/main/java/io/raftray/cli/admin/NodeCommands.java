@@ -14,12 +14,13 @@ import picocli.CommandLine.Parameters;
 /** {@code raftray node ...} over {@code /nodes}. Nodes join with join tokens, not here. */
 @Command(
     name = "node",
-    description = "Inspect, rename and remove cluster nodes.",
+    description = "Inspect, rename and remove cluster nodes; move Raft leadership.",
     subcommands = {
       NodeCommands.ListNodes.class,
       NodeCommands.Get.class,
       NodeCommands.Update.class,
-      NodeCommands.Remove.class
+      NodeCommands.Remove.class,
+      NodeCommands.TransferLeadership.class
     })
 final class NodeCommands extends CommandGroup {
 
@@ -110,7 +111,9 @@ final class NodeCommands extends CommandGroup {
 
   @Command(
       name = "remove",
-      description = "Remove a node from the cluster and revoke its certificate.")
+      description =
+          "Remove a node: revoke its certificate, disable its endpoints, drop it from the Raft"
+              + " group. Send this to another node than the one removed.")
   static final class Remove extends AdminCommand {
     @Parameters(paramLabel = "ID")
     String id;
@@ -118,6 +121,23 @@ final class NodeCommands extends CommandGroup {
     @Override
     void run(ApiClient api, Printer out) throws ApiException, TransportException {
       out.done("removed node " + id, api.delete(ApiClient.path("nodes", id)));
+    }
+  }
+
+  @Command(
+      name = "transfer-leadership",
+      description =
+          "Make node ID the Raft leader (it must be a voter); waits until it leads or times out.")
+  static final class TransferLeadership extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      ObjectNode body = context.json().createObjectNode();
+      body.put("node_id", id);
+      JsonNode cluster = api.post("cluster/transfer-leadership", body);
+      out.done("node " + id + " is the leader now", cluster);
     }
   }
 }

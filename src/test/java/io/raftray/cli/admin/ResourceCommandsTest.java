@@ -230,6 +230,20 @@ class ResourceCommandsTest {
   }
 
   @Test
+  void nodeTransferLeadership_postsTheNodeId() {
+    cli.server.json(200, "{\"cluster_id\":\"c-1\",\"leader_id\":\"n2\",\"members\":[]}");
+
+    Result r = cli.run("node", "transfer-leadership", "n2");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Request req = cli.server.onlyRequest();
+    assertThat(req.method() + " " + req.path())
+        .isEqualTo("POST /api/v1/cluster/transfer-leadership");
+    assertThat(json(req.body())).isEqualTo(json("{\"node_id\":\"n2\"}"));
+    assertThat(r.out()).isEqualToIgnoringNewLines("node n2 is the leader now");
+  }
+
+  @Test
   void auditList_sendsFilters() {
     cli.server.json(
         200,

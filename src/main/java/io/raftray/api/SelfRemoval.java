@@ -1,0 +1,26 @@
+package io.raftray.api;
+
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
+import io.raftray.state.State;
+import java.util.Optional;
+
+/**
+ * A node removed from the cluster may keep running (its operator has not stopped it yet). It still
+ * answers reads from the state it has, but refuses writes and reports not ready, with this reason.
+ */
+final class SelfRemoval {
+  private SelfRemoval() {}
+
+  /** The reason to give when {@code nodeId}'s own record in {@code s} is {@code removed}. */
+  static Optional<String> reason(State s, String nodeId) {
+    Node n = s.nodes().get(nodeId);
+    if (n == null || n.status() != NodeStatus.REMOVED) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "this node was removed from the cluster at "
+            + n.updatedAt()
+            + "; it no longer serves the cluster");
+  }
+}

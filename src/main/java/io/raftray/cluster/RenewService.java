@@ -1,0 +1,165 @@
+package io.raftray.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.raftray.model.Json;
+import io.raftray.model.Node;
+import io.raftray.model.RaftrayException;
+import io.raftray.pki.ClusterCa;
+import io.raftray.pki.PemFiles;
+import io.raftray.pki.PkiException;
+import io.raftray.state.Command;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * {@code POST /renew} (mounted at {@code /cluster/v1}): a member asks for a new certificate for a
+ * key it generated. The request is authenticated by {@link ClusterAuth} with the member's current
+ * certificate, so only a member can renew, and only its own certificate. This node signs the CSR
+ * with the CA key (voters hold it) and commits {@link Command.RenewNodeCertificate} through Raft;
+ * the old serial goes on the deny list in that same entry.
+ *
+ * <p>The body names the receiving node ({@code to}) and the serial being replaced: the signature
+ * covers the body, so a request captured on the way cannot be replayed to another member, and a
+ * replay to the same member after the renewal is refused by the state machine.
+ */
+public final class RenewService implements HttpService {
+  public static final String ROUTE = "/cluster/v1/renew";
+  static final int MAX_BODY = 16 * 1024;
+  private static final System.Logger LOG = System.getLogger(RenewService.class.getName());
+
+  /** The request: the receiving node id, the serial being replaced, the CSR of the new key. */
+  public record RenewRequest(String to, String replacesSerial, String csrPem) {}
+
+  /** The answer: the new certificate. */
+  public record RenewAnswer(String nodeCertPem, String certSerial, Instant certNotAfter) {}
+
+  private final ClusterAuth auth;
+  private final Replicated backend;
+  private final ClusterCa ca;
+  private final String localNodeId;
+  private final Duration validity;
+
+  public RenewService(
+      ClusterAuth auth, Replicated backend, ClusterCa ca, String localNodeId, Duration validity) {
+    this.auth = Objects.requireNonNull(auth, "auth");
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.ca = Objects.requireNonNull(ca, "ca");
+    this.localNodeId = Objects.requireNonNull(localNodeId, "localNodeId");
+    this.validity = Objects.requireNonNull(validity, "validity");
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post("/renew", this::renew);
+  }
+
+  private void renew(ServerRequest req, ServerResponse res) {
+    byte[] body;
+    try (InputStream in = req.content().inputStream()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    } catch (IOException e) {
+      text(res, Status.BAD_REQUEST_400, "cannot read request body");
+      return;
+    }
+    if (body.length > MAX_BODY) {
+      text(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "renewal request too large");
+      return;
+    }
+    ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, ROUTE, body));
+    if (!outcome.accepted()) {
+      text(
+          res,
+          Status.create(outcome.verdict().httpStatus),
+          "cluster request not accepted: " + outcome.reason());
+      return;
+    }
+    String nodeId = outcome.nodeId();
+    RenewRequest r;
+    try {
+      r =
+          Json.mapper()
+              .readerFor(RenewRequest.class)
+              .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(body);
+    } catch (IOException e) {
+      text(res, Status.BAD_REQUEST_400, "malformed renewal request");
+      return;
+    }
+    if (r == null || r.csrPem() == null || r.replacesSerial() == null) {
+      text(res, Status.BAD_REQUEST_400, "csr_pem and replaces_serial are required");
+      return;
+    }
+    if (!localNodeId.equals(r.to())) {
+      text(res, Status.FORBIDDEN_403, "renewal request is addressed to another node");
+      return;
+    }
+    if (!ca.canIssue()) {
+      text(res, Status.SERVICE_UNAVAILABLE_503, "this node does not hold the CA key");
+      return;
+    }
+    Node node = backend.view().nodes().get(nodeId);
+    if (node == null) {
+      text(res, Status.FORBIDDEN_403, "node not known to this member yet");
+      return;
+    }
+    X509Certificate cert;
+    try {
+      cert =
+          ca.issueFromCsr(
+              r.csrPem(), ca.clusterId(), nodeId, ClusterCa.hostNames(node.apiBaseUrl()), validity);
+    } catch (PkiException e) {
+      text(res, Status.BAD_REQUEST_400, "cannot issue a certificate: " + e.getMessage());
+      return;
+    }
+    String serial = cert.getSerialNumber().toString(16);
+    Instant notAfter = cert.getNotAfter().toInstant();
+    Result result;
+    try {
+      result =
+          backend.submit(
+              nodeId,
+              new Command.RenewNodeCertificate(
+                  nodeId, r.replacesSerial(), serial, PemFiles.certificateToPem(cert), notAfter));
+    } catch (RaftrayException e) {
+      text(res, Status.SERVICE_UNAVAILABLE_503, e.getMessage());
+      return;
+    }
+    if (!result.ok()) {
+      text(res, Status.CONFLICT_409, result.message());
+      return;
+    }
+    LOG.log(
+        System.Logger.Level.INFO, "issued renewed certificate {0} for node {1}", serial, nodeId);
+    try {
+      res.status(Status.OK_200)
+          .header(HeaderNames.CONTENT_TYPE, "application/json")
+          .header(HeaderNames.CACHE_CONTROL, "no-store")
+          .send(
+              Json.mapper()
+                  .writeValueAsBytes(
+                      new RenewAnswer(PemFiles.certificateToPem(cert), serial, notAfter)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode renewal answer", e);
+    }
+  }
+
+  private static void text(ServerResponse res, Status status, String message) {
+    res.status(status)
+        .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .send(message.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,136 @@
+package io.raftray.state;
+
+import static io.raftray.model.ErrorKind.CONFLICT;
+import static io.raftray.model.ErrorKind.INVALID;
+import static io.raftray.model.ErrorKind.NOT_FOUND;
+
+import io.raftray.model.Endpoint;
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
+import io.raftray.state.Command.RemoveNode;
+import io.raftray.state.Command.RenewNodeCertificate;
+import io.raftray.state.Store.Changed;
+import io.raftray.state.Store.Rejection;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.TreeMap;
+
+/**
+ * Node removal and certificate renewal, applied by {@link Store}. A removed node keeps its record
+ * (status {@code removed}, {@code updated_at} = the removal time): cluster authentication must keep
+ * refusing it, and an initial peer without a record would fall back to the bootstrap rule.
+ */
+final class MembershipRules {
+  private MembershipRules() {}
+
+  static Changed remove(State s, RemoveNode r, Instant now) {
+    Node n = s.nodes().get(r.id());
+    if (n == null) {
+      throw new Rejection(NOT_FOUND, null, "node " + r.id() + " not found");
+    }
+    if (n.status() == NodeStatus.REMOVED) {
+      throw new Rejection(CONFLICT, null, "node " + r.id() + " is already removed");
+    }
+    long members =
+        s.nodes().values().stream().filter(x -> x.status() != NodeStatus.REMOVED).count();
+    if (members <= 1) {
+      throw new Rejection(CONFLICT, null, "cannot remove the last node of the cluster");
+    }
+    Node removed = withStatus(n, NodeStatus.REMOVED, now);
+    TreeMap<String, Endpoint> endpoints = new TreeMap<>(s.endpoints());
+    boolean touched = false;
+    for (Endpoint e : s.endpoints().values()) {
+      if (e.nodeId().equals(n.id()) && e.enabled()) {
+        endpoints.put(e.id(), disabled(e, now));
+        touched = true;
+      }
+    }
+    State next =
+        s.withNodes(State.with(s.nodes(), n.id(), removed))
+            .withRevokedSerials(State.withSerial(s.revokedSerials(), n.certSerial()));
+    if (touched) {
+      next = next.withEndpoints(Collections.unmodifiableNavigableMap(endpoints));
+    }
+    return new Changed(next, n.id());
+  }
+
+  static Changed renew(State s, RenewNodeCertificate r, Instant now) {
+    Node n = s.nodes().get(r.id());
+    if (n == null) {
+      throw new Rejection(NOT_FOUND, null, "node " + r.id() + " not found");
+    }
+    if (n.status() == NodeStatus.REMOVED) {
+      throw new Rejection(CONFLICT, null, "node " + r.id() + " was removed");
+    }
+    if (r.certSerial() == null || r.certificatePem() == null || r.certNotAfter() == null) {
+      throw new Rejection(INVALID, "certificate", "serial, certificate and expiry are required");
+    }
+    if (r.replacesSerial() == null || !r.replacesSerial().equalsIgnoreCase(n.certSerial())) {
+      throw new Rejection(
+          CONFLICT, "replaces_serial", "the node's certificate changed since the renewal began");
+    }
+    if (s.isRevoked(r.certSerial()) || r.certSerial().equalsIgnoreCase(n.certSerial())) {
+      throw new Rejection(CONFLICT, "cert_serial", "certificate serial was already used");
+    }
+    Node u =
+        new Node(
+            n.id(),
+            n.name(),
+            n.apiBaseUrl(),
+            n.accessHost(),
+            n.labels(),
+            n.role(),
+            n.status(),
+            n.facts(),
+            r.certSerial(),
+            r.certNotAfter(),
+            r.certificatePem(),
+            n.joinedAt(),
+            now);
+    State next =
+        s.withNodes(State.with(s.nodes(), n.id(), u))
+            .withRevokedSerials(State.withSerial(s.revokedSerials(), n.certSerial()));
+    return new Changed(next, n.id());
+  }
+
+  static Node withStatus(Node n, NodeStatus status, Instant now) {
+    return new Node(
+        n.id(),
+        n.name(),
+        n.apiBaseUrl(),
+        n.accessHost(),
+        n.labels(),
+        n.role(),
+        status,
+        n.facts(),
+        n.certSerial(),
+        n.certNotAfter(),
+        n.certificatePem(),
+        n.joinedAt(),
+        now);
+  }
+
+  private static Endpoint disabled(Endpoint e, Instant now) {
+    return new Endpoint(
+        e.id(),
+        e.nodeId(),
+        e.tag(),
+        e.protocol(),
+        e.port(),
+        e.transport(),
+        e.security(),
+        e.settings(),
+        e.secrets(),
+        false,
+        e.createdAt(),
+        now);
+  }
+
+  /** Endpoints of a removed node stay disabled: nothing serves them any more. */
+  static void checkEnable(State s, Endpoint e) {
+    Node n = s.nodes().get(e.nodeId());
+    if (e.enabled() && n != null && n.status() == NodeStatus.REMOVED) {
+      throw new Rejection(CONFLICT, "enabled", "the endpoint's node was removed from the cluster");
+    }
+  }
+}
