@@ -38,6 +38,7 @@ class SnapshotRestartIT {
 
   private static RaftrayProcess snapshotted;
   private static RaftrayProcess killed;
+  private static RaftrayProcess segmented;
 
   @BeforeAll
   @Timeout(120)
@@ -53,6 +54,23 @@ class SnapshotRestartIT {
     killed.start();
     createUsers(killed, SNAPSHOTTED_USERS + 1, SNAPSHOTTED_USERS + KILLED_USERS);
     killed.kill9();
+
+    // Closed segments are purged once a snapshot covers them, so stop (SIGKILL: no snapshot on
+    // the way out) right after the first segment closes, before the next snapshot.
+    segmented = RaftrayProcess.init(shared.resolve("segmented"), RaftrayProcess.freePort());
+    segmented.setSnapshotEveryEntries(100);
+    segmented.start();
+    for (int i = 1; i <= 400 && closedSegments(segmented).isEmpty(); i++) {
+      createUsers(segmented, i, i);
+    }
+    segmented.kill9();
+    assertThat(closedSegments(segmented)).as("a closed log segment").isNotEmpty();
+  }
+
+  private static List<Path> closedSegments(RaftrayProcess node) {
+    return node.segments().stream()
+        .filter(p -> !p.getFileName().toString().startsWith("log_inprogress_"))
+        .toList();
   }
 
   @AfterAll
@@ -62,6 +80,9 @@ class SnapshotRestartIT {
     }
     if (killed != null) {
       killed.close();
+    }
+    if (segmented != null) {
+      segmented.close();
     }
   }
 
@@ -117,10 +138,9 @@ class SnapshotRestartIT {
 
   @Test
   void corruptClosedLogSegment_stopsStartup() throws Exception {
-    try (RaftrayProcess node = snapshotted.copyTo(tmp.resolve("data"))) {
+    try (RaftrayProcess node = segmented.copyTo(tmp.resolve("data"))) {
       Path closed =
-          node.segments().stream()
-              .filter(p -> !p.getFileName().toString().startsWith("log_inprogress_"))
+          closedSegments(node).stream()
               .max((a, b) -> Long.compare(size(a), size(b)))
               .orElseThrow(() -> new AssertionError("no closed segment: " + node.segments()));
       flipMiddleByte(closed);
