@@ -1,7 +1,6 @@
 package io.raftray.cli;
 
 import io.raftray.config.HostPort;
-import io.raftray.config.NodeConfigFile;
 import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.Logging;
 import io.raftray.daemon.StartupException;
@@ -15,10 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,20 +30,7 @@ import picocli.CommandLine.Spec;
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--data-dir", required = true, description = "Empty or missing directory.")
-  Path dataDir;
-
-  @Option(names = "--bind", required = true, description = "HOST:PORT to listen on.")
-  String bind;
-
-  @Option(
-      names = "--api-base-url",
-      required = true,
-      description = "https URL other nodes and admins use to reach this node.")
-  String apiBaseUrl;
-
-  @Option(names = "--access-host", required = true, description = "Public host for proxy clients.")
-  String accessHost;
+  @Mixin NodeOptions node;
 
   @Option(names = "--name", description = "Node name (default: node-1).")
   String name = "node-1";
@@ -60,23 +46,7 @@ final class InitCommand implements Callable<Integer> {
         System.getenv("RAFTRAY_LOG_LEVEL") == null ? "warn" : System.getenv("RAFTRAY_LOG_LEVEL"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<String> problems = new ArrayList<>();
-    HostPort hp = null;
-    try {
-      hp = HostPort.parse(bind);
-    } catch (IllegalArgumentException e) {
-      problems.add("--bind: " + e.getMessage());
-    }
-    String why = NodeConfigFile.checkBaseUrl(apiBaseUrl);
-    if (why != null) {
-      problems.add("--api-base-url: " + why);
-    }
-    if (accessHost.isBlank() || accessHost.contains("/") || accessHost.contains(" ")) {
-      problems.add("--access-host: must be a host name or IP address");
-    }
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      problems.add("--name: 1-64 characters of letters, digits, '.', '_' or '-'");
-    }
+    List<String> problems = node.problems(name);
     if (tokenFile != null && Files.exists(tokenFile)) {
       problems.add("--admin-token-file: " + tokenFile + " already exists");
     }
@@ -84,21 +54,22 @@ final class InitCommand implements Callable<Integer> {
       problems.forEach(p -> err.println("raftray init: " + p));
       return 2;
     }
+    HostPort hp = node.bindAddress();
     Bootstrapper.Initialized done;
     try {
       done =
           Bootstrapper.init(
               new Bootstrapper.InitRequest(
-                  dataDir, hp.host(), hp.port(), apiBaseUrl, accessHost, name),
+                  node.dataDir, hp.host(), hp.port(), node.apiBaseUrl, node.accessHost, name),
               Clock.systemUTC());
     } catch (StartupException e) {
       err.println("raftray init: " + e.getMessage());
       return e.getMessage().contains("is not empty") ? 2 : 1;
     }
-    String pin = TlsContexts.caPin(NodeIdentity.load(dataDir).caCert());
-    out.println("Initialized cluster " + done.config().clusterId() + " in " + dataDir);
+    String pin = TlsContexts.caPin(NodeIdentity.load(node.dataDir).caCert());
+    out.println("Initialized cluster " + done.config().clusterId() + " in " + node.dataDir);
     out.println("  node:    " + name + " (" + done.config().nodeId() + ")");
-    out.println("  api:     " + apiBaseUrl);
+    out.println("  api:     " + node.apiBaseUrl);
     out.println("  CA pin:  " + pin);
     if (tokenFile != null) {
       Files.writeString(
@@ -113,7 +84,7 @@ final class InitCommand implements Callable<Integer> {
       out.println("Owner admin token (shown once, store it safely):");
       out.println("  " + done.ownerToken());
     }
-    out.println("Start the node with: raftray run --data-dir " + dataDir);
+    out.println("Start the node with: raftray run --data-dir " + node.dataDir);
     out.flush();
     return 0;
   }

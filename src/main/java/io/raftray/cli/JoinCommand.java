@@ -2,20 +2,18 @@ package io.raftray.cli;
 
 import io.raftray.config.HostPort;
 import io.raftray.config.NodeConfig;
-import io.raftray.config.NodeConfigFile;
 import io.raftray.daemon.Facts;
 import io.raftray.daemon.Logging;
 import io.raftray.join.JoinException;
 import io.raftray.join.Joiner;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,20 +35,7 @@ final class JoinCommand implements Callable<Integer> {
       description = "The rrj_... join token from 'join-token create'.")
   String token;
 
-  @Option(names = "--data-dir", required = true, description = "Empty or missing directory.")
-  Path dataDir;
-
-  @Option(names = "--bind", required = true, description = "HOST:PORT to listen on.")
-  String bind;
-
-  @Option(
-      names = "--api-base-url",
-      required = true,
-      description = "https URL other nodes and admins use to reach this node.")
-  String apiBaseUrl;
-
-  @Option(names = "--access-host", required = true, description = "Public host for proxy clients.")
-  String accessHost;
+  @Mixin NodeOptions node;
 
   @Option(names = "--name", description = "Node name (default: this host's name).")
   String name;
@@ -71,23 +56,7 @@ final class JoinCommand implements Callable<Integer> {
     if (name == null) {
       name = defaultName(facts.get("hostname"));
     }
-    List<String> problems = new ArrayList<>();
-    HostPort hp = null;
-    try {
-      hp = HostPort.parse(bind);
-    } catch (IllegalArgumentException e) {
-      problems.add("--bind: " + e.getMessage());
-    }
-    String why = NodeConfigFile.checkBaseUrl(apiBaseUrl);
-    if (why != null) {
-      problems.add("--api-base-url: " + why);
-    }
-    if (accessHost.isBlank() || accessHost.contains("/") || accessHost.contains(" ")) {
-      problems.add("--access-host: must be a host name or IP address");
-    }
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      problems.add("--name: 1-64 characters of letters, digits, '.', '_' or '-'");
-    }
+    List<String> problems = node.problems(name);
     Duration wait = parseWait(waitText);
     if (wait == null) {
       problems.add("--wait: a duration such as 90s, 30m or 2h");
@@ -97,17 +66,18 @@ final class JoinCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    HostPort hp = node.bindAddress();
     NodeConfig config;
     try {
       config =
           Joiner.join(
               new Joiner.Options(
                   token,
-                  dataDir,
+                  node.dataDir,
                   hp.host(),
                   hp.port(),
-                  apiBaseUrl,
-                  accessHost,
+                  node.apiBaseUrl,
+                  node.accessHost,
                   name,
                   facts,
                   wait,
@@ -121,11 +91,11 @@ final class JoinCommand implements Callable<Integer> {
       err.flush();
       return e.usage() ? 2 : 1;
     }
-    out.println("Joined cluster " + config.clusterId() + " in " + dataDir);
+    out.println("Joined cluster " + config.clusterId() + " in " + node.dataDir);
     out.println("  node:    " + name + " (" + config.nodeId() + ")");
-    out.println("  api:     " + apiBaseUrl);
+    out.println("  api:     " + node.apiBaseUrl);
     out.println("  peers:   " + config.initialPeers().size());
-    out.println("Start the node with: raftray run --data-dir " + dataDir);
+    out.println("Start the node with: raftray run --data-dir " + node.dataDir);
     out.println("It becomes a Raft voter once it has caught up with the cluster.");
     out.flush();
     return 0;

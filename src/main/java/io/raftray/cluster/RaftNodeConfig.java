@@ -88,106 +88,90 @@ public record RaftNodeConfig(
     }
   }
 
-  /** Config with default timeouts, snapshot threshold and no request signing. */
-  public static RaftNodeConfig of(
+  /**
+   * A builder with default timeouts, snapshot threshold and no request signing; the six arguments
+   * have no sensible default.
+   */
+  public static Builder builder(
       Path storageDir,
       String nodeId,
       String clusterId,
       List<Peer> peers,
       InetSocketAddress bindAddress,
       HttpClient httpClient) {
-    return new RaftNodeConfig(
-        storageDir,
-        nodeId,
-        clusterId,
-        peers,
-        bindAddress,
-        httpClient,
-        ClusterRequestSigner.NONE,
-        DEFAULT_ELECTION_TIMEOUT_MIN,
-        DEFAULT_ELECTION_TIMEOUT_MAX,
-        DEFAULT_REQUEST_TIMEOUT,
-        DEFAULT_SNAPSHOT_THRESHOLD,
-        DEFAULT_WRITE_DEADLINE);
+    return new Builder(storageDir, nodeId, clusterId, peers, bindAddress, httpClient);
   }
 
-  public RaftNodeConfig withSigner(ClusterRequestSigner s) {
-    return new RaftNodeConfig(
-        storageDir,
-        nodeId,
-        clusterId,
-        peers,
-        bindAddress,
-        httpClient,
-        s,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        requestTimeout,
-        snapshotThreshold,
-        writeDeadline);
-  }
+  /** Collects the optional settings; {@link #build} validates them all together. */
+  public static final class Builder {
+    private final Path storageDir;
+    private final String nodeId;
+    private final String clusterId;
+    private final List<Peer> peers;
+    private final InetSocketAddress bindAddress;
+    private final HttpClient httpClient;
+    private ClusterRequestSigner signer = ClusterRequestSigner.NONE;
+    private Duration electionTimeoutMin = DEFAULT_ELECTION_TIMEOUT_MIN;
+    private Duration electionTimeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private long snapshotThreshold = DEFAULT_SNAPSHOT_THRESHOLD;
+    private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
 
-  public RaftNodeConfig withElectionTimeout(Duration min, Duration max) {
-    return new RaftNodeConfig(
-        storageDir,
-        nodeId,
-        clusterId,
-        peers,
-        bindAddress,
-        httpClient,
-        signer,
-        min,
-        max,
-        requestTimeout,
-        snapshotThreshold,
-        writeDeadline);
-  }
+    private Builder(
+        Path storageDir,
+        String nodeId,
+        String clusterId,
+        List<Peer> peers,
+        InetSocketAddress bindAddress,
+        HttpClient httpClient) {
+      this.storageDir = storageDir;
+      this.nodeId = nodeId;
+      this.clusterId = clusterId;
+      this.peers = peers;
+      this.bindAddress = bindAddress;
+      this.httpClient = httpClient;
+    }
 
-  public RaftNodeConfig withRequestTimeout(Duration timeout) {
-    return new RaftNodeConfig(
-        storageDir,
-        nodeId,
-        clusterId,
-        peers,
-        bindAddress,
-        httpClient,
-        signer,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        timeout,
-        snapshotThreshold,
-        writeDeadline);
-  }
+    public Builder signer(ClusterRequestSigner s) {
+      signer = s;
+      return this;
+    }
 
-  public RaftNodeConfig withSnapshotThreshold(long entries) {
-    return new RaftNodeConfig(
-        storageDir,
-        nodeId,
-        clusterId,
-        peers,
-        bindAddress,
-        httpClient,
-        signer,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        requestTimeout,
-        entries,
-        writeDeadline);
-  }
+    public Builder electionTimeout(Duration min, Duration max) {
+      electionTimeoutMin = min;
+      electionTimeoutMax = max;
+      return this;
+    }
 
-  public RaftNodeConfig withWriteDeadline(Duration deadline) {
-    return new RaftNodeConfig(
-        storageDir,
-        nodeId,
-        clusterId,
-        peers,
-        bindAddress,
-        httpClient,
-        signer,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        requestTimeout,
-        snapshotThreshold,
-        deadline);
+    public Builder requestTimeout(Duration timeout) {
+      requestTimeout = timeout;
+      return this;
+    }
+
+    public Builder snapshotThreshold(long entries) {
+      snapshotThreshold = entries;
+      return this;
+    }
+
+    public Builder writeDeadline(Duration deadline) {
+      writeDeadline = deadline;
+      return this;
+    }
+
+    public RaftNodeConfig build() {
+      return new RaftNodeConfig(
+          storageDir,
+          nodeId,
+          clusterId,
+          peers,
+          bindAddress,
+          httpClient,
+          signer,
+          electionTimeoutMin,
+          electionTimeoutMax,
+          requestTimeout,
+          snapshotThreshold,
+          writeDeadline);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.raftray.daemon;
 
 import io.raftray.api.AdminTokens;
+import io.raftray.cluster.ClusterRequestSigner;
 import io.raftray.cluster.RaftNode;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.NodeConfigFile;
@@ -93,7 +94,9 @@ public final class Bootstrapper {
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
     try (RaftNode raft =
         RaftNode.start(
-            Startup.raftConfig(config, HttpClient.newHttpClient(), req.bindPort()), sm)) {
+            Startup.raftConfig(
+                config, HttpClient.newHttpClient(), req.bindPort(), ClusterRequestSigner.NONE),
+            sm)) {
       seed.submitTo(new RaftBackend(raft, sm, Duration.ofSeconds(30)));
     }
     return new Initialized(config, seed.owner().plaintext());

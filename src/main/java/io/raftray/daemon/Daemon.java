@@ -123,7 +123,7 @@ public final class Daemon implements AutoCloseable {
             });
     RaftNode raft;
     try {
-      raft = RaftNode.start(Startup.raftConfig(config, cluster, web.port()).withSigner(signer), sm);
+      raft = RaftNode.start(Startup.raftConfig(config, cluster, web.port(), signer), sm);
     } catch (IOException | RuntimeException e) {
       web.stop();
       throw new StartupException(

@@ -1,5 +1,6 @@
 package io.raftray.daemon;
 
+import io.raftray.cluster.ClusterRequestSigner;
 import io.raftray.cluster.RaftNodeConfig;
 import io.raftray.config.NodeConfig;
 import io.raftray.pki.NodeIdentity;
@@ -67,21 +68,24 @@ final class Startup {
     return b.build();
   }
 
-  static RaftNodeConfig raftConfig(NodeConfig c, HttpClient http, int boundPort) {
+  static RaftNodeConfig raftConfig(
+      NodeConfig c, HttpClient http, int boundPort, ClusterRequestSigner signer) {
     List<RaftNodeConfig.Peer> peers =
         c.initialPeers().stream()
             .map(p -> new RaftNodeConfig.Peer(p.nodeId(), p.apiBaseUrl()))
             .toList();
-    return RaftNodeConfig.of(
+    return RaftNodeConfig.builder(
             c.raftDir(),
             c.nodeId(),
             c.clusterId(),
             peers,
             new InetSocketAddress(c.bindHost(), boundPort),
             http)
-        .withElectionTimeout(c.raft().electionTimeoutMin(), c.raft().electionTimeoutMax())
-        .withSnapshotThreshold(c.raft().snapshotEveryEntries())
-        .withWriteDeadline(c.raft().writeTimeout());
+        .signer(signer)
+        .electionTimeout(c.raft().electionTimeoutMin(), c.raft().electionTimeoutMax())
+        .snapshotThreshold(c.raft().snapshotEveryEntries())
+        .writeDeadline(c.raft().writeTimeout())
+        .build();
   }
 
   /** The innermost cause's message: what an operator needs in one line. */

@@ -5,24 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.Daemon;
-import io.raftray.daemon.StartupException;
 import io.raftray.pki.ClusterCa;
 import io.raftray.pki.KeyPairs;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.Signatures;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.State;
+import io.raftray.testing.InProcessNodes;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,37 +56,15 @@ class ClusterAuthIT {
   }
 
   private void startCluster() throws Exception {
-    List<Bootstrapper.InitRequest> reqs = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Path d = Files.createDirectories(tmp.resolve("n" + i));
-      reqs.add(
-          new Bootstrapper.InitRequest(
-              d, "127.0.0.1", port, "https://127.0.0.1:" + port, "127.0.0.1", "node-" + i));
-    }
-    seed = Bootstrapper.prepare(reqs, Clock.systemUTC());
-    for (Bootstrapper.InitRequest r : reqs) {
-      identities.add(NodeIdentity.load(r.dataDir()));
+    seed = InProcessNodes.prepare(tmp, 3);
+    for (var c : seed.configs()) {
+      identities.add(NodeIdentity.load(c.dataDir()));
     }
     anonymous = client(TlsContexts.client(identities.get(0).caCert(), Optional.empty()));
     for (var c : seed.configs()) {
       daemons.add(Daemon.start(c));
     }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              try {
-                seed.submitTo(daemons.get(0).backend());
-                return true;
-              } catch (RuntimeException | StartupException e) {
-                return false;
-              }
-            });
+    InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
   }
 
   private static HttpClient client(SSLContext tls) {

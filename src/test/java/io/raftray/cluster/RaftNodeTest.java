@@ -22,7 +22,7 @@ class RaftNodeTest {
   void start_singleNode_electsItselfAndRecoversStateAfterRestart() throws Exception {
     TestPki pki = new TestPki();
     try (TestNode n = new TestNode(pki, "n1", tmp.resolve("n1"), "")) {
-      RaftNodeConfig cfg = n.config("c1", List.of(n.peer())).withSnapshotThreshold(3);
+      RaftNodeConfig cfg = n.configBuilder("c1", List.of(n.peer())).snapshotThreshold(3).build();
       RaftNode node = n.start(cfg);
       await().atMost(Duration.ofSeconds(15)).until(() -> "LEADER".equals(node.role()));
       assertThat(node.leaderId()).contains(RaftNode.peerId("n1"));

@@ -58,7 +58,11 @@ final class TestNode implements AutoCloseable {
   }
 
   RaftNodeConfig config(String clusterId, List<RaftNodeConfig.Peer> peers) {
-    return RaftNodeConfig.of(
+    return configBuilder(clusterId, peers).build();
+  }
+
+  RaftNodeConfig.Builder configBuilder(String clusterId, List<RaftNodeConfig.Peer> peers) {
+    return RaftNodeConfig.builder(
         dir, id, clusterId, peers, new InetSocketAddress("127.0.0.1", web.port()), httpClient);
   }
 

@@ -1,24 +1,19 @@
 package io.raftray.daemon;
 
+import static io.raftray.testing.InProcessNodes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.raftray.model.Json;
-import io.raftray.pki.NodeIdentity;
-import io.raftray.pki.TlsContexts;
-import java.net.ServerSocket;
+import io.raftray.testing.InProcessNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +25,7 @@ class DaemonIT {
   @TempDir Path tmp;
   private final List<Daemon> daemons = new ArrayList<>();
   private HttpClient http;
-  private String token;
+  private InProcessNodes.Api api;
 
   @AfterEach
   void stop() {
@@ -38,59 +33,14 @@ class DaemonIT {
   }
 
   private Bootstrapper.Seed seed(int n) throws Exception {
-    List<Bootstrapper.InitRequest> reqs = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Path d = Files.createDirectories(tmp.resolve("n" + i));
-      reqs.add(
-          new Bootstrapper.InitRequest(
-              d, "127.0.0.1", port, "https://127.0.0.1:" + port, "127.0.0.1", "node-" + i));
-    }
-    Bootstrapper.Seed seed = Bootstrapper.prepare(reqs, Clock.systemUTC());
-    http =
-        HttpClient.newBuilder()
-            .sslContext(
-                TlsContexts.client(
-                    NodeIdentity.load(reqs.get(0).dataDir()).caCert(), Optional.empty()))
-            .build();
-    token = seed.owner().plaintext();
+    Bootstrapper.Seed seed = InProcessNodes.prepare(tmp, n);
+    http = InProcessNodes.trustingCa(seed.configs().get(0).dataDir());
+    api = new InProcessNodes.Api(http, seed.owner().plaintext(), Duration.ofSeconds(20));
     return seed;
   }
 
-  private HttpResponse<String> call(Daemon d, String method, String path, String body)
-      throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(d.config().apiBaseUrl() + path))
-            .header("Authorization", "Bearer " + token)
-            .timeout(Duration.ofSeconds(20));
-    b =
-        body == null
-            ? b.method(method, HttpRequest.BodyPublishers.noBody())
-            : b.header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(HttpResponse<String> r) throws Exception {
-    return Json.mapper().readTree(r.body());
-  }
-
   private void awaitBootstrapped(Bootstrapper.Seed seed) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              try {
-                seed.submitTo(daemons.get(0).backend());
-                return true;
-              } catch (RuntimeException | StartupException e) {
-                return false;
-              }
-            });
+    InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
   }
 
   @Test
@@ -99,7 +49,7 @@ class DaemonIT {
     daemons.add(Daemon.start(seed.configs().get(0)));
     awaitBootstrapped(seed);
     Daemon d = daemons.get(0);
-    HttpResponse<String> created = call(d, "POST", "/api/v1/users", "{\"name\":\"alice\"}");
+    HttpResponse<String> created = api.call(d, "POST", "/api/v1/users", "{\"name\":\"alice\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(created.headers().firstValue("X-Raftray-Applied-Index")).isPresent();
     // Header limits: an oversized header block is refused (a 4xx or a closed connection),
@@ -108,7 +58,7 @@ class DaemonIT {
       HttpResponse<String> huge =
           http.send(
               HttpRequest.newBuilder(URI.create(d.config().apiBaseUrl() + "/api/v1/users"))
-                  .header("Authorization", "Bearer " + token)
+                  .header("Authorization", "Bearer " + api.token())
                   .header("X-Padding", "x".repeat(20_000))
                   .timeout(Duration.ofSeconds(20))
                   .build(),
@@ -127,10 +77,10 @@ class DaemonIT {
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
-              HttpResponse<String> r = call(again, "GET", "/readyz", null);
+              HttpResponse<String> r = api.call(again, "GET", "/readyz", null);
               return r.statusCode() == 200;
             });
-    JsonNode users = json(call(again, "GET", "/api/v1/users", null));
+    JsonNode users = json(api.call(again, "GET", "/api/v1/users", null));
     assertThat(users.path("items"))
         .extracting(u -> u.path("name").asText())
         .containsExactly("alice");
@@ -145,18 +95,20 @@ class DaemonIT {
     awaitBootstrapped(seed);
     for (int i = 0; i < 3; i++) {
       HttpResponse<String> r =
-          call(daemons.get(i), "POST", "/api/v1/users", "{\"name\":\"user-" + i + "\"}");
+          api.call(daemons.get(i), "POST", "/api/v1/users", "{\"name\":\"user-" + i + "\"}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
       // The answering node has applied its own write before answering.
-      assertThat(json(call(daemons.get(i), "GET", "/api/v1/users?q=user-" + i, null)).path("items"))
+      assertThat(
+              json(api.call(daemons.get(i), "GET", "/api/v1/users?q=user-" + i, null))
+                  .path("items"))
           .hasSize(1);
     }
     for (Daemon d : daemons) {
-      JsonNode users = json(call(d, "GET", "/api/v1/users?consistency=linearizable", null));
+      JsonNode users = json(api.call(d, "GET", "/api/v1/users?consistency=linearizable", null));
       assertThat(users.path("items"))
           .extracting(u -> u.path("name").asText())
           .containsExactlyInAnyOrder("user-0", "user-1", "user-2");
-      JsonNode cluster = json(call(d, "GET", "/api/v1/cluster", null));
+      JsonNode cluster = json(api.call(d, "GET", "/api/v1/cluster", null));
       assertThat(cluster.path("members")).hasSize(3);
       assertThat(cluster.path("leader_id").asText()).isNotBlank();
     }
@@ -167,7 +119,7 @@ class DaemonIT {
             () -> {
               List<String> digests = new ArrayList<>();
               for (Daemon d : daemons) {
-                JsonNode c = json(call(d, "GET", "/api/v1/cluster", null));
+                JsonNode c = json(api.call(d, "GET", "/api/v1/cluster", null));
                 digests.add(
                     c.path("applied_index").asLong() + "/" + c.path("state_digest").asText());
               }

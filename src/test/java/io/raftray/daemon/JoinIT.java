@@ -1,5 +1,6 @@
 package io.raftray.daemon;
 
+import static io.raftray.testing.InProcessNodes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,14 +11,8 @@ import io.raftray.config.NodeConfigFile;
 import io.raftray.join.JoinException;
 import io.raftray.join.JoinTokens;
 import io.raftray.join.Joiner;
-import io.raftray.model.Json;
 import io.raftray.model.NodeStatus;
-import io.raftray.pki.NodeIdentity;
-import io.raftray.pki.TlsContexts;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.raftray.testing.InProcessNodes;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -43,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JoinIT {
   @TempDir Path tmp;
   private final List<Daemon> daemons = new ArrayList<>();
-  private HttpClient http;
-  private String owner;
+  private InProcessNodes.Api api;
 
   @AfterEach
   void stop() {
@@ -53,21 +46,11 @@ class JoinIT {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   /** {@code raftray init} + {@code run} for node 1, snapshotting every {@code snapshotEvery}. */
   private Daemon initFirst(long snapshotEvery) throws Exception {
-    int port = freePort();
     Path dir = tmp.resolve("n1");
     Bootstrapper.Initialized init =
-        Bootstrapper.init(
-            new Bootstrapper.InitRequest(
-                dir, "127.0.0.1", port, "https://127.0.0.1:" + port, "127.0.0.1", "node-1"),
-            Clock.systemUTC());
+        Bootstrapper.init(InProcessNodes.loopbackRequest(dir, "node-1"), Clock.systemUTC());
     NodeConfig c = init.config();
     NodeConfig.Raft r = c.raft();
     c =
@@ -85,21 +68,19 @@ class JoinIT {
                 r.electionTimeoutMin(), r.electionTimeoutMax(), snapshotEvery, r.writeTimeout()),
             c.auditRetention());
     NodeConfigFile.write(c);
-    owner = init.ownerToken();
-    http =
-        HttpClient.newBuilder()
-            .sslContext(TlsContexts.client(NodeIdentity.load(dir).caCert(), Optional.empty()))
-            .build();
+    api =
+        new InProcessNodes.Api(
+            InProcessNodes.trustingCa(dir), init.ownerToken(), Duration.ofSeconds(20));
     Daemon d = Daemon.start(NodeConfigFile.read(dir));
     daemons.add(d);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> call(d, "GET", "/readyz", null).statusCode() == 200);
+        .until(() -> api.call(d, "GET", "/readyz", null).statusCode() == 200);
     return d;
   }
 
   private Joiner.Options options(String token, String name) throws Exception {
-    int port = freePort();
+    int port = InProcessNodes.freePort();
     return new Joiner.Options(
         token,
         tmp.resolve(name),
@@ -126,27 +107,9 @@ class JoinIT {
   }
 
   private String createToken(Daemon d, String body) throws Exception {
-    HttpResponse<String> r = call(d, "POST", "/api/v1/join-tokens", body);
+    HttpResponse<String> r = api.call(d, "POST", "/api/v1/join-tokens", body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return json(r).path("token").asText();
-  }
-
-  private HttpResponse<String> call(Daemon d, String method, String path, String body)
-      throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(d.config().apiBaseUrl() + path))
-            .header("Authorization", "Bearer " + owner)
-            .timeout(Duration.ofSeconds(20));
-    b =
-        body == null
-            ? b.method(method, HttpRequest.BodyPublishers.noBody())
-            : b.header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(HttpResponse<String> r) throws Exception {
-    return Json.mapper().readTree(r.body());
   }
 
   private Set<String> raftMembers(Daemon d) {
@@ -176,7 +139,8 @@ class JoinIT {
   void singleUseTokens_joinTwoNodes_afterLogPurge_andRefuseBadTokens() throws Exception {
     Daemon n1 = initFirst(10);
     for (int i = 0; i < 50; i++) {
-      HttpResponse<String> r = call(n1, "POST", "/api/v1/users", "{\"name\":\"before-" + i + "\"}");
+      HttpResponse<String> r =
+          api.call(n1, "POST", "/api/v1/users", "{\"name\":\"before-" + i + "\"}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
     await()
@@ -194,13 +158,14 @@ class JoinIT {
     assertThat(n1.backend().view().nodes().values()).allMatch(n -> n.status() == NodeStatus.ACTIVE);
     assertThat(n3.config().initialPeers()).hasSize(3);
 
-    HttpResponse<String> w = call(n3, "POST", "/api/v1/users", "{\"name\":\"from-node-3\"}");
+    HttpResponse<String> w = api.call(n3, "POST", "/api/v1/users", "{\"name\":\"from-node-3\"}");
     assertThat(w.statusCode()).as(w.body()).isEqualTo(201);
     JsonNode seen =
-        json(call(n1, "GET", "/api/v1/users?q=from-node-3&consistency=linearizable", null));
+        json(api.call(n1, "GET", "/api/v1/users?q=from-node-3&consistency=linearizable", null));
     assertThat(seen.path("items")).hasSize(1);
-    assertThat(json(call(n3, "GET", "/api/v1/users?limit=1000", null)).path("items")).hasSize(51);
-    JsonNode cluster = json(call(n3, "GET", "/api/v1/cluster", null));
+    assertThat(json(api.call(n3, "GET", "/api/v1/users?limit=1000", null)).path("items"))
+        .hasSize(51);
+    JsonNode cluster = json(api.call(n3, "GET", "/api/v1/cluster", null));
     assertThat(cluster.path("members")).hasSize(3);
 
     // Refusals: each leaves membership and join requests as they were.
@@ -212,7 +177,7 @@ class JoinIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                json(call(n1, "GET", "/api/v1/join-tokens/" + expiringId, null))
+                json(api.call(n1, "GET", "/api/v1/join-tokens/" + expiringId, null))
                     .path("status")
                     .asText()
                     .equals("expired"));
@@ -220,7 +185,7 @@ class JoinIT {
 
     String revoked = createToken(n1, "{}");
     String revokedId = JoinTokens.decode(revoked).tokenId();
-    assertThat(call(n1, "DELETE", "/api/v1/join-tokens/" + revokedId, null).statusCode())
+    assertThat(api.call(n1, "DELETE", "/api/v1/join-tokens/" + revokedId, null).statusCode())
         .isEqualTo(204);
     assertRefused(revoked, "node-4", "revoked");
 
@@ -252,7 +217,7 @@ class JoinIT {
     assertRefused(wrongSecret, "node-4", "proof does not match");
     // The untampered token still works after all that.
     assertThat(
-            json(call(n1, "GET", "/api/v1/join-tokens/" + good.tokenId(), null))
+            json(api.call(n1, "GET", "/api/v1/join-tokens/" + good.tokenId(), null))
                 .path("used_count")
                 .asInt())
         .isZero();
@@ -277,7 +242,7 @@ class JoinIT {
             .atMost(Duration.ofSeconds(30))
             .until(
                 () ->
-                    json(call(n1, "GET", "/api/v1/join-requests?status=pending", null))
+                    json(api.call(n1, "GET", "/api/v1/join-requests?status=pending", null))
                         .path("items"),
                 items -> items.size() == 1)
             .get(0)
@@ -285,7 +250,7 @@ class JoinIT {
             .asText();
     assertThat(n1.backend().view().nodes()).hasSize(1);
     HttpResponse<String> ok =
-        call(n1, "POST", "/api/v1/join-requests/" + requestId + "/approve", null);
+        api.call(n1, "POST", "/api/v1/join-requests/" + requestId + "/approve", null);
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     NodeConfig c2 = joining.get(60, java.util.concurrent.TimeUnit.SECONDS);
     Daemon n2 = Daemon.start(c2);
@@ -309,14 +274,14 @@ class JoinIT {
             .atMost(Duration.ofSeconds(30))
             .until(
                 () ->
-                    json(call(n1, "GET", "/api/v1/join-requests?status=pending", null))
+                    json(api.call(n1, "GET", "/api/v1/join-requests?status=pending", null))
                         .path("items"),
                 items -> items.size() == 1)
             .get(0)
             .path("id")
             .asText();
     HttpResponse<String> no =
-        call(n1, "POST", "/api/v1/join-requests/" + second + "/reject", "{\"reason\":\"no\"}");
+        api.call(n1, "POST", "/api/v1/join-requests/" + second + "/reject", "{\"reason\":\"no\"}");
     assertThat(no.statusCode()).as(no.body()).isEqualTo(200);
     assertThatThrownBy(() -> rejected.get(60, java.util.concurrent.TimeUnit.SECONDS))
         .hasCauseInstanceOf(JoinException.class)

@@ -1,27 +1,24 @@
 package io.raftray.daemon;
 
+import static io.raftray.testing.InProcessNodes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.cluster.NodeRequestSigner;
-import io.raftray.model.Json;
 import io.raftray.model.NodeStatus;
 import io.raftray.pki.NodeIdentity;
-import io.raftray.pki.TlsContexts;
 import io.raftray.state.State;
-import java.net.ServerSocket;
+import io.raftray.testing.InProcessNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,7 +38,7 @@ class MembershipIT {
   @TempDir Path tmp;
   private final List<Daemon> daemons = new ArrayList<>();
   private HttpClient http;
-  private String token;
+  private InProcessNodes.Api api;
 
   @AfterEach
   void stop() {
@@ -49,57 +46,16 @@ class MembershipIT {
   }
 
   private void startCluster() throws Exception {
-    List<Bootstrapper.InitRequest> reqs = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Path d = Files.createDirectories(tmp.resolve("n" + i));
-      reqs.add(
-          new Bootstrapper.InitRequest(
-              d, "127.0.0.1", port, "https://127.0.0.1:" + port, "127.0.0.1", "node-" + i));
-    }
-    Bootstrapper.Seed seed = Bootstrapper.prepare(reqs, Clock.systemUTC());
-    http =
-        HttpClient.newBuilder()
-            .sslContext(
-                TlsContexts.client(
-                    NodeIdentity.load(reqs.get(0).dataDir()).caCert(), Optional.empty()))
-            .build();
-    token = seed.owner().plaintext();
+    Bootstrapper.Seed seed = InProcessNodes.prepare(tmp, 3);
+    http = InProcessNodes.trustingCa(seed.configs().get(0).dataDir());
+    api = new InProcessNodes.Api(http, seed.owner().plaintext(), Duration.ofSeconds(40));
     for (var c : seed.configs()) {
       daemons.add(Daemon.start(c, Clock.systemUTC(), FAST));
     }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              try {
-                seed.submitTo(daemons.get(0).backend());
-                return true;
-              } catch (RuntimeException | StartupException e) {
-                return false;
-              }
-            });
+    InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> daemons.stream().allMatch(d -> d.backend().view().nodes().size() == 3));
-  }
-
-  private HttpResponse<String> call(Daemon d, String method, String path, String body)
-      throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(d.config().apiBaseUrl() + path))
-            .header("Authorization", "Bearer " + token)
-            .timeout(Duration.ofSeconds(40));
-    b =
-        body == null
-            ? b.method(method, HttpRequest.BodyPublishers.noBody())
-            : b.header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A Raft request signed with {@code identity}, sent to {@code to}: only authentication runs. */
@@ -112,10 +68,6 @@ class MembershipIT {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     new NodeRequestSigner(identity).headers("POST", "/cluster/v1/raft", body).forEach(b::header);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(HttpResponse<String> r) throws Exception {
-    return Json.mapper().readTree(r.body());
   }
 
   private Daemon byId(String id) {
@@ -134,7 +86,7 @@ class MembershipIT {
   }
 
   private void assertWrite(Daemon d, String user) throws Exception {
-    HttpResponse<String> r = call(d, "POST", "/api/v1/users", "{\"name\":\"" + user + "\"}");
+    HttpResponse<String> r = api.call(d, "POST", "/api/v1/users", "{\"name\":\"" + user + "\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
   }
 
@@ -154,7 +106,7 @@ class MembershipIT {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
-              JsonNode cluster = json(call(lead, "GET", "/api/v1/cluster", null));
+              JsonNode cluster = json(api.call(lead, "GET", "/api/v1/cluster", null));
               assertThat(cluster.path("view_from").asText()).isEqualTo(lead.config().nodeId());
               for (JsonNode m : cluster.path("members")) {
                 assertThat(m.path("healthy").asBoolean()).as(m.toString()).isTrue();
@@ -164,7 +116,7 @@ class MembershipIT {
               }
             });
     // a follower knows only its leader's last contact
-    JsonNode fromFollower = json(call(other, "GET", "/api/v1/cluster", null));
+    JsonNode fromFollower = json(api.call(other, "GET", "/api/v1/cluster", null));
     assertThat(fromFollower.path("view_from").asText()).isEqualTo(other.config().nodeId());
     for (JsonNode m : fromFollower.path("members")) {
       assertThat(m.path("match_index").isNull()).isTrue();
@@ -174,10 +126,10 @@ class MembershipIT {
     }
 
     // a node cannot remove itself
-    HttpResponse<String> self = call(removed, "DELETE", "/api/v1/nodes/" + removedId, null);
+    HttpResponse<String> self = api.call(removed, "DELETE", "/api/v1/nodes/" + removedId, null);
     assertThat(self.statusCode()).as(self.body()).isEqualTo(409);
 
-    HttpResponse<String> del = call(lead, "DELETE", "/api/v1/nodes/" + removedId, null);
+    HttpResponse<String> del = api.call(lead, "DELETE", "/api/v1/nodes/" + removedId, null);
     assertThat(del.statusCode()).as(del.body()).isEqualTo(204);
 
     for (Daemon d : List.of(lead, other)) {
@@ -189,7 +141,7 @@ class MembershipIT {
       assertThat(refused.statusCode()).isEqualTo(403);
       assertThat(refused.body()).contains("node was removed");
     }
-    HttpResponse<String> again = call(lead, "DELETE", "/api/v1/nodes/" + removedId, null);
+    HttpResponse<String> again = api.call(lead, "DELETE", "/api/v1/nodes/" + removedId, null);
     assertThat(again.statusCode()).isEqualTo(409);
 
     // the removed node applied its own removal: it refuses writes and is not ready
@@ -197,19 +149,19 @@ class MembershipIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> removed.backend().view().nodes().get(removedId).status() == NodeStatus.REMOVED);
-    HttpResponse<String> write = call(removed, "POST", "/api/v1/users", "{\"name\":\"late\"}");
+    HttpResponse<String> write = api.call(removed, "POST", "/api/v1/users", "{\"name\":\"late\"}");
     assertThat(write.statusCode()).isEqualTo(409);
     assertThat(json(write).path("detail").asText())
         .contains("this node was removed from the cluster at")
         .contains("it no longer serves the cluster");
-    HttpResponse<String> ready = call(removed, "GET", "/readyz", null);
+    HttpResponse<String> ready = api.call(removed, "GET", "/readyz", null);
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(ready.body()).contains("removed from the cluster");
 
     // the remaining two still commit, and the removed node is no longer a member
     assertWrite(lead, "after-1");
     assertWrite(other, "after-2");
-    JsonNode cluster = json(call(other, "GET", "/api/v1/cluster", null));
+    JsonNode cluster = json(api.call(other, "GET", "/api/v1/cluster", null));
     assertThat(cluster.path("members")).hasSize(2);
     State s = lead.backend().view();
     assertThat(s.isRevoked(removedIdentity.nodeCert().getSerialNumber().toString(16))).isTrue();
@@ -223,11 +175,12 @@ class MembershipIT {
     String targetId = target.config().nodeId();
 
     HttpResponse<String> unknown =
-        call(lead, "POST", "/api/v1/cluster/transfer-leadership", "{\"node_id\":\"node_nope\"}");
+        api.call(
+            lead, "POST", "/api/v1/cluster/transfer-leadership", "{\"node_id\":\"node_nope\"}");
     assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(409);
 
     HttpResponse<String> moved =
-        call(
+        api.call(
             lead,
             "POST",
             "/api/v1/cluster/transfer-leadership",
@@ -286,7 +239,7 @@ class MembershipIT {
         .until(() -> target.backend().view().nodes().get(nodeId).certSerial().equals(third));
     assertWrite(renewing, "after-auto-renewal");
     assertWrite(target, "on-leader");
-    assertThat(json(call(renewing, "GET", "/readyz", null)).path("status").asText())
+    assertThat(json(api.call(renewing, "GET", "/readyz", null)).path("status").asText())
         .isEqualTo("ready");
   }
 }

@@ -2,7 +2,6 @@ package io.raftray.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -81,23 +80,11 @@ final class JoinTokenCommands extends CommandGroup {
       if (role != null) {
         body.put("role", role);
       }
-      JsonNode created = api.post("join-tokens", body);
-      if (out.isJson()) {
-        out.json(created);
-        return;
-      }
-      ObjectNode shown = created.deepCopy();
-      shown.remove("token");
-      out.resource(shown);
-      PrintWriter w = out.out();
-      w.println();
-      w.println("join token (shown only once; use it on the new host within its ttl):");
-      w.println(created.path("token").asText());
-      w.println();
-      w.println(
+      out.createdSecret(
+          api.post("join-tokens", body),
+          "join token (shown only once; use it on the new host within its ttl):",
           "raftray join <token> --data-dir DIR --bind HOST:PORT --api-base-url URL"
               + " --access-host HOST");
-      w.flush();
     }
   }
 

@@ -3,6 +3,7 @@ package io.raftray.cli.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -57,6 +58,31 @@ final class Printer {
     for (Map.Entry<String, JsonNode> f : fields) {
       String key = f.getKey() + ":";
       out.println(key + " ".repeat(width + 2 - key.length()) + value(f.getKey(), f.getValue()));
+    }
+    out.flush();
+  }
+
+  /**
+   * Prints a just-created resource whose {@code token} field is a secret the API shows only now. As
+   * text, the secret is set apart below the other fields, after {@code heading}, so it cannot be
+   * mistaken or overlooked; {@code notes} follow after a blank line.
+   */
+  void createdSecret(JsonNode created, String heading, String... notes) {
+    if (isJson()) {
+      json(created);
+      return;
+    }
+    ObjectNode shown = created.deepCopy();
+    shown.remove("token");
+    resource(shown);
+    out.println();
+    out.println(heading);
+    out.println(created.path("token").asText());
+    if (notes.length > 0) {
+      out.println();
+      for (String note : notes) {
+        out.println(note);
+      }
     }
     out.flush();
   }

@@ -2,7 +2,6 @@ package io.raftray.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -50,20 +49,7 @@ final class TokenCommands extends CommandGroup {
     @Override
     void run(ApiClient api, Printer out) throws ApiException, TransportException {
       ObjectNode body = context.json().createObjectNode().put("name", name).put("role", role);
-      JsonNode created = api.post("admin-tokens", body);
-      if (out.isJson()) {
-        out.json(created);
-        return;
-      }
-      // Set the secret apart from the other fields so it cannot be mistaken or overlooked.
-      ObjectNode shown = created.deepCopy();
-      shown.remove("token");
-      out.resource(shown);
-      PrintWriter w = out.out();
-      w.println();
-      w.println("token (shown only once; store it now):");
-      w.println(created.path("token").asText());
-      w.flush();
+      out.createdSecret(api.post("admin-tokens", body), "token (shown only once; store it now):");
     }
   }
 
