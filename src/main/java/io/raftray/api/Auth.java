@@ -69,6 +69,13 @@ final class Auth {
     if (header.isEmpty()) {
       throw new RaftrayException(ErrorKind.UNAUTHORIZED, UNAUTHORIZED);
     }
+    if (!state.bootstrapped()) {
+      // A starting node (or a joined one before its first snapshot) holds no tokens yet: it cannot
+      // tell a good token from a bad one, so this is neither a 401 nor a failure to count. Counting
+      // it would lock out every client of a restarting node's address for the whole window.
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE, "node is starting: the cluster state is not loaded yet");
+    }
     String h = header.get();
     Optional<AdminToken> token =
         h.regionMatches(true, 0, "Bearer ", 0, 7)

@@ -3,6 +3,7 @@ package io.raftray.state;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
@@ -31,13 +32,11 @@ import java.util.function.Function;
 public final class SnapshotCodec {
   static final int SCHEMA = 1;
   private static final String MAGIC = "RAFTRAY-SNAPSHOT ";
-  // Map keys sorted: records hold Map.copyOf maps whose iteration order differs between JVM runs,
-  // and equal states must encode to equal bytes (digests, snapshot comparisons).
+  // Map entries sorted by key: records hold maps (node facts and labels, endpoint settings) built
+  // with Map.copyOf, whose iteration order is randomised per JVM. Without sorting, replicas with
+  // equal states wrote different bytes, so state_digest differed between nodes.
   private static final ObjectMapper JSON =
-      Json.mapper()
-          .copy()
-          .configure(
-              com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+      Json.mapper().copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private SnapshotCodec() {}
 

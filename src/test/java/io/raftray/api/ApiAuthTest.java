@@ -74,6 +74,20 @@ class ApiAuthTest {
   }
 
   @Test
+  void startingNode_withoutState_answers503AndCountsNoFailure() {
+    ApiSettings s =
+        new ApiSettings(ApiFixture.NODE_ID, ApiFixture.BASE_URL, 1 << 20, 3, Duration.ofMinutes(1));
+    try (ApiFixture f = ApiFixture.start(s, false, b -> b)) {
+      for (int i = 0; i < 5; i++) {
+        Resp r = f.send("GET", "/api/v1/users", "rrt_any.x", null);
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+      }
+      assertThat(f.send("GET", "/api/v1/users", null, null).status()).isEqualTo(401);
+    }
+  }
+
+  @Test
   void routes_unknownIs404_wrongMethodIs405() {
     try (ApiFixture f = ApiFixture.start()) {
       Resp unknown = f.get("/api/v1/nope");

@@ -55,6 +55,8 @@ final class RaftrayProcess implements AutoCloseable {
   private final Path logDir;
   private final Path tokenFile;
   private int port;
+  private String apiBaseUrl;
+  private String name;
   private Process process;
   private int runs;
   private Integer lastExit;
@@ -65,6 +67,7 @@ final class RaftrayProcess implements AutoCloseable {
     this.logDir = this.dataDir.resolveSibling(this.dataDir.getFileName() + "-logs");
     this.tokenFile = tokenFile.toAbsolutePath();
     this.port = port;
+    this.apiBaseUrl = "https://127.0.0.1:" + port;
     try {
       Files.createDirectories(logDir);
     } catch (IOException e) {
@@ -166,12 +169,73 @@ final class RaftrayProcess implements AutoCloseable {
    * {@code <data-dir>.token}. Asserts success.
    */
   static RaftrayProcess init(Path dataDir, int port) {
+    return init(dataDir, port, "https://127.0.0.1:" + port, null);
+  }
+
+  /**
+   * {@code raftray init} with another {@code --api-base-url} (e.g. a reverse proxy in front of the
+   * node) and, when not null, {@code --name}.
+   */
+  static RaftrayProcess init(Path dataDir, int port, String apiBaseUrl, String name) {
     Path token = dataDir.resolveSibling(dataDir.getFileName() + ".token");
     RaftrayProcess p = new RaftrayProcess(dataDir, token, port);
+    p.apiBaseUrl = apiBaseUrl;
+    p.name = name;
     Result r = exec(p.logDir, Map.of(), Duration.ofSeconds(60), p.initArgs());
     assertThat(r.exitCode()).as("raftray init\n%s", r).isZero();
     assertThat(token).isRegularFile();
     return p;
+  }
+
+  /**
+   * {@code raftray join TOKEN --data-dir dataDir --bind 127.0.0.1:port --api-base-url apiBaseUrl
+   * --access-host 127.0.0.1 --name name} as its own process; asserts exit 0. The admin token of the
+   * returned node is the cluster's owner token in {@code ownerTokenFile}.
+   */
+  static RaftrayProcess join(
+      String joinToken,
+      Path dataDir,
+      int port,
+      String apiBaseUrl,
+      String name,
+      Path ownerTokenFile) {
+    RaftrayProcess p = new RaftrayProcess(dataDir, ownerTokenFile, port);
+    p.apiBaseUrl = apiBaseUrl;
+    p.name = name;
+    Result r =
+        exec(
+            p.logDir,
+            Map.of(),
+            Duration.ofSeconds(90),
+            "join",
+            joinToken,
+            "--data-dir",
+            p.dataDir.toString(),
+            "--bind",
+            "127.0.0.1:" + port,
+            "--api-base-url",
+            apiBaseUrl,
+            "--access-host",
+            "127.0.0.1",
+            "--name",
+            name);
+    assertThat(r.exitCode()).as("raftray join (%s)\n%s", name, r).isZero();
+    assertThat(p.configFile()).isRegularFile();
+    return p;
+  }
+
+  /**
+   * The admin CLI ({@code raftray <args> --data-dir D}) with the owner token in {@code
+   * RAFTRAY_TOKEN}: server URL and CA come from this node's data directory.
+   */
+  Result cli(String... args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(List.of("--data-dir", dataDir.toString()));
+    return exec(
+        logDir,
+        Map.of("RAFTRAY_TOKEN", token()),
+        Duration.ofSeconds(60),
+        all.toArray(String[]::new));
   }
 
   /** A data directory made elsewhere (e.g. by a test running {@code init} itself). */
@@ -180,19 +244,26 @@ final class RaftrayProcess implements AutoCloseable {
   }
 
   String[] initArgs() {
-    return new String[] {
+    String[] args = {
       "init",
       "--data-dir",
       dataDir.toString(),
       "--bind",
       "127.0.0.1:" + port,
       "--api-base-url",
-      "https://127.0.0.1:" + port,
+      apiBaseUrl,
       "--access-host",
       "127.0.0.1",
       "--admin-token-file",
       tokenFile.toString()
     };
+    if (name == null) {
+      return args;
+    }
+    String[] named = Arrays.copyOf(args, args.length + 2);
+    named[args.length] = "--name";
+    named[args.length + 1] = name;
+    return named;
   }
 
   /**
@@ -225,12 +296,22 @@ final class RaftrayProcess implements AutoCloseable {
           }
         });
     this.port = newPort;
+    this.apiBaseUrl = base;
     this.http = null;
   }
 
   /** Starts {@code raftray run} and waits until {@code /readyz} answers 200. */
   RaftrayProcess start() {
     launch();
+    try {
+      awaitReady();
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + logTail(60), e);
+    }
+    return this;
+  }
+
+  private void awaitReady() {
     await("readyz 200 from " + dataDir)
         .atMost(START_TIMEOUT)
         .pollInterval(Duration.ofMillis(200))
@@ -245,7 +326,6 @@ final class RaftrayProcess implements AutoCloseable {
               }
               return readyzStatus() == 200;
             });
-    return this;
   }
 
   /** Starts {@code raftray run} without waiting for anything. */
@@ -254,13 +334,18 @@ final class RaftrayProcess implements AutoCloseable {
     runs++;
     lastExit = null;
     try {
-      process =
+      ProcessBuilder pb =
           new ProcessBuilder(command("run", "--data-dir", dataDir.toString()))
               .directory(logDir.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(stdoutFile().toFile())
-              .redirectError(stderrFile().toFile())
-              .start();
+              .redirectError(stderrFile().toFile());
+      // RAFTRAY_IT_LOG_LEVEL=debug makes every node log Ratis' INFO/DEBUG lines too.
+      String level = System.getenv("RAFTRAY_IT_LOG_LEVEL");
+      if (level != null && !level.isBlank()) {
+        pb.environment().put("RAFTRAY_LOG_LEVEL", level);
+      }
+      process = pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -314,6 +399,30 @@ final class RaftrayProcess implements AutoCloseable {
     }
     lastExit = process.exitValue();
     return lastExit;
+  }
+
+  /** OS process id of the current run (for {@code kill -STOP} / {@code kill -CONT}). */
+  long pid() {
+    assertThat(isRunning()).as("running").isTrue();
+    return process.pid();
+  }
+
+  /** {@code kill -<signal> <pid>} through the {@code kill} program; asserts it succeeded. */
+  void signal(String signal) {
+    try {
+      Process k =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(pid()))
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(k.waitFor(10, TimeUnit.SECONDS)).as("kill -%s finished", signal).isTrue();
+      assertThat(k.exitValue()).as("kill -%s %d: %s", signal, pid(), out).isZero();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   boolean isRunning() {
@@ -382,6 +491,30 @@ final class RaftrayProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The URL other nodes and admins use for this node (may be a proxy in front of it). */
+  String apiBaseUrl() {
+    return apiBaseUrl;
+  }
+
+  /** {@code node_id} from node.json. */
+  String nodeId() {
+    try {
+      return JSON.readTree(configFile().toFile()).get("node_id").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** stdout and stderr of every run of this node so far, for log checks. */
+  String allRunLogs() {
+    StringBuilder all = new StringBuilder();
+    for (int i = 1; i <= runs; i++) {
+      all.append(read(logDir.resolve("run-" + i + ".out")))
+          .append(read(logDir.resolve("run-" + i + ".err")));
+    }
+    return all.toString();
   }
 
   String token() {
@@ -465,15 +598,15 @@ final class RaftrayProcess implements AutoCloseable {
 
   // ---------------------------------------------------------------- HTTPS + JSON client
 
-  /** An HTTP status and the parsed body (null when it is not JSON). */
-  record Response(int status, JsonNode body, String raw) {}
+  /** An HTTP status, the parsed body (null when it is not JSON) and the Content-Type. */
+  record Response(int status, JsonNode body, String raw, String contentType) {}
 
   URI uri(String path) {
     return URI.create("https://127.0.0.1:" + port + path);
   }
 
   /** Trusts exactly {@code <data-dir>/tls/ca.crt}, like the CLI does. */
-  HttpClient http() {
+  synchronized HttpClient http() {
     if (http == null) {
       http =
           HttpClient.newBuilder()
@@ -522,9 +655,18 @@ final class RaftrayProcess implements AutoCloseable {
 
   /** An admin API call as the owner; IOException when the node does not answer. */
   Response call(String method, String apiPath, Object body) throws IOException {
+    return call(uri("/api/v1" + apiPath), method, body, Duration.ofSeconds(15));
+  }
+
+  /**
+   * A call to any URL (e.g. this node's API through a proxy) as the owner, trusting the cluster CA,
+   * with a request timeout; IOException (HttpTimeoutException on timeout) when nothing answers in
+   * time.
+   */
+  Response call(URI target, String method, Object body, Duration timeout) throws IOException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri("/api/v1" + apiPath))
-            .timeout(Duration.ofSeconds(15))
+        HttpRequest.newBuilder(target)
+            .timeout(timeout)
             .header("Authorization", "Bearer " + token())
             .header("Accept", "application/json");
     if (body == null) {
@@ -548,7 +690,8 @@ final class RaftrayProcess implements AutoCloseable {
         json = null;
       }
     }
-    return new Response(res.statusCode(), json, res.body());
+    return new Response(
+        res.statusCode(), json, res.body(), res.headers().firstValue("Content-Type").orElse(""));
   }
 
   Response get(String apiPath) {
@@ -565,6 +708,11 @@ final class RaftrayProcess implements AutoCloseable {
 
   /** Every item of a paged list ({@code ?limit=1000}, following {@code next_cursor}). */
   List<JsonNode> listAll(String apiPath) {
+    return listAll("https://127.0.0.1:" + port + "/api/v1", apiPath);
+  }
+
+  /** {@link #listAll(String)} against another API base, e.g. {@code <proxy>/n1/api/v1}. */
+  List<JsonNode> listAll(String apiBase, String apiPath) {
     List<JsonNode> all = new ArrayList<>();
     String cursor = null;
     String sep = apiPath.contains("?") ? "&" : "?";
@@ -576,8 +724,13 @@ final class RaftrayProcess implements AutoCloseable {
               + (cursor == null
                   ? ""
                   : "&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-      Response r = get(path);
-      assertThat(r.status()).as("GET %s: %s", path, r.raw()).isEqualTo(200);
+      Response r;
+      try {
+        r = call(URI.create(apiBase + path), "GET", null, Duration.ofSeconds(15));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      assertThat(r.status()).as("GET %s%s: %s", apiBase, path, r.raw()).isEqualTo(200);
       r.body().get("items").forEach(all::add);
       JsonNode next = r.body().get("next_cursor");
       if (next == null || next.isNull()) {

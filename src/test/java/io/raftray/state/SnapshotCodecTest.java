@@ -32,6 +32,58 @@ class SnapshotCodecTest {
     assertThatThrownBy(() -> SnapshotCodec.decode(cut, 100)).isInstanceOf(IOException.class);
   }
 
+  /**
+   * Maps in records come from Map.copyOf, whose order is randomised per JVM: the encoding (and so
+   * state_digest) must not depend on it, or equal replicas in different processes disagree.
+   */
+  @Test
+  void encode_mapEntriesSortedByKey_sameBytesWhateverTheMapOrder() throws IOException {
+    State s =
+        Store.apply(State.empty(), Fixtures.env(Fixtures.bootstrap(), Fixtures.T0), 1).state();
+    io.raftray.model.Node n = s.nodes().firstEntry().getValue();
+    java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+    for (String k : java.util.List.of("os", "java", "hostname", "cpus", "arch", "b", "a", "z")) {
+      facts.put(k, "v-" + k);
+    }
+    io.raftray.model.Node withFacts =
+        new io.raftray.model.Node(
+            n.id(),
+            n.name(),
+            n.apiBaseUrl(),
+            n.accessHost(),
+            facts,
+            n.role(),
+            n.status(),
+            facts,
+            n.certSerial(),
+            n.certNotAfter(),
+            n.certificatePem(),
+            n.joinedAt(),
+            n.updatedAt());
+    State changed =
+        new State(
+            s.appliedIndex(),
+            s.clusterId(),
+            s.caCertPem(),
+            State.with(s.nodes(), n.id(), withFacts),
+            s.users(),
+            s.endpoints(),
+            s.grants(),
+            s.adminTokens(),
+            s.joinTokens(),
+            s.joinRequests(),
+            s.audit(),
+            s.userIdByName(),
+            s.userIdBySubscriptionToken());
+    String json =
+        new String(SnapshotCodec.encode(changed), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(json)
+        .contains(
+            "\"facts\":{\"a\":\"v-a\",\"arch\":\"v-arch\",\"b\":\"v-b\",\"cpus\":\"v-cpus\","
+                + "\"hostname\":\"v-hostname\",\"java\":\"v-java\",\"os\":\"v-os\","
+                + "\"z\":\"v-z\"}");
+  }
+
   @Test
   void decode_garbage_failsWithBadHeader() {
     assertThatThrownBy(() -> SnapshotCodec.decode("hello\nworld".getBytes(), 100))
