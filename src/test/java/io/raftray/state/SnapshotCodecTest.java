@@ -60,21 +60,7 @@ class SnapshotCodecTest {
             n.certificatePem(),
             n.joinedAt(),
             n.updatedAt());
-    State changed =
-        new State(
-            s.appliedIndex(),
-            s.clusterId(),
-            s.caCertPem(),
-            State.with(s.nodes(), n.id(), withFacts),
-            s.users(),
-            s.endpoints(),
-            s.grants(),
-            s.adminTokens(),
-            s.joinTokens(),
-            s.joinRequests(),
-            s.audit(),
-            s.userIdByName(),
-            s.userIdBySubscriptionToken());
+    State changed = s.withNodes(State.with(s.nodes(), n.id(), withFacts));
     String json =
         new String(SnapshotCodec.encode(changed), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(json)
