@@ -24,8 +24,14 @@ class RaftNodeTest {
     try (TestNode n = new TestNode(pki, "n1", tmp.resolve("n1"), "")) {
       RaftNodeConfig cfg = n.configBuilder("c1", List.of(n.peer())).snapshotThreshold(3).build();
       RaftNode node = n.start(cfg);
-      await().atMost(Duration.ofSeconds(15)).until(() -> "LEADER".equals(node.role()));
-      assertThat(node.leaderId()).contains(RaftNode.peerId("n1"));
+      // Role and leader id are published separately; wait for both.
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                assertThat(node.role()).isEqualTo("LEADER");
+                assertThat(node.leaderId()).contains(RaftNode.peerId("n1"));
+              });
 
       for (int i = 1; i <= 5; i++) {
         Message reply = node.submit(Message.valueOf("item-" + i));
@@ -33,7 +39,10 @@ class RaftNodeTest {
       }
       assertThat(n.sm().items()).containsExactly("item-1", "item-2", "item-3", "item-4", "item-5");
       assertThat(node.commitIndex()).isGreaterThanOrEqualTo(5);
-      assertThat(node.lastAppliedIndex()).isEqualTo(node.commitIndex());
+      // Ratis' commit-metadata entries commit after the write they follow: applied catches up.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(node.lastAppliedIndex()).isEqualTo(node.commitIndex()));
       assertThat(node.peers()).extracting(p -> p.getId().toString()).containsExactly("n1");
       await().atMost(Duration.ofSeconds(10)).until(() -> snapshotCount(n.dir) > 0);
       long termBefore = node.term();
