@@ -70,6 +70,19 @@ public final class RaftNode implements AutoCloseable {
    * must have mounted (or mount soon) a {@link RaftHttpService} returning {@link #server()}.
    */
   public static RaftNode start(RaftNodeConfig cfg, StateMachine sm) throws IOException {
+    return start(cfg, sm, false);
+  }
+
+  /**
+   * Like {@link #start(RaftNodeConfig, StateMachine)}; with {@code awaitAdmission} (a node that
+   * joined but is not yet in the group) a fresh storage is formatted with an empty configuration.
+   * Ratis then keeps this server in its initializing state — no election timer — until the leader
+   * adds it. Formatted with itself in the configuration, the new server would time out, ask for
+   * votes, and be told by the leader to shut down (it is not in the leader's configuration yet),
+   * which under load left joined nodes stuck.
+   */
+  public static RaftNode start(RaftNodeConfig cfg, StateMachine sm, boolean awaitAdmission)
+      throws IOException {
     RaftGroupId groupId = groupId(cfg.clusterId());
     RaftPeerId id = peerId(cfg.nodeId());
     List<RaftPeer> peers =
@@ -84,11 +97,13 @@ public final class RaftNode implements AutoCloseable {
         TransportParameters.create(cfg.httpClient(), cfg.signer(), cfg.bindAddress());
     StartupOption option =
         hasData(cfg.storageDir(), groupId) ? StartupOption.RECOVER : StartupOption.FORMAT;
+    // Ratis accepts a group without this server only when it is empty.
+    RaftGroup serverGroup = awaitAdmission ? RaftGroup.valueOf(groupId) : group;
 
     RaftServer server =
         RaftServer.newBuilder()
             .setServerId(id)
-            .setGroup(group)
+            .setGroup(serverGroup)
             .setStateMachine(sm)
             .setProperties(properties)
             .setParameters(parameters)

@@ -123,7 +123,11 @@ public final class Daemon implements AutoCloseable {
             });
     RaftNode raft;
     try {
-      raft = RaftNode.start(Startup.raftConfig(config, cluster, web.port(), signer), sm);
+      raft =
+          RaftNode.start(
+              Startup.raftConfig(config, cluster, web.port(), signer),
+              sm,
+              Admission.isPending(config));
     } catch (IOException | RuntimeException e) {
       web.stop();
       throw new StartupException(

@@ -51,6 +51,11 @@ public final class Admission implements AutoCloseable {
     return a;
   }
 
+  /** True while this node has joined but is not yet admitted to the Raft group. */
+  public static boolean isPending(NodeConfig config) {
+    return Files.exists(marker(config));
+  }
+
   static Path marker(NodeConfig config) {
     return config.dataDir().resolve(Joiner.PENDING_MARKER);
   }
