@@ -289,4 +289,27 @@ class JoinIT {
     assertThat(o3.dataDir()).doesNotExist();
     assertMembership(all);
   }
+
+  @Test
+  void fiveNodes_joinOneAtATime_throughDifferentMembers_andAgreeOnEveryWrite() throws Exception {
+    Daemon n1 = initFirst(10_000);
+    Set<String> members = new java.util.HashSet<>(Set.of(n1.config().nodeId()));
+    for (int i = 2; i <= 5; i++) {
+      // Each token comes from the newest member: any node can let the next one in.
+      Daemon issuer = daemons.get(daemons.size() - 1);
+      Daemon joined = joinAndStart(createToken(issuer, "{}"), "node-" + i);
+      members.add(joined.config().nodeId());
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertMembership(members));
+    for (Daemon d : daemons) {
+      HttpResponse<String> r =
+          api.call(d, "POST", "/api/v1/users", "{\"name\":\"via-" + d.config().name() + "\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+    for (Daemon d : daemons) {
+      JsonNode users =
+          json(api.call(d, "GET", "/api/v1/users?consistency=linearizable", null)).path("items");
+      assertThat(users).as("users on " + d.config().name()).hasSize(5);
+    }
+  }
 }
