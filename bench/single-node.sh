@@ -20,30 +20,10 @@ JAVA_OPTS="${RAFTRAY_JAVA_OPTS:-}"
 
 say() { echo "bench: $*" >&2; }
 
-# --- JDK: the same rules as the ./raftray launcher (keep in sync with find_java there) ---------
-java_major() { # prints the feature version of the java binary $1, or 0
-  "$1" -XshowSettings:properties -version 2>&1 \
-    | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1 || echo 0
-}
-find_java() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] \
-      && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ] 2>/dev/null; then
-    echo "$JAVA_HOME"; return
-  fi
-  local best="" best_v=0 d v
-  for d in /usr/lib/jvm/* /opt/java/* /usr/local/lib/jvm/*; do
-    [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ] || continue
-    v="$(java_major "$d/bin/java")"
-    if [ "${v:-0}" -ge 21 ] 2>/dev/null && [ "$v" -gt "$best_v" ]; then best="$d"; best_v="$v"; fi
-  done
-  if [ -z "$best" ] && command -v java >/dev/null; then
-    d="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
-    [ "$(java_major "$d/bin/java")" -ge 21 ] 2>/dev/null && best="$d"
-  fi
-  [ -n "$best" ] || { say "no JDK >= 21 found (set JAVA_HOME or install one under /usr/lib/jvm)"; exit 1; }
-  echo "$best"
-}
-JAVA_HOME="$(find_java)"
+# --- JDK: the same rules as the ./raftray launcher (shared in scripts/jdk.sh) ---------------
+# shellcheck source=../scripts/jdk.sh
+. "$root/scripts/jdk.sh"
+JAVA_HOME="$(find_java)" || exit 1
 export JAVA_HOME # the launcher below then uses exactly this JDK
 JAVA="$JAVA_HOME/bin/java"
 JCMD=""
