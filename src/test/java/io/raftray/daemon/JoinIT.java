@@ -223,31 +223,39 @@ class JoinIT {
         .isZero();
   }
 
+  /** Runs a join on another thread: multi-use tokens make it wait for an admin's decision. */
+  private static CompletableFuture<NodeConfig> joinInBackground(Joiner.Options o) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return Joiner.join(o);
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+  }
+
+  /** The id of the single pending join request, once there is one. */
+  private String awaitOnePendingRequest(Daemon d) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                json(api.call(d, "GET", "/api/v1/join-requests?status=pending", null))
+                    .path("items"),
+            items -> items.size() == 1)
+        .get(0)
+        .path("id")
+        .asText();
+  }
+
   @Test
   void multiUseToken_waitsForApproval_thenJoins_orIsRejected() throws Exception {
     Daemon n1 = initFirst(10_000);
     String token = createToken(n1, "{\"max_uses\":2}");
 
-    CompletableFuture<NodeConfig> joining =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Joiner.join(options(token, "node-2"));
-              } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-              }
-            });
-    String requestId =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    json(api.call(n1, "GET", "/api/v1/join-requests?status=pending", null))
-                        .path("items"),
-                items -> items.size() == 1)
-            .get(0)
-            .path("id")
-            .asText();
+    CompletableFuture<NodeConfig> joining = joinInBackground(options(token, "node-2"));
+    String requestId = awaitOnePendingRequest(n1);
     assertThat(n1.backend().view().nodes()).hasSize(1);
     HttpResponse<String> ok =
         api.call(n1, "POST", "/api/v1/join-requests/" + requestId + "/approve", null);
@@ -260,26 +268,8 @@ class JoinIT {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertMembership(all));
 
     Joiner.Options o3 = options(token, "node-3");
-    CompletableFuture<NodeConfig> rejected =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Joiner.join(o3);
-              } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-              }
-            });
-    String second =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    json(api.call(n1, "GET", "/api/v1/join-requests?status=pending", null))
-                        .path("items"),
-                items -> items.size() == 1)
-            .get(0)
-            .path("id")
-            .asText();
+    CompletableFuture<NodeConfig> rejected = joinInBackground(o3);
+    String second = awaitOnePendingRequest(n1);
     HttpResponse<String> no =
         api.call(n1, "POST", "/api/v1/join-requests/" + second + "/reject", "{\"reason\":\"no\"}");
     assertThat(no.statusCode()).as(no.body()).isEqualTo(200);
