@@ -1,0 +1,101 @@
+package io.raftray.xray;
+
+import io.raftray.model.Endpoint;
+import io.raftray.model.Grant;
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
+import io.raftray.model.User;
+import io.raftray.model.UserStatus;
+import io.raftray.state.State;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one node's core should run, computed from the replicated view: every enabled endpoint of
+ * this node becomes an inbound, and every enabled grant on it whose user may use the proxy ({@code
+ * active} or {@code on_hold}: first traffic activates an on-hold user) becomes a user of that
+ * inbound. Nothing else: limited, expired and disabled users are absent. A removed node runs
+ * nothing.
+ */
+public final class Desired {
+  private Desired() {}
+
+  /** One inbound to run, keyed by email. */
+  public record Inbound(Endpoint endpoint, Map<String, InboundUser> users) {
+    public Inbound {
+      users = Collections.unmodifiableMap(users);
+    }
+  }
+
+  /** Inbounds by tag, in endpoint id order. */
+  public static Map<String, Inbound> of(State state, String nodeId) {
+    Node node = state.nodes().get(nodeId);
+    if (node == null || node.status() == NodeStatus.REMOVED) {
+      return Map.of();
+    }
+    Map<String, Map<String, InboundUser>> usersByEndpoint = new HashMap<>();
+    Map<String, Endpoint> mine = new LinkedHashMap<>();
+    for (Endpoint e : state.endpoints().values()) {
+      if (e.enabled() && nodeId.equals(e.nodeId())) {
+        mine.put(e.id(), e);
+        usersByEndpoint.put(e.id(), new LinkedHashMap<>());
+      }
+    }
+    if (mine.isEmpty()) {
+      return Map.of();
+    }
+    for (Grant g : state.grants().values()) {
+      Map<String, InboundUser> users = usersByEndpoint.get(g.endpointId());
+      if (users == null || !g.enabled()) {
+        continue;
+      }
+      User u = state.users().get(g.userId());
+      if (u == null || !mayConnect(u.status())) {
+        continue;
+      }
+      String email = Emails.of(u.id(), g.id());
+      users.put(email, new InboundUser(email, g.credential()));
+    }
+    Map<String, Inbound> out = new LinkedHashMap<>();
+    for (Endpoint e : mine.values()) {
+      out.put(e.tag(), new Inbound(e, usersByEndpoint.get(e.id())));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Whether a user in this status is put into the core. */
+  public static boolean mayConnect(UserStatus status) {
+    return status == UserStatus.ACTIVE || status == UserStatus.ON_HOLD;
+  }
+
+  /**
+   * What must match for an applied inbound to still be right: everything of the endpoint except its
+   * users, enabled flag and timestamps. Secrets take part only through their hash.
+   */
+  static String fingerprint(Endpoint e, String extra) {
+    return String.join(
+        "|",
+        e.protocol().name(),
+        Integer.toString(e.port()),
+        e.transport().name(),
+        e.security().name(),
+        String.valueOf(new java.util.TreeMap<>(e.settings())),
+        sha256(new java.util.TreeMap<>(e.secrets()).toString()),
+        extra == null ? "" : extra);
+  }
+
+  private static String sha256(String s) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
