@@ -22,6 +22,7 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replicated;
+import io.raftray.sub.SubscriptionService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -101,6 +102,8 @@ public final class Daemon implements AutoCloseable {
     ApiService api =
         new ApiService(deferred, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
     ProbeService probes = new ProbeService(deferred, metrics);
+    SubscriptionService subscriptions =
+        new SubscriptionService(deferred::view, clock, config.apiBaseUrl());
     ClusterAuth clusterAuth =
         ClusterAuth.create(
             sm::view, loaded, config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
@@ -119,6 +122,7 @@ public final class Daemon implements AutoCloseable {
               r.register("/cluster/v1", raftHttp);
               r.register("/cluster/v1", renew);
               r.register(ApiService.MOUNT, api);
+              r.register(SubscriptionService.MOUNT, subscriptions);
               r.register("/", probes);
             });
     RaftNode raft;

@@ -8,6 +8,7 @@ import io.raftray.model.Grant;
 import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.ResetStrategy;
+import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import java.time.Instant;
@@ -44,6 +45,9 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.CreateJoinRequest.class, name = "join_request.create"),
   @JsonSubTypes.Type(value = Command.ApproveJoinRequest.class, name = "join_request.approve"),
   @JsonSubTypes.Type(value = Command.RejectJoinRequest.class, name = "join_request.reject"),
+  @JsonSubTypes.Type(
+      value = Command.UpdateSubscriptionSettings.class,
+      name = "subscription_settings.update"),
 })
 public sealed interface Command {
 
@@ -326,6 +330,23 @@ public sealed interface Command {
       return reason == null || reason.isEmpty()
           ? "rejected join request"
           : "rejected join request: " + reason;
+    }
+  }
+
+  /**
+   * Replaces the subscription settings as a whole (the API merges a PATCH into the settings it
+   * read); {@code settings.uaRules() == null} selects the built-in User-Agent rules.
+   */
+  @Action("subscription_settings.update")
+  record UpdateSubscriptionSettings(SubscriptionSettings settings) implements Command {
+    @Override
+    public String summary() {
+      return "updated subscription settings: update_interval_hours="
+          + settings.updateIntervalHours()
+          + ", ua_rules="
+          + (settings.uaRules() == null ? "built-in" : settings.uaRules().size() + " custom")
+          + (settings.supportUrl() == null ? "" : ", support_url set")
+          + (settings.webPageUrl() == null ? "" : ", web_page_url set");
     }
   }
 }

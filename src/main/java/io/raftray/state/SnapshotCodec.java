@@ -13,6 +13,7 @@ import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
+import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,7 @@ public final class SnapshotCodec {
     root.set("join_requests", JSON.valueToTree(s.joinRequests().values()));
     root.set("audit", JSON.valueToTree(s.audit().all()));
     root.set("revoked_serials", JSON.valueToTree(s.revokedSerials()));
+    root.set("subscription_settings", JSON.valueToTree(s.subscriptionSettings()));
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
         (MAGIC + SCHEMA + " sha256=" + sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -109,6 +111,12 @@ public final class SnapshotCodec {
     List<AuditEvent> audit = list(root, "audit", new TypeReference<>() {});
     // Added with node removal and certificate renewal; older snapshots have an empty deny list.
     List<String> revoked = optionalList(root, "revoked_serials", new TypeReference<>() {});
+    // Added with subscription settings; older snapshots have the defaults.
+    JsonNode subSettings = root.get("subscription_settings");
+    SubscriptionSettings subscriptionSettings =
+        subSettings == null || subSettings.isNull()
+            ? null
+            : JSON.treeToValue(subSettings, SubscriptionSettings.class);
     Map<String, String> byName = new HashMap<>();
     Map<String, String> byToken = new HashMap<>();
     for (User u : users) {
@@ -129,7 +137,8 @@ public final class SnapshotCodec {
         AuditLog.of(audit, auditRetention),
         byName,
         byToken,
-        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)));
+        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)),
+        subscriptionSettings);
   }
 
   private static String text(JsonNode root, String field) {

@@ -6,6 +6,7 @@ import io.raftray.model.Grant;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
+import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import java.util.Collections;
 import java.util.Map;
@@ -33,10 +34,47 @@ public record State(
     AuditLog audit,
     Map<String, String> userIdByName,
     Map<String, String> userIdBySubscriptionToken,
-    NavigableSet<String> revokedSerials) {
+    NavigableSet<String> revokedSerials,
+    SubscriptionSettings subscriptionSettings) {
 
   public State {
     revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
+    subscriptionSettings =
+        subscriptionSettings == null ? SubscriptionSettings.defaults() : subscriptionSettings;
+  }
+
+  /** A state with default subscription settings (the shape before they existed). */
+  public State(
+      long appliedIndex,
+      String clusterId,
+      String caCertPem,
+      NavigableMap<String, Node> nodes,
+      NavigableMap<String, User> users,
+      NavigableMap<String, Endpoint> endpoints,
+      NavigableMap<String, Grant> grants,
+      NavigableMap<String, AdminToken> adminTokens,
+      NavigableMap<String, JoinToken> joinTokens,
+      NavigableMap<String, JoinRequest> joinRequests,
+      AuditLog audit,
+      Map<String, String> userIdByName,
+      Map<String, String> userIdBySubscriptionToken,
+      NavigableSet<String> revokedSerials) {
+    this(
+        appliedIndex,
+        clusterId,
+        caCertPem,
+        nodes,
+        users,
+        endpoints,
+        grants,
+        adminTokens,
+        joinTokens,
+        joinRequests,
+        audit,
+        userIdByName,
+        userIdBySubscriptionToken,
+        revokedSerials,
+        null);
   }
 
   public static State empty() {
@@ -137,6 +175,10 @@ public record State(
     return edit().revoked(r).build();
   }
 
+  State withSubscriptionSettings(SubscriptionSettings s) {
+    return edit().subscriptionSettings(s).build();
+  }
+
   State withCluster(String id, String caPem) {
     return edit().cluster(id, caPem).build();
   }
@@ -161,6 +203,7 @@ public record State(
     private Map<String, String> byName;
     private Map<String, String> byToken;
     private NavigableSet<String> revoked;
+    private SubscriptionSettings subscriptionSettings;
 
     Editor(State s) {
       index = s.appliedIndex;
@@ -177,6 +220,12 @@ public record State(
       byName = s.userIdByName;
       byToken = s.userIdBySubscriptionToken;
       revoked = s.revokedSerials;
+      subscriptionSettings = s.subscriptionSettings;
+    }
+
+    Editor subscriptionSettings(SubscriptionSettings s) {
+      subscriptionSettings = s;
+      return this;
     }
 
     Editor revoked(NavigableSet<String> r) {
@@ -253,7 +302,8 @@ public record State(
           audit,
           byName,
           byToken,
-          revoked);
+          revoked,
+          subscriptionSettings);
     }
   }
 }

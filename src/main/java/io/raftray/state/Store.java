@@ -120,6 +120,8 @@ public final class Store {
       case CreateJoinRequest c -> JoinRules.createRequest(s, c, now);
       case ApproveJoinRequest a -> JoinRules.approve(s, a, now);
       case RejectJoinRequest r -> JoinRules.reject(s, r, now);
+      case UpdateSubscriptionSettings u ->
+          new Changed(s.withSubscriptionSettings(u.settings()), "subscription-settings");
     };
   }
 
