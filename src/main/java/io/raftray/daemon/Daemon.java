@@ -56,6 +56,7 @@ public final class Daemon implements AutoCloseable {
   private volatile LiveIdentity identity;
   private volatile CertRenewer renewer;
   private volatile ScheduledExecutorService maintenance;
+  private volatile UsageTicker ticker;
   private final AtomicBoolean removalLogged = new AtomicBoolean();
 
   private Daemon(
@@ -161,6 +162,8 @@ public final class Daemon implements AutoCloseable {
             renewal.threshold());
     daemon.admission = Admission.startIfPending(config, raft, backend);
     daemon.startMaintenance(renewal.checkInterval());
+    daemon.ticker = new UsageTicker(config.nodeId(), backend, clock, UsageTicker.DEFAULT_INTERVAL);
+    daemon.ticker.start();
     return daemon;
   }
 
@@ -240,6 +243,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (maintenance != null) {
       maintenance.shutdownNow();
+    }
+    if (ticker != null) {
+      ticker.close();
     }
     if (admission != null) {
       admission.close();
