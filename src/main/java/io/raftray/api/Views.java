@@ -7,8 +7,11 @@ import io.raftray.model.Enums;
 import io.raftray.model.Grant;
 import io.raftray.model.Node;
 import io.raftray.model.User;
+import io.raftray.state.State;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +30,7 @@ final class Views {
     m.put("data_limit_bytes", u.dataLimitBytes());
     m.put("expire_at", time(u.expireAt()));
     m.put("reset_strategy", Enums.wire(u.resetStrategy()));
+    m.put("on_hold_expire_seconds", u.onHoldExpireSeconds());
     m.put("used_bytes", u.usedBytes());
     m.put("uplink_bytes", u.uplinkBytes());
     m.put("downlink_bytes", u.downlinkBytes());
@@ -35,6 +39,29 @@ final class Views {
     m.put("period_started_at", time(u.periodStartedAt()));
     m.put("created_at", time(u.createdAt()));
     m.put("updated_at", time(u.updatedAt()));
+    return m;
+  }
+
+  /**
+   * A user with {@code node_usage}: its traffic per node (period uplink/downlink, lifetime), node
+   * ids in order, names from the node records (removed nodes keep theirs).
+   */
+  static Map<String, Object> userDetail(User u, State s, ApiSettings settings) {
+    Map<String, Object> m = user(u, settings);
+    List<Map<String, Object>> byNode = new ArrayList<>();
+    s.nodeUsage(u.id())
+        .forEach(
+            (nodeId, usage) -> {
+              Node n = s.nodes().get(nodeId);
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("node_id", nodeId);
+              row.put("node_name", n == null ? null : n.name());
+              row.put("uplink_bytes", usage.uplinkBytes());
+              row.put("downlink_bytes", usage.downlinkBytes());
+              row.put("lifetime_used_bytes", usage.lifetimeUsedBytes());
+              byNode.add(row);
+            });
+    m.put("node_usage", byNode);
     return m;
   }
 

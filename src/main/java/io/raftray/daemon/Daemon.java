@@ -57,6 +57,7 @@ public final class Daemon implements AutoCloseable {
   private volatile LiveIdentity identity;
   private volatile CertRenewer renewer;
   private volatile ScheduledExecutorService maintenance;
+  private volatile UsageTicker ticker;
   private final AtomicBoolean removalLogged = new AtomicBoolean();
 
   private Daemon(
@@ -165,6 +166,8 @@ public final class Daemon implements AutoCloseable {
             renewal.threshold());
     daemon.admission = Admission.startIfPending(config, raft, backend);
     daemon.startMaintenance(renewal.checkInterval());
+    daemon.ticker = new UsageTicker(config.nodeId(), backend, clock, UsageTicker.DEFAULT_INTERVAL);
+    daemon.ticker.start();
     return daemon;
   }
 
@@ -244,6 +247,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (maintenance != null) {
       maintenance.shutdownNow();
+    }
+    if (ticker != null) {
+      ticker.close();
     }
     if (admission != null) {
       admission.close();

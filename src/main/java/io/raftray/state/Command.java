@@ -48,6 +48,8 @@ import java.util.Map;
   @JsonSubTypes.Type(
       value = Command.UpdateSubscriptionSettings.class,
       name = "subscription_settings.update"),
+  @JsonSubTypes.Type(value = Command.UsageReport.class, name = "usage.report"),
+  @JsonSubTypes.Type(value = Command.UsersTick.class, name = "users.tick"),
 })
 public sealed interface Command {
 
@@ -86,8 +88,23 @@ public sealed interface Command {
       Long dataLimitBytes,
       boolean setExpireAt,
       Instant expireAt,
-      ResetStrategy resetStrategy)
+      ResetStrategy resetStrategy,
+      Long onHoldExpireSeconds)
       implements Command {
+
+    /** An update that leaves the on-hold expiry duration unchanged. */
+    public UpdateUser(
+        String id,
+        String name,
+        String note,
+        UserStatus status,
+        Long dataLimitBytes,
+        boolean setExpireAt,
+        Instant expireAt,
+        ResetStrategy resetStrategy) {
+      this(id, name, note, status, dataLimitBytes, setExpireAt, expireAt, resetStrategy, null);
+    }
+
     @Override
     public String summary() {
       StringBuilder sb = new StringBuilder("updated");
@@ -98,6 +115,9 @@ public sealed interface Command {
       if (setExpireAt) sb.append(" expire_at=").append(expireAt == null ? "never" : expireAt);
       if (resetStrategy != null) {
         sb.append(" reset_strategy=").append(io.raftray.model.Enums.wire(resetStrategy));
+      }
+      if (onHoldExpireSeconds != null) {
+        sb.append(" on_hold_expire_seconds=").append(onHoldExpireSeconds);
       }
       return sb.toString();
     }
@@ -347,6 +367,43 @@ public sealed interface Command {
           + (settings.uaRules() == null ? "built-in" : settings.uaRules().size() + " custom")
           + (settings.supportUrl() == null ? "" : ", support_url set")
           + (settings.webPageUrl() == null ? "" : ", web_page_url set");
+    }
+  }
+
+  /**
+   * Traffic a node's core counted since its previous report, per user. Idempotent per node: the
+   * state keeps the last applied {@code seq} of each node and a report with a {@code seq} at or
+   * below it is a successful no-op, so a batch resubmitted after a lost answer or a restart counts
+   * once. Deltas of users that no longer exist are skipped. Writes no audit event (one every few
+   * seconds per node would flood the audit log); the status changes it causes are visible on the
+   * users.
+   */
+  @Action("usage.report")
+  record UsageReport(String nodeId, long seq, java.util.List<UsageDelta> deltas)
+      implements Command {
+    public UsageReport {
+      deltas = deltas == null ? java.util.List.of() : java.util.List.copyOf(deltas);
+    }
+
+    @Override
+    public String summary() {
+      return "usage report " + seq + " from node " + nodeId + " for " + deltas.size() + " users";
+    }
+  }
+
+  /** Bytes one user moved through the reporting node since the node's previous report. */
+  record UsageDelta(String userId, long uplinkBytes, long downlinkBytes) {}
+
+  /**
+   * The periodic user check, at the leader-stamped time: expiries and periodic usage resets. Sent
+   * by the leader's {@code UsageTicker} only when {@link Store#due} says it would change something;
+   * audited once per tick that changed something, with counts.
+   */
+  @Action("users.tick")
+  record UsersTick() implements Command {
+    @Override
+    public String summary() {
+      return "periodic user check";
     }
   }
 }

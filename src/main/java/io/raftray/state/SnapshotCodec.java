@@ -56,6 +56,8 @@ public final class SnapshotCodec {
     root.set("audit", JSON.valueToTree(s.audit().all()));
     root.set("revoked_serials", JSON.valueToTree(s.revokedSerials()));
     root.set("subscription_settings", JSON.valueToTree(s.subscriptionSettings()));
+    root.set("node_usage", JSON.valueToTree(s.nodeUsage()));
+    root.set("usage_seqs", JSON.valueToTree(s.usageSeqs()));
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
         (MAGIC + SCHEMA + " sha256=" + sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -117,6 +119,13 @@ public final class SnapshotCodec {
         subSettings == null || subSettings.isNull()
             ? null
             : JSON.treeToValue(subSettings, SubscriptionSettings.class);
+    // Added with traffic collection; older snapshots have no usage bookkeeping yet.
+    Map<String, Map<String, io.raftray.model.NodeUsage>> nodeUsage =
+        optionalMap(root, "node_usage", new TypeReference<>() {});
+    Map<String, Long> usageSeqs = optionalMap(root, "usage_seqs", new TypeReference<>() {});
+    java.util.TreeMap<String, java.util.NavigableMap<String, io.raftray.model.NodeUsage>> usage =
+        new java.util.TreeMap<>();
+    nodeUsage.forEach((user, byNode) -> usage.put(user, State.sorted(byNode)));
     Map<String, String> byName = new HashMap<>();
     Map<String, String> byToken = new HashMap<>();
     for (User u : users) {
@@ -138,7 +147,21 @@ public final class SnapshotCodec {
         byName,
         byToken,
         java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)),
-        subscriptionSettings);
+        subscriptionSettings,
+        java.util.Collections.unmodifiableNavigableMap(usage),
+        State.sorted(usageSeqs));
+  }
+
+  private static <T> Map<String, T> optionalMap(
+      JsonNode root, String field, TypeReference<Map<String, T>> type) throws IOException {
+    JsonNode n = root.get(field);
+    if (n == null) {
+      return Map.of();
+    }
+    if (!n.isObject()) {
+      throw new IOException("snapshot field '" + field + "' is not an object");
+    }
+    return JSON.readerFor(type).readValue(n);
   }
 
   private static String text(JsonNode root, String field) {

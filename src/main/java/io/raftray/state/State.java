@@ -6,6 +6,7 @@ import io.raftray.model.Grant;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
+import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import java.util.Collections;
@@ -19,6 +20,10 @@ import java.util.TreeSet;
  * Immutable view of the replicated state at {@code appliedIndex}. Maps are sorted by id (ids are
  * time ordered, so this is creation order) and never mutated after publication; a change builds a
  * new map for the one collection it touches and shares the others.
+ *
+ * <p>{@code nodeUsage} is the per-node traffic breakdown, user id to node id to usage (entries go
+ * with their user); {@code usageSeqs} is the last applied {@code usage.report} sequence number per
+ * node, which makes reports idempotent (see docs/data-plane.md).
  */
 public record State(
     long appliedIndex,
@@ -35,15 +40,19 @@ public record State(
     Map<String, String> userIdByName,
     Map<String, String> userIdBySubscriptionToken,
     NavigableSet<String> revokedSerials,
-    SubscriptionSettings subscriptionSettings) {
+    SubscriptionSettings subscriptionSettings,
+    NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage,
+    NavigableMap<String, Long> usageSeqs) {
 
   public State {
     revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
     subscriptionSettings =
         subscriptionSettings == null ? SubscriptionSettings.defaults() : subscriptionSettings;
+    nodeUsage = nodeUsage == null ? Collections.emptyNavigableMap() : nodeUsage;
+    usageSeqs = usageSeqs == null ? Collections.emptyNavigableMap() : usageSeqs;
   }
 
-  /** A state with default subscription settings (the shape before they existed). */
+  /** A state with default subscription settings and no usage bookkeeping (the older shape). */
   public State(
       long appliedIndex,
       String clusterId,
@@ -74,7 +83,20 @@ public record State(
         userIdByName,
         userIdBySubscriptionToken,
         revokedSerials,
+        null,
+        null,
         null);
+  }
+
+  /** A user's traffic by node id (empty when none was reported). */
+  public NavigableMap<String, NodeUsage> nodeUsage(String userId) {
+    NavigableMap<String, NodeUsage> m = nodeUsage.get(userId);
+    return m == null ? Collections.emptyNavigableMap() : m;
+  }
+
+  /** The last {@code usage.report} sequence number applied for a node; 0 before the first. */
+  public long usageSeq(String nodeId) {
+    return usageSeqs.getOrDefault(nodeId, 0L);
   }
 
   public static State empty() {
@@ -179,6 +201,12 @@ public record State(
     return edit().subscriptionSettings(s).build();
   }
 
+  State withUsage(
+      NavigableMap<String, NavigableMap<String, NodeUsage>> byUser,
+      NavigableMap<String, Long> seqs) {
+    return edit().usage(byUser, seqs).build();
+  }
+
   State withCluster(String id, String caPem) {
     return edit().cluster(id, caPem).build();
   }
@@ -204,6 +232,8 @@ public record State(
     private Map<String, String> byToken;
     private NavigableSet<String> revoked;
     private SubscriptionSettings subscriptionSettings;
+    private NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage;
+    private NavigableMap<String, Long> usageSeqs;
 
     Editor(State s) {
       index = s.appliedIndex;
@@ -221,10 +251,20 @@ public record State(
       byToken = s.userIdBySubscriptionToken;
       revoked = s.revokedSerials;
       subscriptionSettings = s.subscriptionSettings;
+      nodeUsage = s.nodeUsage;
+      usageSeqs = s.usageSeqs;
     }
 
     Editor subscriptionSettings(SubscriptionSettings s) {
       subscriptionSettings = s;
+      return this;
+    }
+
+    Editor usage(
+        NavigableMap<String, NavigableMap<String, NodeUsage>> byUser,
+        NavigableMap<String, Long> seqs) {
+      nodeUsage = byUser;
+      usageSeqs = seqs;
       return this;
     }
 
@@ -303,7 +343,9 @@ public record State(
           byName,
           byToken,
           revoked,
-          subscriptionSettings);
+          subscriptionSettings,
+          nodeUsage,
+          usageSeqs);
     }
   }
 }
