@@ -179,6 +179,9 @@ public final class ShareLinkParser {
 
   private static ProxySpec vmess(String link) {
     String b64 = link.substring("vmess://".length());
+    if (b64.length() % 4 != 0 || !b64.matches("[A-Za-z0-9+/]+={0,2}")) {
+      throw bad("not padded standard base64", link);
+    }
     JsonNode o;
     try {
       o = JSON.readTree(utf8(Base64.getDecoder().decode(b64)));
