@@ -34,8 +34,8 @@ final class ClashDocument {
     Doc doc = Doc.of().put("mixed-port", 7890).put("mode", "rule");
     if (sel.isNotice()) {
       // No proxy at all: one select group named by the notice that rejects everything. Commas
-      // would split the MATCH rule, so they are dropped from the group name.
-      String group = sel.notice().replace(',', ' ');
+      // would split the MATCH rule, so they become semicolons in the group name.
+      String group = sel.notice().replace(',', ';');
       return doc.put("proxies", List.of())
           .put(
               "proxy-groups",
@@ -107,12 +107,16 @@ final class ClashDocument {
     switch (p.transport()) {
       case TCP -> d.put("network", "tcp");
       case WS, HTTPUPGRADE -> {
-        Doc ws = Doc.of().put("path", p.path());
+        Doc ws = Doc.of().put("path", p.pathWithoutEarlyData());
         if (p.hostHeader() != null) {
           ws.put("headers", Doc.of().put("Host", p.hostHeader()));
         }
         if (p.transport() == Transport.HTTPUPGRADE) {
+          // mihomo has no early data over httpupgrade; the ed parameter is dropped.
           ws.put("v2ray-http-upgrade", true);
+        } else if (p.earlyData() != null) {
+          ws.put("max-early-data", p.earlyData());
+          ws.put("early-data-header-name", "Sec-WebSocket-Protocol");
         }
         d.put("network", "ws").put("ws-opts", ws);
       }

@@ -121,6 +121,38 @@ record ClientProxy(
         null);
   }
 
+  /**
+   * Xray reads early data from the ws/httpupgrade path ({@code /ws?ed=2048}); Clash and sing-box
+   * take it separately. The path without the {@code ed} parameter, other parameters kept.
+   */
+  String pathWithoutEarlyData() {
+    int q = path == null ? -1 : path.indexOf('?');
+    if (q < 0) {
+      return path;
+    }
+    StringBuilder rest = new StringBuilder();
+    for (String param : path.substring(q + 1).split("&", -1)) {
+      if (!param.matches("ed=[0-9]{1,9}")) {
+        rest.append(rest.isEmpty() ? "" : "&").append(param);
+      }
+    }
+    return path.substring(0, q) + (rest.isEmpty() ? "" : "?" + rest);
+  }
+
+  /** The {@code ed} (early data bytes) parameter of the path, or null. */
+  Integer earlyData() {
+    int q = path == null ? -1 : path.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String param : path.substring(q + 1).split("&", -1)) {
+      if (param.matches("ed=[0-9]{1,9}")) {
+        return Integer.valueOf(param.substring(3));
+      }
+    }
+    return null;
+  }
+
   boolean ss2022() {
     return method != null && method.startsWith("2022-");
   }

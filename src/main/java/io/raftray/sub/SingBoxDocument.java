@@ -118,9 +118,14 @@ final class SingBoxDocument {
     }
     switch (p.transport()) {
       case WS -> {
-        Doc t = Doc.of().put("type", "ws").put("path", p.path());
+        Doc t = Doc.of().put("type", "ws").put("path", p.pathWithoutEarlyData());
         if (p.hostHeader() != null) {
           t.put("headers", Doc.of().put("Host", p.hostHeader()));
+        }
+        if (p.earlyData() != null) {
+          // Xray's server expects early data in this header.
+          t.put("max_early_data", p.earlyData());
+          t.put("early_data_header_name", "Sec-WebSocket-Protocol");
         }
         d.put("transport", t);
       }
@@ -130,7 +135,7 @@ final class SingBoxDocument {
               Doc.of()
                   .put("type", "httpupgrade")
                   .put("host", p.hostHeader())
-                  .put("path", p.path()));
+                  .put("path", p.pathWithoutEarlyData()));
       case GRPC ->
           d.put("transport", Doc.of().put("type", "grpc").put("service_name", p.serviceName()));
       case TCP, XHTTP -> {}
