@@ -3,6 +3,7 @@ package io.raftray.xray;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.Channel;
+import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.xray.XrayApiException.Kind;
 import io.raftray.xray.proto.xray.Core.InboundHandlerConfig;
