@@ -170,18 +170,7 @@ public final class GrpcXrayApi implements XrayApi {
   private XrayApiException failure(
       String what, Status status, Collection<String> secrets, boolean removal) {
     String text = redact(status.getDescription() == null ? "" : status.getDescription(), secrets);
-    String lower = text.toLowerCase(Locale.ROOT);
-    Kind kind;
-    if (status.getCode() == Status.Code.UNAVAILABLE
-        || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-      kind = Kind.UNAVAILABLE;
-    } else if (lower.contains("already exists") || lower.contains("existing tag found")) {
-      kind = Kind.ALREADY_EXISTS;
-    } else if (lower.contains("not found") || (removal && lower.contains(NO_CLUE))) {
-      kind = Kind.NOT_FOUND;
-    } else {
-      kind = Kind.REJECTED;
-    }
+    Kind kind = kind(status.getCode(), text, removal);
     String message =
         flavor().wire()
             + " core at "
@@ -194,6 +183,19 @@ public final class GrpcXrayApi implements XrayApi {
             + text;
     // The cause is not chained: its message is the core's unredacted text.
     return new XrayApiException(kind, message);
+  }
+
+  /** The one table from the core's answer to a {@link Kind}; {@code removal}: RemoveInbound. */
+  static Kind kind(Status.Code code, String text, boolean removal) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+      return Kind.UNAVAILABLE;
+    } else if (lower.contains("already exists") || lower.contains("existing tag found")) {
+      return Kind.ALREADY_EXISTS;
+    } else if (lower.contains("not found") || (removal && lower.contains(NO_CLUE))) {
+      return Kind.NOT_FOUND;
+    }
+    return Kind.REJECTED;
   }
 
   private static List<String> credentials(List<InboundUser> users) {
