@@ -192,7 +192,7 @@ record InboundSpec(
               + file
               + ": "
               + ex.getClass().getSimpleName(),
-          null);
+          ex); // file exceptions carry the path and reason, never the content
     }
   }
 

@@ -2,7 +2,9 @@ package io.raftray.testing;
 
 import io.raftray.pki.KeyPairs;
 import io.raftray.pki.PemFiles;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -52,11 +54,11 @@ public record SelfSignedCert(Path certificateFile, Path keyFile) {
               .getCertificate(
                   b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
       SelfSignedCert out = new SelfSignedCert(dir.resolve("server.crt"), dir.resolve("server.key"));
-      java.nio.file.Files.createDirectories(dir);
+      Files.createDirectories(dir);
       PemFiles.writeCertificate(out.certificateFile(), cert);
       PemFiles.writePrivateKey(out.keyFile(), keys.getPrivate());
       return out;
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot make a test certificate", e);
     }
   }
