@@ -14,6 +14,7 @@ import io.raftray.model.JoinToken;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,6 +55,9 @@ public final class SnapshotCodec {
     root.set("join_requests", JSON.valueToTree(s.joinRequests().values()));
     root.set("audit", JSON.valueToTree(s.audit().all()));
     root.set("revoked_serials", JSON.valueToTree(s.revokedSerials()));
+    if (!s.xrayReports().isEmpty()) {
+      root.set("xray_reports", JSON.valueToTree(s.xrayReports()));
+    }
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
         (MAGIC + SCHEMA + " sha256=" + sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -109,6 +113,12 @@ public final class SnapshotCodec {
     List<AuditEvent> audit = list(root, "audit", new TypeReference<>() {});
     // Added with node removal and certificate renewal; older snapshots have an empty deny list.
     List<String> revoked = optionalList(root, "revoked_serials", new TypeReference<>() {});
+    // Added with node.report_xray; written only when a node has reported.
+    Map<String, XrayReport> xrayReports =
+        root.has("xray_reports")
+            ? JSON.readerFor(new TypeReference<Map<String, XrayReport>>() {})
+                .readValue(root.get("xray_reports"))
+            : Map.of();
     Map<String, String> byName = new HashMap<>();
     Map<String, String> byToken = new HashMap<>();
     for (User u : users) {
@@ -129,7 +139,8 @@ public final class SnapshotCodec {
         AuditLog.of(audit, auditRetention),
         byName,
         byToken,
-        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)));
+        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)),
+        State.sorted(xrayReports));
   }
 
   private static String text(JsonNode root, String field) {

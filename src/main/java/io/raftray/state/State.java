@@ -7,6 +7,7 @@ import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -33,10 +34,46 @@ public record State(
     AuditLog audit,
     Map<String, String> userIdByName,
     Map<String, String> userIdBySubscriptionToken,
-    NavigableSet<String> revokedSerials) {
+    NavigableSet<String> revokedSerials,
+    NavigableMap<String, XrayReport> xrayReports) {
 
   public State {
     revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
+    xrayReports = xrayReports == null ? sorted(Map.of()) : xrayReports;
+  }
+
+  /** A state without core reports (the shape before {@code node.report_xray} existed). */
+  public State(
+      long appliedIndex,
+      String clusterId,
+      String caCertPem,
+      NavigableMap<String, Node> nodes,
+      NavigableMap<String, User> users,
+      NavigableMap<String, Endpoint> endpoints,
+      NavigableMap<String, Grant> grants,
+      NavigableMap<String, AdminToken> adminTokens,
+      NavigableMap<String, JoinToken> joinTokens,
+      NavigableMap<String, JoinRequest> joinRequests,
+      AuditLog audit,
+      Map<String, String> userIdByName,
+      Map<String, String> userIdBySubscriptionToken,
+      NavigableSet<String> revokedSerials) {
+    this(
+        appliedIndex,
+        clusterId,
+        caCertPem,
+        nodes,
+        users,
+        endpoints,
+        grants,
+        adminTokens,
+        joinTokens,
+        joinRequests,
+        audit,
+        userIdByName,
+        userIdBySubscriptionToken,
+        revokedSerials,
+        null);
   }
 
   public static State empty() {
@@ -137,6 +174,10 @@ public record State(
     return edit().revoked(r).build();
   }
 
+  State withXrayReports(NavigableMap<String, XrayReport> r) {
+    return edit().xrayReports(r).build();
+  }
+
   State withCluster(String id, String caPem) {
     return edit().cluster(id, caPem).build();
   }
@@ -161,6 +202,7 @@ public record State(
     private Map<String, String> byName;
     private Map<String, String> byToken;
     private NavigableSet<String> revoked;
+    private NavigableMap<String, XrayReport> xrayReports;
 
     Editor(State s) {
       index = s.appliedIndex;
@@ -177,6 +219,12 @@ public record State(
       byName = s.userIdByName;
       byToken = s.userIdBySubscriptionToken;
       revoked = s.revokedSerials;
+      xrayReports = s.xrayReports;
+    }
+
+    Editor xrayReports(NavigableMap<String, XrayReport> r) {
+      xrayReports = r;
+      return this;
     }
 
     Editor revoked(NavigableSet<String> r) {
@@ -253,7 +301,8 @@ public record State(
           audit,
           byName,
           byToken,
-          revoked);
+          revoked,
+          xrayReports);
     }
   }
 }
