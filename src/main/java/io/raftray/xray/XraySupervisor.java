@@ -1,0 +1,800 @@
+package io.raftray.xray;
+
+import io.raftray.config.HostPort;
+import io.raftray.config.XraySettings;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the node's core and tells others whether it can be used.
+ *
+ * <p>Supervised mode ({@link XraySettings#bin()}): writes {@code <xray-dir>/config.json} (see
+ * {@link ManagedConfig}), starts the binary with it ({@code xray run -c F}, {@code v2ray -config F}
+ * for V2Ray 4), sends its output to {@code xray.log}, waits until the API port accepts connections,
+ * restarts it when it exits (backoff 1 s doubling to 30 s, back to 1 s once it stayed up 60 s) and
+ * stops it on {@link #close()} (SIGTERM, SIGKILL after a grace period). A child left running by a
+ * daemon that was killed is adopted instead of started twice: its pid is in {@code xray.pid} and
+ * its command line names our config file; counters and applied inbounds survive.
+ *
+ * <p>External mode ({@link XraySettings#api()}): probes the API port every 2 s.
+ *
+ * <p>All transitions run on one thread; {@link #status()} is a volatile snapshot.
+ */
+public final class XraySupervisor implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(XraySupervisor.class.getName());
+  static final String CONFIG_FILE = "config.json";
+  static final String PID_FILE = "xray.pid";
+  static final String LOG_FILE = "xray.log";
+
+  /** Consecutive failed API probes of a running child before it is restarted. */
+  static final int MAX_MISSED_PROBES = 3;
+
+  /** Timings and limits; tests shorten them. */
+  record Timing(
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration stableAfter,
+      Duration startTimeout,
+      Duration stopGrace,
+      Duration probeInterval,
+      Duration versionTimeout,
+      long maxLogBytes) {
+    static final Timing DEFAULT =
+        new Timing(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(10),
+            8L * 1024 * 1024);
+  }
+
+  /** A core process this supervisor watches (started by it or adopted). */
+  private static final class Child {
+    final ProcessHandle handle;
+    final Process process; // null when adopted
+    final int apiPort;
+    final CoreVersion core;
+    final boolean adopted;
+    long generation;
+    long readyNanos = -1;
+    int missedProbes;
+
+    Child(ProcessHandle handle, Process process, int apiPort, CoreVersion core, boolean adopted) {
+      this.handle = handle;
+      this.process = process;
+      this.apiPort = apiPort;
+      this.core = core;
+      this.adopted = adopted;
+    }
+  }
+
+  /** A start that cannot go on; the message is the status detail. */
+  private static final class StartFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final XraySettings settings;
+  private final Path dir;
+  private final Path configFile;
+  private final Path pidFile;
+  private final Path logFile;
+  private final Timing timing;
+  private final Clock clock;
+  private final ScheduledExecutorService exec;
+  private final List<CoreListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile XrayStatus status;
+  private volatile Child current;
+  // Only touched on the supervisor thread.
+  private long generation;
+  private int restarts;
+  private Duration backoff;
+  private boolean externalUp;
+
+  private XraySupervisor(XraySettings settings, Path dir, Timing timing, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.dir = dir.toAbsolutePath();
+    this.configFile = this.dir.resolve(CONFIG_FILE);
+    this.pidFile = this.dir.resolve(PID_FILE);
+    this.logFile = this.dir.resolve(LOG_FILE);
+    this.timing = timing;
+    this.clock = clock;
+    this.backoff = timing.initialBackoff();
+    this.status = XrayStatus.disabled(clock.instant());
+    this.exec =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "raftray-xray");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * A supervisor for {@code settings} keeping its files in {@code xrayDir} (normally {@code
+   * <data-dir>/xray}); nothing happens until {@link #start()}.
+   */
+  public static XraySupervisor create(XraySettings settings, Path xrayDir) {
+    return new XraySupervisor(settings, xrayDir, Timing.DEFAULT, Clock.systemUTC());
+  }
+
+  static XraySupervisor create(XraySettings settings, Path xrayDir, Timing timing) {
+    return new XraySupervisor(settings, xrayDir, timing, Clock.systemUTC());
+  }
+
+  /** Adopts or starts the child, or starts probing the external core. Returns at once. */
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    if (settings.api().isPresent()) {
+      HostPort api = settings.api().get();
+      setStatus(
+          CoreState.STARTING,
+          "probing the external core at " + address(api.host(), api.port()),
+          null,
+          -1,
+          false,
+          api.host(),
+          api.port(),
+          externalFlavor(),
+          null);
+      schedule(this::probeExternal, Duration.ZERO, timing.probeInterval());
+    } else if (settings.bin().isPresent()) {
+      submit(this::adoptOrLaunch);
+      schedule(this::watchRunning, timing.probeInterval(), timing.probeInterval());
+      schedule(this::rotateLog, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+  }
+
+  /** The current state; never blocks. */
+  public XrayStatus status() {
+    return status;
+  }
+
+  public XraySettings settings() {
+    return settings;
+  }
+
+  /** The core's output file (supervised mode). */
+  public Path logFile() {
+    return logFile;
+  }
+
+  /**
+   * Adds a listener. When the core is up already, the listener is told at once (on the supervisor
+   * thread), so a late listener does not miss the current generation.
+   */
+  public void addListener(CoreListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    boolean queued =
+        submit(
+            () -> {
+              listeners.add(listener);
+              XrayStatus s = status;
+              if (s.up()) {
+                safely(
+                    () -> listener.coreReady(s.generation(), s.flavor(), s.apiHost(), s.apiPort()));
+              }
+            });
+    if (!queued) {
+      listeners.add(listener);
+    }
+  }
+
+  public void removeListener(CoreListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Stops the child (SIGTERM, SIGKILL after the grace period) and the supervisor. Idempotent. */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    shutdownExecutor();
+    Child c = current;
+    if (c != null) {
+      stopProcess(c.handle);
+      deletePidFile(c.handle.pid());
+      current = null;
+      LOG.info("core stopped (pid " + c.handle.pid() + ")");
+    }
+    XrayStatus s = status;
+    status =
+        new XrayStatus(
+            CoreState.DISABLED,
+            s.flavor(),
+            s.version(),
+            s.generation(),
+            s.restarts(),
+            "stopped",
+            clock.instant(),
+            -1,
+            false,
+            s.apiHost(),
+            s.apiPort());
+  }
+
+  /**
+   * Stops supervising without stopping the child or removing the pid file: what a daemon killed
+   * with SIGKILL leaves behind (tests of adoption).
+   */
+  void abandon() {
+    if (closing.compareAndSet(false, true)) {
+      shutdownExecutor();
+    }
+  }
+
+  private void shutdownExecutor() {
+    exec.shutdownNow();
+    try {
+      if (!exec.awaitTermination(
+          timing.versionTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS)) {
+        LOG.warning("the core supervisor thread did not stop in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- supervised mode (all on the supervisor thread)
+
+  private void adoptOrLaunch() {
+    if (closing.get() || current != null) {
+      return;
+    }
+    try {
+      Optional<ProcessHandle> previous = findPrevious();
+      if (previous.isPresent() && adoptable(previous.get())) {
+        adopt(previous.get());
+      } else {
+        previous.ifPresent(
+            h -> {
+              LOG.warning(
+                  "stopping core pid "
+                      + h.pid()
+                      + " left by an earlier run: it does not match the current settings");
+              stopProcess(h);
+            });
+        launch();
+      }
+    } catch (StartFailure e) {
+      LOG.warning("core cannot start: " + e.getMessage());
+      retryLater(CoreState.FAILED, e.getMessage(), null);
+    }
+  }
+
+  private void launch() throws StartFailure {
+    Path bin = settings.bin().orElseThrow();
+    setStatus(CoreState.STARTING, "starting " + bin, null, -1, false, null, 0, null, null);
+    CoreVersion core = identify(bin);
+    int port = settings.apiPort() != 0 ? settings.apiPort() : freePort();
+    Process p;
+    try {
+      ManagedConfig.write(configFile, port);
+      CoreLog.rotateIfLarger(logFile, timing.maxLogBytes());
+      p =
+          new ProcessBuilder(command(bin, core))
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+    } catch (IOException e) {
+      throw new StartFailure("cannot start " + bin + ": " + e.getMessage());
+    }
+    try {
+      Files.writeString(pidFile, p.pid() + "\n");
+    } catch (IOException e) {
+      LOG.warning(
+          "cannot write " + pidFile + ": " + e.getMessage() + " (adoption will scan /proc)");
+    }
+    LOG.info(
+        "started "
+            + core.flavor().wire()
+            + (core.version() == null ? "" : " " + core.version())
+            + " as pid "
+            + p.pid()
+            + ", api on "
+            + address(ManagedConfig.LOOPBACK, port)
+            + ", output in "
+            + logFile);
+    watch(new Child(p.toHandle(), p, port, core, false));
+  }
+
+  private void adopt(ProcessHandle h) throws StartFailure {
+    CoreVersion core = identify(settings.bin().orElseThrow());
+    int port = ManagedConfig.apiPort(configFile).orElseThrow();
+    try {
+      Files.writeString(pidFile, h.pid() + "\n");
+    } catch (IOException e) {
+      LOG.warning("cannot write " + pidFile + ": " + e.getMessage());
+    }
+    LOG.info(
+        "adopted the core left running by an earlier run: pid "
+            + h.pid()
+            + ", api on "
+            + address(ManagedConfig.LOOPBACK, port));
+    watch(new Child(h, null, port, core, true));
+  }
+
+  private void watch(Child c) {
+    current = c;
+    setStatus(
+        CoreState.STARTING,
+        (c.adopted ? "adopted pid " : "pid ")
+            + c.handle.pid()
+            + ", waiting for the api on "
+            + address(ManagedConfig.LOOPBACK, c.apiPort),
+        c,
+        c.handle.pid(),
+        c.adopted,
+        ManagedConfig.LOOPBACK,
+        c.apiPort,
+        c.core.flavor(),
+        c.core.version());
+    // A child's own onExit completes after it was reaped, so its exit code is known.
+    (c.process != null ? c.process.onExit().thenRun(() -> {}) : c.handle.onExit().thenRun(() -> {}))
+        .thenRun(() -> submit(() -> exited(c)));
+    long deadline = System.nanoTime() + timing.startTimeout().toNanos();
+    submit(() -> awaitApi(c, deadline));
+  }
+
+  private void awaitApi(Child c, long deadline) {
+    if (closing.get() || c != current) {
+      return;
+    }
+    if (portOpen(ManagedConfig.LOOPBACK, c.apiPort, 300)) {
+      ready(c);
+    } else if (System.nanoTime() > deadline) {
+      LOG.warning(
+          "core pid "
+              + c.handle.pid()
+              + ": api port "
+              + c.apiPort
+              + " did not accept connections within "
+              + timing.startTimeout().toSeconds()
+              + " s; stopping it (see "
+              + logFile
+              + ")");
+      terminate(c);
+    } else {
+      schedule(() -> awaitApi(c, deadline), Duration.ofMillis(100), null);
+    }
+  }
+
+  private void ready(Child c) {
+    generation++;
+    c.generation = generation;
+    c.readyNanos = System.nanoTime();
+    setStatus(
+        CoreState.RUNNING,
+        "pid "
+            + c.handle.pid()
+            + ", api on "
+            + address(ManagedConfig.LOOPBACK, c.apiPort)
+            + (c.adopted ? " (adopted from an earlier run)" : ""),
+        c,
+        c.handle.pid(),
+        c.adopted,
+        ManagedConfig.LOOPBACK,
+        c.apiPort,
+        c.core.flavor(),
+        c.core.version());
+    LOG.info("core ready, generation " + generation + ": " + status.detail());
+    long g = generation;
+    for (CoreListener l : listeners) {
+      safely(() -> l.coreReady(g, c.core.flavor(), ManagedConfig.LOOPBACK, c.apiPort));
+    }
+  }
+
+  private void exited(Child c) {
+    if (c != current) {
+      return;
+    }
+    current = null;
+    deletePidFile(c.handle.pid());
+    if (closing.get()) {
+      return;
+    }
+    if (c.generation > 0) {
+      for (CoreListener l : listeners) {
+        safely(() -> l.coreDown(c.generation));
+      }
+    }
+    long upMillis = c.readyNanos < 0 ? 0 : (System.nanoTime() - c.readyNanos) / 1_000_000;
+    if (c.readyNanos >= 0 && upMillis >= timing.stableAfter().toMillis()) {
+      backoff = timing.initialBackoff();
+    }
+    String how =
+        c.process != null
+            ? "exited with code " + c.process.exitValue()
+            : "exited (adopted from an earlier run, exit code unknown)";
+    String reason =
+        "pid "
+            + c.handle.pid()
+            + " "
+            + how
+            + (c.readyNanos < 0 ? " before its api was up" : " after " + upMillis / 1000 + " s");
+    LOG.warning("core " + reason + "; see " + logFile);
+    retryLater(CoreState.RESTARTING, reason, c.core);
+  }
+
+  private void retryLater(CoreState state, String reason, CoreVersion core) {
+    Duration delay = backoff;
+    backoff = backoff.multipliedBy(2);
+    if (backoff.compareTo(timing.maxBackoff()) > 0) {
+      backoff = timing.maxBackoff();
+    }
+    restarts++;
+    XrayStatus s = status;
+    setStatus(
+        state,
+        reason + "; retry " + restarts + " in " + seconds(delay),
+        null,
+        -1,
+        false,
+        s.apiHost(),
+        s.apiPort(),
+        core != null ? core.flavor() : s.flavor(),
+        core != null ? core.version() : s.version());
+    schedule(this::adoptOrLaunch, delay, null);
+  }
+
+  /** Restarts a running child whose API stopped answering; exits are seen by onExit. */
+  private void watchRunning() {
+    Child c = current;
+    if (c == null || c.readyNanos < 0 || closing.get()) {
+      return;
+    }
+    if (portOpen(ManagedConfig.LOOPBACK, c.apiPort, 1000)) {
+      c.missedProbes = 0;
+    } else if (++c.missedProbes >= MAX_MISSED_PROBES) {
+      LOG.warning(
+          "core pid "
+              + c.handle.pid()
+              + ": api port "
+              + c.apiPort
+              + " stopped accepting connections; restarting it");
+      c.missedProbes = Integer.MIN_VALUE; // once
+      terminate(c);
+    }
+  }
+
+  private void rotateLog() {
+    try {
+      if (CoreLog.rotateIfLarger(logFile, timing.maxLogBytes())) {
+        LOG.info("core output rotated to " + logFile + ".1");
+      }
+    } catch (IOException e) {
+      LOG.warning("cannot rotate " + logFile + ": " + e.getMessage());
+    }
+  }
+
+  /** SIGTERM now, SIGKILL after the grace period; the exit is handled by {@link #exited}. */
+  private void terminate(Child c) {
+    c.handle.destroy();
+    schedule(
+        () -> {
+          if (c.handle.isAlive()) {
+            c.handle.destroyForcibly();
+          }
+        },
+        timing.stopGrace(),
+        null);
+  }
+
+  private void stopProcess(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return;
+    }
+    h.destroy();
+    try {
+      h.onExit().get(timing.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warning("core pid " + h.pid() + " ignored SIGTERM; killing it");
+      h.destroyForcibly();
+      try {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      } catch (Exception again) {
+        LOG.warning("core pid " + h.pid() + " did not exit after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      h.destroyForcibly();
+    } catch (java.util.concurrent.ExecutionException e) {
+      h.destroyForcibly();
+    }
+  }
+
+  /** Flavor and version of the binary; the configured flavor wins over the detected one. */
+  private CoreVersion identify(Path bin) throws StartFailure {
+    String[] firstLine = {""};
+    Optional<CoreVersion> detected;
+    try {
+      detected = CoreVersion.probe(bin, timing.versionTimeout(), firstLine);
+    } catch (IOException e) {
+      throw new StartFailure("cannot run " + bin + ": " + e.getMessage());
+    }
+    Optional<Flavor> configured = settings.flavor();
+    if (detected.isEmpty() && configured.isEmpty()) {
+      throw new StartFailure(
+          "cannot tell the flavor of "
+              + bin
+              + " from its version output ('"
+              + firstLine[0]
+              + "'); set --xray-flavor xray|v2ray");
+    }
+    if (detected.isPresent()
+        && configured.isPresent()
+        && detected.get().flavor() != configured.get()) {
+      LOG.warning(
+          bin
+              + " says it is "
+              + detected.get().flavor().wire()
+              + " but the configured flavor is "
+              + configured.get().wire()
+              + "; using "
+              + configured.get().wire());
+    }
+    return new CoreVersion(
+        configured.orElseGet(() -> detected.get().flavor()),
+        detected.map(CoreVersion::version).orElse(null));
+  }
+
+  /** How the binary is started with the managed config. */
+  List<String> command(Path bin, CoreVersion core) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(bin.toString());
+    boolean v2ray4 = core.flavor() == Flavor.V2RAY && (core.version() == null || core.major() < 5);
+    if (v2ray4) {
+      cmd.add("-config");
+    } else {
+      cmd.add("run");
+      cmd.add("-c");
+    }
+    cmd.add(configFile.toString());
+    return cmd;
+  }
+
+  /** A live process whose command line names our config file: pid file first, then /proc. */
+  private Optional<ProcessHandle> findPrevious() {
+    String cfg = configFile.toString();
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      Optional<ProcessHandle> h =
+          ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(x -> runsConfig(x, cfg));
+      if (h.isPresent()) {
+        return h;
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no pid file (first start, clean stop) or a damaged one: fall back to the scan
+    }
+    long self = ProcessHandle.current().pid();
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.pid() != self && runsConfig(h, cfg))
+        .findFirst();
+  }
+
+  static boolean runsConfig(ProcessHandle h, String configPath) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+      for (String arg : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+        if (arg.equals(configPath)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Same binary, an API port we can read, and the port the settings ask for (if any). */
+  private boolean adoptable(ProcessHandle h) {
+    OptionalInt port = ManagedConfig.apiPort(configFile);
+    if (port.isEmpty() || (settings.apiPort() != 0 && settings.apiPort() != port.getAsInt())) {
+      return false;
+    }
+    try {
+      Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "exe"));
+      Path bin = resolveOnPath(settings.bin().orElseThrow());
+      return bin == null || exe.equals(bin.toRealPath());
+    } catch (IOException | UnsupportedOperationException e) {
+      return true; // cannot compare (permissions): the command line already names our config
+    }
+  }
+
+  private static Path resolveOnPath(Path bin) {
+    if (bin.getNameCount() > 1 || bin.isAbsolute()) {
+      return bin;
+    }
+    String path = System.getenv("PATH");
+    for (String d : path == null ? new String[0] : path.split(File.pathSeparator)) {
+      Path p = Path.of(d).resolve(bin);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private void deletePidFile(long pid) {
+    try {
+      if (Files.exists(pidFile) && Files.readString(pidFile).strip().equals(Long.toString(pid))) {
+        Files.delete(pidFile);
+      }
+    } catch (IOException e) {
+      LOG.fine("cannot remove " + pidFile + ": " + e.getMessage());
+    }
+  }
+
+  // ---- external mode
+
+  private Flavor externalFlavor() {
+    return settings.flavor().orElse(Flavor.XRAY);
+  }
+
+  private void probeExternal() {
+    HostPort api = settings.api().orElseThrow();
+    String where = address(api.host(), api.port());
+    String error = connectError(api.host(), api.port(), 1000);
+    if (error == null && !externalUp) {
+      externalUp = true;
+      generation++;
+      setStatus(
+          CoreState.EXTERNAL,
+          "external core at " + where,
+          null,
+          -1,
+          false,
+          api.host(),
+          api.port(),
+          externalFlavor(),
+          null);
+      LOG.info("external core at " + where + " is reachable, generation " + generation);
+      long g = generation;
+      for (CoreListener l : listeners) {
+        safely(() -> l.coreReady(g, externalFlavor(), api.host(), api.port()));
+      }
+    } else if (error != null && (externalUp || status.state() != CoreState.FAILED)) {
+      boolean wasUp = externalUp;
+      externalUp = false;
+      setStatus(
+          CoreState.FAILED,
+          "external core at "
+              + where
+              + " is not reachable ("
+              + error
+              + "); probing every "
+              + seconds(timing.probeInterval()),
+          null,
+          -1,
+          false,
+          api.host(),
+          api.port(),
+          externalFlavor(),
+          null);
+      LOG.warning(status.detail());
+      if (wasUp) {
+        long g = generation;
+        for (CoreListener l : listeners) {
+          safely(() -> l.coreDown(g));
+        }
+      }
+    }
+  }
+
+  // ---- helpers
+
+  private void setStatus(
+      CoreState state,
+      String detail,
+      Child c,
+      long pid,
+      boolean adopted,
+      String host,
+      int port,
+      Flavor flavor,
+      String version) {
+    XrayStatus old = status;
+    Instant since = old.state() == state ? old.since() : clock.instant();
+    status =
+        new XrayStatus(
+            state, flavor, version, generation, restarts, detail, since, pid, adopted, host, port);
+  }
+
+  /** Queues a task on the supervisor thread; false when the supervisor is stopped. */
+  private boolean submit(Runnable task) {
+    try {
+      exec.execute(() -> safely(task));
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  private void schedule(Runnable task, Duration delay, Duration every) {
+    try {
+      if (every == null) {
+        exec.schedule(() -> safely(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+      } else {
+        exec.scheduleWithFixedDelay(
+            () -> safely(task), delay.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (RejectedExecutionException e) {
+      // stopped
+    }
+  }
+
+  private void safely(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      if (!closing.get()) {
+        LOG.log(Level.WARNING, "core supervisor task failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  static boolean portOpen(String host, int port, int timeoutMillis) {
+    return connectError(host, port, timeoutMillis) == null;
+  }
+
+  private static String connectError(String host, int port, int timeoutMillis) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), timeoutMillis);
+      return null;
+    } catch (IOException e) {
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+  }
+
+  private static int freePort() throws StartFailure {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new StartFailure("cannot find a free loopback port for the api: " + e.getMessage());
+    }
+  }
+
+  private static String address(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+}
