@@ -131,7 +131,24 @@ public final class XraySupervisor implements AutoCloseable {
     this.timing = timing;
     this.clock = clock;
     this.backoff = timing.initialBackoff();
-    this.status = XrayStatus.disabled(clock.instant());
+    XrayStatus initial = XrayStatus.disabled(clock.instant());
+    if (settings.enabled()) {
+      // Until start() has run, a configured core is not up: /readyz must not say ready.
+      initial =
+          new XrayStatus(
+              CoreState.STARTING,
+              settings.flavor().orElse(null),
+              null,
+              0,
+              0,
+              "not started yet",
+              clock.instant(),
+              -1,
+              false,
+              null,
+              0);
+    }
+    this.status = initial;
     this.exec =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
