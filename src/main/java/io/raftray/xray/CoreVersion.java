@@ -22,6 +22,8 @@ public record CoreVersion(Flavor flavor, String version) {
   private static final Pattern LINE =
       Pattern.compile("(?m)^\\s*(Xray|V2Ray)\\s+v?(\\d+\\.\\d+(?:\\.\\d+)?[0-9A-Za-z.+-]*)");
   private static final int MAX_OUTPUT = 8192;
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(XraySupervisor.class.getName());
 
   /** The flavor and version named by version output, or empty when it names neither. */
   public static Optional<CoreVersion> parse(String output) {
@@ -31,6 +33,58 @@ public record CoreVersion(Flavor flavor, String version) {
     }
     Flavor f = m.group(1).equals("Xray") ? Flavor.XRAY : Flavor.V2RAY;
     return Optional.of(new CoreVersion(f, m.group(2)));
+  }
+
+  /**
+   * Flavor and version of {@code bin}; a configured flavor wins over the detected one (a mismatch
+   * is logged). The version is null when the output names none.
+   *
+   * @throws IOException with a one-line reason when the binary cannot be run, or when its flavor
+   *     can be told neither from its output nor from the configuration
+   */
+  static CoreVersion identify(Path bin, Optional<Flavor> configured, Duration timeout)
+      throws IOException {
+    String[] firstLine = {""};
+    Optional<CoreVersion> detected;
+    try {
+      detected = probe(bin, timeout, firstLine);
+    } catch (IOException e) {
+      throw new IOException("cannot run " + bin + ": " + e.getMessage(), e);
+    }
+    if (detected.isEmpty() && configured.isEmpty()) {
+      throw new IOException(
+          "cannot tell the flavor of "
+              + bin
+              + " from its version output ('"
+              + firstLine[0]
+              + "'); set --xray-flavor xray|v2ray");
+    }
+    if (detected.isPresent()
+        && configured.isPresent()
+        && detected.get().flavor() != configured.get()) {
+      LOG.warning(
+          bin
+              + " says it is "
+              + detected.get().flavor().wire()
+              + " but the configured flavor is "
+              + configured.get().wire()
+              + "; using "
+              + configured.get().wire());
+    }
+    return new CoreVersion(
+        configured.orElseGet(() -> detected.get().flavor()),
+        detected.map(CoreVersion::version).orElse(null));
+  }
+
+  /**
+   * How {@code bin} is started with {@code config}: Xray and V2Ray >= 5 {@code run -c F}, V2Ray 4
+   * {@code -config F}.
+   */
+  List<String> command(Path bin, Path config) {
+    boolean v2ray4 = flavor == Flavor.V2RAY && (version == null || major() < 5);
+    return v2ray4
+        ? List.of(bin.toString(), "-config", config.toString())
+        : List.of(bin.toString(), "run", "-c", config.toString());
   }
 
   /** Major version number, or 0 when the version does not start with one. */

@@ -4,16 +4,11 @@ import io.raftray.config.HostPort;
 import io.raftray.config.XraySettings;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -177,16 +171,9 @@ public final class XraySupervisor implements AutoCloseable {
     }
     if (settings.api().isPresent()) {
       HostPort api = settings.api().get();
-      setStatus(
+      setExternal(
           CoreState.STARTING,
-          "probing the external core at " + address(api.host(), api.port()),
-          null,
-          -1,
-          false,
-          api.host(),
-          api.port(),
-          externalFlavor(),
-          null);
+          "probing the external core at " + CoreProcesses.address(api.host(), api.port()));
       schedule(this::probeExternal, Duration.ZERO, timing.probeInterval());
     } else if (settings.bin().isPresent()) {
       submit(this::adoptOrLaunch);
@@ -243,8 +230,8 @@ public final class XraySupervisor implements AutoCloseable {
     shutdownExecutor();
     Child c = current;
     if (c != null) {
-      stopProcess(c.handle);
-      deletePidFile(c.handle.pid());
+      CoreProcesses.stop(c.handle, timing.stopGrace());
+      CoreProcesses.deletePidFile(pidFile, c.handle.pid());
       current = null;
       LOG.info("core stopped (pid " + c.handle.pid() + ")");
     }
@@ -293,7 +280,7 @@ public final class XraySupervisor implements AutoCloseable {
       return;
     }
     try {
-      Optional<ProcessHandle> previous = findPrevious();
+      Optional<ProcessHandle> previous = CoreProcesses.findPrevious(pidFile, configFile);
       if (previous.isPresent() && adoptable(previous.get())) {
         adopt(previous.get());
       } else {
@@ -303,7 +290,7 @@ public final class XraySupervisor implements AutoCloseable {
                   "stopping core pid "
                       + h.pid()
                       + " left by an earlier run: it does not match the current settings");
-              stopProcess(h);
+              CoreProcesses.stop(h, timing.stopGrace());
             });
         launch();
       }
@@ -315,15 +302,20 @@ public final class XraySupervisor implements AutoCloseable {
 
   private void launch() throws StartFailure {
     Path bin = settings.bin().orElseThrow();
-    setStatus(CoreState.STARTING, "starting " + bin, null, -1, false, null, 0, null, null);
+    setStatus(CoreState.STARTING, "starting " + bin, null, null);
     CoreVersion core = identify(bin);
-    int port = settings.apiPort() != 0 ? settings.apiPort() : freePort();
+    int port;
+    try {
+      port = settings.apiPort() != 0 ? settings.apiPort() : CoreProcesses.freePort();
+    } catch (IOException e) {
+      throw new StartFailure("cannot find a free loopback port for the api: " + e.getMessage());
+    }
     Process p;
     try {
       ManagedConfig.write(configFile, port);
       CoreLog.rotateIfLarger(logFile, timing.maxLogBytes());
       p =
-          new ProcessBuilder(command(bin, core))
+          new ProcessBuilder(core.command(bin, configFile))
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -345,7 +337,7 @@ public final class XraySupervisor implements AutoCloseable {
             + " as pid "
             + p.pid()
             + ", api on "
-            + address(ManagedConfig.LOOPBACK, port)
+            + CoreProcesses.address(ManagedConfig.LOOPBACK, port)
             + ", output in "
             + logFile);
     watch(new Child(p.toHandle(), p, port, core, false));
@@ -363,7 +355,7 @@ public final class XraySupervisor implements AutoCloseable {
         "adopted the core left running by an earlier run: pid "
             + h.pid()
             + ", api on "
-            + address(ManagedConfig.LOOPBACK, port));
+            + CoreProcesses.address(ManagedConfig.LOOPBACK, port));
     watch(new Child(h, null, port, core, true));
   }
 
@@ -374,14 +366,9 @@ public final class XraySupervisor implements AutoCloseable {
         (c.adopted ? "adopted pid " : "pid ")
             + c.handle.pid()
             + ", waiting for the api on "
-            + address(ManagedConfig.LOOPBACK, c.apiPort),
+            + CoreProcesses.address(ManagedConfig.LOOPBACK, c.apiPort),
         c,
-        c.handle.pid(),
-        c.adopted,
-        ManagedConfig.LOOPBACK,
-        c.apiPort,
-        c.core.flavor(),
-        c.core.version());
+        null);
     // A child's own onExit completes after it was reaped, so its exit code is known.
     (c.process != null ? c.process.onExit().thenRun(() -> {}) : c.handle.onExit().thenRun(() -> {}))
         .thenRun(() -> submit(() -> exited(c)));
@@ -393,7 +380,7 @@ public final class XraySupervisor implements AutoCloseable {
     if (closing.get() || c != current) {
       return;
     }
-    if (portOpen(ManagedConfig.LOOPBACK, c.apiPort, 300)) {
+    if (CoreProcesses.portOpen(ManagedConfig.LOOPBACK, c.apiPort, 300)) {
       ready(c);
     } else if (System.nanoTime() > deadline) {
       LOG.warning(
@@ -421,15 +408,10 @@ public final class XraySupervisor implements AutoCloseable {
         "pid "
             + c.handle.pid()
             + ", api on "
-            + address(ManagedConfig.LOOPBACK, c.apiPort)
+            + CoreProcesses.address(ManagedConfig.LOOPBACK, c.apiPort)
             + (c.adopted ? " (adopted from an earlier run)" : ""),
         c,
-        c.handle.pid(),
-        c.adopted,
-        ManagedConfig.LOOPBACK,
-        c.apiPort,
-        c.core.flavor(),
-        c.core.version());
+        null);
     LOG.info("core ready, generation " + generation + ": " + status.detail());
     long g = generation;
     for (CoreListener l : listeners) {
@@ -442,7 +424,7 @@ public final class XraySupervisor implements AutoCloseable {
       return;
     }
     current = null;
-    deletePidFile(c.handle.pid());
+    CoreProcesses.deletePidFile(pidFile, c.handle.pid());
     if (closing.get()) {
       return;
     }
@@ -477,16 +459,7 @@ public final class XraySupervisor implements AutoCloseable {
     }
     restarts++;
     XrayStatus s = status;
-    setStatus(
-        state,
-        reason + "; retry " + restarts + " in " + seconds(delay),
-        null,
-        -1,
-        false,
-        s.apiHost(),
-        s.apiPort(),
-        core != null ? core.flavor() : s.flavor(),
-        core != null ? core.version() : s.version());
+    setStatus(state, reason + "; retry " + restarts + " in " + seconds(delay), null, core);
     schedule(this::adoptOrLaunch, delay, null);
   }
 
@@ -496,7 +469,7 @@ public final class XraySupervisor implements AutoCloseable {
     if (c == null || c.readyNanos < 0 || closing.get()) {
       return;
     }
-    if (portOpen(ManagedConfig.LOOPBACK, c.apiPort, 1000)) {
+    if (CoreProcesses.portOpen(ManagedConfig.LOOPBACK, c.apiPort, 1000)) {
       c.missedProbes = 0;
     } else if (++c.missedProbes >= MAX_MISSED_PROBES) {
       LOG.warning(
@@ -533,109 +506,11 @@ public final class XraySupervisor implements AutoCloseable {
         null);
   }
 
-  private void stopProcess(ProcessHandle h) {
-    if (!h.isAlive()) {
-      return;
-    }
-    h.destroy();
-    try {
-      h.onExit().get(timing.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      LOG.warning("core pid " + h.pid() + " ignored SIGTERM; killing it");
-      h.destroyForcibly();
-      try {
-        h.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception again) {
-        LOG.warning("core pid " + h.pid() + " did not exit after SIGKILL");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      h.destroyForcibly();
-    } catch (java.util.concurrent.ExecutionException e) {
-      h.destroyForcibly();
-    }
-  }
-
-  /** Flavor and version of the binary; the configured flavor wins over the detected one. */
   private CoreVersion identify(Path bin) throws StartFailure {
-    String[] firstLine = {""};
-    Optional<CoreVersion> detected;
     try {
-      detected = CoreVersion.probe(bin, timing.versionTimeout(), firstLine);
+      return CoreVersion.identify(bin, settings.flavor(), timing.versionTimeout());
     } catch (IOException e) {
-      throw new StartFailure("cannot run " + bin + ": " + e.getMessage());
-    }
-    Optional<Flavor> configured = settings.flavor();
-    if (detected.isEmpty() && configured.isEmpty()) {
-      throw new StartFailure(
-          "cannot tell the flavor of "
-              + bin
-              + " from its version output ('"
-              + firstLine[0]
-              + "'); set --xray-flavor xray|v2ray");
-    }
-    if (detected.isPresent()
-        && configured.isPresent()
-        && detected.get().flavor() != configured.get()) {
-      LOG.warning(
-          bin
-              + " says it is "
-              + detected.get().flavor().wire()
-              + " but the configured flavor is "
-              + configured.get().wire()
-              + "; using "
-              + configured.get().wire());
-    }
-    return new CoreVersion(
-        configured.orElseGet(() -> detected.get().flavor()),
-        detected.map(CoreVersion::version).orElse(null));
-  }
-
-  /** How the binary is started with the managed config. */
-  List<String> command(Path bin, CoreVersion core) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(bin.toString());
-    boolean v2ray4 = core.flavor() == Flavor.V2RAY && (core.version() == null || core.major() < 5);
-    if (v2ray4) {
-      cmd.add("-config");
-    } else {
-      cmd.add("run");
-      cmd.add("-c");
-    }
-    cmd.add(configFile.toString());
-    return cmd;
-  }
-
-  /** A live process whose command line names our config file: pid file first, then /proc. */
-  private Optional<ProcessHandle> findPrevious() {
-    String cfg = configFile.toString();
-    try {
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
-      Optional<ProcessHandle> h =
-          ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(x -> runsConfig(x, cfg));
-      if (h.isPresent()) {
-        return h;
-      }
-    } catch (IOException | NumberFormatException e) {
-      // no pid file (first start, clean stop) or a damaged one: fall back to the scan
-    }
-    long self = ProcessHandle.current().pid();
-    return ProcessHandle.allProcesses()
-        .filter(h -> h.pid() != self && runsConfig(h, cfg))
-        .findFirst();
-  }
-
-  static boolean runsConfig(ProcessHandle h, String configPath) {
-    try {
-      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
-      for (String arg : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
-        if (arg.equals(configPath)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (IOException | RuntimeException e) {
-      return false;
+      throw new StartFailure(e.getMessage());
     }
   }
 
@@ -645,37 +520,7 @@ public final class XraySupervisor implements AutoCloseable {
     if (port.isEmpty() || (settings.apiPort() != 0 && settings.apiPort() != port.getAsInt())) {
       return false;
     }
-    try {
-      Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "exe"));
-      Path bin = resolveOnPath(settings.bin().orElseThrow());
-      return bin == null || exe.equals(bin.toRealPath());
-    } catch (IOException | UnsupportedOperationException e) {
-      return true; // cannot compare (permissions): the command line already names our config
-    }
-  }
-
-  private static Path resolveOnPath(Path bin) {
-    if (bin.getNameCount() > 1 || bin.isAbsolute()) {
-      return bin;
-    }
-    String path = System.getenv("PATH");
-    for (String d : path == null ? new String[0] : path.split(File.pathSeparator)) {
-      Path p = Path.of(d).resolve(bin);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  private void deletePidFile(long pid) {
-    try {
-      if (Files.exists(pidFile) && Files.readString(pidFile).strip().equals(Long.toString(pid))) {
-        Files.delete(pidFile);
-      }
-    } catch (IOException e) {
-      LOG.fine("cannot remove " + pidFile + ": " + e.getMessage());
-    }
+    return CoreProcesses.runsBinary(h, settings.bin().orElseThrow());
   }
 
   // ---- external mode
@@ -686,21 +531,12 @@ public final class XraySupervisor implements AutoCloseable {
 
   private void probeExternal() {
     HostPort api = settings.api().orElseThrow();
-    String where = address(api.host(), api.port());
-    String error = connectError(api.host(), api.port(), 1000);
+    String where = CoreProcesses.address(api.host(), api.port());
+    String error = CoreProcesses.connectError(api.host(), api.port(), 1000);
     if (error == null && !externalUp) {
       externalUp = true;
       generation++;
-      setStatus(
-          CoreState.EXTERNAL,
-          "external core at " + where,
-          null,
-          -1,
-          false,
-          api.host(),
-          api.port(),
-          externalFlavor(),
-          null);
+      setExternal(CoreState.EXTERNAL, "external core at " + where);
       LOG.info("external core at " + where + " is reachable, generation " + generation);
       long g = generation;
       for (CoreListener l : listeners) {
@@ -709,21 +545,14 @@ public final class XraySupervisor implements AutoCloseable {
     } else if (error != null && (externalUp || status.state() != CoreState.FAILED)) {
       boolean wasUp = externalUp;
       externalUp = false;
-      setStatus(
+      setExternal(
           CoreState.FAILED,
           "external core at "
               + where
               + " is not reachable ("
               + error
               + "); probing every "
-              + seconds(timing.probeInterval()),
-          null,
-          -1,
-          false,
-          api.host(),
-          api.port(),
-          externalFlavor(),
-          null);
+              + seconds(timing.probeInterval()));
       LOG.warning(status.detail());
       if (wasUp) {
         long g = generation;
@@ -736,10 +565,32 @@ public final class XraySupervisor implements AutoCloseable {
 
   // ---- helpers
 
-  private void setStatus(
+  /**
+   * Enters {@code state}: pid, port, flavor and version come from the child {@code c}; without one
+   * the previous address is kept (no pid) and flavor/version come from {@code core} when given.
+   */
+  private void setStatus(CoreState state, String detail, Child c, CoreVersion core) {
+    XrayStatus old = status;
+    CoreVersion v = c != null ? c.core : core;
+    publish(
+        state,
+        detail,
+        c == null ? -1 : c.handle.pid(),
+        c != null && c.adopted,
+        c == null ? old.apiHost() : ManagedConfig.LOOPBACK,
+        c == null ? old.apiPort() : c.apiPort,
+        v == null ? old.flavor() : v.flavor(),
+        v == null ? old.version() : v.version());
+  }
+
+  private void setExternal(CoreState state, String detail) {
+    HostPort api = settings.api().orElseThrow();
+    publish(state, detail, -1, false, api.host(), api.port(), externalFlavor(), null);
+  }
+
+  private void publish(
       CoreState state,
       String detail,
-      Child c,
       long pid,
       boolean adopted,
       String host,
@@ -784,31 +635,6 @@ public final class XraySupervisor implements AutoCloseable {
         LOG.log(Level.WARNING, "core supervisor task failed: " + e.getMessage(), e);
       }
     }
-  }
-
-  static boolean portOpen(String host, int port, int timeoutMillis) {
-    return connectError(host, port, timeoutMillis) == null;
-  }
-
-  private static String connectError(String host, int port, int timeoutMillis) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), timeoutMillis);
-      return null;
-    } catch (IOException e) {
-      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-  }
-
-  private static int freePort() throws StartFailure {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new StartFailure("cannot find a free loopback port for the api: " + e.getMessage());
-    }
-  }
-
-  private static String address(String host, int port) {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static String seconds(Duration d) {

@@ -36,7 +36,7 @@ class XraySupervisorIT {
   /** Live processes whose command line names {@code config}. */
   private static List<ProcessHandle> coresRunning(Path config) {
     String cfg = config.toAbsolutePath().toString();
-    return ProcessHandle.allProcesses().filter(h -> XraySupervisor.runsConfig(h, cfg)).toList();
+    return ProcessHandle.allProcesses().filter(h -> CoreProcesses.runsConfig(h, cfg)).toList();
   }
 
   @Test
@@ -54,7 +54,7 @@ class XraySupervisorIT {
       assertThat(first.generation()).isEqualTo(1);
       assertThat(first.restarts()).isZero();
       assertThat(first.adopted()).isFalse();
-      assertThat(XraySupervisor.portOpen("127.0.0.1", first.apiPort(), 1000)).isTrue();
+      assertThat(CoreProcesses.portOpen("127.0.0.1", first.apiPort(), 1000)).isTrue();
       assertThat(ManagedConfig.apiPort(tmp.resolve("config.json"))).hasValue(first.apiPort());
       firstPid = first.pid();
       assertThat(Files.readString(tmp.resolve("xray.pid")).strip())
@@ -71,7 +71,7 @@ class XraySupervisorIT {
       XrayStatus second = s.status();
       assertThat(second.pid()).isNotEqualTo(firstPid);
       assertThat(second.restarts()).isEqualTo(1);
-      assertThat(XraySupervisor.portOpen("127.0.0.1", second.apiPort(), 1000)).isTrue();
+      assertThat(CoreProcesses.portOpen("127.0.0.1", second.apiPort(), 1000)).isTrue();
       assertThat(events.events)
           .containsExactly(
               "ready 1 v2ray 127.0.0.1:" + first.apiPort(),

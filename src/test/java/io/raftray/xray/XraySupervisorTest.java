@@ -63,16 +63,14 @@ class XraySupervisorTest {
 
   @Test
   void commandLine_byFlavorAndVersion() {
-    XraySupervisor s = XraySupervisor.create(XraySettings.none(), tmp, FAST);
-    String cfg = tmp.toAbsolutePath().resolve("config.json").toString();
+    Path cfg = Path.of("/data/xray/config.json");
     Path bin = Path.of("/usr/bin/core");
-    assertThat(s.command(bin, new CoreVersion(Flavor.V2RAY, "4.34.0")))
-        .containsExactly("/usr/bin/core", "-config", cfg);
-    assertThat(s.command(bin, new CoreVersion(Flavor.V2RAY, "5.16.1")))
-        .containsExactly("/usr/bin/core", "run", "-c", cfg);
-    assertThat(s.command(bin, new CoreVersion(Flavor.XRAY, "1.8.4")))
-        .containsExactly("/usr/bin/core", "run", "-c", cfg);
-    s.close();
+    assertThat(new CoreVersion(Flavor.V2RAY, "4.34.0").command(bin, cfg))
+        .containsExactly("/usr/bin/core", "-config", "/data/xray/config.json");
+    assertThat(new CoreVersion(Flavor.V2RAY, "5.16.1").command(bin, cfg))
+        .containsExactly("/usr/bin/core", "run", "-c", "/data/xray/config.json");
+    assertThat(new CoreVersion(Flavor.XRAY, "1.8.4").command(bin, cfg))
+        .containsExactly("/usr/bin/core", "run", "-c", "/data/xray/config.json");
   }
 
   @Test
