@@ -7,6 +7,7 @@ import io.raftray.model.Enums;
 import io.raftray.model.Grant;
 import io.raftray.model.Node;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
 import io.raftray.state.State;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ final class Views {
     return m;
   }
 
-  static Map<String, Object> node(Node n) {
+  static Map<String, Object> node(Node n, XrayReport report) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", n.id());
     m.put("name", n.name());
@@ -114,18 +115,27 @@ final class Views {
     m.put("status", Enums.wire(n.status()));
     m.put("role", Enums.wire(n.role()));
     m.put("facts", n.facts());
-    // Xray health and heartbeats are reported by nodes once the data plane exists; until then
-    // the version comes from the facts the node sent when it joined.
-    Map<String, Object> xray = new LinkedHashMap<>();
-    xray.put("status", "unknown");
-    xray.put("version", n.facts().get("xray_version"));
-    m.put("xray", xray);
+    m.put("xray", xray(n, report));
     m.put("cert_serial", n.certSerial());
     m.put("cert_not_after", time(n.certNotAfter()));
     m.put("last_heartbeat_at", null);
     m.put("joined_at", time(n.joinedAt()));
     m.put("updated_at", time(n.updatedAt()));
     return m;
+  }
+
+  /**
+   * The node's core as it last reported it ({@code node.report_xray}); before any report the status
+   * is {@code unknown} and the version the one in the facts the node sent when it joined.
+   */
+  static Map<String, Object> xray(Node n, XrayReport r) {
+    Map<String, Object> xray = new LinkedHashMap<>();
+    xray.put("status", r == null ? "unknown" : r.status());
+    xray.put("flavor", r == null ? null : r.flavor());
+    xray.put("version", r == null ? n.facts().get("xray_version") : r.version());
+    xray.put("detail", r == null ? null : r.detail());
+    xray.put("updated_at", r == null ? null : time(r.updatedAt()));
+    return xray;
   }
 
   static Map<String, Object> audit(AuditEvent e) {

@@ -40,6 +40,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.ActivateNode.class, name = "node.activate"),
   @JsonSubTypes.Type(value = Command.RemoveNode.class, name = "node.remove"),
   @JsonSubTypes.Type(value = Command.RenewNodeCertificate.class, name = "node.renew_certificate"),
+  @JsonSubTypes.Type(value = Command.ReportXray.class, name = "node.report_xray"),
   @JsonSubTypes.Type(value = Command.CreateJoinToken.class, name = "join_token.create"),
   @JsonSubTypes.Type(value = Command.RevokeJoinToken.class, name = "join_token.revoke"),
   @JsonSubTypes.Type(value = Command.CreateJoinRequest.class, name = "join_request.create"),
@@ -284,6 +285,22 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "renewed node certificate, new serial " + certSerial + " valid until " + certNotAfter;
+    }
+  }
+
+  /**
+   * A node reports its core's health: submitted by the node itself when the status, flavor or
+   * version changes. {@code flavor}, {@code version} and {@code detail} may be null.
+   */
+  @Action("node.report_xray")
+  record ReportXray(String nodeId, String status, String flavor, String version, String detail)
+      implements Command {
+    @Override
+    public String summary() {
+      return "core "
+          + status
+          + (flavor == null ? "" : " " + flavor)
+          + (version == null ? "" : " " + version);
     }
   }
 

@@ -15,6 +15,7 @@ import io.raftray.model.Json;
 import io.raftray.model.Node;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -58,6 +59,9 @@ public final class SnapshotCodec {
     root.set("subscription_settings", JSON.valueToTree(s.subscriptionSettings()));
     root.set("node_usage", JSON.valueToTree(s.nodeUsage()));
     root.set("usage_seqs", JSON.valueToTree(s.usageSeqs()));
+    if (!s.xrayReports().isEmpty()) {
+      root.set("xray_reports", JSON.valueToTree(s.xrayReports()));
+    }
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
         (MAGIC + SCHEMA + " sha256=" + sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -126,6 +130,12 @@ public final class SnapshotCodec {
     java.util.TreeMap<String, java.util.NavigableMap<String, io.raftray.model.NodeUsage>> usage =
         new java.util.TreeMap<>();
     nodeUsage.forEach((user, byNode) -> usage.put(user, State.sorted(byNode)));
+    // Added with node.report_xray; written only when a node has reported.
+    Map<String, XrayReport> xrayReports =
+        root.has("xray_reports")
+            ? JSON.readerFor(new TypeReference<Map<String, XrayReport>>() {})
+                .readValue(root.get("xray_reports"))
+            : Map.of();
     Map<String, String> byName = new HashMap<>();
     Map<String, String> byToken = new HashMap<>();
     for (User u : users) {
@@ -149,7 +159,8 @@ public final class SnapshotCodec {
         java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)),
         subscriptionSettings,
         java.util.Collections.unmodifiableNavigableMap(usage),
-        State.sorted(usageSeqs));
+        State.sorted(usageSeqs),
+        State.sorted(xrayReports));
   }
 
   private static <T> Map<String, T> optionalMap(

@@ -9,6 +9,7 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -42,7 +43,8 @@ public record State(
     NavigableSet<String> revokedSerials,
     SubscriptionSettings subscriptionSettings,
     NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage,
-    NavigableMap<String, Long> usageSeqs) {
+    NavigableMap<String, Long> usageSeqs,
+    NavigableMap<String, XrayReport> xrayReports) {
 
   public State {
     revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
@@ -50,9 +52,10 @@ public record State(
         subscriptionSettings == null ? SubscriptionSettings.defaults() : subscriptionSettings;
     nodeUsage = nodeUsage == null ? Collections.emptyNavigableMap() : nodeUsage;
     usageSeqs = usageSeqs == null ? Collections.emptyNavigableMap() : usageSeqs;
+    xrayReports = xrayReports == null ? sorted(Map.of()) : xrayReports;
   }
 
-  /** A state with default subscription settings and no usage bookkeeping (the older shape). */
+  /** A state with default subscription settings, no usage bookkeeping and no core reports. */
   public State(
       long appliedIndex,
       String clusterId,
@@ -83,6 +86,7 @@ public record State(
         userIdByName,
         userIdBySubscriptionToken,
         revokedSerials,
+        null,
         null,
         null,
         null);
@@ -207,6 +211,10 @@ public record State(
     return edit().usage(byUser, seqs).build();
   }
 
+  State withXrayReports(NavigableMap<String, XrayReport> r) {
+    return edit().xrayReports(r).build();
+  }
+
   State withCluster(String id, String caPem) {
     return edit().cluster(id, caPem).build();
   }
@@ -234,6 +242,7 @@ public record State(
     private SubscriptionSettings subscriptionSettings;
     private NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage;
     private NavigableMap<String, Long> usageSeqs;
+    private NavigableMap<String, XrayReport> xrayReports;
 
     Editor(State s) {
       index = s.appliedIndex;
@@ -253,6 +262,7 @@ public record State(
       subscriptionSettings = s.subscriptionSettings;
       nodeUsage = s.nodeUsage;
       usageSeqs = s.usageSeqs;
+      xrayReports = s.xrayReports;
     }
 
     Editor subscriptionSettings(SubscriptionSettings s) {
@@ -265,6 +275,11 @@ public record State(
         NavigableMap<String, Long> seqs) {
       nodeUsage = byUser;
       usageSeqs = seqs;
+      return this;
+    }
+
+    Editor xrayReports(NavigableMap<String, XrayReport> r) {
+      xrayReports = r;
       return this;
     }
 
@@ -345,7 +360,8 @@ public record State(
           revoked,
           subscriptionSettings,
           nodeUsage,
-          usageSeqs);
+          usageSeqs,
+          xrayReports);
     }
   }
 }

@@ -135,6 +135,7 @@ public final class Store {
       case ActivateNode a -> JoinRules.activateNode(s, a, now);
       case RemoveNode r -> MembershipRules.remove(s, r, now);
       case RenewNodeCertificate r -> MembershipRules.renew(s, r, now);
+      case ReportXray r -> XrayRules.report(s, r, now);
       case CreateJoinToken c -> JoinRules.createToken(s, c, now);
       case RevokeJoinToken r -> JoinRules.revokeToken(s, r);
       case CreateJoinRequest c -> JoinRules.createRequest(s, c, now);
