@@ -43,6 +43,7 @@ public final class ApiService implements HttpService {
     new AdminTokensHandler(deps).routes(router);
     new JoinHandler(deps).routes(router);
     new AuditHandler().routes(router);
+    new SubscriptionSettingsHandler().routes(router);
   }
 
   @Override

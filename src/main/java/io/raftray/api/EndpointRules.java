@@ -6,12 +6,17 @@ import io.raftray.model.Enums;
 import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
+import io.raftray.model.XrayReport;
+import io.raftray.state.State;
+import io.raftray.xray.Capabilities;
+import io.raftray.xray.Flavor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,6 +27,10 @@ import java.util.regex.Pattern;
 final class EndpointRules {
   static final String FLOW_VISION = "xtls-rprx-vision";
   static final String DEFAULT_SS_METHOD = "2022-blake3-aes-128-gcm";
+
+  /** The default on a node whose core reported V2Ray, which has no Shadowsocks 2022. */
+  static final String V2RAY_SS_METHOD = "aes-128-gcm";
+
   static final List<String> SS_METHODS =
       List.of(
           "aes-128-gcm",
@@ -88,6 +97,53 @@ final class EndpointRules {
         v.error("security", "reality requires transport tcp, grpc or xhttp");
       }
     }
+  }
+
+  /** What the node's core last reported, when it named a flavor; empty accepts everything. */
+  static Optional<XrayReport> core(State s, String nodeId) {
+    return Optional.ofNullable(s.xrayReports().get(nodeId))
+        .filter(r -> Flavor.parse(r.flavor()).isPresent());
+  }
+
+  static String defaultSsMethod(Optional<XrayReport> core) {
+    return core.flatMap(r -> Flavor.parse(r.flavor())).orElse(Flavor.XRAY) == Flavor.V2RAY
+        ? V2RAY_SS_METHOD
+        : DEFAULT_SS_METHOD;
+  }
+
+  /**
+   * Reports a combination the node's core (by its reported flavor and version) cannot run, on the
+   * field that has to change.
+   */
+  static void checkCore(
+      Validator v,
+      Optional<XrayReport> core,
+      Protocol p,
+      Transport t,
+      Security s,
+      Map<String, Object> settings) {
+    if (core.isEmpty()) {
+      return;
+    }
+    Flavor flavor = Flavor.parse(core.get().flavor()).orElseThrow();
+    Capabilities.unsupported(flavor, core.get().version(), p, t, s, settings)
+        .ifPresent(reason -> v.error(capabilityField(reason), reason));
+  }
+
+  private static String capabilityField(String reason) {
+    if (reason.startsWith("security")) {
+      return "security";
+    }
+    if (reason.startsWith("transport")) {
+      return "transport";
+    }
+    if (reason.startsWith("Shadowsocks")) {
+      return "settings.method";
+    }
+    if (reason.startsWith("VLESS flow")) {
+      return "settings.flow";
+    }
+    return "node_id";
   }
 
   /** Public settings and server-only secrets of an endpoint. */

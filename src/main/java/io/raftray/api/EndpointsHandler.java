@@ -15,12 +15,14 @@ import io.raftray.model.Protocol;
 import io.raftray.model.RaftrayException;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
+import io.raftray.model.XrayReport;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code /endpoints}: Xray inbounds with validated settings and server-generated keys. */
@@ -96,10 +98,15 @@ final class EndpointsHandler {
       v.error("settings", "must be an object");
     }
     EndpointRules.Resolved m = null;
+    Optional<XrayReport> core = nodeId == null ? Optional.empty() : EndpointRules.core(s, nodeId);
     if (p != null && t != null && sec != null) {
       EndpointRules.checkCombination(v, p, t, sec);
       if (settings != null) {
+        if (p == Protocol.SHADOWSOCKS && !settings.has("method")) {
+          settings = settings.deepCopy().put("method", EndpointRules.defaultSsMethod(core));
+        }
         m = EndpointRules.settings(v, p, t, sec, settings, null);
+        EndpointRules.checkCore(v, core, p, t, sec, m.settings());
       }
     }
     v.throwIfInvalid();
@@ -158,8 +165,18 @@ final class EndpointsHandler {
           EndpointRules.settings(v, e.protocol(), e.transport(), e.security(), merged, e)
               .settings();
     }
-    v.throwIfInvalid();
     State s = c.current();
+    if (settings != null || Boolean.TRUE.equals(enabled)) {
+      // Turning an endpoint on or changing its settings must leave something its core can run.
+      EndpointRules.checkCore(
+          v,
+          EndpointRules.core(s, e.nodeId()),
+          e.protocol(),
+          e.transport(),
+          e.security(),
+          settings != null ? settings : e.settings());
+    }
+    v.throwIfInvalid();
     if (body.isEmpty()) {
       c.reply(200, Views.endpoint(e), s);
       return;

@@ -158,14 +158,17 @@ final class NodesHandler {
     c.reply(
         200,
         q.page(
-            s.nodes(), n -> status == null || Enums.wire(n.status()).equals(status), Views::node),
+            s.nodes(),
+            n -> status == null || Enums.wire(n.status()).equals(status),
+            n -> Views.node(n, s.xrayReports().get(n.id()))),
         s);
   }
 
   private void get(Call c) {
     c.query();
     State s = c.read();
-    c.reply(200, Views.node(find(s, c.id())), s);
+    Node n = find(s, c.id());
+    c.reply(200, Views.node(n, s.xrayReports().get(n.id())), s);
   }
 
   private static Node find(State s, String id) {
@@ -186,11 +189,11 @@ final class NodesHandler {
     v.throwIfInvalid();
     if (body.isEmpty()) {
       State s = c.current();
-      c.reply(200, Views.node(n), s);
+      c.reply(200, Views.node(n, s.xrayReports().get(n.id())), s);
       return;
     }
     State after = c.submit(new Command.UpdateNode(n.id(), name, host, labels));
-    c.reply(200, Views.node(find(after, n.id())), after);
+    c.reply(200, Views.node(find(after, n.id()), after.xrayReports().get(n.id())), after);
   }
 
   /**

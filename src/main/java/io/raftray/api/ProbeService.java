@@ -5,18 +5,23 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.raftray.model.Enums;
+import io.raftray.model.Json;
 import io.raftray.model.UserStatus;
 import io.raftray.state.Replicated;
 import io.raftray.state.Replicated.RaftStatus;
 import io.raftray.state.State;
+import io.raftray.xray.CoreState;
+import io.raftray.xray.XrayStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code /healthz}, {@code /readyz} and {@code /metrics}, mounted at "/". No authentication, so
@@ -31,10 +36,20 @@ public final class ProbeService implements HttpService {
 
   private final Replicated backend;
   private final HttpMetrics metrics;
+  private final Supplier<XrayStatus> core;
 
   public ProbeService(Replicated backend, HttpMetrics metrics) {
+    this(backend, metrics, () -> null);
+  }
+
+  /**
+   * With the node's core: {@code /readyz} is 503 while a configured core is not up, and {@code
+   * /metrics} reports it. {@code core} returns null when the node has no supervisor.
+   */
+  public ProbeService(Replicated backend, HttpMetrics metrics, Supplier<XrayStatus> core) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.core = Objects.requireNonNull(core, "core");
   }
 
   @Override
@@ -61,10 +76,32 @@ public final class ProbeService implements HttpService {
     } else if (st.commitIndex() - s.appliedIndex() > MAX_APPLY_LAG) {
       reason = "applying the log: " + (st.commitIndex() - s.appliedIndex()) + " entries behind";
     }
+    XrayStatus x = core.get();
+    if (reason == null && x != null && x.state() != CoreState.DISABLED && !x.up()) {
+      reason = "the core is " + x.state().wire() + ": " + x.detail();
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", reason == null ? "ready" : "not_ready");
     if (reason == null) {
-      json(res, 200, "{\"status\":\"ready\",\"applied_index\":" + s.appliedIndex() + "}");
+      body.put("applied_index", s.appliedIndex());
     } else {
-      json(res, 503, "{\"status\":\"not_ready\",\"reason\":\"" + reason + "\"}");
+      body.put("reason", reason);
+    }
+    if (x != null) {
+      Map<String, Object> xray = new LinkedHashMap<>();
+      xray.put("status", x.state().wire());
+      xray.put("flavor", x.flavor() == null ? null : x.flavor().wire());
+      xray.put("version", x.version());
+      xray.put("generation", x.generation());
+      xray.put("restarts", x.restarts());
+      xray.put("detail", x.detail());
+      xray.put("since", x.since().toString());
+      body.put("xray", xray);
+    }
+    try {
+      json(res, reason == null ? 200 : 503, Json.mapper().writeValueAsString(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode the readiness answer", e);
     }
   }
 
@@ -109,10 +146,38 @@ public final class ProbeService implements HttpService {
     gauge(out, "raftray_endpoints", "Endpoints in the cluster.", s.endpoints().size());
     gauge(out, "raftray_grants", "Grants in the cluster.", s.grants().size());
     gauge(out, "raftray_nodes", "Nodes in the cluster state.", s.nodes().size());
+    XrayStatus x = core.get();
+    if (x != null) {
+      xrayMetrics(out, x);
+    }
     metrics.writeTo(out);
     res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     res.header("Cache-Control", "no-store");
     res.send(out.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void xrayMetrics(StringBuilder out, XrayStatus x) {
+    gauge(
+        out, "raftray_xray_up", "1 when this node's core accepts API connections.", x.up() ? 1 : 0);
+    out.append("# HELP raftray_xray_restarts_total Times the core was started again after an exit")
+        .append(" or a failed start.\n# TYPE raftray_xray_restarts_total counter\n")
+        .append("raftray_xray_restarts_total ")
+        .append(x.restarts())
+        .append('\n');
+    gauge(
+        out,
+        "raftray_xray_generation",
+        "Increases each time the core becomes ready (start, restart, adoption, reconnection).",
+        x.generation());
+    out.append("# HELP raftray_xray_state State of this node's core (1 for the current state).\n");
+    out.append("# TYPE raftray_xray_state gauge\n");
+    for (CoreState st : CoreState.values()) {
+      out.append("raftray_xray_state{state=\"")
+          .append(st.wire())
+          .append("\"} ")
+          .append(st == x.state() ? 1 : 0)
+          .append('\n');
+    }
   }
 
   private static boolean isLeader(RaftStatus st) {

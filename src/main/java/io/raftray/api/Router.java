@@ -43,6 +43,10 @@ final class Router {
     add("PATCH", template, h);
   }
 
+  void put(String template, Handler h) {
+    add("PUT", template, h);
+  }
+
   void delete(String template, Handler h) {
     add("DELETE", template, h);
   }

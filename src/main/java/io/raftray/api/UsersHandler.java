@@ -19,8 +19,19 @@ import java.util.Set;
 /** {@code /users}: CRUD, usage reset and subscription rotation. */
 final class UsersHandler {
   static final long MAX_DATA_LIMIT = 1L << 60;
+
+  /** Ten years: longer on-hold validity is a mistake, not a plan. */
+  static final long MAX_ON_HOLD_EXPIRE_SECONDS = 10L * 366 * 86_400;
+
   private static final Set<String> FIELDS =
-      Set.of("name", "note", "status", "data_limit_bytes", "expire_at", "reset_strategy");
+      Set.of(
+          "name",
+          "note",
+          "status",
+          "data_limit_bytes",
+          "expire_at",
+          "reset_strategy",
+          "on_hold_expire_seconds");
   // limited and expired are derived by the state machine from usage and expiry.
   private static final Set<UserStatus> SETTABLE =
       EnumSet.of(UserStatus.ACTIVE, UserStatus.DISABLED, UserStatus.ON_HOLD);
@@ -75,7 +86,12 @@ final class UsersHandler {
   private void get(Call c) {
     c.query();
     State s = c.read();
-    c.reply(200, Views.user(find(s, c.id()), deps.settings()), s);
+    c.reply(200, detail(s, find(s, c.id())), s);
+  }
+
+  /** One user with its per-node usage (single-user answers; lists leave the breakdown out). */
+  private Object detail(State s, User u) {
+    return Views.userDetail(u, s, deps.settings());
   }
 
   private static User find(State s, String id) {
@@ -96,6 +112,7 @@ final class UsersHandler {
     Instant expireAt = v.instantOrNull("expire_at");
     ResetStrategy reset =
         v.choice("reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class));
+    Long onHoldExpire = v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS);
     v.throwIfInvalid();
     if (c.current().userIdByName().containsKey(name)) {
       conflictName(name);
@@ -116,9 +133,10 @@ final class UsersHandler {
             Ids.secret(24),
             now,
             now,
-            now);
+            now,
+            onHoldExpire == null ? 0L : onHoldExpire);
     State after = c.submit(new Command.CreateUser(u));
-    c.reply(201, Views.user(find(after, u.id()), deps.settings()), after);
+    c.reply(201, detail(after, find(after, u.id())), after);
   }
 
   private static void conflictName(String name) {
@@ -137,20 +155,29 @@ final class UsersHandler {
     Instant expireAt = v.instantOrNull("expire_at");
     ResetStrategy reset =
         v.choice("reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class));
+    Long onHoldExpire = v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS);
     v.throwIfInvalid();
     if (name != null && !name.equals(u.name()) && c.current().userIdByName().containsKey(name)) {
       conflictName(name);
     }
     if (body.isEmpty()) {
       State s = c.current();
-      c.reply(200, Views.user(find(s, u.id()), deps.settings()), s);
+      c.reply(200, detail(s, find(s, u.id())), s);
       return;
     }
     State after =
         c.submit(
             new Command.UpdateUser(
-                u.id(), name, note, status, limit, body.has("expire_at"), expireAt, reset));
-    c.reply(200, Views.user(find(after, u.id()), deps.settings()), after);
+                u.id(),
+                name,
+                note,
+                status,
+                limit,
+                body.has("expire_at"),
+                expireAt,
+                reset,
+                onHoldExpire));
+    c.reply(200, detail(after, find(after, u.id())), after);
   }
 
   private void delete(Call c) {
@@ -162,13 +189,13 @@ final class UsersHandler {
     User u = find(c.current(), c.id());
     c.noBody();
     State after = c.submit(new Command.ResetUsage(u.id()));
-    c.reply(200, Views.user(find(after, u.id()), deps.settings()), after);
+    c.reply(200, detail(after, find(after, u.id())), after);
   }
 
   private void rotate(Call c) {
     User u = find(c.current(), c.id());
     c.noBody();
     State after = c.submit(new Command.RotateSubscription(u.id(), Ids.secret(24)));
-    c.reply(200, Views.user(find(after, u.id()), deps.settings()), after);
+    c.reply(200, detail(after, find(after, u.id())), after);
   }
 }

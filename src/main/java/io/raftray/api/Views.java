@@ -7,8 +7,12 @@ import io.raftray.model.Enums;
 import io.raftray.model.Grant;
 import io.raftray.model.Node;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
+import io.raftray.state.State;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +31,7 @@ final class Views {
     m.put("data_limit_bytes", u.dataLimitBytes());
     m.put("expire_at", time(u.expireAt()));
     m.put("reset_strategy", Enums.wire(u.resetStrategy()));
+    m.put("on_hold_expire_seconds", u.onHoldExpireSeconds());
     m.put("used_bytes", u.usedBytes());
     m.put("uplink_bytes", u.uplinkBytes());
     m.put("downlink_bytes", u.downlinkBytes());
@@ -35,6 +40,29 @@ final class Views {
     m.put("period_started_at", time(u.periodStartedAt()));
     m.put("created_at", time(u.createdAt()));
     m.put("updated_at", time(u.updatedAt()));
+    return m;
+  }
+
+  /**
+   * A user with {@code node_usage}: its traffic per node (period uplink/downlink, lifetime), node
+   * ids in order, names from the node records (removed nodes keep theirs).
+   */
+  static Map<String, Object> userDetail(User u, State s, ApiSettings settings) {
+    Map<String, Object> m = user(u, settings);
+    List<Map<String, Object>> byNode = new ArrayList<>();
+    s.nodeUsage(u.id())
+        .forEach(
+            (nodeId, usage) -> {
+              Node n = s.nodes().get(nodeId);
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("node_id", nodeId);
+              row.put("node_name", n == null ? null : n.name());
+              row.put("uplink_bytes", usage.uplinkBytes());
+              row.put("downlink_bytes", usage.downlinkBytes());
+              row.put("lifetime_used_bytes", usage.lifetimeUsedBytes());
+              byNode.add(row);
+            });
+    m.put("node_usage", byNode);
     return m;
   }
 
@@ -77,7 +105,7 @@ final class Views {
     return m;
   }
 
-  static Map<String, Object> node(Node n) {
+  static Map<String, Object> node(Node n, XrayReport report) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", n.id());
     m.put("name", n.name());
@@ -87,18 +115,27 @@ final class Views {
     m.put("status", Enums.wire(n.status()));
     m.put("role", Enums.wire(n.role()));
     m.put("facts", n.facts());
-    // Xray health and heartbeats are reported by nodes once the data plane exists; until then
-    // the version comes from the facts the node sent when it joined.
-    Map<String, Object> xray = new LinkedHashMap<>();
-    xray.put("status", "unknown");
-    xray.put("version", n.facts().get("xray_version"));
-    m.put("xray", xray);
+    m.put("xray", xray(n, report));
     m.put("cert_serial", n.certSerial());
     m.put("cert_not_after", time(n.certNotAfter()));
     m.put("last_heartbeat_at", null);
     m.put("joined_at", time(n.joinedAt()));
     m.put("updated_at", time(n.updatedAt()));
     return m;
+  }
+
+  /**
+   * The node's core as it last reported it ({@code node.report_xray}); before any report the status
+   * is {@code unknown} and the version the one in the facts the node sent when it joined.
+   */
+  static Map<String, Object> xray(Node n, XrayReport r) {
+    Map<String, Object> xray = new LinkedHashMap<>();
+    xray.put("status", r == null ? "unknown" : r.status());
+    xray.put("flavor", r == null ? null : r.flavor());
+    xray.put("version", r == null ? n.facts().get("xray_version") : r.version());
+    xray.put("detail", r == null ? null : r.detail());
+    xray.put("updated_at", r == null ? null : time(r.updatedAt()));
+    return xray;
   }
 
   static Map<String, Object> audit(AuditEvent e) {

@@ -23,11 +23,43 @@ public record NodeConfig(
     List<Peer> initialPeers,
     Raft raft,
     int auditRetention,
-    Optional<InetAddress> clusterSourceAddress) {
+    Optional<InetAddress> clusterSourceAddress,
+    XraySettings xray) {
 
   public NodeConfig {
     initialPeers = List.copyOf(initialPeers);
     Objects.requireNonNull(clusterSourceAddress, "clusterSourceAddress");
+    Objects.requireNonNull(xray, "xray");
+  }
+
+  /** A config without a core (see {@link XraySettings#none()}). */
+  public NodeConfig(
+      Path dataDir,
+      String clusterId,
+      String nodeId,
+      String name,
+      String bindHost,
+      int bindPort,
+      String apiBaseUrl,
+      String accessHost,
+      List<Peer> initialPeers,
+      Raft raft,
+      int auditRetention,
+      Optional<InetAddress> clusterSourceAddress) {
+    this(
+        dataDir,
+        clusterId,
+        nodeId,
+        name,
+        bindHost,
+        bindPort,
+        apiBaseUrl,
+        accessHost,
+        initialPeers,
+        raft,
+        auditRetention,
+        clusterSourceAddress,
+        XraySettings.none());
   }
 
   /** A config whose outbound cluster connections use the address the OS picks. */
@@ -70,6 +102,29 @@ public record NodeConfig(
     public static Raft defaults() {
       return new Raft(Duration.ofSeconds(1), Duration.ofSeconds(2), 10_000, Duration.ofSeconds(5));
     }
+  }
+
+  /** The same config with other core settings (e.g. {@code raftray run} options). */
+  public NodeConfig withXray(XraySettings x) {
+    return new NodeConfig(
+        dataDir,
+        clusterId,
+        nodeId,
+        name,
+        bindHost,
+        bindPort,
+        apiBaseUrl,
+        accessHost,
+        initialPeers,
+        raft,
+        auditRetention,
+        clusterSourceAddress,
+        x);
+  }
+
+  /** Where the supervised core keeps its managed config, pid file and log. */
+  public Path xrayDir() {
+    return dataDir.resolve("xray");
   }
 
   public Path raftDir() {

@@ -34,13 +34,17 @@ public final class NodeConfigFile {
           "initial_peers",
           "raft",
           "audit_retention",
-          "cluster_source_address");
+          "cluster_source_address",
+          "xray");
   private static final Set<String> RAFT_KEYS =
       Set.of(
           "election_timeout_min_ms",
           "election_timeout_max_ms",
           "snapshot_every_entries",
           "write_timeout_ms");
+
+  private static final Set<String> XRAY_KEYS =
+      Set.of("bin", "api", "flavor", "api_port", "stats_interval_seconds");
 
   private NodeConfigFile() {}
 
@@ -64,6 +68,9 @@ public final class NodeConfigFile {
     raft.put("write_timeout_ms", c.raft().writeTimeout().toMillis());
     root.put("audit_retention", c.auditRetention());
     c.clusterSourceAddress().ifPresent(a -> root.put("cluster_source_address", a.getHostAddress()));
+    if (!c.xray().isDefault()) {
+      writeXray(root.putObject("xray"), c.xray());
+    }
     Path tmp = c.dataDir().resolve(FILE_NAME + ".tmp");
     Files.write(tmp, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     Files.move(tmp, c.configFile(), StandardCopyOption.ATOMIC_MOVE);
@@ -142,6 +149,7 @@ public final class NodeConfigFile {
         problems.add("cluster_source_address must be an IPv4 or IPv6 address, got '" + v + "'");
       }
     }
+    XraySettings xray = readXray(root.path("xray"), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
@@ -157,7 +165,70 @@ public final class NodeConfigFile {
         peers,
         raft,
         auditRetention,
-        sourceAddress);
+        sourceAddress,
+        xray);
+  }
+
+  private static void writeXray(ObjectNode x, XraySettings s) {
+    s.bin().ifPresent(b -> x.put("bin", b.toString()));
+    s.api().ifPresent(a -> x.put("api", formatBind(a.host(), a.port())));
+    s.flavor().ifPresent(f -> x.put("flavor", f.wire()));
+    if (s.apiPort() != 0) {
+      x.put("api_port", s.apiPort());
+    }
+    if (!s.statsInterval().equals(XraySettings.DEFAULT_STATS_INTERVAL)) {
+      x.put("stats_interval_seconds", s.statsInterval().toMillis() / 1000.0);
+    }
+  }
+
+  /** The optional {@code "xray"} object; absent means no core. */
+  private static XraySettings readXray(JsonNode x, List<String> problems) {
+    if (x.isMissingNode() || x.isNull()) {
+      return XraySettings.none();
+    }
+    if (!x.isObject()) {
+      problems.add("xray must be an object");
+      return XraySettings.none();
+    }
+    unknownKeys(x, XRAY_KEYS, "xray.", problems);
+    Optional<java.nio.file.Path> bin = Optional.empty();
+    if (x.has("bin")) {
+      String b = x.get("bin").asText("");
+      if (!x.get("bin").isTextual() || b.isBlank()) {
+        problems.add("xray.bin must be a path");
+      } else {
+        bin = Optional.of(java.nio.file.Path.of(b));
+      }
+    }
+    Optional<HostPort> api = Optional.empty();
+    if (x.has("api")) {
+      try {
+        api = Optional.of(HostPort.parse(x.get("api").asText("")));
+      } catch (IllegalArgumentException e) {
+        problems.add("xray.api: " + e.getMessage());
+      }
+    }
+    Optional<io.raftray.xray.Flavor> flavor = Optional.empty();
+    if (x.has("flavor")) {
+      flavor = io.raftray.xray.Flavor.parse(x.get("flavor").asText(""));
+      if (flavor.isEmpty()) {
+        problems.add("xray.flavor must be xray or v2ray");
+      }
+    }
+    int apiPort = 0;
+    if (x.has("api_port")) {
+      JsonNode p = x.get("api_port");
+      apiPort = p.canConvertToInt() && p.isIntegralNumber() ? p.asInt() : -1;
+    }
+    Duration interval = XraySettings.DEFAULT_STATS_INTERVAL;
+    if (x.has("stats_interval_seconds")) {
+      JsonNode n = x.get("stats_interval_seconds");
+      interval = n.isNumber() ? Duration.ofMillis(Math.round(n.asDouble() * 1000)) : Duration.ZERO;
+    }
+    XraySettings s = new XraySettings(bin, api, flavor, apiPort, interval);
+    s.problems(k -> "xray." + (k.equals("stats_interval") ? "stats_interval_seconds" : k))
+        .forEach(problems::add);
+    return s;
   }
 
   /** The address an IP literal names, without any name lookup; empty for anything else. */

@@ -22,6 +22,8 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replicated;
+import io.raftray.sub.SubscriptionService;
+import io.raftray.xray.XraySupervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -30,6 +32,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +49,9 @@ public final class Daemon implements AutoCloseable {
   /** Raft snapshot chunks travel on the listener too; admin routes enforce their own 1 MiB. */
   static final long MAX_PAYLOAD = 64L * 1024 * 1024;
 
+  /** How often the core's state is compared with the replicated report (writes only on change). */
+  static final long XRAY_REPORT_INTERVAL_MS = 1000;
+
   private final NodeConfig config;
   private final WebServer web;
   private final RaftNode raft;
@@ -56,11 +62,19 @@ public final class Daemon implements AutoCloseable {
   private volatile LiveIdentity identity;
   private volatile CertRenewer renewer;
   private volatile ScheduledExecutorService maintenance;
+  private volatile UsageTicker ticker;
   private final AtomicBoolean removalLogged = new AtomicBoolean();
+  private final XraySupervisor xray;
 
   private Daemon(
-      NodeConfig config, WebServer web, RaftNode raft, RaftrayStateMachine sm, RaftBackend b) {
+      NodeConfig config,
+      WebServer web,
+      RaftNode raft,
+      RaftrayStateMachine sm,
+      RaftBackend b,
+      XraySupervisor xray) {
     this.config = config;
+    this.xray = xray;
     this.web = web;
     this.raft = raft;
     this.stateMachine = sm;
@@ -100,7 +114,8 @@ public final class Daemon implements AutoCloseable {
     HttpMetrics metrics = new HttpMetrics();
     ApiService api =
         new ApiService(deferred, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
-    ProbeService probes = new ProbeService(deferred, metrics);
+    SubscriptionService subscriptions =
+        new SubscriptionService(deferred::view, clock, config.apiBaseUrl());
     ClusterAuth clusterAuth =
         ClusterAuth.create(
             sm::view, loaded, config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
@@ -109,18 +124,29 @@ public final class Daemon implements AutoCloseable {
     JoinService join = new JoinService(deferred, ca, clock);
     RenewService renew =
         new RenewService(clusterAuth, deferred, ca, config.nodeId(), renewal.validity());
-    WebServer web =
-        startWeb(
-            config,
-            serverTls,
-            r -> {
-              metrics.register(r);
-              r.register(JoinService.MOUNT, join);
-              r.register("/cluster/v1", raftHttp);
-              r.register("/cluster/v1", renew);
-              r.register(ApiService.MOUNT, api);
-              r.register("/", probes);
-            });
+    // Created now so /readyz reports the core from the start; started once Raft is up.
+    XraySupervisor xray = XraySupervisor.create(config.xray(), config.xrayDir());
+    ProbeService probes =
+        new ProbeService(deferred, metrics, () -> config.xray().enabled() ? xray.status() : null);
+    WebServer web;
+    try {
+      web =
+          startWeb(
+              config,
+              serverTls,
+              r -> {
+                metrics.register(r);
+                r.register(JoinService.MOUNT, join);
+                r.register("/cluster/v1", raftHttp);
+                r.register("/cluster/v1", renew);
+                r.register(ApiService.MOUNT, api);
+                r.register(SubscriptionService.MOUNT, subscriptions);
+                r.register("/", probes);
+              });
+    } catch (StartupException e) {
+      xray.close();
+      throw e;
+    }
     RaftNode raft;
     try {
       raft =
@@ -130,6 +156,7 @@ public final class Daemon implements AutoCloseable {
               Admission.isPending(config));
     } catch (IOException | RuntimeException e) {
       web.stop();
+      xray.close();
       throw new StartupException(
           "cannot start raft from " + config.raftDir() + ": " + Startup.rootMessage(e), e);
     }
@@ -147,7 +174,7 @@ public final class Daemon implements AutoCloseable {
             + web.port()
             + " as "
             + config.apiBaseUrl());
-    Daemon daemon = new Daemon(config, web, raft, sm, backend);
+    Daemon daemon = new Daemon(config, web, raft, sm, backend, xray);
     daemon.identity = identity;
     daemon.renewer =
         new CertRenewer(
@@ -160,7 +187,10 @@ public final class Daemon implements AutoCloseable {
             clock,
             renewal.threshold());
     daemon.admission = Admission.startIfPending(config, raft, backend);
+    xray.start();
     daemon.startMaintenance(renewal.checkInterval());
+    daemon.ticker = new UsageTicker(config.nodeId(), backend, clock, UsageTicker.DEFAULT_INTERVAL);
+    daemon.ticker.start();
     return daemon;
   }
 
@@ -185,6 +215,20 @@ public final class Daemon implements AutoCloseable {
     long first = Math.min(renewalInterval.toMillis(), 5000);
     maintenance.scheduleWithFixedDelay(
         renewer::check, first, renewalInterval.toMillis(), TimeUnit.MILLISECONDS);
+    if (config.xray().enabled()) {
+      XrayReporter reporter = new XrayReporter(config.nodeId(), backend, xray::status);
+      maintenance.scheduleWithFixedDelay(
+          () -> {
+            try {
+              reporter.check();
+            } catch (RuntimeException e) {
+              LOG.warning("core health report failed: " + e.getMessage());
+            }
+          },
+          1000,
+          XRAY_REPORT_INTERVAL_MS,
+          TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Logs once when this node finds its own record removed in the state it has. */
@@ -233,6 +277,14 @@ public final class Daemon implements AutoCloseable {
     return stateMachine;
   }
 
+  /**
+   * The node's core supervisor when a core is configured ({@code --xray-bin} or {@code
+   * --xray-api}): add a {@link io.raftray.xray.CoreListener} to hear when it is (re)started.
+   */
+  public Optional<XraySupervisor> xray() {
+    return config.xray().enabled() ? Optional.of(xray) : Optional.empty();
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -241,9 +293,13 @@ public final class Daemon implements AutoCloseable {
     if (maintenance != null) {
       maintenance.shutdownNow();
     }
+    if (ticker != null) {
+      ticker.close();
+    }
     if (admission != null) {
       admission.close();
     }
+    xray.close(); // SIGTERM to the child, SIGKILL after the grace period
     try {
       raft.close();
     } catch (IOException | RuntimeException e) {

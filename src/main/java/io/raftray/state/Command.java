@@ -8,6 +8,7 @@ import io.raftray.model.Grant;
 import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.ResetStrategy;
+import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import java.time.Instant;
@@ -39,11 +40,17 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.ActivateNode.class, name = "node.activate"),
   @JsonSubTypes.Type(value = Command.RemoveNode.class, name = "node.remove"),
   @JsonSubTypes.Type(value = Command.RenewNodeCertificate.class, name = "node.renew_certificate"),
+  @JsonSubTypes.Type(value = Command.ReportXray.class, name = "node.report_xray"),
   @JsonSubTypes.Type(value = Command.CreateJoinToken.class, name = "join_token.create"),
   @JsonSubTypes.Type(value = Command.RevokeJoinToken.class, name = "join_token.revoke"),
   @JsonSubTypes.Type(value = Command.CreateJoinRequest.class, name = "join_request.create"),
   @JsonSubTypes.Type(value = Command.ApproveJoinRequest.class, name = "join_request.approve"),
   @JsonSubTypes.Type(value = Command.RejectJoinRequest.class, name = "join_request.reject"),
+  @JsonSubTypes.Type(
+      value = Command.UpdateSubscriptionSettings.class,
+      name = "subscription_settings.update"),
+  @JsonSubTypes.Type(value = Command.UsageReport.class, name = "usage.report"),
+  @JsonSubTypes.Type(value = Command.UsersTick.class, name = "users.tick"),
 })
 public sealed interface Command {
 
@@ -82,8 +89,23 @@ public sealed interface Command {
       Long dataLimitBytes,
       boolean setExpireAt,
       Instant expireAt,
-      ResetStrategy resetStrategy)
+      ResetStrategy resetStrategy,
+      Long onHoldExpireSeconds)
       implements Command {
+
+    /** An update that leaves the on-hold expiry duration unchanged. */
+    public UpdateUser(
+        String id,
+        String name,
+        String note,
+        UserStatus status,
+        Long dataLimitBytes,
+        boolean setExpireAt,
+        Instant expireAt,
+        ResetStrategy resetStrategy) {
+      this(id, name, note, status, dataLimitBytes, setExpireAt, expireAt, resetStrategy, null);
+    }
+
     @Override
     public String summary() {
       StringBuilder sb = new StringBuilder("updated");
@@ -94,6 +116,9 @@ public sealed interface Command {
       if (setExpireAt) sb.append(" expire_at=").append(expireAt == null ? "never" : expireAt);
       if (resetStrategy != null) {
         sb.append(" reset_strategy=").append(io.raftray.model.Enums.wire(resetStrategy));
+      }
+      if (onHoldExpireSeconds != null) {
+        sb.append(" on_hold_expire_seconds=").append(onHoldExpireSeconds);
       }
       return sb.toString();
     }
@@ -264,6 +289,22 @@ public sealed interface Command {
   }
 
   /**
+   * A node reports its core's health: submitted by the node itself when the status, flavor or
+   * version changes. {@code flavor}, {@code version} and {@code detail} may be null.
+   */
+  @Action("node.report_xray")
+  record ReportXray(String nodeId, String status, String flavor, String version, String detail)
+      implements Command {
+    @Override
+    public String summary() {
+      return "core "
+          + status
+          + (flavor == null ? "" : " " + flavor)
+          + (version == null ? "" : " " + version);
+    }
+  }
+
+  /**
    * Creates a join token; {@code expires_at} is the leader-stamped time plus {@code ttlSeconds}.
    * Only the hash of the secret is in the command (and so in the log).
    */
@@ -326,6 +367,60 @@ public sealed interface Command {
       return reason == null || reason.isEmpty()
           ? "rejected join request"
           : "rejected join request: " + reason;
+    }
+  }
+
+  /**
+   * Replaces the subscription settings as a whole (the API merges a PATCH into the settings it
+   * read); {@code settings.uaRules() == null} selects the built-in User-Agent rules.
+   */
+  @Action("subscription_settings.update")
+  record UpdateSubscriptionSettings(SubscriptionSettings settings) implements Command {
+    @Override
+    public String summary() {
+      return "updated subscription settings: update_interval_hours="
+          + settings.updateIntervalHours()
+          + ", ua_rules="
+          + (settings.uaRules() == null ? "built-in" : settings.uaRules().size() + " custom")
+          + (settings.supportUrl() == null ? "" : ", support_url set")
+          + (settings.webPageUrl() == null ? "" : ", web_page_url set");
+    }
+  }
+
+  /**
+   * Traffic a node's core counted since its previous report, per user. Idempotent per node: the
+   * state keeps the last applied {@code seq} of each node and a report with a {@code seq} at or
+   * below it is a successful no-op, so a batch resubmitted after a lost answer or a restart counts
+   * once. Deltas of users that no longer exist are skipped. Writes no audit event (one every few
+   * seconds per node would flood the audit log); the status changes it causes are visible on the
+   * users.
+   */
+  @Action("usage.report")
+  record UsageReport(String nodeId, long seq, java.util.List<UsageDelta> deltas)
+      implements Command {
+    public UsageReport {
+      deltas = deltas == null ? java.util.List.of() : java.util.List.copyOf(deltas);
+    }
+
+    @Override
+    public String summary() {
+      return "usage report " + seq + " from node " + nodeId + " for " + deltas.size() + " users";
+    }
+  }
+
+  /** Bytes one user moved through the reporting node since the node's previous report. */
+  record UsageDelta(String userId, long uplinkBytes, long downlinkBytes) {}
+
+  /**
+   * The periodic user check, at the leader-stamped time: expiries and periodic usage resets. Sent
+   * by the leader's {@code UsageTicker} only when {@link Store#due} says it would change something;
+   * audited once per tick that changed something, with counts.
+   */
+  @Action("users.tick")
+  record UsersTick() implements Command {
+    @Override
+    public String summary() {
+      return "periodic user check";
     }
   }
 }

@@ -13,7 +13,9 @@ import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
+import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,6 +56,12 @@ public final class SnapshotCodec {
     root.set("join_requests", JSON.valueToTree(s.joinRequests().values()));
     root.set("audit", JSON.valueToTree(s.audit().all()));
     root.set("revoked_serials", JSON.valueToTree(s.revokedSerials()));
+    root.set("subscription_settings", JSON.valueToTree(s.subscriptionSettings()));
+    root.set("node_usage", JSON.valueToTree(s.nodeUsage()));
+    root.set("usage_seqs", JSON.valueToTree(s.usageSeqs()));
+    if (!s.xrayReports().isEmpty()) {
+      root.set("xray_reports", JSON.valueToTree(s.xrayReports()));
+    }
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
         (MAGIC + SCHEMA + " sha256=" + sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -109,6 +117,25 @@ public final class SnapshotCodec {
     List<AuditEvent> audit = list(root, "audit", new TypeReference<>() {});
     // Added with node removal and certificate renewal; older snapshots have an empty deny list.
     List<String> revoked = optionalList(root, "revoked_serials", new TypeReference<>() {});
+    // Added with subscription settings; older snapshots have the defaults.
+    JsonNode subSettings = root.get("subscription_settings");
+    SubscriptionSettings subscriptionSettings =
+        subSettings == null || subSettings.isNull()
+            ? null
+            : JSON.treeToValue(subSettings, SubscriptionSettings.class);
+    // Added with traffic collection; older snapshots have no usage bookkeeping yet.
+    Map<String, Map<String, io.raftray.model.NodeUsage>> nodeUsage =
+        optionalMap(root, "node_usage", new TypeReference<>() {});
+    Map<String, Long> usageSeqs = optionalMap(root, "usage_seqs", new TypeReference<>() {});
+    java.util.TreeMap<String, java.util.NavigableMap<String, io.raftray.model.NodeUsage>> usage =
+        new java.util.TreeMap<>();
+    nodeUsage.forEach((user, byNode) -> usage.put(user, State.sorted(byNode)));
+    // Added with node.report_xray; written only when a node has reported.
+    Map<String, XrayReport> xrayReports =
+        root.has("xray_reports")
+            ? JSON.readerFor(new TypeReference<Map<String, XrayReport>>() {})
+                .readValue(root.get("xray_reports"))
+            : Map.of();
     Map<String, String> byName = new HashMap<>();
     Map<String, String> byToken = new HashMap<>();
     for (User u : users) {
@@ -129,7 +156,23 @@ public final class SnapshotCodec {
         AuditLog.of(audit, auditRetention),
         byName,
         byToken,
-        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)));
+        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)),
+        subscriptionSettings,
+        java.util.Collections.unmodifiableNavigableMap(usage),
+        State.sorted(usageSeqs),
+        State.sorted(xrayReports));
+  }
+
+  private static <T> Map<String, T> optionalMap(
+      JsonNode root, String field, TypeReference<Map<String, T>> type) throws IOException {
+    JsonNode n = root.get(field);
+    if (n == null) {
+      return Map.of();
+    }
+    if (!n.isObject()) {
+      throw new IOException("snapshot field '" + field + "' is not an object");
+    }
+    return JSON.readerFor(type).readValue(n);
   }
 
   private static String text(JsonNode root, String field) {

@@ -6,7 +6,10 @@ import io.raftray.model.Grant;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
+import io.raftray.model.NodeUsage;
+import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.XrayReport;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -18,6 +21,10 @@ import java.util.TreeSet;
  * Immutable view of the replicated state at {@code appliedIndex}. Maps are sorted by id (ids are
  * time ordered, so this is creation order) and never mutated after publication; a change builds a
  * new map for the one collection it touches and shares the others.
+ *
+ * <p>{@code nodeUsage} is the per-node traffic breakdown, user id to node id to usage (entries go
+ * with their user); {@code usageSeqs} is the last applied {@code usage.report} sequence number per
+ * node, which makes reports idempotent (see docs/data-plane.md).
  */
 public record State(
     long appliedIndex,
@@ -33,10 +40,67 @@ public record State(
     AuditLog audit,
     Map<String, String> userIdByName,
     Map<String, String> userIdBySubscriptionToken,
-    NavigableSet<String> revokedSerials) {
+    NavigableSet<String> revokedSerials,
+    SubscriptionSettings subscriptionSettings,
+    NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage,
+    NavigableMap<String, Long> usageSeqs,
+    NavigableMap<String, XrayReport> xrayReports) {
 
   public State {
     revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
+    subscriptionSettings =
+        subscriptionSettings == null ? SubscriptionSettings.defaults() : subscriptionSettings;
+    nodeUsage = nodeUsage == null ? Collections.emptyNavigableMap() : nodeUsage;
+    usageSeqs = usageSeqs == null ? Collections.emptyNavigableMap() : usageSeqs;
+    xrayReports = xrayReports == null ? sorted(Map.of()) : xrayReports;
+  }
+
+  /** A state with default subscription settings, no usage bookkeeping and no core reports. */
+  public State(
+      long appliedIndex,
+      String clusterId,
+      String caCertPem,
+      NavigableMap<String, Node> nodes,
+      NavigableMap<String, User> users,
+      NavigableMap<String, Endpoint> endpoints,
+      NavigableMap<String, Grant> grants,
+      NavigableMap<String, AdminToken> adminTokens,
+      NavigableMap<String, JoinToken> joinTokens,
+      NavigableMap<String, JoinRequest> joinRequests,
+      AuditLog audit,
+      Map<String, String> userIdByName,
+      Map<String, String> userIdBySubscriptionToken,
+      NavigableSet<String> revokedSerials) {
+    this(
+        appliedIndex,
+        clusterId,
+        caCertPem,
+        nodes,
+        users,
+        endpoints,
+        grants,
+        adminTokens,
+        joinTokens,
+        joinRequests,
+        audit,
+        userIdByName,
+        userIdBySubscriptionToken,
+        revokedSerials,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** A user's traffic by node id (empty when none was reported). */
+  public NavigableMap<String, NodeUsage> nodeUsage(String userId) {
+    NavigableMap<String, NodeUsage> m = nodeUsage.get(userId);
+    return m == null ? Collections.emptyNavigableMap() : m;
+  }
+
+  /** The last {@code usage.report} sequence number applied for a node; 0 before the first. */
+  public long usageSeq(String nodeId) {
+    return usageSeqs.getOrDefault(nodeId, 0L);
   }
 
   public static State empty() {
@@ -137,6 +201,20 @@ public record State(
     return edit().revoked(r).build();
   }
 
+  State withSubscriptionSettings(SubscriptionSettings s) {
+    return edit().subscriptionSettings(s).build();
+  }
+
+  State withUsage(
+      NavigableMap<String, NavigableMap<String, NodeUsage>> byUser,
+      NavigableMap<String, Long> seqs) {
+    return edit().usage(byUser, seqs).build();
+  }
+
+  State withXrayReports(NavigableMap<String, XrayReport> r) {
+    return edit().xrayReports(r).build();
+  }
+
   State withCluster(String id, String caPem) {
     return edit().cluster(id, caPem).build();
   }
@@ -161,6 +239,10 @@ public record State(
     private Map<String, String> byName;
     private Map<String, String> byToken;
     private NavigableSet<String> revoked;
+    private SubscriptionSettings subscriptionSettings;
+    private NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage;
+    private NavigableMap<String, Long> usageSeqs;
+    private NavigableMap<String, XrayReport> xrayReports;
 
     Editor(State s) {
       index = s.appliedIndex;
@@ -177,6 +259,28 @@ public record State(
       byName = s.userIdByName;
       byToken = s.userIdBySubscriptionToken;
       revoked = s.revokedSerials;
+      subscriptionSettings = s.subscriptionSettings;
+      nodeUsage = s.nodeUsage;
+      usageSeqs = s.usageSeqs;
+      xrayReports = s.xrayReports;
+    }
+
+    Editor subscriptionSettings(SubscriptionSettings s) {
+      subscriptionSettings = s;
+      return this;
+    }
+
+    Editor usage(
+        NavigableMap<String, NavigableMap<String, NodeUsage>> byUser,
+        NavigableMap<String, Long> seqs) {
+      nodeUsage = byUser;
+      usageSeqs = seqs;
+      return this;
+    }
+
+    Editor xrayReports(NavigableMap<String, XrayReport> r) {
+      xrayReports = r;
+      return this;
     }
 
     Editor revoked(NavigableSet<String> r) {
@@ -253,7 +357,11 @@ public record State(
           audit,
           byName,
           byToken,
-          revoked);
+          revoked,
+          subscriptionSettings,
+          nodeUsage,
+          usageSeqs,
+          xrayReports);
     }
   }
 }

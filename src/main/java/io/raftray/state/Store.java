@@ -49,23 +49,42 @@ public final class Store {
         throw new Rejection(ErrorKind.UNAVAILABLE, null, "cluster is not bootstrapped");
       }
       Changed c = dispatch(state, env.command(), env.at());
-      AuditEvent event =
-          new AuditEvent(
-              index,
-              env.at(),
-              env.actor(),
-              env.command().action(),
-              c.target,
-              env.command().summary());
-      State next = c.state.withAudit(c.state.audit().append(event)).withIndex(index);
-      return new Applied(next, Result.ok(c.target, index));
+      State next = c.state;
+      if (c.audited) {
+        AuditEvent event =
+            new AuditEvent(
+                index,
+                env.at(),
+                env.actor(),
+                env.command().action(),
+                c.target,
+                c.summary != null ? c.summary : env.command().summary());
+        next = next.withAudit(next.audit().append(event));
+      }
+      return new Applied(next.withIndex(index), Result.ok(c.target, index));
     } catch (Rejection r) {
       return new Applied(
           state.withIndex(index), Result.rejected(r.kind, r.field, r.getMessage(), index));
     }
   }
 
-  record Changed(State state, String target) {}
+  /**
+   * What a command did: the new state, its target, whether it writes an audit event and, when not
+   * null, the audit summary to use instead of the command's own.
+   */
+  record Changed(State state, String target, boolean audited, String summary) {
+    Changed(State state, String target) {
+      this(state, target, true, null);
+    }
+  }
+
+  /**
+   * Whether a {@link Command.UsersTick} at {@code now} would change anything (an expiry or a
+   * periodic usage reset is due). Pure; the leader's ticker calls it every second.
+   */
+  public static boolean due(State s, Instant now) {
+    return UsageRules.due(s, now);
+  }
 
   private static Changed dispatch(State s, Command cmd, Instant now) {
     return switch (cmd) {
@@ -75,7 +94,8 @@ public final class Store {
       case DeleteUser d -> deleteUser(s, d.id());
       case ResetUsage r -> {
         User u = user(s, r.id());
-        yield new Changed(putUser(s, u, withEffectiveStatus(u.withUsageReset(now), now)), u.id());
+        State n = putUser(s, u, withEffectiveStatus(u.withUsageReset(now), now));
+        yield new Changed(UsageRules.resetNodePeriods(n, u.id()), u.id());
       }
       case RotateSubscription r -> rotate(s, r, now);
       case CreateEndpoint c -> createEndpoint(s, c.endpoint());
@@ -115,11 +135,16 @@ public final class Store {
       case ActivateNode a -> JoinRules.activateNode(s, a, now);
       case RemoveNode r -> MembershipRules.remove(s, r, now);
       case RenewNodeCertificate r -> MembershipRules.renew(s, r, now);
+      case ReportXray r -> XrayRules.report(s, r, now);
       case CreateJoinToken c -> JoinRules.createToken(s, c, now);
       case RevokeJoinToken r -> JoinRules.revokeToken(s, r);
       case CreateJoinRequest c -> JoinRules.createRequest(s, c, now);
       case ApproveJoinRequest a -> JoinRules.approve(s, a, now);
       case RejectJoinRequest r -> JoinRules.reject(s, r, now);
+      case UpdateSubscriptionSettings u ->
+          new Changed(s.withSubscriptionSettings(u.settings()), "subscription-settings");
+      case UsageReport r -> UsageRules.report(s, r, now);
+      case UsersTick t -> UsageRules.tick(s, now);
     };
   }
 
@@ -152,7 +177,7 @@ public final class Store {
     return next == st ? u : u.withStatus(next, u.updatedAt());
   }
 
-  private static User user(State s, String id) {
+  static User user(State s, String id) {
     User u = s.users().get(id);
     if (u == null) {
       throw new Rejection(NOT_FOUND, null, "user " + id + " not found");
@@ -160,7 +185,7 @@ public final class Store {
     return u;
   }
 
-  private static State putUser(State s, User old, User u) {
+  static State putUser(State s, User old, User u) {
     Map<String, String> byName = s.userIdByName();
     Map<String, String> byToken = s.userIdBySubscriptionToken();
     if (old == null || !old.name().equals(u.name())) {
@@ -205,7 +230,8 @@ public final class Store {
             u.subscriptionToken(),
             now,
             now,
-            now);
+            now,
+            u.onHoldExpireSeconds());
     return new Changed(putUser(s, null, withEffectiveStatus(stamped, now)), u.id());
   }
 
@@ -229,7 +255,8 @@ public final class Store {
             u.subscriptionToken(),
             u.periodStartedAt(),
             u.createdAt(),
-            now);
+            now,
+            c.onHoldExpireSeconds() != null ? c.onHoldExpireSeconds() : u.onHoldExpireSeconds());
     return new Changed(putUser(s, u, withEffectiveStatus(n, now)), u.id());
   }
 
@@ -241,6 +268,9 @@ public final class Store {
     byToken.remove(u.subscriptionToken());
     State n = s.withUsers(State.without(s.users(), id), byName, byToken);
     n = n.withGrants(grantsWithout(s.grants(), g -> g.userId().equals(id)));
+    if (n.nodeUsage().containsKey(id)) {
+      n = n.withUsage(State.without(n.nodeUsage(), id), n.usageSeqs());
+    }
     return new Changed(n, id);
   }
 

@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * What a core of a flavor and version can run. Xray runs every combination the API accepts; V2Ray
- * 4.x has no REALITY, no httpupgrade/xhttp, no Shadowsocks 2022, no VLESS flow, and gRPC only from
- * 4.36.
+ * 4.x has no REALITY, no httpupgrade/xhttp, no Shadowsocks 2022, no VLESS flow, gRPC only from 4.36
+ * (4.34 has no gRPC transport at all), and its Shadowsocks inbound holds one fixed user, so
+ * Shadowsocks endpoints (whose grants come and go at run time) need Xray.
  */
 public final class Capabilities {
   private Capabilities() {}
@@ -42,6 +43,14 @@ public final class Capabilities {
     Object method = settings == null ? null : settings.get("method");
     if (protocol == Protocol.SHADOWSOCKS && method instanceof String m && m.startsWith("2022-")) {
       return Optional.of("Shadowsocks 2022 methods need Xray; this node runs " + core);
+    }
+    if (protocol == Protocol.SHADOWSOCKS) {
+      // V2Ray 4.x: ServerConfig holds a single user and the server is no UserManager, so
+      // AlterInbound cannot add or remove grants (checked against v4.34.0..v4.45.2 sources).
+      return Optional.of(
+          "Shadowsocks on V2Ray serves one fixed user per inbound and cannot add users at run"
+              + " time; it needs Xray; this node runs "
+              + core);
     }
     Object flow = settings == null ? null : settings.get("flow");
     if (protocol == Protocol.VLESS && flow instanceof String f && !f.isEmpty()) {

@@ -44,6 +44,10 @@ final class ApiFixture implements AutoCloseable {
   final LocalReplicated local;
   final Replicated backend;
   final HttpMetrics metrics = new HttpMetrics();
+
+  /** What {@code /readyz} and {@code /metrics} see of the core; null = no supervisor. */
+  final AtomicReference<io.raftray.xray.XrayStatus> core = new AtomicReference<>();
+
   final WebServer server;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String owner;
@@ -80,7 +84,7 @@ final class ApiFixture implements AutoCloseable {
     local = new LocalReplicated(clock, NODE_ID, state);
     backend = wrap.apply(local);
     ApiService api = new ApiService(backend, clock, settings);
-    ProbeService probes = new ProbeService(backend, metrics);
+    ProbeService probes = new ProbeService(backend, metrics, core::get);
     server =
         WebServer.builder()
             .host("127.0.0.1")

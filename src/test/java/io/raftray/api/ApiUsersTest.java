@@ -126,6 +126,59 @@ class ApiUsersTest {
     assertThat(names(r)).containsExactly("lin");
   }
 
+  @Test
+  void users_onHoldExpireSeconds_createUpdateAndValidation() {
+    Resp created =
+        f.post(
+            "/api/v1/users",
+            "{\"name\":\"held\",\"status\":\"on_hold\",\"on_hold_expire_seconds\":2592000}");
+    assertThat(created.status()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    assertThat(created.json().get("on_hold_expire_seconds").asLong()).isEqualTo(2_592_000);
+    assertThat(f.get("/api/v1/users/" + id).json().get("on_hold_expire_seconds").asLong())
+        .isEqualTo(2_592_000);
+    Resp patched = f.patch("/api/v1/users/" + id, "{\"on_hold_expire_seconds\":0}");
+    assertThat(patched.json().get("on_hold_expire_seconds").asLong()).isZero();
+    long before = f.view().appliedIndex();
+    for (String bad : List.of("-1", "\"1d\"", "1.5", "316224001")) {
+      Resp r = f.patch("/api/v1/users/" + id, "{\"on_hold_expire_seconds\":" + bad + "}");
+      assertThat(r.status()).as("value %s", bad).isEqualTo(400);
+      assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(r.json().get("errors").get(0).get("field").asText())
+          .isEqualTo("on_hold_expire_seconds");
+    }
+    assertThat(f.post("/api/v1/users", "{\"name\":\"x\",\"on_hold_expire_seconds\":-5}").status())
+        .isEqualTo(400);
+    assertThat(f.view().appliedIndex()).as("bad input changes nothing").isEqualTo(before);
+  }
+
+  @Test
+  void users_get_includesNodeUsageBreakdown_listDoesNot() {
+    String id = f.post("/api/v1/users", "{\"name\":\"counted\"}").json().get("id").asText();
+    assertThat(f.get("/api/v1/users/" + id).json().get("node_usage")).isEmpty();
+    io.raftray.state.Result r =
+        f.local.submit(
+            ApiFixture.NODE_ID,
+            new io.raftray.state.Command.UsageReport(
+                ApiFixture.NODE_ID,
+                1,
+                List.of(new io.raftray.state.Command.UsageDelta(id, 100, 2000))));
+    assertThat(r.ok()).isTrue();
+    JsonNode u = f.get("/api/v1/users/" + id).json();
+    assertThat(u.get("used_bytes").asLong()).isEqualTo(2100);
+    JsonNode row = u.get("node_usage").get(0);
+    assertThat(u.get("node_usage")).hasSize(1);
+    assertThat(row.get("node_id").asText()).isEqualTo(ApiFixture.NODE_ID);
+    assertThat(row.get("node_name").asText()).isEqualTo("node-a");
+    assertThat(row.get("uplink_bytes").asLong()).isEqualTo(100);
+    assertThat(row.get("downlink_bytes").asLong()).isEqualTo(2000);
+    assertThat(row.get("lifetime_used_bytes").asLong()).isEqualTo(2100);
+    JsonNode reset = f.post("/api/v1/users/" + id + "/reset-usage", null).json();
+    assertThat(reset.get("node_usage").get(0).get("uplink_bytes").asLong()).isZero();
+    assertThat(reset.get("node_usage").get(0).get("lifetime_used_bytes").asLong()).isEqualTo(2100);
+    assertThat(f.get("/api/v1/users").json().get("items").get(0).has("node_usage")).isFalse();
+  }
+
   static List<String> names(Resp r) {
     List<String> out = new ArrayList<>();
     r.json().get("items").forEach(i -> out.add(i.get("name").asText()));

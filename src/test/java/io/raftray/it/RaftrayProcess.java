@@ -61,6 +61,7 @@ final class RaftrayProcess implements AutoCloseable {
   private int runs;
   private Integer lastExit;
   private HttpClient http;
+  private List<String> runArgs = List.of();
 
   private RaftrayProcess(Path dataDir, Path tokenFile, int port) {
     this.dataDir = dataDir.toAbsolutePath();
@@ -328,6 +329,11 @@ final class RaftrayProcess implements AutoCloseable {
             });
   }
 
+  /** Extra options for every later {@code raftray run}, e.g. {@code --xray-bin PATH}. */
+  void setRunArgs(String... args) {
+    runArgs = List.of(args);
+  }
+
   /** Starts {@code raftray run} without waiting for anything. */
   Process launch() {
     assertThat(isRunning()).as("already running").isFalse();
@@ -335,7 +341,7 @@ final class RaftrayProcess implements AutoCloseable {
     lastExit = null;
     try {
       ProcessBuilder pb =
-          new ProcessBuilder(command("run", "--data-dir", dataDir.toString()))
+          new ProcessBuilder(runCommand())
               .directory(logDir.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(stdoutFile().toFile())
@@ -350,6 +356,12 @@ final class RaftrayProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return process;
+  }
+
+  private List<String> runCommand() {
+    List<String> args = new java.util.ArrayList<>(List.of("run", "--data-dir", dataDir.toString()));
+    args.addAll(runArgs);
+    return command(args.toArray(String[]::new));
   }
 
   /**

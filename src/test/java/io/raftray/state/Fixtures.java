@@ -23,23 +23,27 @@ final class Fixtures {
   private Fixtures() {}
 
   static Command.Bootstrap bootstrap() {
-    Node node =
-        new Node(
-            "node_a",
-            "a",
-            "https://127.0.0.1:8443",
-            "a.example",
-            Map.of(),
-            NodeRole.VOTER,
-            NodeStatus.ACTIVE,
-            Map.of(),
-            "01",
-            T0.plusSeconds(86400),
-            "PEM",
-            T0,
-            T0);
     AdminToken owner = new AdminToken("tok_owner", "owner", Role.OWNER, "ab", T0, false);
-    return new Command.Bootstrap("cluster-1", "CA-PEM", node, owner);
+    return new Command.Bootstrap("cluster-1", "CA-PEM", node("node_a"), owner);
+  }
+
+  /** An active voter record named after its id without the {@code node_} prefix. */
+  static Node node(String id) {
+    String name = id.replace("node_", "");
+    return new Node(
+        id,
+        name,
+        id.equals("node_a") ? "https://127.0.0.1:8443" : "https://" + name + ".example:8443",
+        name + ".example",
+        Map.of(),
+        NodeRole.VOTER,
+        NodeStatus.ACTIVE,
+        Map.of(),
+        "01",
+        T0.plusSeconds(86400),
+        "PEM",
+        T0,
+        T0);
   }
 
   static User user(String id, String name, long limit) {

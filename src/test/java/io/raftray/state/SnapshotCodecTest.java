@@ -70,6 +70,36 @@ class SnapshotCodecTest {
                 + "\"z\":\"v-z\"}");
   }
 
+  /** Snapshots written before traffic collection have no usage fields: they read as empty. */
+  @Test
+  void decode_snapshotWithoutUsageFields_readsAsNone() throws IOException {
+    State s =
+        Store.apply(State.empty(), Fixtures.env(Fixtures.bootstrap(), Fixtures.T0), 1).state();
+    s =
+        Store.apply(
+                s,
+                Fixtures.env(new Command.CreateUser(Fixtures.user("usr_1", "a", 0)), Fixtures.T0),
+                2)
+            .state();
+    String json = new String(SnapshotCodec.encode(s), java.nio.charset.StandardCharsets.UTF_8);
+    String body = json.substring(json.indexOf('\n') + 1);
+    assertThat(body).contains(",\"node_usage\":{}").contains(",\"usage_seqs\":{}");
+    assertThat(body).contains(",\"on_hold_expire_seconds\":0");
+    String old =
+        body.replace(",\"node_usage\":{}", "")
+            .replace(",\"usage_seqs\":{}", "")
+            .replace(",\"on_hold_expire_seconds\":0", "");
+    byte[] oldBody = old.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] data =
+        ("RAFTRAY-SNAPSHOT 1 sha256=" + SnapshotCodec.sha256(oldBody) + "\n" + old)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    State restored = SnapshotCodec.decode(data, 100);
+    assertThat(restored.users().get("usr_1").onHoldExpireSeconds()).isZero();
+    assertThat(restored.nodeUsage()).isEmpty();
+    assertThat(restored.usageSeqs()).isEmpty();
+    assertThat(SnapshotCodec.encode(restored)).isEqualTo(SnapshotCodec.encode(s));
+  }
+
   @Test
   void decode_garbage_failsWithBadHeader() {
     assertThatThrownBy(() -> SnapshotCodec.decode("hello\nworld".getBytes(), 100))

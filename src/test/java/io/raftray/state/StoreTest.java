@@ -130,6 +130,106 @@ class StoreTest {
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
   }
 
+  private Result update(String id, UserStatus status, Long limit) {
+    return run(new Command.UpdateUser(id, null, null, status, limit, false, null, null));
+  }
+
+  private void use(String id, long bytes) {
+    long seq = state.usageSeq("node_a") + 1;
+    run(new Command.UsageReport("node_a", seq, List.of(new Command.UsageDelta(id, bytes, 0))));
+  }
+
+  @Test
+  void updateUser_limitChanges_moveBetweenLimitedAndActive() {
+    run(bootstrap());
+    run(new Command.CreateUser(user("usr_1", "alice", 1000)));
+    use("usr_1", 500);
+    update("usr_1", null, 400L);
+    assertThat(state.users().get("usr_1").status())
+        .as("lowering the limit below usage limits at once")
+        .isEqualTo(UserStatus.LIMITED);
+    update("usr_1", null, 500L);
+    assertThat(state.users().get("usr_1").status())
+        .as("limit == usage")
+        .isEqualTo(UserStatus.LIMITED);
+    update("usr_1", null, 501L);
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
+    update("usr_1", null, 100L);
+    update("usr_1", null, 0L);
+    assertThat(state.users().get("usr_1").status()).as("unlimited").isEqualTo(UserStatus.ACTIVE);
+  }
+
+  @Test
+  void updateUser_activeRequestedWhileOverLimit_staysLimited() {
+    run(bootstrap());
+    run(new Command.CreateUser(user("usr_1", "alice", 100)));
+    use("usr_1", 100);
+    update("usr_1", UserStatus.ACTIVE, null);
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.LIMITED);
+  }
+
+  @Test
+  void resetUsage_reactivatesLimitedUser_butNotDisabled() {
+    run(bootstrap());
+    run(new Command.CreateUser(user("usr_1", "alice", 100)));
+    run(new Command.CreateUser(user("usr_2", "bob", 100)));
+    use("usr_1", 150);
+    use("usr_2", 150);
+    update("usr_2", UserStatus.DISABLED, null);
+    run(new Command.ResetUsage("usr_1"));
+    run(new Command.ResetUsage("usr_2"));
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
+    assertThat(state.users().get("usr_1").usedBytes()).isZero();
+    assertThat(state.users().get("usr_1").lifetimeUsedBytes()).isEqualTo(150);
+    assertThat(state.users().get("usr_2").status()).isEqualTo(UserStatus.DISABLED);
+  }
+
+  @Test
+  void disabledUser_raisingLimitOrExtendingExpiry_staysDisabled() {
+    run(bootstrap());
+    run(new Command.CreateUser(user("usr_1", "alice", 100)));
+    use("usr_1", 150);
+    update("usr_1", UserStatus.DISABLED, null);
+    update("usr_1", null, 1000L);
+    run(
+        new Command.UpdateUser(
+            "usr_1", null, null, null, null, true, T0.plusSeconds(999_999), null));
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.DISABLED);
+    update("usr_1", UserStatus.ACTIVE, null);
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
+  }
+
+  @Test
+  void expiredUser_extendedButOverLimit_isLimited_thenActiveWhenLimitRaised() {
+    run(bootstrap());
+    run(new Command.CreateUser(user("usr_1", "alice", 100)));
+    Instant now = T0.plusSeconds(100);
+    run(new Command.UpdateUser("usr_1", null, null, null, null, true, T0, null), now);
+    use("usr_1", 150);
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.EXPIRED);
+    run(
+        new Command.UpdateUser("usr_1", null, null, null, null, true, now.plusSeconds(60), null),
+        now);
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.LIMITED);
+    run(new Command.UpdateUser("usr_1", null, null, null, 1000L, false, null, null), now);
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
+  }
+
+  @Test
+  void updateUser_onHoldExpireSeconds_setAndKeptWhenAbsent() {
+    run(bootstrap());
+    run(new Command.CreateUser(user("usr_1", "alice", 0)));
+    run(
+        new Command.UpdateUser(
+            "usr_1", null, null, UserStatus.ON_HOLD, null, false, null, null, 3600L));
+    assertThat(state.users().get("usr_1").onHoldExpireSeconds()).isEqualTo(3600);
+    assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ON_HOLD);
+    update("usr_1", null, 5L);
+    assertThat(state.users().get("usr_1").onHoldExpireSeconds()).isEqualTo(3600);
+    run(new Command.UpdateUser("usr_1", null, null, null, null, false, null, null, 0L));
+    assertThat(state.users().get("usr_1").onHoldExpireSeconds()).isZero();
+  }
+
   @Test
   void revokeLastOwnerToken_isConflict() {
     run(bootstrap());

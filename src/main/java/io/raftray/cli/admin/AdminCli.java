@@ -5,8 +5,8 @@ import picocli.CommandLine;
 
 /**
  * Adds the admin client commands ({@code user}, {@code endpoint}, {@code grant}, {@code node},
- * {@code token}, {@code join-token}, {@code join-request}, {@code audit}, {@code status}) to the
- * {@code raftray} root command.
+ * {@code token}, {@code join-token}, {@code join-request}, {@code audit}, {@code sub-settings},
+ * {@code status}) to the {@code raftray} root command.
  */
 public final class AdminCli {
   private AdminCli() {}
@@ -32,6 +32,7 @@ public final class AdminCli {
             new JoinTokenCommands(),
             new JoinRequestCommands(),
             new AuditCommands(),
+            new SubSettingsCommands(),
             new StatusCommand());
     for (Object command : commands) {
       CommandLine sub = new CommandLine(command);

@@ -78,14 +78,41 @@ final class UserCommands extends CommandGroup {
     }
   }
 
-  @Command(name = "get", description = "Show one user.")
+  @Command(
+      name = "get",
+      aliases = "show",
+      description = "Show one user, with its traffic per node.")
   static final class Get extends AdminCommand {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     void run(ApiClient api, Printer out) throws ApiException, TransportException {
-      out.resource(api.get(ApiClient.path("users", id)));
+      JsonNode user = api.get(ApiClient.path("users", id));
+      if (out.isJson() || !user.path("node_usage").isArray()) {
+        out.resource(user);
+        return;
+      }
+      ObjectNode shown = user.deepCopy();
+      shown.remove("node_usage");
+      out.resource(shown);
+      out.out().println();
+      out.out().println("Traffic by node (uplink/downlink this period, lifetime):");
+      Table t = new Table("NODE", "ID", "UPLINK", "DOWNLINK", "LIFETIME");
+      for (JsonNode n : user.path("node_usage")) {
+        t.row(
+            Printer.text(n, "node_name"),
+            Printer.text(n, "node_id"),
+            Printer.size(n, "uplink_bytes"),
+            Printer.size(n, "downlink_bytes"),
+            Printer.size(n, "lifetime_used_bytes"));
+      }
+      if (t.size() == 0) {
+        out.out().println("(none counted yet)");
+      } else {
+        t.print(out.out());
+      }
+      out.out().flush();
     }
   }
 

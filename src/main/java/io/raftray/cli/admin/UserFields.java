@@ -41,6 +41,26 @@ final class UserFields {
   @Option(names = "--status", paramLabel = "STATUS", description = "active, on_hold or disabled.")
   String status;
 
+  @Option(
+      names = "--on-hold-expire",
+      paramLabel = "DURATION",
+      converter = OnHoldExpireConverter.class,
+      description =
+          "For on_hold users: expire this long after the first traffic, e.g. 30d; none clears it.")
+  Duration onHoldExpire;
+
+  /** {@code none} (or {@code 0}) means no on-hold expiry; anything else is a duration. */
+  static final class OnHoldExpireConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.strip();
+      if (v.equalsIgnoreCase("none") || v.equals("0")) {
+        return Duration.ZERO;
+      }
+      return new Durations.DurationConverter().convert(v);
+    }
+  }
+
   void validate() throws UsageException {
     if (expireAt != null && expireIn != null) {
       throw new UsageException("use either --expire-at or --expire-in, not both");
@@ -53,7 +73,8 @@ final class UserFields {
         && expireAt == null
         && expireIn == null
         && resetStrategy == null
-        && status == null;
+        && status == null
+        && onHoldExpire == null;
   }
 
   /** Adds the given fields to a request body; absent options are left out. */
@@ -78,6 +99,9 @@ final class UserFields {
     }
     if (status != null) {
       body.put("status", status);
+    }
+    if (onHoldExpire != null) {
+      body.put("on_hold_expire_seconds", onHoldExpire.toSeconds());
     }
   }
 }

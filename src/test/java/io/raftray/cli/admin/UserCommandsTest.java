@@ -173,6 +173,45 @@ class UserCommandsTest {
   }
 
   @Test
+  void show_text_printsFieldsThenTrafficByNode() {
+    cli.server.json(
+        200,
+        """
+        {"id":"u1","name":"alice","used_bytes":3000,"node_usage":[
+         {"node_id":"node_1","node_name":"fra-1","uplink_bytes":1000,"downlink_bytes":2000,
+          "lifetime_used_bytes":1500000000},
+         {"node_id":"node_2","node_name":null,"uplink_bytes":0,"downlink_bytes":0,
+          "lifetime_used_bytes":7}]}
+        """);
+
+    Result r = cli.run("user", "show", "u1");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(cli.server.onlyRequest().path()).isEqualTo("/api/v1/users/u1");
+    assertThat(r.out()).contains("name:").doesNotContain("node_usage");
+    List<String> lines = r.out().lines().toList();
+    int header = lines.indexOf("Traffic by node (uplink/downlink this period, lifetime):");
+    assertThat(header).isPositive();
+    assertThat(lines.get(header + 1)).matches("NODE +ID +UPLINK +DOWNLINK +LIFETIME");
+    assertThat(lines.get(header + 2)).startsWith("fra-1").contains("node_1").contains("1.5 GB");
+    assertThat(lines.get(header + 3)).startsWith("-").contains("node_2");
+  }
+
+  @Test
+  void update_onHoldExpire_sendsSeconds_noneSendsZero() {
+    cli.server.json(200, ALICE).json(200, ALICE);
+
+    Result r = cli.run("user", "update", "u1", "--on-hold-expire", "30d");
+    Result cleared = cli.run("user", "update", "u1", "--on-hold-expire", "none");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(cleared.exitCode()).as(cleared.err()).isZero();
+    List<Request> reqs = cli.server.requests();
+    assertThat(json(reqs.get(0).body())).isEqualTo(json("{\"on_hold_expire_seconds\":2592000}"));
+    assertThat(json(reqs.get(1).body())).isEqualTo(json("{\"on_hold_expire_seconds\":0}"));
+  }
+
+  @Test
   void update_someOptions_patchesOnlyThose() {
     cli.server.json(200, ALICE);
 

@@ -1,0 +1,162 @@
+package io.raftray.cli.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code raftray sub-settings ...} over {@code /subscription-settings}. */
+@Command(
+    name = "sub-settings",
+    description =
+        "Show or change the subscription settings (headers, templates, User-Agent rules).",
+    subcommands = {SubSettingsCommands.Show.class, SubSettingsCommands.Set.class})
+final class SubSettingsCommands extends CommandGroup {
+  static final String PATH = "subscription-settings";
+
+  /** Text form: the settings, then the User-Agent rules one a line in the order they apply. */
+  static void print(Printer out, JsonNode s) {
+    if (out.isJson()) {
+      out.json(s);
+      return;
+    }
+    ObjectNode shown = s.deepCopy();
+    shown.remove("ua_rules");
+    shown.remove("ua_rules_builtin");
+    out.resource(shown);
+    PrintWriter w = out.out();
+    w.println(
+        "ua_rules ("
+            + (s.path("ua_rules_builtin").asBoolean() ? "built-in" : "custom")
+            + ", first match wins; no match: base64):");
+    int i = 1;
+    for (JsonNode r : s.path("ua_rules")) {
+      String accept = r.path("accept").isTextual() ? "  accept: " + r.path("accept").asText() : "";
+      w.println(
+          "  "
+              + i++
+              + ". "
+              + r.path("format").asText()
+              + "  <- "
+              + r.path("pattern").asText()
+              + accept);
+    }
+    w.flush();
+  }
+
+  @Command(name = "show", description = "Show the subscription settings.")
+  static final class Show extends AdminCommand {
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      print(out, api.get(PATH));
+    }
+  }
+
+  @Command(
+      name = "set",
+      description =
+          "Change subscription settings; only the options given change. An empty URL clears it.")
+  static final class Set extends AdminCommand {
+    @Option(
+        names = "--update-interval-hours",
+        paramLabel = "N",
+        description = "profile-update-interval header (1-8760).")
+    Integer interval;
+
+    @Option(
+        names = "--title-template",
+        paramLabel = "TEXT",
+        description = "Profile title: {user} {status} {expire} {data_limit}.")
+    String title;
+
+    @Option(
+        names = "--remark-template",
+        paramLabel = "TEXT",
+        description = "Proxy names: {node} {protocol} {transport} {security} {port} {tag} {user}.")
+    String remark;
+
+    @Option(names = "--support-url", paramLabel = "URL", description = "support-url header.")
+    String supportUrl;
+
+    @Option(
+        names = "--web-page-url",
+        paramLabel = "URL",
+        description = "profile-web-page-url header.")
+    String webPageUrl;
+
+    @Option(
+        names = "--ua-rules-json",
+        paramLabel = "JSON",
+        description =
+            "User-Agent rules, a JSON list of {\"pattern\",\"format\",\"accept\"} in order.")
+    String uaRulesJson;
+
+    @Option(names = "--builtin-ua-rules", description = "Go back to the built-in User-Agent rules.")
+    boolean builtinRules;
+
+    private JsonNode rules;
+
+    @Override
+    void validate() throws UsageException {
+      if (interval == null
+          && title == null
+          && remark == null
+          && supportUrl == null
+          && webPageUrl == null
+          && uaRulesJson == null
+          && !builtinRules) {
+        throw new UsageException("nothing to change: give at least one option");
+      }
+      if (uaRulesJson != null && builtinRules) {
+        throw new UsageException("give either --ua-rules-json or --builtin-ua-rules, not both");
+      }
+      if (uaRulesJson != null) {
+        try {
+          rules = context.json().readTree(uaRulesJson);
+        } catch (JsonProcessingException e) {
+          throw new UsageException(
+              "--ua-rules-json is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (rules == null || !rules.isArray()) {
+          throw new UsageException("--ua-rules-json must be a JSON list of rules");
+        }
+      }
+    }
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      ObjectNode body = context.json().createObjectNode();
+      if (interval != null) {
+        body.put("update_interval_hours", interval);
+      }
+      if (title != null) {
+        body.put("title_template", title);
+      }
+      if (remark != null) {
+        body.put("remark_template", remark);
+      }
+      url(body, "support_url", supportUrl);
+      url(body, "web_page_url", webPageUrl);
+      if (rules != null) {
+        body.set("ua_rules", rules);
+      }
+      if (builtinRules) {
+        body.put("ua_rules_builtin", true);
+      }
+      print(out, api.patch(PATH, body));
+    }
+
+    private static void url(ObjectNode body, String field, String value) {
+      if (value == null) {
+        return;
+      }
+      if (value.isEmpty()) {
+        body.putNull(field);
+      } else {
+        body.put(field, value);
+      }
+    }
+  }
+}

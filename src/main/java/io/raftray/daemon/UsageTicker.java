@@ -1,0 +1,104 @@
+package io.raftray.daemon;
+
+import io.raftray.state.Command;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import io.raftray.state.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Drives expiry and periodic usage resets: on the Raft leader only, every interval, when {@link
+ * Store#due} says a {@code users.tick} at the local time would change something, submits one. The
+ * state machine evaluates it at the leader-stamped time, so followers never act on their own
+ * clocks; a tick that raced with another finds nothing to do and changes nothing. Failures are
+ * retried on the next round and logged once per streak.
+ */
+public final class UsageTicker implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(UsageTicker.class.getName());
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
+  private final String nodeId;
+  private final Replicated replicated;
+  private final Clock clock;
+  private final Duration interval;
+  private ScheduledExecutorService timer;
+  private boolean closed;
+  private boolean failing;
+  private long failures;
+
+  public UsageTicker(String nodeId, Replicated replicated, Clock clock, Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("tick interval must be positive");
+    }
+    this.nodeId = nodeId;
+    this.replicated = replicated;
+    this.clock = clock;
+    this.interval = interval;
+  }
+
+  public synchronized void start() {
+    if (timer != null || closed) {
+      return;
+    }
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "raftray-ticker-" + nodeId);
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = interval.toMillis();
+    timer.scheduleWithFixedDelay(this::safeTick, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  private void safeTick() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      failed(e.getMessage());
+    }
+  }
+
+  /** One round; true when a tick was submitted and committed. */
+  boolean tick() {
+    Replicated.RaftStatus st = replicated.status();
+    if (!"LEADER".equals(st.role()) || !st.leaderId().map(nodeId::equals).orElse(false)) {
+      return false;
+    }
+    if (!Store.due(replicated.view(), clock.instant())) {
+      return false;
+    }
+    Result r = replicated.submit(nodeId, new Command.UsersTick());
+    if (!r.ok()) {
+      failed(r.message());
+      return false;
+    }
+    if (failing) {
+      LOG.info("users.tick committed again after " + failures + " failed attempts");
+      failing = false;
+      failures = 0;
+    }
+    return true;
+  }
+
+  private void failed(String why) {
+    failures++;
+    if (!failing) {
+      LOG.warning("cannot commit users.tick, retrying every " + interval + ": " + why);
+      failing = true;
+    }
+  }
+}

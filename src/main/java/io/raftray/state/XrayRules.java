@@ -1,0 +1,46 @@
+package io.raftray.state;
+
+import static io.raftray.model.ErrorKind.CONFLICT;
+import static io.raftray.model.ErrorKind.INVALID;
+import static io.raftray.model.ErrorKind.NOT_FOUND;
+
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
+import io.raftray.model.XrayReport;
+import java.time.Instant;
+import java.util.Set;
+
+/** {@code node.report_xray}: a node's report of its own core's health. */
+final class XrayRules {
+  static final Set<String> STATUSES =
+      Set.of("starting", "running", "restarting", "failed", "external", "disabled");
+  static final int MAX_DETAIL = 512;
+
+  private XrayRules() {}
+
+  static Store.Changed report(State s, Command.ReportXray r, Instant now) {
+    Node n = s.nodes().get(r.nodeId());
+    if (n == null) {
+      throw new Store.Rejection(NOT_FOUND, "node_id", "node " + r.nodeId() + " not found");
+    }
+    if (n.status() == NodeStatus.REMOVED) {
+      throw new Store.Rejection(CONFLICT, "node_id", "node " + r.nodeId() + " was removed");
+    }
+    if (r.status() == null || !STATUSES.contains(r.status())) {
+      throw new Store.Rejection(INVALID, "status", "status must be one of " + STATUSES);
+    }
+    if (r.flavor() != null && !r.flavor().equals("xray") && !r.flavor().equals("v2ray")) {
+      throw new Store.Rejection(INVALID, "flavor", "flavor must be xray or v2ray");
+    }
+    if (r.version() != null && (r.version().isEmpty() || r.version().length() > 64)) {
+      throw new Store.Rejection(INVALID, "version", "version must be 1-64 characters");
+    }
+    if (r.detail() != null && r.detail().length() > MAX_DETAIL) {
+      throw new Store.Rejection(
+          INVALID, "detail", "detail must be at most " + MAX_DETAIL + " characters");
+    }
+    XrayReport report = new XrayReport(r.status(), r.flavor(), r.version(), r.detail(), now);
+    return new Store.Changed(
+        s.withXrayReports(State.with(s.xrayReports(), n.id(), report)), n.id());
+  }
+}

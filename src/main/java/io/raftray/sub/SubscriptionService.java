@@ -1,0 +1,245 @@
+package io.raftray.sub;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.raftray.model.SubscriptionSettings;
+import io.raftray.model.User;
+import io.raftray.state.State;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET /sub/{token}} and {@code /sub/{token}/{format}}: mount with {@code
+ * routing.register(SubscriptionService.MOUNT, service)}. No authentication: the token is the
+ * credential. Everything comes from the local view (no Raft round trip), so every node answers and
+ * a rotated token stops working on a node as soon as that node applied the rotation.
+ *
+ * <p>An unknown, rotated or malformed token gets the same bland 404 by the same code path (a
+ * bounded hash-map lookup), so neither the body nor the timing tells them apart. Tokens never reach
+ * a log line or a metrics label.
+ */
+public final class SubscriptionService implements HttpService {
+  public static final String MOUNT = "/sub";
+
+  private static final Logger LOG = Logger.getLogger(SubscriptionService.class.getName());
+  private static final int MAX_TOKEN_LENGTH = 64;
+  private static final byte[] NOT_FOUND =
+      ("{\"type\":\"urn:raftray:problem:not-found\",\"title\":\"Not Found\",\"status\":404,"
+              + "\"detail\":\"not found\"}")
+          .getBytes(StandardCharsets.UTF_8);
+
+  private final Supplier<State> view;
+  private final Clock clock;
+  private final String apiBaseUrl;
+  private final Documents documents = new Documents();
+  private volatile CompiledRules rules = new CompiledRules(null, null);
+
+  private record CompiledRules(SubscriptionSettings settings, UaRules rules) {}
+
+  /**
+   * @param view the local applied view
+   * @param clock wall clock for expiry checks
+   * @param apiBaseUrl this node's public base URL; the page shows {@code <apiBaseUrl>/sub/<token>}
+   */
+  public SubscriptionService(Supplier<State> view, Clock clock, String apiBaseUrl) {
+    this.view = Objects.requireNonNull(view, "view");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    String base = Objects.requireNonNull(apiBaseUrl, "apiBaseUrl");
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    this.apiBaseUrl = base;
+  }
+
+  @Override
+  public void routing(HttpRules r) {
+    r.get("/{token}", this::handle)
+        .get("/{token}/{format}", this::handle)
+        .any("/{token}", this::notAllowed)
+        .any("/{token}/{format}", this::notAllowed);
+  }
+
+  private void notAllowed(ServerRequest req, ServerResponse res) {
+    res.header(HeaderNames.ALLOW, "GET");
+    problem(res, 405, "method-not-allowed", "Method Not Allowed", "only GET is allowed here");
+  }
+
+  private void handle(ServerRequest req, ServerResponse res) {
+    State s = view.get();
+    String token = req.path().pathParameters().first("token").orElse("");
+    // Malformed tokens take the same lookup as unknown ones; only the length is bounded first.
+    User user = Documents.userByToken(s, token.length() > MAX_TOKEN_LENGTH ? "" : token);
+    if (user == null) {
+      res.status(Status.NOT_FOUND_404);
+      res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
+      res.header(HeaderNames.CACHE_CONTROL, "no-store");
+      res.send(NOT_FOUND);
+      return;
+    }
+    String explicit = req.path().pathParameters().first("format").orElse(null);
+    if (explicit == null) {
+      explicit = req.query().first("format").orElse(null);
+    }
+    Format format;
+    boolean negotiated = explicit == null;
+    if (explicit != null) {
+      format = Format.parse(explicit).orElse(null);
+      if (format == null) {
+        problem(
+            res,
+            400,
+            "invalid",
+            "Bad Request",
+            "unknown format; use one of: base64, links, clash, singbox, xray, html");
+        return;
+      }
+    } else {
+      format =
+          rules(s.subscriptionSettings())
+              .choose(
+                  req.headers().first(HeaderNames.USER_AGENT).orElse(null),
+                  req.headers().first(HeaderNames.ACCEPT).orElse(null));
+    }
+    try {
+      answer(req, res, s, user, format, negotiated);
+    } catch (RuntimeException e) {
+      // The format only: the path holds the token.
+      LOG.log(Level.SEVERE, "cannot render subscription as " + format.wire(), e);
+      problem(res, 500, "internal", "Internal Server Error", "internal error; see the node log");
+    }
+  }
+
+  private void answer(
+      ServerRequest req,
+      ServerResponse res,
+      State s,
+      User user,
+      Format format,
+      boolean negotiated) {
+    SubscriptionSettings settings = s.subscriptionSettings();
+    Subscription sub = documents.build(s, user, clock.instant());
+    Map<String, String> headers;
+    String body;
+    if (format == Format.HTML) {
+      List<Html.Link> links = new ArrayList<>(sub.proxies().size());
+      for (ProxyEntry p : sub.proxies()) {
+        links.add(new Html.Link(p.remark(), ShareLinks.link(p)));
+      }
+      body =
+          Html.page(
+              user,
+              sub,
+              links,
+              apiBaseUrl + MOUNT + "/" + user.subscriptionToken(),
+              settings,
+              sub.notice());
+      headers = new LinkedHashMap<>();
+      headers.put("Content-Type", Headers.contentType(Format.HTML));
+      headers.put("Content-Security-Policy", Html.CSP);
+      headers.put("Referrer-Policy", "no-referrer");
+      headers.put("X-Frame-Options", "DENY");
+    } else {
+      body = Renderers.render(format, sub);
+      String shown = sub.notice() == null ? sub.title() : sub.title() + " - " + sub.notice();
+      headers = Headers.client(user, settings, shown, format);
+    }
+    headers.put("X-Content-Type-Options", "nosniff");
+    // Documents carry credentials: no cache may store them; clients revalidate with the ETag.
+    headers.put("Cache-Control", "no-store");
+    if (negotiated) {
+      headers.put("Vary", "User-Agent, Accept");
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String etag = etag(bytes, headers);
+    headers.put("ETag", etag);
+    headers.forEach(res::header);
+    if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null), etag)) {
+      res.headers().remove(HeaderNames.CONTENT_TYPE);
+      res.status(Status.NOT_MODIFIED_304);
+      res.send();
+      return;
+    }
+    res.status(Status.OK_200);
+    res.send(bytes);
+  }
+
+  private UaRules rules(SubscriptionSettings settings) {
+    CompiledRules c = rules;
+    if (c.settings() != settings) {
+      c = new CompiledRules(settings, UaRules.of(settings));
+      rules = c;
+    }
+    return c.rules();
+  }
+
+  /** Strong ETag over the body and every header a client reads. */
+  static String etag(byte[] body, Map<String, String> headers) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      headers.forEach(
+          (k, v) -> {
+            md.update(k.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(v.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+          });
+      md.update(body);
+      byte[] d = md.digest();
+      return "\""
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 27)
+          + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  /** RFC 9110 If-None-Match: weak comparison, a list of tags, or {@code *}. */
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null || ifNoneMatch.length() > 4096) {
+      return false;
+    }
+    for (String t : ifNoneMatch.split(",")) {
+      String tag = t.strip();
+      if (tag.startsWith("W/")) {
+        tag = tag.substring(2);
+      }
+      if (tag.equals("*") || tag.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void problem(
+      ServerResponse res, int status, String slug, String title, String detail) {
+    res.status(Status.create(status));
+    res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.send(
+        ("{\"type\":\"urn:raftray:problem:"
+                + slug
+                + "\",\"title\":\""
+                + title
+                + "\",\"status\":"
+                + status
+                + ",\"detail\":\""
+                + detail
+                + "\"}")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,469 @@
+package io.raftray.xray;
+
+import io.raftray.model.ErrorKind;
+import io.raftray.model.User;
+import io.raftray.state.Command;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import io.raftray.state.State;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Reads this node's per-user traffic counters from the core and commits them to the cluster as
+ * idempotent {@code usage.report} batches (see docs/data-plane.md, "Traffic, limits and expiry").
+ *
+ * <p>Every round: QueryStats {@code user>>>} without reset; each counter's delta against the last
+ * value seen (a counter that went down belongs to a restarted core: its value is the delta); deltas
+ * summed per user go into a numbered batch; the journal (last seen values + batches + next seq) is
+ * written durably BEFORE a batch is submitted, and a batch leaves the journal only after its
+ * commit. A batch is marked attempted in the journal before its first submit and is then
+ * resubmitted unchanged (same seq) until it commits, so a lost answer, a crash or a restart never
+ * counts it twice (the state machine drops a seq it has applied) and never loses it. New traffic
+ * while a batch waits is merged into one unattempted batch: the journal holds at most two batches.
+ *
+ * <p>Core restarts: call {@link #coreRestarted()} as soon as the core is known to be gone, and
+ * {@link #coreReady(String)} with a token naming the running core process (e.g. pid and start time)
+ * before its API is handed out. A different token than the journal's forgets the last seen values
+ * (the new core counts from zero); the same token (the daemon restarted and adopted the running
+ * core) keeps them. Bytes a core counted after the last poll and before it died are lost.
+ */
+public final class TrafficCollector implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(TrafficCollector.class.getName());
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  static final String PATTERN = "user>>>";
+  private static final String UPLINK = ">>>traffic>>>uplink";
+  private static final String DOWNLINK = ">>>traffic>>>downlink";
+
+  private final String nodeId;
+  private final Replicated replicated;
+  private final Supplier<Optional<XrayApi>> api;
+  private final Duration interval;
+  private final TrafficJournal journal;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock flushLock = new ReentrantLock();
+  private final AtomicLong batchesCommitted = new AtomicLong();
+  private volatile ScheduledExecutorService timer;
+  private volatile boolean closed;
+
+  /** After a damaged journal: the first poll only records values (no double counting). */
+  private boolean baseline;
+
+  /** Bumped by the core hooks: counters read before a hook must not be compared after it. */
+  private long epoch;
+
+  private boolean pollFailing;
+  private boolean submitFailing;
+  private long failedSubmits;
+
+  /** With the default interval of 5 s. */
+  public TrafficCollector(
+      String nodeId, Path dataDir, Replicated replicated, Supplier<Optional<XrayApi>> api) {
+    this(nodeId, dataDir, replicated, api, DEFAULT_INTERVAL);
+  }
+
+  /**
+   * Loads {@code <dataDir>/xray/traffic-journal.json} if present. A damaged journal is moved aside
+   * ({@code .damaged}) with a warning; its pending batches are lost and the first poll then only
+   * records the counters, so nothing is counted twice.
+   *
+   * @param api the core's API when it is up; empty (or throwing) while it is down or restarting
+   */
+  public TrafficCollector(
+      String nodeId,
+      Path dataDir,
+      Replicated replicated,
+      Supplier<Optional<XrayApi>> api,
+      Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("stats interval must be positive");
+    }
+    this.nodeId = nodeId;
+    this.replicated = replicated;
+    this.api = api;
+    this.interval = interval;
+    this.journal = new TrafficJournal(dataDir.resolve("xray"));
+    if (journal.exists()) {
+      try {
+        journal.load();
+        if (!nodeId.equals(journal.nodeId)) {
+          // The data dir now belongs to another node id: those batches are not ours to send.
+          LOG.warning(
+              "traffic journal belongs to node "
+                  + journal.nodeId
+                  + ", dropping its "
+                  + journal.pending.size()
+                  + " pending usage batches");
+          journal.pending.clear();
+          journal.nextSeq = 1;
+        }
+      } catch (IOException e) {
+        LOG.warning(e.getMessage() + "; moved aside, the next poll only records the counters");
+        moveAside();
+        baseline = true;
+      }
+    }
+    journal.nodeId = nodeId;
+  }
+
+  private void moveAside() {
+    try {
+      Files.move(
+          journal.file(),
+          journal.file().resolveSibling(TrafficJournal.FILE + ".damaged"),
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the damaged traffic journal aside", e);
+    }
+    journal.generation = null;
+    journal.lastSeen = new TreeMap<>();
+    journal.pending.clear();
+  }
+
+  /** Polls and flushes every interval on a background thread; pending batches go first. */
+  public synchronized void start() {
+    if (timer != null || closed) {
+      return;
+    }
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "raftray-traffic-" + nodeId);
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleWithFixedDelay(this::safeRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the timer, then one final poll and flush. Idempotent. */
+  @Override
+  public void close() {
+    ScheduledExecutorService t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = timer;
+    }
+    if (t != null) {
+      t.shutdown();
+      try {
+        if (!t.awaitTermination(30, TimeUnit.SECONDS)) {
+          t.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    safeRound();
+  }
+
+  private void safeRound() {
+    try {
+      round();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "traffic collection round failed", e);
+    }
+  }
+
+  /** One poll then one flush (tests call it directly instead of starting the timer). */
+  void round() {
+    poll();
+    flush();
+  }
+
+  /**
+   * The core is gone (crashed, killed, being replaced): the next counters seen come from a fresh
+   * core, so the last seen values are forgotten now.
+   */
+  public void coreRestarted() {
+    lock.lock();
+    try {
+      epoch++;
+      journal.generation = null;
+      journal.lastSeen = new TreeMap<>();
+      save();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The core identified by {@code generation} is up. A generation different from the one the last
+   * seen values were read from means a new core: forget them. The same generation (an adopted core
+   * after a daemon restart) or none known keeps them, and counters that went down still count from
+   * zero.
+   */
+  public void coreReady(String generation) {
+    lock.lock();
+    try {
+      if (journal.generation != null && !journal.generation.equals(generation)) {
+        epoch++;
+        journal.lastSeen = new TreeMap<>();
+      }
+      journal.generation = generation;
+      save();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads the counters and records the deltas in the journal; false when the core was not there.
+   */
+  boolean poll() {
+    Optional<XrayApi> core;
+    Map<String, Long> stats;
+    long readIn;
+    lock.lock();
+    try {
+      readIn = epoch;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      core = api.get();
+      if (core.isEmpty()) {
+        return false;
+      }
+      stats = core.get().queryStats(PATTERN, false);
+    } catch (RuntimeException e) {
+      if (!pollFailing) {
+        LOG.warning("cannot read traffic counters from the core: " + e.getMessage());
+      }
+      pollFailing = true;
+      return false;
+    }
+    if (pollFailing) {
+      LOG.info("reading traffic counters from the core again");
+      pollFailing = false;
+    }
+    lock.lock();
+    try {
+      if (readIn != epoch) {
+        return false; // read from the core that just went away: its values mean nothing now
+      }
+      record(stats);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void record(Map<String, Long> stats) {
+    TreeMap<String, Long> seen = new TreeMap<>();
+    TreeMap<String, long[]> byUser = new TreeMap<>();
+    Resolver users = new Resolver(replicated.view());
+    for (Map.Entry<String, Long> e : stats.entrySet()) {
+      String name = e.getKey();
+      boolean up = name.endsWith(UPLINK);
+      if (!name.startsWith(PATTERN) || (!up && !name.endsWith(DOWNLINK)) || e.getValue() == null) {
+        continue;
+      }
+      long value = Math.max(0, e.getValue());
+      seen.put(name, value);
+      if (baseline) {
+        continue;
+      }
+      Long prev = journal.lastSeen.get(name);
+      long delta = prev == null || value < prev ? value : value - prev;
+      if (delta == 0) {
+        continue;
+      }
+      String email =
+          name.substring(PATTERN.length(), name.length() - (up ? UPLINK : DOWNLINK).length());
+      String userId = Emails.parse(email).map(p -> users.resolve(p.userId())).orElse(null);
+      if (userId == null) {
+        continue; // deleted user (or not a counter of ours): nobody to charge
+      }
+      long[] sum = byUser.computeIfAbsent(userId, k -> new long[2]);
+      sum[up ? 0 : 1] = io.raftray.model.NodeUsage.add(sum[up ? 0 : 1], delta);
+    }
+    boolean changed = baseline || !seen.equals(journal.lastSeen);
+    baseline = false;
+    journal.lastSeen = seen;
+    if (!byUser.isEmpty()) {
+      TrafficJournal.Batch last = journal.pending.isEmpty() ? null : journal.pending.getLast();
+      if (last != null && !last.attempted) {
+        byUser.forEach(
+            (u, s) ->
+                last.byUser.merge(
+                    u,
+                    s,
+                    (a, b) ->
+                        new long[] {
+                          io.raftray.model.NodeUsage.add(a[0], b[0]),
+                          io.raftray.model.NodeUsage.add(a[1], b[1])
+                        }));
+      } else {
+        journal.pending.add(new TrafficJournal.Batch(journal.nextSeq++, false, byUser));
+      }
+      changed = true;
+    }
+    if (changed) {
+      save();
+    }
+  }
+
+  /** Submits pending batches in seq order until one fails; it stays first for the next round. */
+  void flush() {
+    flushLock.lock();
+    try {
+      while (true) {
+        TrafficJournal.Batch head;
+        lock.lock();
+        try {
+          if (journal.pending.isEmpty()) {
+            return;
+          }
+          head = journal.pending.getFirst();
+          if (!head.attempted) {
+            // Never below what the cluster has applied for this node (a lost or reset journal).
+            long floor = replicated.view().usageSeq(nodeId) + 1;
+            long seq = Math.max(head.seq, floor);
+            head = new TrafficJournal.Batch(seq, true, head.byUser);
+            journal.pending.set(0, head);
+            journal.nextSeq = Math.max(journal.nextSeq, seq + 1);
+            save(); // durable before the first submit: from now on only this seq carries it
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (!submit(head)) {
+          return;
+        }
+        long done = head.seq;
+        lock.lock();
+        try {
+          journal.pending.removeIf(b -> b.seq == done && b.attempted);
+          save();
+        } finally {
+          lock.unlock();
+        }
+      }
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  private boolean submit(TrafficJournal.Batch b) {
+    Result r;
+    try {
+      r = replicated.submit(nodeId, new Command.UsageReport(nodeId, b.seq, b.deltas()));
+    } catch (RuntimeException e) {
+      submitFailed(e.getMessage());
+      return false;
+    }
+    if (!r.ok() && r.error() == ErrorKind.UNAVAILABLE) {
+      submitFailed(r.message());
+      return false;
+    }
+    if (!r.ok()) {
+      // A business rejection will not change on retry: drop the batch rather than block the rest.
+      LOG.warning("usage report " + b.seq + " rejected, its traffic is dropped: " + r.message());
+    } else {
+      batchesCommitted.incrementAndGet();
+    }
+    if (submitFailing) {
+      LOG.info("usage reports committed again after " + failedSubmits + " failed attempts");
+      submitFailing = false;
+      failedSubmits = 0;
+    }
+    return true;
+  }
+
+  private void submitFailed(String why) {
+    failedSubmits++;
+    if (!submitFailing) {
+      LOG.warning("cannot commit usage reports, keeping them in the journal: " + why);
+      submitFailing = true;
+    }
+  }
+
+  private void save() {
+    try {
+      journal.save();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the traffic journal " + journal.file(), e);
+    }
+  }
+
+  /** Batches committed since start (metric {@code raftray_usage_batches_total}). */
+  public long batchesCommitted() {
+    return batchesCommitted.get();
+  }
+
+  /** Batches waiting in the journal (metric {@code raftray_usage_pending_batches}). */
+  public int pendingBatches() {
+    lock.lock();
+    try {
+      return journal.pending.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Appends this collector's metrics in the Prometheus text format. */
+  public void appendMetrics(StringBuilder out) {
+    out.append("# HELP raftray_usage_batches_total Usage batches committed by this node.\n")
+        .append("# TYPE raftray_usage_batches_total counter\n")
+        .append("raftray_usage_batches_total ")
+        .append(batchesCommitted())
+        .append('\n')
+        .append("# HELP raftray_usage_pending_batches Usage batches waiting in the journal.\n")
+        .append("# TYPE raftray_usage_pending_batches gauge\n")
+        .append("raftray_usage_pending_batches ")
+        .append(pendingBatches())
+        .append('\n');
+  }
+
+  /**
+   * Emails carry user ids in lower case; ids are a lower-case prefix and upper-case Crockford
+   * base32, so the upper-cased suffix is tried first and a case-insensitive index built only when
+   * that misses.
+   */
+  private static final class Resolver {
+    private final State view;
+    private Map<String, String> byLower;
+
+    Resolver(State view) {
+      this.view = view;
+    }
+
+    String resolve(String lower) {
+      int us = lower.indexOf('_');
+      String guess =
+          us < 0
+              ? lower
+              : lower.substring(0, us + 1) + lower.substring(us + 1).toUpperCase(Locale.ROOT);
+      if (view.users().containsKey(guess)) {
+        return guess;
+      }
+      if (byLower == null) {
+        byLower = new HashMap<>();
+        for (User u : view.users().values()) {
+          byLower.put(u.id().toLowerCase(Locale.ROOT), u.id());
+        }
+      }
+      return byLower.get(lower);
+    }
+  }
+}

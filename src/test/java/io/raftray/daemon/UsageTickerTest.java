@@ -1,0 +1,174 @@
+package io.raftray.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.raftray.model.AdminToken;
+import io.raftray.model.ErrorKind;
+import io.raftray.model.Node;
+import io.raftray.model.NodeRole;
+import io.raftray.model.NodeStatus;
+import io.raftray.model.RaftrayException;
+import io.raftray.model.ResetStrategy;
+import io.raftray.model.Role;
+import io.raftray.model.User;
+import io.raftray.model.UserStatus;
+import io.raftray.state.Command;
+import io.raftray.state.LocalReplicated;
+import io.raftray.state.Replicated;
+import io.raftray.state.Result;
+import io.raftray.state.State;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class UsageTickerTest {
+  static final String NODE = "node_a";
+  static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+  final AtomicReference<Instant> now = new AtomicReference<>(T0);
+  final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
+  LocalReplicated local;
+  final AtomicInteger submits = new AtomicInteger();
+  volatile String role = "LEADER";
+  volatile RuntimeException failWith;
+
+  final Replicated replicated =
+      new Replicated() {
+        @Override
+        public State view() {
+          return local.view();
+        }
+
+        @Override
+        public Result submit(String actor, Command command) {
+          submits.incrementAndGet();
+          if (failWith != null) {
+            throw failWith;
+          }
+          return local.submit(actor, command);
+        }
+
+        @Override
+        public State linearizableView() {
+          return local.view();
+        }
+
+        @Override
+        public RaftStatus status() {
+          return new RaftStatus(
+              NODE, Optional.of(role.equals("LEADER") ? NODE : "node_b"), 2, role, 1, 1, List.of());
+        }
+      };
+
+  @BeforeEach
+  void setUp() {
+    local = new LocalReplicated(clock, NODE, State.empty());
+    Node node =
+        new Node(
+            NODE,
+            "a",
+            "https://a:1",
+            "a",
+            Map.of(),
+            NodeRole.VOTER,
+            NodeStatus.ACTIVE,
+            Map.of(),
+            "01",
+            T0.plusSeconds(86400),
+            "PEM",
+            T0,
+            T0);
+    local.submit(
+        NODE,
+        new Command.Bootstrap(
+            "c", "CA", node, new AdminToken("tok_o", "o", Role.OWNER, "h", T0, false)));
+    User u =
+        new User(
+            "usr_1",
+            "alice",
+            "",
+            UserStatus.ACTIVE,
+            0,
+            T0.plusSeconds(10),
+            ResetStrategy.NO_RESET,
+            0,
+            0,
+            0,
+            "sub",
+            null,
+            null,
+            null);
+    assertThat(local.submit(NODE, new Command.CreateUser(u)).ok()).isTrue();
+  }
+
+  private UserStatus status() {
+    return local.view().users().get("usr_1").status();
+  }
+
+  @Test
+  void tick_onlyOnTheLeaderAndOnlyWhenDue() {
+    UsageTicker t = new UsageTicker(NODE, replicated, clock, Duration.ofSeconds(1));
+    assertThat(t.tick()).as("nothing due").isFalse();
+    now.set(T0.plusSeconds(10));
+    role = "FOLLOWER";
+    assertThat(t.tick()).isFalse();
+    assertThat(submits.get()).isZero();
+    role = "LEADER";
+    assertThat(t.tick()).isTrue();
+    assertThat(status()).isEqualTo(UserStatus.EXPIRED);
+    assertThat(local.view().audit().all().getLast().action()).isEqualTo("users.tick");
+    assertThat(t.tick()).as("done, not due any more").isFalse();
+    assertThat(submits.get()).isEqualTo(1);
+  }
+
+  @Test
+  void tick_failure_isRetriedNextRound() {
+    UsageTicker t = new UsageTicker(NODE, replicated, clock, Duration.ofSeconds(1));
+    now.set(T0.plusSeconds(11));
+    failWith = new RaftrayException(ErrorKind.UNAVAILABLE, "no leader");
+    assertThatThrownBy(t::tick).isInstanceOf(RaftrayException.class);
+    assertThat(status()).isEqualTo(UserStatus.ACTIVE);
+    failWith = null;
+    assertThat(t.tick()).isTrue();
+    assertThat(status()).isEqualTo(UserStatus.EXPIRED);
+  }
+
+  @Test
+  void started_expiresWithinSeconds_closeStops() {
+    try (UsageTicker t = new UsageTicker(NODE, replicated, clock, Duration.ofMillis(50))) {
+      t.start();
+      now.set(T0.plusSeconds(10));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> status() == UserStatus.EXPIRED);
+    }
+  }
+}

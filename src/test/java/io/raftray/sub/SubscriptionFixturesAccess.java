@@ -1,0 +1,14 @@
+package io.raftray.sub;
+
+/** Opens the golden fixtures to tests in other packages. */
+public final class SubscriptionFixturesAccess {
+  private SubscriptionFixturesAccess() {}
+
+  public static Subscription combinations() {
+    return SubscriptionFixtures.combinations();
+  }
+
+  public static Subscription edge() {
+    return SubscriptionFixtures.edge();
+  }
+}
