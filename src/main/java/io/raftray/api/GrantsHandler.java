@@ -7,8 +7,11 @@ import io.raftray.model.FieldError;
 import io.raftray.model.Grant;
 import io.raftray.model.Ids;
 import io.raftray.model.RaftrayException;
+import io.raftray.model.XrayReport;
 import io.raftray.state.Command;
 import io.raftray.state.State;
+import io.raftray.xray.Capabilities;
+import io.raftray.xray.Flavor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -77,6 +80,9 @@ final class GrantsHandler {
             ErrorKind.CONFLICT, msg, List.of(new FieldError("endpoint_id", msg)));
       }
     }
+    if (enabled == null || enabled) {
+      checkSingleUser(s, e, null);
+    }
     Instant now = c.now();
     Grant g =
         new Grant(
@@ -107,8 +113,37 @@ final class GrantsHandler {
       c.reply(200, Views.grant(g), s);
       return;
     }
+    if (enabled && !g.enabled()) {
+      State s = c.current();
+      checkSingleUser(s, s.endpoints().get(g.endpointId()), g.id());
+    }
     State after = c.submit(new Command.UpdateGrant(g.id(), enabled));
     c.reply(200, Views.grant(find(after, g.id())), after);
+  }
+
+  /**
+   * An endpoint whose node's core serves one user on it (V2Ray 4.x Shadowsocks, see {@link
+   * Capabilities#singleUser}) takes one enabled grant.
+   */
+  private static void checkSingleUser(State s, Endpoint e, String exceptGrant) {
+    if (e == null) {
+      return;
+    }
+    XrayReport r = s.xrayReports().get(e.nodeId());
+    Flavor flavor = r == null ? null : Flavor.parse(r.flavor()).orElse(null);
+    if (flavor == null || !Capabilities.singleUser(flavor, e.protocol())) {
+      return;
+    }
+    for (Grant o : s.grants().values()) {
+      if (o.enabled() && o.endpointId().equals(e.id()) && !o.id().equals(exceptGrant)) {
+        String msg =
+            "this Shadowsocks endpoint runs on V2Ray, which serves one user per endpoint; grant "
+                + o.id()
+                + " is enabled on it (disable it first, or use Xray on that node)";
+        throw new RaftrayException(
+            ErrorKind.CONFLICT, msg, List.of(new FieldError("endpoint_id", msg)));
+      }
+    }
   }
 
   private void delete(Call c) {

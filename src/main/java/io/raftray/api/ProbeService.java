@@ -37,6 +37,7 @@ public final class ProbeService implements HttpService {
   private final Replicated backend;
   private final HttpMetrics metrics;
   private final Supplier<XrayStatus> core;
+  private volatile io.raftray.xray.DataPlane dataPlane;
 
   public ProbeService(Replicated backend, HttpMetrics metrics) {
     this(backend, metrics, () -> null);
@@ -50,6 +51,11 @@ public final class ProbeService implements HttpService {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.core = Objects.requireNonNull(core, "core");
+  }
+
+  /** Adds the reconciler's and collector's health to {@code /readyz} and {@code /metrics}. */
+  public void attach(io.raftray.xray.DataPlane dp) {
+    this.dataPlane = dp;
   }
 
   @Override
@@ -96,6 +102,10 @@ public final class ProbeService implements HttpService {
       xray.put("restarts", x.restarts());
       xray.put("detail", x.detail());
       xray.put("since", x.since().toString());
+      io.raftray.xray.DataPlane dp = dataPlane;
+      if (dp != null) {
+        xray.put("reconcile", dp.describe());
+      }
       body.put("xray", xray);
     }
     try {
@@ -149,6 +159,10 @@ public final class ProbeService implements HttpService {
     XrayStatus x = core.get();
     if (x != null) {
       xrayMetrics(out, x);
+    }
+    io.raftray.xray.DataPlane dp = dataPlane;
+    if (dp != null) {
+      dp.appendMetrics(out);
     }
     metrics.writeTo(out);
     res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

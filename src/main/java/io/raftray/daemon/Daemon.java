@@ -23,6 +23,7 @@ import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replicated;
 import io.raftray.sub.SubscriptionService;
+import io.raftray.xray.DataPlane;
 import io.raftray.xray.XraySupervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +64,7 @@ public final class Daemon implements AutoCloseable {
   private volatile CertRenewer renewer;
   private volatile ScheduledExecutorService maintenance;
   private volatile UsageTicker ticker;
+  private volatile DataPlane dataPlane;
   private final AtomicBoolean removalLogged = new AtomicBoolean();
   private final XraySupervisor xray;
 
@@ -187,6 +189,14 @@ public final class Daemon implements AutoCloseable {
             clock,
             renewal.threshold());
     daemon.admission = Admission.startIfPending(config, raft, backend);
+    if (config.xray().enabled()) {
+      DataPlane dp =
+          new DataPlane(config.nodeId(), config.dataDir(), xray, sm::view, backend, clock);
+      sm.addListener(v -> dp.stateChanged());
+      dp.start();
+      probes.attach(dp);
+      daemon.dataPlane = dp;
+    }
     xray.start();
     daemon.startMaintenance(renewal.checkInterval());
     daemon.ticker = new UsageTicker(config.nodeId(), backend, clock, UsageTicker.DEFAULT_INTERVAL);
@@ -285,6 +295,11 @@ public final class Daemon implements AutoCloseable {
     return config.xray().enabled() ? Optional.of(xray) : Optional.empty();
   }
 
+  /** The reconciler and traffic collector when a core is configured. */
+  public Optional<DataPlane> dataPlane() {
+    return Optional.ofNullable(dataPlane);
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -298,6 +313,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (admission != null) {
       admission.close();
+    }
+    if (dataPlane != null) {
+      dataPlane.close(); // the last counters are committed while the core and Raft still run
     }
     xray.close(); // SIGTERM to the child, SIGKILL after the grace period
     try {

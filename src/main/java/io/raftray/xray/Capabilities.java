@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * What a core of a flavor and version can run. Xray runs every combination the API accepts; V2Ray
  * 4.x has no REALITY, no httpupgrade/xhttp, no Shadowsocks 2022, no VLESS flow, gRPC only from 4.36
- * (4.34 has no gRPC transport at all), and its Shadowsocks inbound holds one fixed user, so
- * Shadowsocks endpoints (whose grants come and go at run time) need Xray.
+ * (4.34 has no gRPC transport at all), and its Shadowsocks inbound holds one fixed user (see {@link
+ * #singleUser}).
  */
 public final class Capabilities {
   private Capabilities() {}
@@ -44,14 +44,6 @@ public final class Capabilities {
     if (protocol == Protocol.SHADOWSOCKS && method instanceof String m && m.startsWith("2022-")) {
       return Optional.of("Shadowsocks 2022 methods need Xray; this node runs " + core);
     }
-    if (protocol == Protocol.SHADOWSOCKS) {
-      // V2Ray 4.x: ServerConfig holds a single user and the server is no UserManager, so
-      // AlterInbound cannot add or remove grants (checked against v4.34.0..v4.45.2 sources).
-      return Optional.of(
-          "Shadowsocks on V2Ray serves one fixed user per inbound and cannot add users at run"
-              + " time; it needs Xray; this node runs "
-              + core);
-    }
     Object flow = settings == null ? null : settings.get("flow");
     if (protocol == Protocol.VLESS && flow instanceof String f && !f.isEmpty()) {
       return Optional.of("VLESS flow " + f + " needs Xray; this node runs " + core);
@@ -71,5 +63,14 @@ public final class Capabilities {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether the core serves at most one user on such an endpoint and cannot change users at run
+   * time: V2Ray 4.x Shadowsocks (its ServerConfig holds one user and is no user manager). Such an
+   * endpoint takes one enabled grant; the reconciler rebuilds its inbound when that user changes.
+   */
+  public static boolean singleUser(Flavor flavor, Protocol protocol) {
+    return flavor == Flavor.V2RAY && protocol == Protocol.SHADOWSOCKS;
   }
 }

@@ -90,7 +90,7 @@ public final class Desired {
         extra == null ? "" : extra);
   }
 
-  private static String sha256(String s) {
+  static String sha256(String s) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));

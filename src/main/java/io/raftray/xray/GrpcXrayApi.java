@@ -139,6 +139,11 @@ public final class GrpcXrayApi implements XrayApi {
     }
   }
 
+  /** {@code host:port} of the core's API. */
+  public String target() {
+    return target;
+  }
+
   @Override
   public String toString() {
     return "GrpcXrayApi[" + flavor().wire() + " " + target + "]";

@@ -241,7 +241,7 @@ public final class Reconciler implements AutoCloseable {
       for (var it = new ArrayList<>(applied.entrySet()).iterator(); it.hasNext(); ) {
         var e = it.next();
         Desired.Inbound want = desired.get(e.getKey());
-        if (want == null || !e.getValue().fingerprint().equals(fingerprint(want.endpoint()))) {
+        if (want == null || !e.getValue().fingerprint().equals(fingerprint(core.flavor(), want))) {
           ignoring(XrayApiException.Kind.NOT_FOUND, () -> core.removeInbound(e.getKey()));
           applied.remove(e.getKey());
           LOG.info(() -> "removed inbound " + e.getKey() + " from the core");
@@ -250,6 +250,9 @@ public final class Reconciler implements AutoCloseable {
       // 2. inbounds to add, and user differences of the others
       for (Desired.Inbound want : desired.values()) {
         String tag = want.endpoint().tag();
+        if (singleUser(core, want) && want.users().isEmpty()) {
+          continue; // a one-user inbound without its user cannot be built: nothing to run
+        }
         Instant tagRetry = tagRetryAt.get(tag);
         if (tagRetry != null && now.isBefore(tagRetry) && !periodic) {
           errors.add(failing.get(tag));
@@ -259,7 +262,7 @@ public final class Reconciler implements AutoCloseable {
           Applied have = applied.get(tag);
           if (have == null) {
             addInbound(core, want);
-          } else {
+          } else if (!singleUser(core, want)) {
             syncUsers(core, want, have, periodic);
           }
           tagRetryAt.remove(tag);
@@ -314,14 +317,16 @@ public final class Reconciler implements AutoCloseable {
   private void addInbound(XrayApi core, Desired.Inbound want) {
     Endpoint e = want.endpoint();
     List<InboundUser> users = new ArrayList<>(want.users().values());
+    // A tag this reconciler did not apply may still be in the core (an adopted core, or an earlier
+    // attempt whose answer was lost) with unknown content. V2Ray 4.34 accepts a second inbound
+    // with the same tag and keeps the old listener, so always remove before adding.
+    ignoring(XrayApiException.Kind.NOT_FOUND, () -> core.removeInbound(e.tag()));
     try {
       core.addInbound(e, users);
     } catch (XrayApiException ex) {
       if (ex.kind() != XrayApiException.Kind.ALREADY_EXISTS) {
         throw ex;
       }
-      // Left from an adopted core or an earlier attempt whose answer was lost: its content is
-      // unknown, so rebuild it.
       ignoring(XrayApiException.Kind.NOT_FOUND, () -> core.removeInbound(e.tag()));
       core.addInbound(e, users);
     }
@@ -329,7 +334,7 @@ public final class Reconciler implements AutoCloseable {
     for (InboundUser u : users) {
       creds.put(u.email(), u.credential());
     }
-    applied.put(e.tag(), new Applied(fingerprint(e), e, creds));
+    applied.put(e.tag(), new Applied(fingerprint(core.flavor(), want), e, creds));
     LOG.info(() -> "added inbound " + e.tag() + " with " + users.size() + " users to the core");
   }
 
@@ -416,13 +421,29 @@ public final class Reconciler implements AutoCloseable {
    * The endpoint's fingerprint, including the modification time and size of its TLS files, so a
    * renewed certificate on disk rebuilds the inbound at the next round.
    */
-  private static String fingerprint(Endpoint e) {
+  private static String fingerprint(Flavor flavor, Desired.Inbound want) {
+    Endpoint e = want.endpoint();
     String files = "";
+    if (Capabilities.singleUser(flavor, e.protocol())) {
+      // Its users cannot change at run time: a different user set rebuilds the inbound.
+      files = credentialsHash(want) + ";";
+    }
     if (e.security() == Security.TLS) {
-      files =
+      files +=
           fileStamp(e.settings().get("certificate_file")) + fileStamp(e.settings().get("key_file"));
     }
     return Desired.fingerprint(e, files);
+  }
+
+  private static boolean singleUser(XrayApi core, Desired.Inbound want) {
+    return Capabilities.singleUser(core.flavor(), want.endpoint().protocol());
+  }
+
+  private static String credentialsHash(Desired.Inbound want) {
+    StringBuilder sb = new StringBuilder();
+    new java.util.TreeMap<>(want.users())
+        .forEach((email, u) -> sb.append(email).append(' ').append(u.credential()).append('\n'));
+    return Desired.sha256(sb.toString());
   }
 
   private static String fileStamp(Object path) {
