@@ -128,6 +128,9 @@ final class DemoCommand implements Callable<Integer> {
             + "), "
             + endpointIds.size()
             + " grants");
+    out.println("Subscription URL:  " + created.path("subscription_url").asText());
+    out.println(
+        "  (any node serves it: /sub/<token>/clash, /singbox, /xray, /links; a browser gets a page)");
     out.println();
     out.println("Try, from another terminal:");
     out.println("  export RAFTRAY_TOKEN=" + seed.owner().plaintext());

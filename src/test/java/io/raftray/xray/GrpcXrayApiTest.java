@@ -91,7 +91,10 @@ class GrpcXrayApiTest {
                 Transport.TCP,
                 Security.NONE,
                 Map.of("method", "aes-128-gcm")))
-        .hasValueSatisfying(r -> assertThat(r).contains("one fixed user"));
+        .isEmpty(); // runs, with one user per endpoint:
+    assertThat(Capabilities.singleUser(Flavor.V2RAY, Protocol.SHADOWSOCKS)).isTrue();
+    assertThat(Capabilities.singleUser(Flavor.XRAY, Protocol.SHADOWSOCKS)).isFalse();
+    assertThat(Capabilities.singleUser(Flavor.V2RAY, Protocol.VMESS)).isFalse();
     assertThat(
             Capabilities.unsupported(
                 Flavor.XRAY,

@@ -178,7 +178,9 @@ class ErrorHandlingTest {
     Result r = cli.run("user");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("missing command: user create|list|get|update|delete");
+    assertThat(r.err())
+        .contains(
+            "missing command: user create|list|get|show|update|delete|reset-usage|rotate-subscription");
   }
 
   @Test
