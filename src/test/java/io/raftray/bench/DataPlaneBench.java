@@ -16,8 +16,15 @@ import io.raftray.xray.Reconciler;
 import io.raftray.xray.XrayStatus;
 import io.raftray.xray.XraySupervisor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -239,13 +246,70 @@ public final class DataPlaneBench {
     return p;
   }
 
+  /**
+   * One GET of the payload through the client's SOCKS port on a fresh connection; true when the
+   * whole body arrived. Done once Content-Length bytes are read: waiting for the close (as {@link
+   * SocksFetch} does) adds V2Ray's close propagation, about a second, to every fetch.
+   */
   private boolean fetches(V2RayProcess client, Duration timeout) {
-    try {
-      byte[] got = SocksFetch.get(client.socksPort(), payload.uri(), timeout);
-      return Arrays.equals(got, payload.payload());
+    URI url = payload.uri();
+    int millis = (int) timeout.toMillis();
+    Proxy proxy =
+        new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", client.socksPort()));
+    try (Socket s = new Socket(proxy)) {
+      s.setSoTimeout(millis);
+      s.connect(new InetSocketAddress(url.getHost(), url.getPort()), millis);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("GET "
+                  + url.getRawPath()
+                  + " HTTP/1.0\r\nHost: "
+                  + url.getHost()
+                  + ":"
+                  + url.getPort()
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      if (!headerLine(in).matches("HTTP/1\\.[01] 200 .*")) {
+        return false;
+      }
+      int length = -1;
+      for (String h = headerLine(in); !h.isEmpty(); h = headerLine(in)) {
+        if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(h.substring(h.indexOf(':') + 1).trim());
+        }
+      }
+      return length >= 0 && Arrays.equals(in.readNBytes(length), payload.payload());
     } catch (IOException e) {
       return false;
     }
+  }
+
+  private static String headerLine(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0 || b.length() > 8192) {
+        throw new IOException("no complete response header");
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** Sequential fetches of an active user: what one successful attempt costs by itself. */
+  private List<Double> baseline(V2RayProcess cl, int n) {
+    List<Double> xs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t = System.nanoTime();
+      if (!fetches(cl, seconds(5))) {
+        throw new IllegalStateException("an active user's fetch failed");
+      }
+      xs.add(ms(System.nanoTime() - t));
+    }
+    return xs;
   }
 
   private static Reconciler.Status recon(Daemon d) {
@@ -320,6 +384,19 @@ public final class DataPlaneBench {
               r.appliedMs,
               r.connectMs,
               r.attempts));
+      if (t == total - 1) {
+        List<Double> base = baseline(cl, 20);
+        summary(results, "fetch_baseline_ms", base);
+        say("    one fetch of an active user, for comparison: " + line(base));
+        List<Double> eof = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          long t1 = System.nanoTime();
+          SocksFetch.get(cl.socksPort(), payload.uri(), seconds(5));
+          eof.add(ms(System.nanoTime() - t1));
+        }
+        summary(results, "fetch_until_close_ms", eof);
+        say("    the same, reading until the connection closes (testing/SocksFetch): " + line(eof));
+      }
       cl.close();
       clients.remove(cl);
       call(a, "DELETE", "/api/v1/users/" + userId, null, 204);
