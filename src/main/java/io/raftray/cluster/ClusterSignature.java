@@ -1,9 +1,6 @@
 package io.raftray.cluster;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -49,15 +46,7 @@ final class ClusterSignature {
             + '\n'
             + nonce
             + '\n'
-            + sha256Hex(body);
+            + io.raftray.model.Digests.sha256Hex(body);
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String sha256Hex(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
   }
 }

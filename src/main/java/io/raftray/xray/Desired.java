@@ -1,5 +1,6 @@
 package io.raftray.xray;
 
+import io.raftray.model.Digests;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
 import io.raftray.model.Node;
@@ -7,12 +8,8 @@ import io.raftray.model.NodeStatus;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import io.raftray.state.State;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -86,16 +83,7 @@ public final class Desired {
         e.transport().name(),
         e.security().name(),
         String.valueOf(new java.util.TreeMap<>(e.settings())),
-        sha256(new java.util.TreeMap<>(e.secrets()).toString()),
+        Digests.sha256Hex(new java.util.TreeMap<>(e.secrets()).toString()),
         extra == null ? "" : extra);
-  }
-
-  static String sha256(String s) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

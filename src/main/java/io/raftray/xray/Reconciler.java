@@ -443,7 +443,7 @@ public final class Reconciler implements AutoCloseable {
     StringBuilder sb = new StringBuilder();
     new java.util.TreeMap<>(want.users())
         .forEach((email, u) -> sb.append(email).append(' ').append(u.credential()).append('\n'));
-    return Desired.sha256(sb.toString());
+    return io.raftray.model.Digests.sha256Hex(sb.toString());
   }
 
   private static String fileStamp(Object path) {
