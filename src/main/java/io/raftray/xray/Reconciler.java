@@ -76,7 +76,6 @@ public final class Reconciler implements AutoCloseable {
   private boolean closed;
 
   // reconciler thread only
-  private State lastView;
   private Instant nextResync;
   private volatile Instant retryAt = Instant.MIN;
   private volatile int consecutiveFailures;
@@ -233,7 +232,6 @@ public final class Reconciler implements AutoCloseable {
       nextResync = now.plus(resyncEvery);
     }
     State state = view.get();
-    lastView = state;
     Map<String, Desired.Inbound> desired = Desired.of(state, nodeId);
     List<String> errors = new ArrayList<>();
     try {
@@ -298,17 +296,8 @@ public final class Reconciler implements AutoCloseable {
     consecutiveFailures = 0;
     retryAt = Instant.MIN;
     if (errors.isEmpty()) {
-      status =
-          new Status(
-              "ok",
-              gen,
-              applied.size(),
-              userCount(),
-              0,
-              rounds.get(),
-              failures.get(),
-              null,
-              clock.instant());
+      failing.clear(); // every desired inbound is in the core
+      publish("ok", gen, null, clock.instant());
     } else {
       publish("failing", gen, errors.get(0));
     }
@@ -374,18 +363,7 @@ public final class Reconciler implements AutoCloseable {
     failures.incrementAndGet();
     consecutiveFailures++;
     retryAt = clock.instant().plusMillis(backoffMillis(consecutiveFailures));
-    Status old = status;
-    status =
-        new Status(
-            "failing",
-            gen,
-            applied.size(),
-            userCount(),
-            failing.size(),
-            rounds.get(),
-            failures.get(),
-            reason,
-            old.lastSuccessAt());
+    publish("failing", gen, reason);
   }
 
   /** 1 s, 2 s, 4 s ... up to 30 s for the {@code n}-th failure in a row. */
@@ -395,7 +373,10 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void publish(String state, long gen, String error) {
-    Status old = status;
+    publish(state, gen, error, status.lastSuccessAt());
+  }
+
+  private void publish(String state, long gen, String error, Instant lastSuccessAt) {
     status =
         new Status(
             state,
@@ -406,7 +387,7 @@ public final class Reconciler implements AutoCloseable {
             rounds.get(),
             failures.get(),
             error,
-            old.lastSuccessAt());
+            lastSuccessAt);
   }
 
   private int userCount() {
@@ -466,10 +447,5 @@ public final class Reconciler implements AutoCloseable {
         throw e;
       }
     }
-  }
-
-  /** For tests: the view the last round worked from. */
-  State lastView() {
-    return lastView;
   }
 }

@@ -1,20 +1,16 @@
 package io.raftray.daemon;
 
-import static io.raftray.testing.InProcessNodes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.raftray.config.NodeConfig;
-import io.raftray.config.XraySettings;
-import io.raftray.testing.InProcessNodes;
+import io.raftray.testing.CoreCluster;
 import io.raftray.testing.PayloadServer;
 import io.raftray.testing.SocksFetch;
 import io.raftray.testing.V2RayOutbound;
 import io.raftray.testing.V2RayProcess;
 import io.raftray.xray.XraySupervisor;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,15 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class DataPlaneIT {
-  static final Path V2RAY = Path.of("/usr/bin/v2ray");
+  static final Path V2RAY = CoreCluster.V2RAY;
   static final int PAYLOAD = 256 * 1024;
   static final Duration CONNECT = Duration.ofSeconds(5);
 
   @TempDir Path tmp;
-  private final List<Daemon> daemons = new ArrayList<>();
+  private CoreCluster cluster;
   private final List<V2RayProcess> clients = new ArrayList<>();
-  private InProcessNodes.Api api;
-  private Bootstrapper.Seed seed;
   private PayloadServer payload;
 
   @BeforeAll
@@ -57,48 +51,21 @@ class DataPlaneIT {
   @AfterEach
   void stop() {
     clients.forEach(V2RayProcess::close);
-    daemons.forEach(Daemon::close);
+    if (cluster != null) {
+      cluster.close();
+    }
     if (payload != null) {
       payload.close();
     }
   }
 
-  private NodeConfig config(int i) {
-    XraySettings x = XraySettings.supervised(V2RAY);
-    return seed.configs()
-        .get(i)
-        .withXray(
-            new XraySettings(x.bin(), x.api(), x.flavor(), x.apiPort(), Duration.ofMillis(500)));
-  }
-
   private void startCluster() throws Exception {
-    seed = InProcessNodes.prepare(tmp, 3);
-    api =
-        new InProcessNodes.Api(
-            InProcessNodes.trustingCa(seed.configs().get(0).dataDir()),
-            seed.owner().plaintext(),
-            Duration.ofSeconds(20));
-    for (int i = 0; i < 3; i++) {
-      daemons.add(Daemon.start(config(i)));
-    }
-    InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
-    for (Daemon d : daemons) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> api.call(d, "GET", "/readyz", null).statusCode() == 200);
-    }
+    cluster = CoreCluster.start(tmp, 3);
     payload = PayloadServer.start(PAYLOAD);
   }
 
-  private JsonNode call(Daemon d, String method, String path, String body, int expect)
-      throws Exception {
-    HttpResponse<String> r = api.call(d, method, path, body);
-    assertThat(r.statusCode()).as(method + " " + path + " -> " + r.body()).isEqualTo(expect);
-    return r.body() == null || r.body().isEmpty() ? null : json(r);
-  }
-
   private JsonNode endpoint(Daemon via, String nodeId, String body) throws Exception {
-    return call(via, "POST", "/api/v1/endpoints", body.replace("NODE", nodeId), 201);
+    return cluster.call(via, "POST", "/api/v1/endpoints", body.replace("NODE", nodeId), 201);
   }
 
   private V2RayProcess client(String name, V2RayOutbound out) throws IOException {
@@ -126,7 +93,7 @@ class DataPlaneIT {
   }
 
   private long usedBytes(Daemon d, String userId) throws Exception {
-    return call(d, "GET", "/api/v1/users/" + userId, null, 200).path("used_bytes").asLong();
+    return cluster.call(d, "GET", "/api/v1/users/" + userId, null, 200).path("used_bytes").asLong();
   }
 
   private static int freePort() {
@@ -136,9 +103,9 @@ class DataPlaneIT {
   @Test
   void trafficThroughAnotherNode_isCounted_limited_andChangesReachTheCore() throws Exception {
     startCluster();
-    Daemon a = daemons.get(0);
-    Daemon b = daemons.get(1);
-    Daemon c = daemons.get(2);
+    Daemon a = cluster.node(0);
+    Daemon b = cluster.node(1);
+    Daemon c = cluster.node(2);
     String nodeB = b.config().nodeId();
 
     // One endpoint per protocol V2Ray 4.34 runs, all on node B, created through node A.
@@ -177,12 +144,12 @@ class DataPlaneIT {
                 + ",\"transport\":\"tcp\",\"security\":\"none\","
                 + "\"settings\":{\"method\":\"aes-128-gcm\"}}"));
     String userId =
-        call(a, "POST", "/api/v1/users", "{\"name\":\"alice\"}", 201).path("id").asText();
+        cluster.call(a, "POST", "/api/v1/users", "{\"name\":\"alice\"}", 201).path("id").asText();
     Map<String, JsonNode> grants = new LinkedHashMap<>();
     Map<String, V2RayProcess> cl = new LinkedHashMap<>();
     for (var e : eps.entrySet()) {
       JsonNode g =
-          call(
+          cluster.call(
               a,
               "POST",
               "/api/v1/grants",
@@ -213,11 +180,11 @@ class DataPlaneIT {
     long min = (long) fetched * PAYLOAD;
     // Every node's view shows about the payloads: at least the bytes, at most 25 % of protocol
     // overhead and request headers on top.
-    for (Daemon d : daemons) {
+    for (Daemon d : cluster.nodes()) {
       await().atMost(Duration.ofSeconds(20)).until(() -> usedBytes(d, userId) >= min);
       assertThat(usedBytes(d, userId)).isBetween(min, min + min / 4);
     }
-    JsonNode user = call(c, "GET", "/api/v1/users/" + userId, null, 200);
+    JsonNode user = cluster.call(c, "GET", "/api/v1/users/" + userId, null, 200);
     assertThat(user.path("uplink_bytes").asLong()).isPositive();
     assertThat(user.path("downlink_bytes").asLong()).isGreaterThanOrEqualTo(min);
     JsonNode perNode = user.path("node_usage");
@@ -226,13 +193,15 @@ class DataPlaneIT {
 
     // Lower the limit below the usage through node C: the user is cut off everywhere.
     long used = usedBytes(c, userId);
-    call(c, "PATCH", "/api/v1/users/" + userId, "{\"data_limit_bytes\":" + (used / 2) + "}", 200);
-    for (Daemon d : daemons) {
+    cluster.call(
+        c, "PATCH", "/api/v1/users/" + userId, "{\"data_limit_bytes\":" + (used / 2) + "}", 200);
+    for (Daemon d : cluster.nodes()) {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
               () ->
-                  call(d, "GET", "/api/v1/users/" + userId, null, 200)
+                  cluster
+                      .call(d, "GET", "/api/v1/users/" + userId, null, 200)
                       .path("status")
                       .asText()
                       .equals("limited"));
@@ -241,13 +210,13 @@ class DataPlaneIT {
       awaitFetches(p, false, Duration.ofSeconds(15));
     }
     // Raise it: connects again.
-    call(a, "PATCH", "/api/v1/users/" + userId, "{\"data_limit_bytes\":0}", 200);
+    cluster.call(a, "PATCH", "/api/v1/users/" + userId, "{\"data_limit_bytes\":0}", 200);
     for (V2RayProcess p : cl.values()) {
       awaitFetches(p, true, Duration.ofSeconds(15));
     }
 
     // Disable a grant: only that one stops.
-    call(
+    cluster.call(
         a,
         "PATCH",
         "/api/v1/grants/" + grants.get("vmess").path("id").asText(),
@@ -258,12 +227,13 @@ class DataPlaneIT {
 
     // Delete an endpoint: its port closes on node B.
     int vlessPort = eps.get("vless").path("port").asInt();
-    call(a, "DELETE", "/api/v1/endpoints/" + eps.get("vless").path("id").asText(), null, 204);
+    cluster.call(
+        a, "DELETE", "/api/v1/endpoints/" + eps.get("vless").path("id").asText(), null, 204);
     await().atMost(Duration.ofSeconds(15)).until(() -> !V2RayProcess.accepts(vlessPort));
     awaitFetches(cl.get("vless"), false, Duration.ofSeconds(5));
 
     // Delete the user: the rest stops too.
-    call(b, "DELETE", "/api/v1/users/" + userId, null, 204);
+    cluster.call(b, "DELETE", "/api/v1/users/" + userId, null, 204);
     awaitFetches(cl.get("trojan"), false, Duration.ofSeconds(15));
     awaitFetches(cl.get("shadowsocks"), false, Duration.ofSeconds(15));
     Reconcilers.assertHealthy(b);
@@ -272,8 +242,8 @@ class DataPlaneIT {
   @Test
   void coreKilled_isResynced_andADaemonRestartNeitherLosesNorDoubleCounts() throws Exception {
     startCluster();
-    Daemon a = daemons.get(0);
-    Daemon b = daemons.get(1);
+    Daemon a = cluster.node(0);
+    Daemon b = cluster.node(1);
     String nodeB = b.config().nodeId();
     int port = freePort();
     JsonNode ep =
@@ -283,9 +253,11 @@ class DataPlaneIT {
             "{\"node_id\":\"NODE\",\"tag\":\"vmess\",\"protocol\":\"vmess\",\"port\":"
                 + port
                 + ",\"transport\":\"tcp\",\"security\":\"none\"}");
-    String userId = call(a, "POST", "/api/v1/users", "{\"name\":\"bob\"}", 201).path("id").asText();
+    String userId =
+        cluster.call(a, "POST", "/api/v1/users", "{\"name\":\"bob\"}", 201).path("id").asText();
     String cred =
-        call(
+        cluster
+            .call(
                 a,
                 "POST",
                 "/api/v1/grants",
@@ -317,12 +289,7 @@ class DataPlaneIT {
     }
     // Restart node B's daemon in the middle of the traffic (a clean stop: the collector commits
     // its last poll before the core stops; the new core counts from zero).
-    b.close();
-    daemons.set(1, Daemon.start(config(1)));
-    Daemon b2 = daemons.get(1);
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> api.call(b2, "GET", "/readyz", null).statusCode() == 200);
+    cluster.restart(1);
     awaitFetches(client, true, Duration.ofSeconds(30));
     int okAfter = 1;
     for (int i = 0; i < 4; i++) {
@@ -335,7 +302,7 @@ class DataPlaneIT {
     // Tolerance: nothing lost (at least the payload bytes), nothing counted twice (a double count
     // would add 5 payloads); up to 10 % on top for protocol overhead and request headers.
     assertThat(counted).isBetween(carried, carried + carried / 10);
-    for (Daemon d : daemons) {
+    for (Daemon d : cluster.nodes()) {
       assertThat(settledUsage(d, userId)).isEqualTo(after);
     }
   }

@@ -1,18 +1,13 @@
 package io.raftray.sub;
 
-import static io.raftray.testing.InProcessNodes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.raftray.config.NodeConfig;
-import io.raftray.config.XraySettings;
-import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.Daemon;
 import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
-import io.raftray.testing.InProcessNodes;
+import io.raftray.testing.CoreCluster;
 import io.raftray.testing.PayloadServer;
 import io.raftray.testing.ProxySpec;
 import io.raftray.testing.SelfSignedCert;
@@ -23,7 +18,6 @@ import io.raftray.testing.V2RayClientConfig;
 import io.raftray.testing.V2RayProcess;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -52,18 +46,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class SubscriptionClientsIT {
-  static final Path V2RAY = Path.of("/usr/bin/v2ray");
+  static final Path V2RAY = CoreCluster.V2RAY;
   static final int PAYLOAD = 64 * 1024;
   static final Duration CONNECT = Duration.ofSeconds(5);
   static final String TLS_NAME = "proxy.raftray.test";
   static final String NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
   @TempDir Path tmp;
-  private final List<Daemon> daemons = new ArrayList<>();
+  private CoreCluster cluster;
   private final List<AutoCloseable> clients = new ArrayList<>();
-  private InProcessNodes.Api api;
-  private HttpClient https;
-  private Bootstrapper.Seed seed;
   private PayloadServer payload;
 
   @BeforeAll
@@ -83,41 +74,12 @@ class SubscriptionClientsIT {
         // best effort: the next client still gets closed
       }
     }
-    daemons.forEach(Daemon::close);
+    if (cluster != null) {
+      cluster.close();
+    }
     if (payload != null) {
       payload.close();
     }
-  }
-
-  private NodeConfig config(int i) {
-    XraySettings x = XraySettings.supervised(V2RAY);
-    return seed.configs()
-        .get(i)
-        .withXray(
-            new XraySettings(x.bin(), x.api(), x.flavor(), x.apiPort(), Duration.ofMillis(500)));
-  }
-
-  private void startCluster(int n) throws Exception {
-    seed = InProcessNodes.prepare(tmp, n);
-    https = InProcessNodes.trustingCa(seed.configs().get(0).dataDir());
-    api = new InProcessNodes.Api(https, seed.owner().plaintext(), Duration.ofSeconds(20));
-    for (int i = 0; i < n; i++) {
-      daemons.add(Daemon.start(config(i)));
-    }
-    InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
-    for (Daemon d : daemons) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> api.call(d, "GET", "/readyz", null).statusCode() == 200);
-    }
-    payload = PayloadServer.start(PAYLOAD);
-  }
-
-  private JsonNode call(Daemon d, String method, String path, String body, int expect)
-      throws Exception {
-    HttpResponse<String> r = api.call(d, method, path, body);
-    assertThat(r.statusCode()).as(method + " " + path + " -> " + r.body()).isEqualTo(expect);
-    return r.body() == null || r.body().isEmpty() ? null : json(r);
   }
 
   /** GET of a subscription URL without an admin token, as a client app does it. */
@@ -126,7 +88,8 @@ class SubscriptionClientsIT {
     if (userAgent != null) {
       b.header("User-Agent", userAgent);
     }
-    HttpResponse<String> r = https.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        cluster.https().send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("GET /sub -> " + r.body()).isEqualTo(200);
     return r;
   }
@@ -219,9 +182,10 @@ class SubscriptionClientsIT {
 
   @Test
   void everyLinkFromAnotherNode_carriesTraffic_untilTheUserIsLimited() throws Exception {
-    startCluster(2);
-    Daemon a = daemons.get(0);
-    Daemon b = daemons.get(1);
+    cluster = CoreCluster.start(tmp, 2);
+    payload = PayloadServer.start(PAYLOAD);
+    Daemon a = cluster.node(0);
+    Daemon b = cluster.node(1);
     String nodeB = b.config().nodeId();
     SelfSignedCert cert = SelfSignedCert.write(tmp.resolve("tls"), TLS_NAME);
 
@@ -247,7 +211,8 @@ class SubscriptionClientsIT {
     List<String> endpointIds = new ArrayList<>();
     for (String body : bodies) {
       endpointIds.add(
-          call(
+          cluster
+              .call(
                   a,
                   "POST",
                   "/api/v1/endpoints",
@@ -264,9 +229,9 @@ class SubscriptionClientsIT {
     }
     // One user with a grant on every endpoint (the only grant on the Shadowsocks one).
     String userId =
-        call(a, "POST", "/api/v1/users", "{\"name\":\"carol\"}", 201).path("id").asText();
+        cluster.call(a, "POST", "/api/v1/users", "{\"name\":\"carol\"}", 201).path("id").asText();
     for (String ep : endpointIds) {
-      call(
+      cluster.call(
           a,
           "POST",
           "/api/v1/grants",
@@ -274,7 +239,10 @@ class SubscriptionClientsIT {
           201);
     }
     String subUrl =
-        call(a, "GET", "/api/v1/users/" + userId, null, 200).path("subscription_url").asText();
+        cluster
+            .call(a, "GET", "/api/v1/users/" + userId, null, 200)
+            .path("subscription_url")
+            .asText();
     assertThat(subUrl).startsWith(a.config().apiBaseUrl() + "/sub/");
 
     // The subscription from node A (which hosts nothing): every link parses strictly.
@@ -306,15 +274,21 @@ class SubscriptionClientsIT {
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
-                call(a, "GET", "/api/v1/users/" + userId, null, 200).path("used_bytes").asLong()
+                cluster
+                        .call(a, "GET", "/api/v1/users/" + userId, null, 200)
+                        .path("used_bytes")
+                        .asLong()
                     >= PAYLOAD);
-    long used = call(a, "GET", "/api/v1/users/" + userId, null, 200).path("used_bytes").asLong();
-    call(a, "PATCH", "/api/v1/users/" + userId, "{\"data_limit_bytes\":" + used / 2 + "}", 200);
+    long used =
+        cluster.call(a, "GET", "/api/v1/users/" + userId, null, 200).path("used_bytes").asLong();
+    cluster.call(
+        a, "PATCH", "/api/v1/users/" + userId, "{\"data_limit_bytes\":" + used / 2 + "}", 200);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                call(a, "GET", "/api/v1/users/" + userId, null, 200)
+                cluster
+                    .call(a, "GET", "/api/v1/users/" + userId, null, 200)
                     .path("status")
                     .asText()
                     .equals("limited"));
@@ -324,7 +298,7 @@ class SubscriptionClientsIT {
     }
 
     // Disabled reads the same way, with its own notice.
-    call(
+    cluster.call(
         a,
         "PATCH",
         "/api/v1/users/" + userId,
@@ -334,7 +308,8 @@ class SubscriptionClientsIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                call(a, "GET", "/api/v1/users/" + userId, null, 200)
+                cluster
+                    .call(a, "GET", "/api/v1/users/" + userId, null, 200)
                     .path("status")
                     .asText()
                     .equals("disabled"));
