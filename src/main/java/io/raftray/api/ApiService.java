@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Problems;
 import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
@@ -66,8 +67,7 @@ public final class ApiService implements HttpService {
               ErrorKind.NOT_FOUND, "no such resource: " + MOUNT + bounded(path));
         }
         throw new HttpProblem(
-            405,
-            "method-not-allowed",
+            ErrorKind.METHOD_NOT_ALLOWED,
             method + " is not allowed here; allowed: " + String.join(", ", allowed),
             Map.of("Allow", String.join(", ", allowed)));
       }
@@ -83,13 +83,16 @@ public final class ApiService implements HttpService {
     } catch (RaftrayException e) {
       fail(res, () -> Problems.send(res, e));
     } catch (HttpProblem p) {
-      fail(res, () -> Problems.send(res, p));
+      fail(
+          res,
+          () -> {
+            p.headers().forEach(res::header);
+            Problems.send(res, p.kind(), p.getMessage());
+          });
     } catch (Exception e) {
       // Log the route template, never the raw path or body: they may hold secrets.
       LOG.log(Level.SEVERE, "unexpected error in " + method + " " + MOUNT + template, e);
-      fail(
-          res,
-          () -> Problems.send(res, 500, "internal", "internal error; see the node log", List.of()));
+      fail(res, () -> Problems.send(res, ErrorKind.INTERNAL, "internal error; see the node log"));
     }
   }
 

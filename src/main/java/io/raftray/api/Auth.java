@@ -58,8 +58,7 @@ final class Auth {
         } else if (w.count >= limit) {
           long retry = Math.max(1, (w.start + windowMillis - now + 999) / 1000);
           throw new HttpProblem(
-              429,
-              "rate-limited",
+              ErrorKind.RATE_LIMITED,
               "too many failed authentications from this address; retry in " + retry + " s",
               Map.of("Retry-After", Long.toString(retry)));
         }

@@ -172,7 +172,7 @@ final class Call {
   State submit(Command command) {
     Result r = deps.backend().submit(actor.id(), command);
     if (!r.ok()) {
-      throw Problems.fromResult(r);
+      throw r.toException();
     }
     return deps.backend().view();
   }

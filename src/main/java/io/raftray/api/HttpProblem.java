@@ -1,29 +1,24 @@
 package io.raftray.api;
 
+import io.raftray.model.ErrorKind;
 import java.util.Map;
 
 /**
- * An HTTP-level refusal outside the domain error vocabulary (405, 429, 500), with extra headers
- * such as {@code Allow} or {@code Retry-After}.
+ * A refusal of the HTTP edge (405, 429) that must carry headers such as {@code Allow} or {@code
+ * Retry-After}; answered by {@link io.raftray.http.Problems} like every other error.
  */
 final class HttpProblem extends RuntimeException {
-  private final int status;
-  private final String slug;
+  private final ErrorKind kind;
   private final Map<String, String> headers;
 
-  HttpProblem(int status, String slug, String detail, Map<String, String> headers) {
+  HttpProblem(ErrorKind kind, String detail, Map<String, String> headers) {
     super(detail, null, false, false);
-    this.status = status;
-    this.slug = slug;
+    this.kind = kind;
     this.headers = Map.copyOf(headers);
   }
 
-  int status() {
-    return status;
-  }
-
-  String slug() {
-    return slug;
+  ErrorKind kind() {
+    return kind;
   }
 
   Map<String, String> headers() {

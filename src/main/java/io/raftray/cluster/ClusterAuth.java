@@ -3,6 +3,8 @@ package io.raftray.cluster;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.raftray.http.Problems;
+import io.raftray.model.ErrorKind;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
 import io.raftray.pki.ClusterCa;
@@ -61,15 +63,16 @@ public final class ClusterAuth {
 
   /** The verdict on one request. */
   enum Verdict {
-    ACCEPTED(200),
-    UNAUTHENTICATED(401),
-    FORBIDDEN(403),
-    UNAVAILABLE(503);
+    ACCEPTED(null),
+    UNAUTHENTICATED(ErrorKind.UNAUTHORIZED),
+    FORBIDDEN(ErrorKind.FORBIDDEN),
+    UNAVAILABLE(ErrorKind.UNAVAILABLE);
 
-    final int httpStatus;
+    /** The refusal in the error vocabulary; null for {@link #ACCEPTED}. */
+    final ErrorKind kind;
 
-    Verdict(int httpStatus) {
-      this.httpStatus = httpStatus;
+    Verdict(ErrorKind kind) {
+      this.kind = kind;
     }
   }
 
@@ -452,6 +455,6 @@ public final class ClusterAuth {
         sender,
         r.remoteAddress(),
         o.reason(),
-        o.verdict().httpStatus);
+        Problems.status(o.verdict().kind));
   }
 }

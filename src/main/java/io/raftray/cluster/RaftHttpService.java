@@ -6,8 +6,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Problems;
+import io.raftray.model.ErrorKind;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -67,14 +68,14 @@ public final class RaftHttpService implements HttpService {
     }
     RaftServer s = server.get();
     if (s == null) {
-      text(res, Status.SERVICE_UNAVAILABLE_503, "raft server not started");
+      Problems.sendText(res, ErrorKind.UNAVAILABLE, "raft server not started");
       return;
     }
     final RaftNettyServerRequestProto request;
     try {
       request = RaftNettyServerRequestProto.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
-      text(res, Status.BAD_REQUEST_400, "malformed raft request");
+      Problems.sendText(res, ErrorKind.INVALID, "malformed raft request");
       return;
     }
     RaftNettyServerReplyProto reply;
@@ -86,11 +87,11 @@ public final class RaftHttpService implements HttpService {
               .setExceptionReply(RaftWire.exceptionReply(RaftDispatcher.rpcRequest(request), e))
               .build();
     } catch (RaftDispatcher.MalformedRequestException e) {
-      text(res, Status.BAD_REQUEST_400, e.getMessage());
+      Problems.sendText(res, ErrorKind.INVALID, e.getMessage());
       return;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "raft request failed", e);
-      text(res, Status.INTERNAL_SERVER_ERROR_500, "raft request failed");
+      Problems.sendText(res, ErrorKind.INTERNAL, "raft request failed");
       return;
     }
     protobuf(res, Status.OK_200, reply.toByteArray());
@@ -103,14 +104,14 @@ public final class RaftHttpService implements HttpService {
     }
     RaftServer s = server.get();
     if (s == null) {
-      text(res, Status.SERVICE_UNAVAILABLE_503, "raft server not started");
+      Problems.sendText(res, ErrorKind.UNAVAILABLE, "raft server not started");
       return;
     }
     final ReadIndexRequestProto request;
     try {
       request = ReadIndexRequestProto.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
-      text(res, Status.BAD_REQUEST_400, "malformed read-index request");
+      Problems.sendText(res, ErrorKind.INVALID, "malformed read-index request");
       return;
     }
     try {
@@ -120,7 +121,7 @@ public final class RaftHttpService implements HttpService {
       protobuf(res, Status.INTERNAL_SERVER_ERROR_500, reply);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "read-index request failed", e);
-      text(res, Status.INTERNAL_SERVER_ERROR_500, "read-index request failed");
+      Problems.sendText(res, ErrorKind.INTERNAL, "read-index request failed");
     }
   }
 
@@ -160,7 +161,7 @@ public final class RaftHttpService implements HttpService {
           case FORBIDDEN -> "cluster request forbidden: ";
           default -> "cluster request not accepted: ";
         };
-    text(res, Status.create(outcome.verdict().httpStatus), prefix + outcome.reason());
+    Problems.sendText(res, outcome.verdict().kind, prefix + outcome.reason());
     return false;
   }
 
@@ -171,11 +172,5 @@ public final class RaftHttpService implements HttpService {
 
   private static void protobuf(ServerResponse res, Status status, byte[] body) {
     res.status(status).header(HeaderNames.CONTENT_TYPE, RaftHttpCaller.CONTENT_TYPE).send(body);
-  }
-
-  private static void text(ServerResponse res, Status status, String message) {
-    res.status(status)
-        .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .send(message.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -8,6 +8,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Problems;
+import io.raftray.model.ErrorKind;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
 import io.raftray.model.RaftrayException;
@@ -19,7 +21,6 @@ import io.raftray.state.Replicated;
 import io.raftray.state.Result;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,19 +73,17 @@ public final class RenewService implements HttpService {
     try (InputStream in = req.content().inputStream()) {
       body = in.readNBytes(MAX_BODY + 1);
     } catch (IOException e) {
-      text(res, Status.BAD_REQUEST_400, "cannot read request body");
+      Problems.sendText(res, ErrorKind.INVALID, "cannot read request body");
       return;
     }
     if (body.length > MAX_BODY) {
-      text(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "renewal request too large");
+      Problems.sendText(res, ErrorKind.TOO_LARGE, "renewal request too large");
       return;
     }
     ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, ROUTE, body));
     if (!outcome.accepted()) {
-      text(
-          res,
-          Status.create(outcome.verdict().httpStatus),
-          "cluster request not accepted: " + outcome.reason());
+      Problems.sendText(
+          res, outcome.verdict().kind, "cluster request not accepted: " + outcome.reason());
       return;
     }
     String nodeId = outcome.nodeId();
@@ -96,24 +95,24 @@ public final class RenewService implements HttpService {
               .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
               .readValue(body);
     } catch (IOException e) {
-      text(res, Status.BAD_REQUEST_400, "malformed renewal request");
+      Problems.sendText(res, ErrorKind.INVALID, "malformed renewal request");
       return;
     }
     if (r == null || r.csrPem() == null || r.replacesSerial() == null) {
-      text(res, Status.BAD_REQUEST_400, "csr_pem and replaces_serial are required");
+      Problems.sendText(res, ErrorKind.INVALID, "csr_pem and replaces_serial are required");
       return;
     }
     if (!localNodeId.equals(r.to())) {
-      text(res, Status.FORBIDDEN_403, "renewal request is addressed to another node");
+      Problems.sendText(res, ErrorKind.FORBIDDEN, "renewal request is addressed to another node");
       return;
     }
     if (!ca.canIssue()) {
-      text(res, Status.SERVICE_UNAVAILABLE_503, "this node does not hold the CA key");
+      Problems.sendText(res, ErrorKind.UNAVAILABLE, "this node does not hold the CA key");
       return;
     }
     Node node = backend.view().nodes().get(nodeId);
     if (node == null) {
-      text(res, Status.FORBIDDEN_403, "node not known to this member yet");
+      Problems.sendText(res, ErrorKind.FORBIDDEN, "node not known to this member yet");
       return;
     }
     X509Certificate cert;
@@ -122,7 +121,7 @@ public final class RenewService implements HttpService {
           ca.issueFromCsr(
               r.csrPem(), ca.clusterId(), nodeId, ClusterCa.hostNames(node.apiBaseUrl()), validity);
     } catch (PkiException e) {
-      text(res, Status.BAD_REQUEST_400, "cannot issue a certificate: " + e.getMessage());
+      Problems.sendText(res, ErrorKind.INVALID, "cannot issue a certificate: " + e.getMessage());
       return;
     }
     String serial = cert.getSerialNumber().toString(16);
@@ -135,11 +134,11 @@ public final class RenewService implements HttpService {
               new Command.RenewNodeCertificate(
                   nodeId, r.replacesSerial(), serial, PemFiles.certificateToPem(cert), notAfter));
     } catch (RaftrayException e) {
-      text(res, Status.SERVICE_UNAVAILABLE_503, e.getMessage());
+      Problems.sendText(res, ErrorKind.UNAVAILABLE, e.getMessage());
       return;
     }
     if (!result.ok()) {
-      text(res, Status.CONFLICT_409, result.message());
+      Problems.sendText(res, ErrorKind.CONFLICT, result.message());
       return;
     }
     LOG.log(
@@ -155,11 +154,5 @@ public final class RenewService implements HttpService {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode renewal answer", e);
     }
-  }
-
-  private static void text(ServerResponse res, Status status, String message) {
-    res.status(status)
-        .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .send(message.getBytes(StandardCharsets.UTF_8));
   }
 }

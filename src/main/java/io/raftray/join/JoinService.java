@@ -10,6 +10,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
 import io.raftray.model.Ids;
@@ -36,7 +37,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -276,9 +276,7 @@ public final class JoinService implements HttpService {
   private void submit(String actor, Command c) {
     Result r = backend.submit(actor, c);
     if (!r.ok()) {
-      List<FieldError> errors =
-          r.field() == null ? List.of() : List.of(new FieldError(r.field(), r.message()));
-      throw new RaftrayException(r.error(), r.message(), errors);
+      throw r.toException();
     }
   }
 
@@ -294,10 +292,10 @@ public final class JoinService implements HttpService {
     try {
       body.run();
     } catch (RaftrayException e) {
-      problem(res, status(e.kind()), e.getMessage(), e.errors());
+      Problems.send(res, e);
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "unexpected error on a join route", e);
-      problem(res, 500, "internal error; see the node log", List.of());
+      Problems.send(res, ErrorKind.INTERNAL, "internal error; see the node log");
     }
   }
 
@@ -341,60 +339,5 @@ public final class JoinService implements HttpService {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode join answer", e);
     }
-  }
-
-  static int status(ErrorKind kind) {
-    return switch (kind) {
-      case INVALID -> 400;
-      case UNAUTHORIZED -> 401;
-      case FORBIDDEN -> 403;
-      case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
-      case TOO_LARGE -> 413;
-      case UNAVAILABLE, NOT_LEADER -> 503;
-    };
-  }
-
-  /** RFC 9457 problem, the same shape as the admin API's. */
-  private static void problem(
-      ServerResponse res, int status, String detail, List<FieldError> errors) {
-    if (res.isSent()) {
-      return;
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "urn:raftray:problem:join");
-    body.put("title", title(status));
-    body.put("status", status);
-    body.put("detail", detail);
-    if (!errors.isEmpty()) {
-      List<Map<String, String>> list = new ArrayList<>();
-      for (FieldError f : errors) {
-        list.add(Map.of("field", f.field(), "message", f.message()));
-      }
-      body.put("errors", list);
-    }
-    if (status == 503) {
-      res.header(HeaderNames.RETRY_AFTER, "1");
-    }
-    res.status(status);
-    res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
-    res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    try {
-      res.send(Json.mapper().writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode problem", e);
-    }
-  }
-
-  private static String title(int status) {
-    return switch (status) {
-      case 400 -> "Bad Request";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 409 -> "Conflict";
-      case 413 -> "Content Too Large";
-      case 503 -> "Service Unavailable";
-      default -> status >= 500 ? "Internal Server Error" : "Error";
-    };
   }
 }

@@ -1,8 +1,9 @@
 package io.raftray.model;
 
 /**
- * The one error vocabulary of Raftray. The REST layer maps each kind to an HTTP status in a single
- * table; the state machine returns these as results, never as exceptions.
+ * The one error vocabulary of Raftray. {@code io.raftray.http.Problems} maps each kind to an HTTP
+ * status in a single exhaustive switch; the state machine returns these as results, never as
+ * exceptions. The last three are refusals of the HTTP edge itself, never a {@code Result}.
  */
 public enum ErrorKind {
   INVALID,
@@ -12,5 +13,10 @@ public enum ErrorKind {
   FORBIDDEN,
   TOO_LARGE,
   UNAVAILABLE,
-  NOT_LEADER
+  /** A route exists for the path but not for the method (405, with {@code Allow}). */
+  METHOD_NOT_ALLOWED,
+  /** Too many failed attempts from one source (429, with {@code Retry-After}). */
+  RATE_LIMITED,
+  /** A bug or an unexpected failure; the detail never says more than "see the node log". */
+  INTERNAL
 }

@@ -1,6 +1,9 @@
 package io.raftray.state;
 
 import io.raftray.model.ErrorKind;
+import io.raftray.model.FieldError;
+import io.raftray.model.RaftrayException;
+import java.util.List;
 
 /**
  * Outcome of applying one command. On success {@code error} is null and {@code targetId} names the
@@ -18,5 +21,11 @@ public record Result(ErrorKind error, String message, String field, String targe
 
   public boolean ok() {
     return error == null;
+  }
+
+  /** A rejection as an exception; its field, when set, becomes an {@code errors[]} entry. */
+  public RaftrayException toException() {
+    List<FieldError> errors = field == null ? List.of() : List.of(new FieldError(field, message));
+    return new RaftrayException(error, message, errors);
   }
 }

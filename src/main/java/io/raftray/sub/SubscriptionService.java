@@ -6,6 +6,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Problems;
+import io.raftray.model.ErrorKind;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.state.State;
@@ -38,10 +40,6 @@ public final class SubscriptionService implements HttpService {
 
   private static final Logger LOG = Logger.getLogger(SubscriptionService.class.getName());
   private static final int MAX_TOKEN_LENGTH = 64;
-  private static final byte[] NOT_FOUND =
-      ("{\"type\":\"urn:raftray:problem:not-found\",\"title\":\"Not Found\",\"status\":404,"
-              + "\"detail\":\"not found\"}")
-          .getBytes(StandardCharsets.UTF_8);
 
   private final Supplier<State> view;
   private final Clock clock;
@@ -76,7 +74,7 @@ public final class SubscriptionService implements HttpService {
 
   private void notAllowed(ServerRequest req, ServerResponse res) {
     res.header(HeaderNames.ALLOW, "GET");
-    problem(res, 405, "method-not-allowed", "Method Not Allowed", "only GET is allowed here");
+    Problems.send(res, ErrorKind.METHOD_NOT_ALLOWED, "only GET is allowed here");
   }
 
   private void handle(ServerRequest req, ServerResponse res) {
@@ -85,10 +83,7 @@ public final class SubscriptionService implements HttpService {
     // Malformed tokens take the same lookup as unknown ones; only the length is bounded first.
     User user = Documents.userByToken(s, token.length() > MAX_TOKEN_LENGTH ? "" : token);
     if (user == null) {
-      res.status(Status.NOT_FOUND_404);
-      res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
-      res.header(HeaderNames.CACHE_CONTROL, "no-store");
-      res.send(NOT_FOUND);
+      Problems.send(res, ErrorKind.NOT_FOUND, "not found");
       return;
     }
     String explicit = req.path().pathParameters().first("format").orElse(null);
@@ -100,11 +95,9 @@ public final class SubscriptionService implements HttpService {
     if (explicit != null) {
       format = Format.parse(explicit).orElse(null);
       if (format == null) {
-        problem(
+        Problems.send(
             res,
-            400,
-            "invalid",
-            "Bad Request",
+            ErrorKind.INVALID,
             "unknown format; use one of: base64, links, clash, singbox, xray, html");
         return;
       }
@@ -120,7 +113,7 @@ public final class SubscriptionService implements HttpService {
     } catch (RuntimeException e) {
       // The format only: the path holds the token.
       LOG.log(Level.SEVERE, "cannot render subscription as " + format.wire(), e);
-      problem(res, 500, "internal", "Internal Server Error", "internal error; see the node log");
+      Problems.send(res, ErrorKind.INTERNAL, "internal error; see the node log");
     }
   }
 
@@ -223,23 +216,5 @@ public final class SubscriptionService implements HttpService {
       }
     }
     return false;
-  }
-
-  private static void problem(
-      ServerResponse res, int status, String slug, String title, String detail) {
-    res.status(Status.create(status));
-    res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
-    res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.send(
-        ("{\"type\":\"urn:raftray:problem:"
-                + slug
-                + "\",\"title\":\""
-                + title
-                + "\",\"status\":"
-                + status
-                + ",\"detail\":\""
-                + detail
-                + "\"}")
-            .getBytes(StandardCharsets.UTF_8));
   }
 }
