@@ -1,5 +1,6 @@
 package io.raftray.api;
 
+import io.raftray.api.Router.Access;
 import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
@@ -19,10 +20,10 @@ final class AdminTokensHandler {
   }
 
   void routes(Router r) {
-    r.get("/admin-tokens", this::list);
-    r.post("/admin-tokens", this::create);
-    r.get("/admin-tokens/{id}", this::get);
-    r.delete("/admin-tokens/{id}", this::revoke);
+    r.get("/admin-tokens", Access.OWNER, this::list);
+    r.post("/admin-tokens", Access.OWNER, this::create);
+    r.get("/admin-tokens/{id}", Access.OWNER, this::get);
+    r.delete("/admin-tokens/{id}", Access.OWNER, this::revoke);
   }
 
   private Map<String, Object> view(AdminToken t) {

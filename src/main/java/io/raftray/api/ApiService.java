@@ -4,11 +4,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
-import io.raftray.model.Role;
 import io.raftray.state.Replicated;
 import java.time.Clock;
 import java.util.List;
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class ApiService implements HttpService {
   /** Where the daemon mounts this service; also the prefix of the metrics route labels. */
-  public static final String MOUNT = "/api/v1";
+  public static final String MOUNT = Mount.API.path();
 
   private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
 
@@ -105,21 +105,8 @@ public final class ApiService implements HttpService {
   }
 
   private static void authorize(AdminToken who, Router.Route route) {
-    Role role = who.role();
-    boolean ok =
-        switch (route.access()) {
-          case READ -> true;
-          case WRITE -> role.canWrite();
-          case OWNER -> role.canManageTokens();
-        };
-    if (!ok) {
-      String need =
-          route.access() == Router.Access.OWNER
-              ? "only owner tokens may manage admin tokens"
-              : route.template().startsWith("/join-")
-                  ? "only admin and owner tokens may manage joining nodes"
-                  : "viewer tokens may only read";
-      throw new RaftrayException(ErrorKind.FORBIDDEN, need);
+    if (!route.access().allows(who.role())) {
+      throw new RaftrayException(ErrorKind.FORBIDDEN, route.access().denial());
     }
   }
 

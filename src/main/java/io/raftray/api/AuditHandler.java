@@ -1,5 +1,6 @@
 package io.raftray.api;
 
+import io.raftray.api.Router.Access;
 import io.raftray.model.AuditEvent;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
@@ -13,7 +14,7 @@ import java.util.function.Predicate;
 final class AuditHandler {
 
   void routes(Router r) {
-    r.get("/audit", this::list);
+    r.get("/audit", Access.READ, this::list);
   }
 
   private void list(Call c) {

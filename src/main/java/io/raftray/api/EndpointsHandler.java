@@ -3,6 +3,7 @@ package io.raftray.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.api.Router.Access;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
@@ -38,11 +39,11 @@ final class EndpointsHandler {
   }
 
   void routes(Router r) {
-    r.get("/endpoints", this::list);
-    r.post("/endpoints", this::create);
-    r.get("/endpoints/{id}", this::get);
-    r.patch("/endpoints/{id}", this::update);
-    r.delete("/endpoints/{id}", this::delete);
+    r.get("/endpoints", Access.READ, this::list);
+    r.post("/endpoints", Access.WRITE, this::create);
+    r.get("/endpoints/{id}", Access.READ, this::get);
+    r.patch("/endpoints/{id}", Access.WRITE, this::update);
+    r.delete("/endpoints/{id}", Access.WRITE, this::delete);
   }
 
   private void list(Call c) {

@@ -1,6 +1,7 @@
 package io.raftray.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.api.Router.Access;
 import io.raftray.model.Endpoint;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
@@ -21,11 +22,11 @@ final class GrantsHandler {
   private static final Set<String> CREATE_FIELDS = Set.of("user_id", "endpoint_id", "enabled");
 
   void routes(Router r) {
-    r.get("/grants", this::list);
-    r.post("/grants", this::create);
-    r.get("/grants/{id}", this::get);
-    r.patch("/grants/{id}", this::update);
-    r.delete("/grants/{id}", this::delete);
+    r.get("/grants", Access.READ, this::list);
+    r.post("/grants", Access.WRITE, this::create);
+    r.get("/grants/{id}", Access.READ, this::get);
+    r.patch("/grants/{id}", Access.WRITE, this::update);
+    r.delete("/grants/{id}", Access.WRITE, this::delete);
   }
 
   private void list(Call c) {

@@ -1,5 +1,6 @@
 package io.raftray.api;
 
+import io.raftray.api.Router.Access;
 import io.raftray.join.JoinTokens;
 import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
@@ -40,14 +41,14 @@ final class JoinHandler {
   }
 
   void routes(Router r) {
-    r.get("/join-tokens", this::listTokens);
-    r.post("/join-tokens", this::createToken);
-    r.get("/join-tokens/{id}", this::getToken);
-    r.delete("/join-tokens/{id}", this::revokeToken);
-    r.get("/join-requests", this::listRequests);
-    r.get("/join-requests/{id}", this::getRequest);
-    r.post("/join-requests/{id}/approve", this::approve);
-    r.post("/join-requests/{id}/reject", this::reject);
+    r.get("/join-tokens", Access.MANAGE_JOINS, this::listTokens);
+    r.post("/join-tokens", Access.MANAGE_JOINS, this::createToken);
+    r.get("/join-tokens/{id}", Access.MANAGE_JOINS, this::getToken);
+    r.delete("/join-tokens/{id}", Access.MANAGE_JOINS, this::revokeToken);
+    r.get("/join-requests", Access.MANAGE_JOINS, this::listRequests);
+    r.get("/join-requests/{id}", Access.MANAGE_JOINS, this::getRequest);
+    r.post("/join-requests/{id}/approve", Access.MANAGE_JOINS, this::approve);
+    r.post("/join-requests/{id}/reject", Access.MANAGE_JOINS, this::reject);
   }
 
   // ---- tokens

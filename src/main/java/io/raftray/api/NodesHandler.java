@@ -1,6 +1,7 @@
 package io.raftray.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.api.Router.Access;
 import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.Node;
@@ -33,12 +34,12 @@ final class NodesHandler {
   }
 
   void routes(Router r) {
-    r.get("/cluster", this::cluster);
-    r.get("/nodes", this::list);
-    r.get("/nodes/{id}", this::get);
-    r.patch("/nodes/{id}", this::update);
-    r.delete("/nodes/{id}", this::delete);
-    r.post("/cluster/transfer-leadership", this::transfer);
+    r.get("/cluster", Access.READ, this::cluster);
+    r.get("/nodes", Access.READ, this::list);
+    r.get("/nodes/{id}", Access.READ, this::get);
+    r.patch("/nodes/{id}", Access.WRITE, this::update);
+    r.delete("/nodes/{id}", Access.WRITE, this::delete);
+    r.post("/cluster/transfer-leadership", Access.WRITE, this::transfer);
   }
 
   private void cluster(Call c) {

@@ -1,9 +1,9 @@
 package io.raftray.api;
 
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Mount;
 import io.raftray.model.Enums;
 import io.raftray.model.Json;
 import io.raftray.model.UserStatus;
@@ -24,10 +24,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz}, {@code /readyz} and {@code /metrics}, mounted at "/". No authentication, so
- * nothing here may reveal a secret, an id of a user or a path with a token.
+ * {@code /healthz}, {@code /readyz} and {@code /metrics}, each at its exact path ({@link #mount}),
+ * so {@code /} stays free for the console. No authentication, so nothing here may reveal a secret,
+ * an id of a user or a path with a token.
  */
-public final class ProbeService implements HttpService {
+public final class ProbeService {
   /** A follower this far behind its commit index is still replaying its log: not ready. */
   static final long MAX_APPLY_LAG = 1000;
 
@@ -58,18 +59,21 @@ public final class ProbeService implements HttpService {
     this.dataPlane = dp;
   }
 
-  @Override
-  public void routing(HttpRules rules) {
-    rules.get("/healthz", this::health).get("/readyz", this::ready).get("/metrics", this::metrics);
+  /** Registers the three probes at their exact paths, so {@code /} stays free. */
+  public void mount(HttpRouting.Builder routing) {
+    routing
+        .get(Mount.HEALTHZ.path(), this::health)
+        .get(Mount.READYZ.path(), this::ready)
+        .get(Mount.METRICS.path(), this::metrics);
   }
 
   private void health(ServerRequest req, ServerResponse res) {
-    HttpMetrics.route(req, "/healthz");
+    HttpMetrics.route(req, Mount.HEALTHZ.path());
     json(res, 200, "{\"status\":\"ok\"}");
   }
 
   private void ready(ServerRequest req, ServerResponse res) {
-    HttpMetrics.route(req, "/readyz");
+    HttpMetrics.route(req, Mount.READYZ.path());
     RaftStatus st = backend.status();
     State s = backend.view();
     String reason = SelfRemoval.reason(s, st.localId()).orElse(null);
@@ -116,7 +120,7 @@ public final class ProbeService implements HttpService {
   }
 
   private void metrics(ServerRequest req, ServerResponse res) {
-    HttpMetrics.route(req, "/metrics");
+    HttpMetrics.route(req, Mount.METRICS.path());
     RaftStatus st = backend.status();
     State s = backend.view();
     StringBuilder out = new StringBuilder(4096);

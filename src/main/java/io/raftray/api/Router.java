@@ -1,11 +1,13 @@
 package io.raftray.api;
 
+import io.raftray.model.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Tiny route table of the admin API. Matching here (rather than in Helidon) gives one place that
@@ -18,11 +20,33 @@ final class Router {
     void handle(Call call) throws Exception;
   }
 
-  /** Who may call a route, beyond being authenticated. */
+  /** Who may call a route, beyond being authenticated; declared with each route. */
   enum Access {
-    READ,
-    WRITE,
-    OWNER
+    /** Any valid token. */
+    READ(role -> true, "any token may read"),
+    /** Admin and owner tokens. */
+    WRITE(Role::canWrite, "viewer tokens may only read"),
+    /** Admin and owner tokens, even to read: join tokens and requests decide who enters. */
+    MANAGE_JOINS(Role::canWrite, "only admin and owner tokens may manage joining nodes"),
+    /** Owner tokens only. */
+    OWNER(Role::canManageTokens, "only owner tokens may manage admin tokens");
+
+    private final Predicate<Role> allows;
+    private final String denial;
+
+    Access(Predicate<Role> allows, String denial) {
+      this.allows = allows;
+      this.denial = denial;
+    }
+
+    boolean allows(Role role) {
+      return allows.test(role);
+    }
+
+    /** The 403 detail for a role this access does not allow. */
+    String denial() {
+      return denial;
+    }
   }
 
   record Route(String method, String template, String[] segments, Access access, Handler handler) {}
@@ -31,32 +55,27 @@ final class Router {
 
   private final List<Route> routes = new ArrayList<>();
 
-  void get(String template, Handler h) {
-    add("GET", template, h);
+  void get(String template, Access access, Handler h) {
+    add("GET", template, access, h);
   }
 
-  void post(String template, Handler h) {
-    add("POST", template, h);
+  void post(String template, Access access, Handler h) {
+    add("POST", template, access, h);
   }
 
-  void patch(String template, Handler h) {
-    add("PATCH", template, h);
+  void patch(String template, Access access, Handler h) {
+    add("PATCH", template, access, h);
   }
 
-  void put(String template, Handler h) {
-    add("PUT", template, h);
+  void put(String template, Access access, Handler h) {
+    add("PUT", template, access, h);
   }
 
-  void delete(String template, Handler h) {
-    add("DELETE", template, h);
+  void delete(String template, Access access, Handler h) {
+    add("DELETE", template, access, h);
   }
 
-  private void add(String method, String template, Handler h) {
-    // Join tokens and requests decide who enters the cluster: admins and owners only, even to read.
-    Access access =
-        template.startsWith("/admin-tokens")
-            ? Access.OWNER
-            : method.equals("GET") && !template.startsWith("/join-") ? Access.READ : Access.WRITE;
+  private void add(String method, String template, Access access, Handler h) {
     routes.add(new Route(method, template, split(template), access, h));
   }
 

@@ -2,6 +2,7 @@ package io.raftray.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.api.Router.Access;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.SubscriptionSettings.UaRule;
 import io.raftray.state.Command;
@@ -39,9 +40,9 @@ final class SubscriptionSettingsHandler {
       Arrays.stream(Format.values()).map(Format::wire).toList();
 
   void routes(Router r) {
-    r.get("/subscription-settings", this::get);
-    r.put("/subscription-settings", c -> write(c, false));
-    r.patch("/subscription-settings", c -> write(c, true));
+    r.get("/subscription-settings", Access.READ, this::get);
+    r.put("/subscription-settings", Access.WRITE, c -> write(c, false));
+    r.patch("/subscription-settings", Access.WRITE, c -> write(c, true));
   }
 
   private void get(Call c) {

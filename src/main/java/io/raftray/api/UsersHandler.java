@@ -1,6 +1,7 @@
 package io.raftray.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.api.Router.Access;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
 import io.raftray.model.Ids;
@@ -43,13 +44,13 @@ final class UsersHandler {
   }
 
   void routes(Router r) {
-    r.get("/users", this::list);
-    r.post("/users", this::create);
-    r.get("/users/{id}", this::get);
-    r.patch("/users/{id}", this::update);
-    r.delete("/users/{id}", this::delete);
-    r.post("/users/{id}/reset-usage", this::resetUsage);
-    r.post("/users/{id}/rotate-subscription", this::rotate);
+    r.get("/users", Access.READ, this::list);
+    r.post("/users", Access.WRITE, this::create);
+    r.get("/users/{id}", Access.READ, this::get);
+    r.patch("/users/{id}", Access.WRITE, this::update);
+    r.delete("/users/{id}", Access.WRITE, this::delete);
+    r.post("/users/{id}/reset-usage", Access.WRITE, this::resetUsage);
+    r.post("/users/{id}/rotate-subscription", Access.WRITE, this::rotate);
   }
 
   private void list(Call c) {

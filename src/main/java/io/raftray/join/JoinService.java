@@ -10,6 +10,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
@@ -59,7 +60,7 @@ import java.util.logging.Logger;
  */
 public final class JoinService implements HttpService {
   /** Where the daemon mounts this service (beside the Raft routes). */
-  public static final String MOUNT = "/cluster/v1";
+  public static final String MOUNT = Mount.JOIN.path();
 
   static final Duration NODE_CERT_VALIDITY = Duration.ofDays(30);
   static final long MAX_BODY = 64 * 1024;

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.SubscriptionSettings;
@@ -36,7 +37,7 @@ import java.util.logging.Logger;
  * a log line or a metrics label.
  */
 public final class SubscriptionService implements HttpService {
-  public static final String MOUNT = "/sub";
+  public static final String MOUNT = Mount.SUB.path();
 
   private static final Logger LOG = Logger.getLogger(SubscriptionService.class.getName());
   private static final int MAX_TOKEN_LENGTH = 64;

@@ -91,7 +91,7 @@ final class ApiFixture implements AutoCloseable {
                 r -> {
                   metrics.register(r);
                   r.register(ApiService.MOUNT, api);
-                  r.register("/", probes);
+                  probes.mount(r);
                 })
             .build()
             .start();

@@ -65,7 +65,7 @@ final class SubFixture implements AutoCloseable {
                 r -> {
                   metrics.register(r);
                   r.register(SubscriptionService.MOUNT, sub);
-                  r.register("/", probes);
+                  probes.mount(r);
                 })
             .build()
             .start();

@@ -1,0 +1,40 @@
+package io.raftray.http;
+
+/**
+ * Every path prefix mounted on the one port and how requests under it authenticate: the one list to
+ * read before adding a service or a route. {@code /} itself is left free (the web console). The
+ * composition root ({@code daemon.Daemon}) registers each service at its mount.
+ */
+public enum Mount {
+  /** Admin REST API; the role each route needs is declared with the route. */
+  API("/api/v1", "bearer admin token (401 without, 403 when the route's access is not met)"),
+  /** Subscriptions. */
+  SUB("/sub", "none: the unguessable token in the path is the credential"),
+  /** {@code /ca} (public) and {@code /join}, {@code /join/{id}}. */
+  JOIN("/cluster/v1", "none for /ca; /join needs the join token's HMAC proof in the body"),
+  /** {@code /raft}, {@code /raft/read-index}. */
+  RAFT("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
+  /** {@code /renew}. */
+  RENEW("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
+  HEALTHZ("/healthz", "none (reveals nothing)"),
+  READYZ("/readyz", "none (no secrets, no user ids)"),
+  METRICS("/metrics", "none (no secrets, no tokens in labels)");
+
+  private final String path;
+  private final String authentication;
+
+  Mount(String path, String authentication) {
+    this.path = path;
+    this.authentication = authentication;
+  }
+
+  /** The prefix (or, for probes, the exact path) the service is registered at. */
+  public String path() {
+    return path;
+  }
+
+  /** Who may call it, in a few words (docs, the console's "about"). */
+  public String authentication() {
+    return authentication;
+  }
+}
