@@ -34,6 +34,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -52,7 +54,7 @@ import java.util.regex.Pattern;
  * never the signature, body, certificate or any key.
  */
 public final class ClusterAuth {
-  private static final System.Logger LOG = System.getLogger(ClusterAuth.class.getName());
+  private static final Logger LOG = Logger.getLogger(ClusterAuth.class.getName());
 
   public static final Duration DEFAULT_MAX_SKEW = Duration.ofSeconds(60);
   static final int DEFAULT_NONCE_CAPACITY = 100_000;
@@ -196,7 +198,7 @@ public final class ClusterAuth {
       outcome = check(request);
     } catch (RuntimeException e) {
       // A bug must not let a request through, nor leak details to the sender.
-      LOG.log(System.Logger.Level.ERROR, "cluster authentication failed unexpectedly", e);
+      LOG.log(Level.SEVERE, "cluster authentication failed unexpectedly", e);
       outcome = new Outcome(Verdict.UNAVAILABLE, null, "authentication error");
     }
     if (!outcome.accepted()) {
@@ -448,13 +450,15 @@ public final class ClusterAuth {
       lastLogged.put(key, now);
     }
     LOG.log(
-        loud ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+        loud ? Level.WARNING : Level.FINE,
         "rejected cluster request {0} {1} from node {2} at {3}: {4} ({5})",
-        r.method(),
-        r.path(),
-        sender,
-        r.remoteAddress(),
-        o.reason(),
-        Problems.status(o.verdict().kind));
+        new Object[] {
+          r.method(),
+          r.path(),
+          sender,
+          r.remoteAddress(),
+          o.reason(),
+          Integer.toString(Problems.status(o.verdict().kind))
+        });
   }
 }

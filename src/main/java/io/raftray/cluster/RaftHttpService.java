@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.ratis.proto.RaftProtos.ReadIndexReplyProto;
 import org.apache.ratis.proto.RaftProtos.ReadIndexRequestProto;
 import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerReplyProto;
@@ -40,7 +42,7 @@ import org.apache.ratis.util.TimeDuration;
  * gets 401, 403 or 503 with a short reason and never reaches Raft.
  */
 public final class RaftHttpService implements HttpService {
-  private static final System.Logger LOG = System.getLogger(RaftHttpService.class.getName());
+  private static final Logger LOG = Logger.getLogger(RaftHttpService.class.getName());
 
   private final Supplier<RaftServer> server;
   private final ClusterAuth auth;
@@ -90,7 +92,7 @@ public final class RaftHttpService implements HttpService {
       Problems.sendText(res, ErrorKind.INVALID, e.getMessage());
       return;
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "raft request failed", e);
+      LOG.log(Level.WARNING, "raft request failed", e);
       Problems.sendText(res, ErrorKind.INTERNAL, "raft request failed");
       return;
     }
@@ -120,7 +122,7 @@ public final class RaftHttpService implements HttpService {
       byte[] reply = RaftWire.exceptionReply(request.getServerRequest(), e).toByteArray();
       protobuf(res, Status.INTERNAL_SERVER_ERROR_500, reply);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "read-index request failed", e);
+      LOG.log(Level.WARNING, "read-index request failed", e);
       Problems.sendText(res, ErrorKind.INTERNAL, "read-index request failed");
     }
   }

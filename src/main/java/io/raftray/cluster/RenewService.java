@@ -25,6 +25,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code POST /renew} (mounted at {@code /cluster/v1}): a member asks for a new certificate for a
@@ -40,7 +42,7 @@ import java.util.Objects;
 public final class RenewService implements HttpService {
   public static final String ROUTE = "/cluster/v1/renew";
   static final int MAX_BODY = 16 * 1024;
-  private static final System.Logger LOG = System.getLogger(RenewService.class.getName());
+  private static final Logger LOG = Logger.getLogger(RenewService.class.getName());
 
   /** The request: the receiving node id, the serial being replaced, the CSR of the new key. */
   public record RenewRequest(String to, String replacesSerial, String csrPem) {}
@@ -142,7 +144,7 @@ public final class RenewService implements HttpService {
       return;
     }
     LOG.log(
-        System.Logger.Level.INFO, "issued renewed certificate {0} for node {1}", serial, nodeId);
+        Level.INFO, "issued renewed certificate {0} for node {1}", new Object[] {serial, nodeId});
     try {
       res.status(Status.OK_200)
           .header(HeaderNames.CONTENT_TYPE, "application/json")

@@ -1,7 +1,7 @@
 /**
- * Joining nodes with one-time tokens (DESIGN.md section 3): the token text, the proof and
- * encryption keys derived from its secret, the public {@code /cluster/v1/ca} and {@code
- * /cluster/v1/join} routes ({@link io.raftray.join.JoinService}), the joining host's side ({@link
+ * Joining nodes with one-time tokens (docs/joining.md): the token text, the proof and encryption
+ * keys derived from its secret, the public {@code /cluster/v1/ca} and {@code /cluster/v1/join}
+ * routes ({@link io.raftray.join.JoinService}), the joining host's side ({@link
  * io.raftray.join.Joiner}) and the membership change a joined node asks for on its first start
  * ({@link io.raftray.join.Admission}).
  *
