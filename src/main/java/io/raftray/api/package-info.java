@@ -11,7 +11,8 @@
  * <ul>
  *   <li>A write is validated completely (all field problems reported at once) and checked against
  *       the local view before it is submitted, so bad input never reaches the Raft log; the Store
- *       re-checks, and its rejections map through the same table ({@code io.raftray.http.Problems}).
+ *       re-checks, and its rejections map through the same table ({@code
+ *       io.raftray.http.Problems}).
  *   <li>Ids, secrets, credentials and keys are generated here, before submission: the state machine
  *       stays deterministic.
  *   <li>Every error is {@code application/problem+json}; every API reply carries {@code

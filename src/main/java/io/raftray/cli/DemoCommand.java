@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.Daemon;
-import io.raftray.daemon.Logging;
 import io.raftray.daemon.StartupException;
 import io.raftray.model.Json;
 import io.raftray.pki.NodeIdentity;

@@ -2,7 +2,6 @@ package io.raftray.cli;
 
 import io.raftray.config.HostPort;
 import io.raftray.daemon.Bootstrapper;
-import io.raftray.daemon.Logging;
 import io.raftray.daemon.StartupException;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;

@@ -3,7 +3,6 @@ package io.raftray.cli;
 import io.raftray.config.HostPort;
 import io.raftray.config.NodeConfig;
 import io.raftray.daemon.Facts;
-import io.raftray.daemon.Logging;
 import io.raftray.join.JoinException;
 import io.raftray.join.Joiner;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.raftray.daemon;
+package io.raftray.cli;
 
 import java.io.PrintStream;
 import java.time.Instant;

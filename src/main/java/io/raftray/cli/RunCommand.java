@@ -6,7 +6,6 @@ import io.raftray.config.NodeConfig;
 import io.raftray.config.NodeConfigFile;
 import io.raftray.config.XraySettings;
 import io.raftray.daemon.Daemon;
-import io.raftray.daemon.Logging;
 import io.raftray.daemon.StartupException;
 import io.raftray.xray.Flavor;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
-package io.raftray.daemon;
+package io.raftray.cluster;
 
-import io.raftray.cluster.ClusterRequestSigner;
-import io.raftray.cluster.RenewService;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
@@ -43,7 +41,7 @@ import java.util.logging.Logger;
  * after the cluster committed the new certificate but before it saved it, the next check adopts the
  * certificate recorded in the state for that key instead of keeping a revoked one.
  */
-final class CertRenewer {
+public final class CertRenewer {
   private static final Logger LOG = Logger.getLogger(CertRenewer.class.getName());
   static final String PENDING_KEY = "node.key.next";
 
@@ -57,9 +55,9 @@ final class CertRenewer {
   private final double threshold;
 
   /** What the renewer needs of the node's configuration. */
-  record Local(Path dataDir, String nodeId) {}
+  public record Local(Path dataDir, String nodeId) {}
 
-  CertRenewer(
+  public CertRenewer(
       Local config,
       LiveIdentity identity,
       HttpClient http,
@@ -96,7 +94,7 @@ final class CertRenewer {
   }
 
   /** The periodic check: finish an interrupted renewal, then renew when due. Never throws. */
-  synchronized void check() {
+  public synchronized void check() {
     try {
       State s = state.get();
       Node me = s.nodes().get(config.nodeId());
@@ -115,7 +113,7 @@ final class CertRenewer {
   }
 
   /** Renews now; returns the new serial (hex). */
-  synchronized String renew() throws IOException {
+  public synchronized String renew() throws IOException {
     NodeIdentity now = identity.get();
     KeyPair keys = KeyPairs.generate();
     PemFiles.writePrivateKey(pendingKey(), keys.getPrivate());

@@ -1,4 +1,4 @@
-package io.raftray.daemon;
+package io.raftray.config;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -5,6 +5,7 @@ import io.raftray.cluster.ClusterRequestSigner;
 import io.raftray.cluster.RaftNode;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.NodeConfigFile;
+import io.raftray.model.Causes;
 import io.raftray.model.Ids;
 import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
@@ -79,7 +80,7 @@ public final class Bootstrapper {
       return out;
     } catch (IOException e) {
       cleanup(dir, created);
-      throw new StartupException("cannot initialize " + dir + ": " + Startup.rootMessage(e), e);
+      throw new StartupException("cannot initialize " + dir + ": " + Causes.rootMessage(e), e);
     } catch (StartupException | RuntimeException e) {
       cleanup(dir, created);
       throw e;

@@ -3,27 +3,37 @@ package io.raftray.daemon;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.raftray.api.ApiService;
 import io.raftray.api.ApiSettings;
 import io.raftray.api.HttpMetrics;
 import io.raftray.api.ProbeService;
+import io.raftray.cluster.CertRenewer;
 import io.raftray.cluster.ClusterAuth;
 import io.raftray.cluster.NodeRequestSigner;
 import io.raftray.cluster.RaftHttpService;
 import io.raftray.cluster.RaftNode;
 import io.raftray.cluster.RenewService;
 import io.raftray.config.NodeConfig;
+import io.raftray.config.Tunables;
+import io.raftray.http.Mount;
 import io.raftray.join.Admission;
 import io.raftray.join.JoinService;
+import io.raftray.model.Causes;
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
 import io.raftray.pki.ClusterCa;
 import io.raftray.pki.LiveIdentity;
 import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.PkiException;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replicated;
+import io.raftray.state.UsageTicker;
 import io.raftray.sub.SubscriptionService;
 import io.raftray.xray.DataPlane;
+import io.raftray.xray.XrayReporter;
 import io.raftray.xray.XraySupervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +41,6 @@ import java.net.BindException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -39,48 +48,55 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import org.apache.ratis.server.RaftServer;
 
-/** One running node: Raft, the HTTPS listener and everything mounted on it. */
+/**
+ * One running node: Raft, the HTTPS listener and everything mounted on it. {@link #start} is the
+ * composition root: it builds the parts in order, records each started one in a {@link Lifecycle},
+ * and {@link #close} stops them in reverse order (so does a failed start).
+ */
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
   /** Raft snapshot chunks travel on the listener too; admin routes enforce their own 1 MiB. */
   static final long MAX_PAYLOAD = 64L * 1024 * 1024;
 
-  /** How often the core's state is compared with the replicated report (writes only on change). */
-  static final long XRAY_REPORT_INTERVAL_MS = 1000;
-
   private final NodeConfig config;
+  private final Lifecycle lifecycle;
   private final WebServer web;
-  private final RaftNode raft;
   private final RaftrayStateMachine stateMachine;
   private final RaftBackend backend;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile Admission admission;
-  private volatile LiveIdentity identity;
-  private volatile CertRenewer renewer;
-  private volatile ScheduledExecutorService maintenance;
-  private volatile UsageTicker ticker;
-  private volatile DataPlane dataPlane;
-  private final AtomicBoolean removalLogged = new AtomicBoolean();
+  private final LiveIdentity identity;
+  private final CertRenewer renewer;
+  private final Admission admission;
   private final XraySupervisor xray;
+  private final DataPlane dataPlane;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Daemon(
       NodeConfig config,
+      Lifecycle lifecycle,
       WebServer web,
-      RaftNode raft,
-      RaftrayStateMachine sm,
-      RaftBackend b,
-      XraySupervisor xray) {
+      RaftrayStateMachine stateMachine,
+      RaftBackend backend,
+      LiveIdentity identity,
+      CertRenewer renewer,
+      Admission admission,
+      XraySupervisor xray,
+      DataPlane dataPlane) {
     this.config = config;
-    this.xray = xray;
+    this.lifecycle = lifecycle;
     this.web = web;
-    this.raft = raft;
-    this.stateMachine = sm;
-    this.backend = b;
+    this.stateMachine = stateMachine;
+    this.backend = backend;
+    this.identity = identity;
+    this.renewer = renewer;
+    this.admission = admission;
+    this.xray = xray;
+    this.dataPlane = dataPlane;
   }
 
   /** Starts a node from its configuration; fails with a one-line reason. */
@@ -89,11 +105,23 @@ public final class Daemon implements AutoCloseable {
   }
 
   public static Daemon start(NodeConfig config, Clock clock) throws StartupException {
-    return start(config, clock, RenewalSettings.DEFAULT);
+    return start(config, clock, Tunables.DEFAULT);
   }
 
-  /** With certificate renewal settings (tests use short validities). */
-  public static Daemon start(NodeConfig config, Clock clock, RenewalSettings renewal)
+  /** With other timings (tests use short certificate validities). */
+  public static Daemon start(NodeConfig config, Clock clock, Tunables tunables)
+      throws StartupException {
+    Lifecycle lifecycle = new Lifecycle();
+    try {
+      return start(config, clock, tunables, lifecycle);
+    } catch (StartupException | RuntimeException e) {
+      lifecycle.close();
+      throw e;
+    }
+  }
+
+  private static Daemon start(
+      NodeConfig config, Clock clock, Tunables tunables, Lifecycle lifecycle)
       throws StartupException {
     if (!Files.isDirectory(config.raftDir())) {
       throw new StartupException(
@@ -102,53 +130,53 @@ public final class Daemon implements AutoCloseable {
               + " has no raft storage: was it created by"
               + " 'raftray init' or 'raftray join'?");
     }
+    // 1. Identity and TLS. Renewal swaps the certificate in place; TLS and signing use the current.
     NodeIdentity loaded = Startup.loadIdentity(config);
-    // Renewal swaps the certificate in place; TLS and signing always use the current one.
     LiveIdentity identity = new LiveIdentity(loaded);
-    SSLContext serverTls = TlsContexts.server(identity);
     SSLContext clientTls = TlsContexts.client(identity);
     NodeRequestSigner signer = new NodeRequestSigner(identity);
     HttpClient cluster = Startup.clusterHttpClient(config, clientTls);
+    ClusterCa ca = clusterCa(config);
 
+    // 2. The services on the port. They read the state through `deferred`, which answers
+    //    "starting" until Raft is up: peers must reach this listener while Raft starts.
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
-    AtomicReference<RaftServer> raftServer = new AtomicReference<>();
     DeferredBackend deferred = new DeferredBackend(config.nodeId());
+    AtomicReference<RaftServer> raftServer = new AtomicReference<>();
+    ClusterAuth clusterAuth =
+        ClusterAuth.create(
+            sm::view, loaded, config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
+    // Created now so /readyz reports the core from the start; its process starts after Raft.
+    XraySupervisor xray =
+        lifecycle.add("core", XraySupervisor.create(config.xray(), config.xrayDir()));
     HttpMetrics metrics = new HttpMetrics();
+    ProbeService probes =
+        new ProbeService(deferred, metrics, () -> config.xray().enabled() ? xray.status() : null);
     ApiService api =
         new ApiService(deferred, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
     SubscriptionService subscriptions =
         new SubscriptionService(deferred::view, clock, config.apiBaseUrl());
-    ClusterAuth clusterAuth =
-        ClusterAuth.create(
-            sm::view, loaded, config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
-    RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
-    ClusterCa ca = clusterCa(config);
     JoinService join = new JoinService(deferred, ca, clock);
+    RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     RenewService renew =
-        new RenewService(clusterAuth, deferred, ca, config.nodeId(), renewal.validity());
-    // Created now so /readyz reports the core from the start; started once Raft is up.
-    XraySupervisor xray = XraySupervisor.create(config.xray(), config.xrayDir());
-    ProbeService probes =
-        new ProbeService(deferred, metrics, () -> config.xray().enabled() ? xray.status() : null);
-    WebServer web;
-    try {
-      web =
-          startWeb(
-              config,
-              serverTls,
-              r -> {
-                metrics.register(r);
-                r.register(JoinService.MOUNT, join);
-                r.register("/cluster/v1", raftHttp);
-                r.register("/cluster/v1", renew);
-                r.register(ApiService.MOUNT, api);
-                r.register(SubscriptionService.MOUNT, subscriptions);
-                r.register("/", probes);
-              });
-    } catch (StartupException e) {
-      xray.close();
-      throw e;
-    }
+        new RenewService(clusterAuth, deferred, ca, config.nodeId(), tunables.renewal().validity());
+    // Every mount and its authentication: io.raftray.http.Mount.
+    WebServer web =
+        startWeb(
+            config,
+            TlsContexts.server(identity),
+            r -> {
+              metrics.register(r);
+              r.register(Mount.JOIN.path(), join);
+              r.register(Mount.RAFT.path(), raftHttp);
+              r.register(Mount.RENEW.path(), renew);
+              r.register(Mount.API.path(), api);
+              r.register(Mount.SUB.path(), subscriptions);
+              probes.mount(r);
+            });
+    lifecycle.add("listener", web, web::stop);
+
+    // 3. Raft; from here on reads and writes go through it.
     RaftNode raft;
     try {
       raft =
@@ -157,11 +185,10 @@ public final class Daemon implements AutoCloseable {
               sm,
               Admission.isPending(config));
     } catch (IOException | RuntimeException e) {
-      web.stop();
-      xray.close();
       throw new StartupException(
-          "cannot start raft from " + config.raftDir() + ": " + Startup.rootMessage(e), e);
+          "cannot start raft from " + config.raftDir() + ": " + Causes.rootMessage(e), e);
     }
+    lifecycle.add("raft", raft);
     raftServer.set(raft.server());
     RaftBackend backend = new RaftBackend(raft, sm, config.raft().writeTimeout());
     deferred.set(backend);
@@ -176,9 +203,34 @@ public final class Daemon implements AutoCloseable {
             + web.port()
             + " as "
             + config.apiBaseUrl());
-    Daemon daemon = new Daemon(config, web, raft, sm, backend, xray);
-    daemon.identity = identity;
-    daemon.renewer =
+
+    // 4. What runs on top of Raft.
+    Admission admission = Admission.startIfPending(config, raft, backend);
+    if (admission != null) {
+      lifecycle.add("admission", admission);
+    }
+    // The core's process is stopped after the data plane (idempotent close; "core" above covers
+    // a start that fails before this point).
+    lifecycle.add("core process", xray);
+    DataPlane dataPlane = null;
+    if (config.xray().enabled()) {
+      // Closed before the core: its last counters are committed while the core and Raft run.
+      dataPlane =
+          new DataPlane(
+              config.nodeId(),
+              config.dataDir(),
+              xray,
+              sm::view,
+              backend,
+              tunables.coreResync(),
+              clock);
+      DataPlane dp = lifecycle.add("data plane", dataPlane);
+      sm.addListener(v -> dp.stateChanged());
+      dp.start();
+      probes.attach(dp);
+    }
+    xray.start();
+    CertRenewer renewer =
         new CertRenewer(
             new CertRenewer.Local(config.dataDir(), config.nodeId()),
             identity,
@@ -187,44 +239,48 @@ public final class Daemon implements AutoCloseable {
             sm::view,
             backend::leader,
             clock,
-            renewal.threshold());
-    daemon.admission = Admission.startIfPending(config, raft, backend);
-    if (config.xray().enabled()) {
-      DataPlane dp =
-          new DataPlane(config.nodeId(), config.dataDir(), xray, sm::view, backend, clock);
-      sm.addListener(v -> dp.stateChanged());
-      dp.start();
-      probes.attach(dp);
-      daemon.dataPlane = dp;
-    }
-    xray.start();
-    daemon.startMaintenance(renewal.checkInterval());
-    daemon.ticker = new UsageTicker(config.nodeId(), backend, clock, UsageTicker.DEFAULT_INTERVAL);
-    daemon.ticker.start();
-    return daemon;
-  }
-
-  /** The cluster CA with its key (voters): certificates of joining nodes are issued with it. */
-  private static ClusterCa clusterCa(NodeConfig config) throws StartupException {
-    try {
-      return NodeIdentity.loadClusterCa(config.dataDir());
-    } catch (io.raftray.pki.PkiException e) {
-      throw new StartupException(e.getMessage(), e);
-    }
-  }
-
-  private void startMaintenance(Duration renewalInterval) {
-    maintenance =
+            tunables.renewal().threshold());
+    ScheduledExecutorService maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "raftray-maintenance-" + config.name());
               t.setDaemon(true);
               return t;
             });
-    maintenance.scheduleWithFixedDelay(this::watchRemoval, 1, 1, TimeUnit.SECONDS);
-    long first = Math.min(renewalInterval.toMillis(), 5000);
+    lifecycle.add("maintenance", maintenance, maintenance::shutdownNow);
+    scheduleMaintenance(maintenance, config, sm, renewer, tunables, backend, xray);
+    UsageTicker ticker =
+        lifecycle.add(
+            "usage ticker",
+            new UsageTicker(config.nodeId(), backend, clock, tunables.usageTickInterval()));
+    ticker.start();
+    return new Daemon(
+        config, lifecycle, web, sm, backend, identity, renewer, admission, xray, dataPlane);
+  }
+
+  /** The cluster CA with its key (voters): certificates of joining nodes are issued with it. */
+  private static ClusterCa clusterCa(NodeConfig config) throws StartupException {
+    try {
+      return NodeIdentity.loadClusterCa(config.dataDir());
+    } catch (PkiException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  private static void scheduleMaintenance(
+      ScheduledExecutorService maintenance,
+      NodeConfig config,
+      RaftrayStateMachine sm,
+      CertRenewer renewer,
+      Tunables tunables,
+      Replicated backend,
+      XraySupervisor xray) {
+    AtomicBoolean removalLogged = new AtomicBoolean();
     maintenance.scheduleWithFixedDelay(
-        renewer::check, first, renewalInterval.toMillis(), TimeUnit.MILLISECONDS);
+        () -> watchRemoval(config, sm, removalLogged), 1, 1, TimeUnit.SECONDS);
+    long interval = tunables.renewal().checkInterval().toMillis();
+    maintenance.scheduleWithFixedDelay(
+        renewer::check, Math.min(interval, 5000), interval, TimeUnit.MILLISECONDS);
     if (config.xray().enabled()) {
       XrayReporter reporter = new XrayReporter(config.nodeId(), backend, xray::status);
       maintenance.scheduleWithFixedDelay(
@@ -236,17 +292,16 @@ public final class Daemon implements AutoCloseable {
             }
           },
           1000,
-          XRAY_REPORT_INTERVAL_MS,
+          tunables.coreReportInterval().toMillis(),
           TimeUnit.MILLISECONDS);
     }
   }
 
   /** Logs once when this node finds its own record removed in the state it has. */
-  private void watchRemoval() {
-    var me = stateMachine.view().nodes().get(config.nodeId());
-    if (me != null
-        && me.status() == io.raftray.model.NodeStatus.REMOVED
-        && removalLogged.compareAndSet(false, true)) {
+  private static void watchRemoval(
+      NodeConfig config, RaftrayStateMachine sm, AtomicBoolean logged) {
+    Node me = sm.view().nodes().get(config.nodeId());
+    if (me != null && me.status() == NodeStatus.REMOVED && logged.compareAndSet(false, true)) {
       LOG.warning(
           "this node was removed from the cluster at "
               + me.updatedAt()
@@ -300,37 +355,18 @@ public final class Daemon implements AutoCloseable {
     return Optional.ofNullable(dataPlane);
   }
 
+  /** Stops everything {@link #start} started, newest first: SIGTERM to the core, Raft, listener. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (maintenance != null) {
-      maintenance.shutdownNow();
-    }
-    if (ticker != null) {
-      ticker.close();
-    }
-    if (admission != null) {
-      admission.close();
-    }
-    if (dataPlane != null) {
-      dataPlane.close(); // the last counters are committed while the core and Raft still run
-    }
-    xray.close(); // SIGTERM to the child, SIGKILL after the grace period
-    try {
-      raft.close();
-    } catch (IOException | RuntimeException e) {
-      LOG.warning("raft did not close cleanly: " + e.getMessage());
-    }
-    web.stop();
+    lifecycle.close();
     LOG.info("node " + config.name() + " stopped");
   }
 
   static WebServer startWeb(
-      NodeConfig config,
-      SSLContext tls,
-      java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder> routing)
+      NodeConfig config, SSLContext tls, Consumer<HttpRouting.Builder> routing)
       throws StartupException {
     try {
       WebServer server =
@@ -361,7 +397,7 @@ public final class Daemon implements AutoCloseable {
       }
       return server;
     } catch (UncheckedIOException | IllegalStateException e) {
-      if (Startup.hasCause(e, BindException.class)) {
+      if (Causes.hasCause(e, BindException.class)) {
         throw new StartupException(
             "cannot listen on "
                 + config.bindHost()
@@ -375,7 +411,7 @@ public final class Daemon implements AutoCloseable {
               + ":"
               + config.bindPort()
               + ": "
-              + Startup.rootMessage(e),
+              + Causes.rootMessage(e),
           e);
     }
   }

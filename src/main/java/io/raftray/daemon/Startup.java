@@ -3,6 +3,7 @@ package io.raftray.daemon;
 import io.raftray.cluster.ClusterRequestSigner;
 import io.raftray.cluster.RaftNodeConfig;
 import io.raftray.config.NodeConfig;
+import io.raftray.model.Causes;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PkiException;
 import java.io.IOException;
@@ -60,7 +61,7 @@ final class Startup {
             "cluster_source_address "
                 + source.getHostAddress()
                 + " cannot be used on this host: "
-                + rootMessage(e),
+                + Causes.rootMessage(e),
             e);
       }
       b.localAddress(source);
@@ -86,30 +87,5 @@ final class Startup {
         .snapshotThreshold(c.raft().snapshotEveryEntries())
         .writeDeadline(c.raft().writeTimeout())
         .build();
-  }
-
-  /** The innermost cause's message: what an operator needs in one line. */
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    String msg = e.getMessage();
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-      if (t.getMessage() != null) {
-        msg = t.getMessage();
-      }
-    }
-    return msg == null ? t.getClass().getSimpleName() : msg;
-  }
-
-  static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 }

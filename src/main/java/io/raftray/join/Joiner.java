@@ -3,6 +3,7 @@ package io.raftray.join;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.NodeConfigFile;
+import io.raftray.model.Causes;
 import io.raftray.model.Json;
 import io.raftray.pki.ClusterCa;
 import io.raftray.pki.Csr;
@@ -163,7 +164,7 @@ public final class Joiner {
         }
         ca = PemFiles.parseCertificate(r.body(), "CA certificate from " + base);
       } catch (IOException | IllegalArgumentException | PkiException e) {
-        failures.add(base + ": " + rootMessage(e));
+        failures.add(base + ": " + Causes.rootMessage(e));
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -295,7 +296,7 @@ public final class Joiner {
       Files.writeString(
           o.dataDir().resolve(PENDING_MARKER), a.nodeId() + "\n", StandardCharsets.UTF_8);
     } catch (IOException | PkiException e) {
-      throw JoinException.failed("cannot write " + o.dataDir() + ": " + rootMessage(e), e);
+      throw JoinException.failed("cannot write " + o.dataDir() + ": " + Causes.rootMessage(e), e);
     }
     return config;
   }
@@ -317,7 +318,7 @@ public final class Joiner {
     try {
       return http.send(req, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw JoinException.failed("cannot reach " + base + ": " + rootMessage(e), e);
+      throw JoinException.failed("cannot reach " + base + ": " + Causes.rootMessage(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw JoinException.failed("interrupted");
@@ -365,7 +366,7 @@ public final class Joiner {
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       return true;
     } catch (IOException e) {
-      throw JoinException.failed("cannot create " + dir + ": " + rootMessage(e), e);
+      throw JoinException.failed("cannot create " + dir + ": " + Causes.rootMessage(e), e);
     }
   }
 
@@ -378,18 +379,6 @@ public final class Joiner {
     } catch (IOException ignored) {
       // best effort: the join error is what the operator needs to see
     }
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    String msg = e.getMessage();
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-      if (t.getMessage() != null) {
-        msg = t.getMessage();
-      }
-    }
-    return msg == null ? t.getClass().getSimpleName() : msg;
   }
 
   /**

@@ -1,9 +1,5 @@
-package io.raftray.daemon;
+package io.raftray.state;
 
-import io.raftray.state.Command;
-import io.raftray.state.Replicated;
-import io.raftray.state.Result;
-import io.raftray.state.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -20,7 +16,6 @@ import java.util.logging.Logger;
  */
 public final class UsageTicker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UsageTicker.class.getName());
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
   private final String nodeId;
   private final Replicated replicated;

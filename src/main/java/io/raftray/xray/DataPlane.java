@@ -23,9 +23,6 @@ import java.util.logging.Logger;
 public final class DataPlane implements CoreListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DataPlane.class.getName());
 
-  /** Default interval of the full resync that re-asserts every user. */
-  public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
-
   private final XraySupervisor supervisor;
   private final Reconciler reconciler;
   private final TrafficCollector collector;
@@ -38,9 +35,10 @@ public final class DataPlane implements CoreListener, AutoCloseable {
       XraySupervisor supervisor,
       Supplier<State> view,
       Replicated replicated,
+      Duration resync,
       Clock clock) {
     this.supervisor = supervisor;
-    this.reconciler = new Reconciler(nodeId, view, DEFAULT_RESYNC, clock);
+    this.reconciler = new Reconciler(nodeId, view, resync, clock);
     this.collector =
         new TrafficCollector(
             nodeId,

@@ -1,4 +1,4 @@
-package io.raftray.daemon;
+package io.raftray.xray;
 
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
@@ -7,8 +7,6 @@ import io.raftray.model.XrayReport;
 import io.raftray.state.Command;
 import io.raftray.state.Replicated;
 import io.raftray.state.Result;
-import io.raftray.xray.CoreState;
-import io.raftray.xray.XrayStatus;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -20,7 +18,7 @@ import java.util.logging.Logger;
  * trigger a report), so polling writes nothing while the core is steady. A failed submission (no
  * leader) is simply tried again at the next call.
  */
-final class XrayReporter {
+public final class XrayReporter {
   private static final Logger LOG = Logger.getLogger(XrayReporter.class.getName());
   private static final int MAX_DETAIL = 512;
 
@@ -28,14 +26,14 @@ final class XrayReporter {
   private final Replicated backend;
   private final Supplier<XrayStatus> core;
 
-  XrayReporter(String nodeId, Replicated backend, Supplier<XrayStatus> core) {
+  public XrayReporter(String nodeId, Replicated backend, Supplier<XrayStatus> core) {
     this.nodeId = nodeId;
     this.backend = backend;
     this.core = core;
   }
 
   /** Submits a report when one is due; true when it submitted one that was accepted. */
-  boolean check() {
+  public boolean check() {
     Command.ReportXray due = due();
     if (due == null) {
       return false;

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.cluster.NodeRequestSigner;
+import io.raftray.config.RenewalSettings;
+import io.raftray.config.Tunables;
 import io.raftray.model.NodeStatus;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.state.State;
@@ -32,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class MembershipIT {
   /** Short renewal cycle: certificates issued by renewal live 12 s and are renewed after 8 s. */
-  private static final RenewalSettings FAST =
-      new RenewalSettings(Duration.ofMillis(500), Duration.ofSeconds(12), 2.0 / 3.0);
+  private static final Tunables FAST =
+      Tunables.DEFAULT.withRenewal(
+          new RenewalSettings(Duration.ofMillis(500), Duration.ofSeconds(12), 2.0 / 3.0));
 
   @TempDir Path tmp;
   private final List<Daemon> daemons = new ArrayList<>();

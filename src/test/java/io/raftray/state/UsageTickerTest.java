@@ -1,4 +1,4 @@
-package io.raftray.daemon;
+package io.raftray.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,11 +13,6 @@ import io.raftray.model.ResetStrategy;
 import io.raftray.model.Role;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
-import io.raftray.state.Command;
-import io.raftray.state.LocalReplicated;
-import io.raftray.state.Replicated;
-import io.raftray.state.Result;
-import io.raftray.state.State;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.raftray.daemon;
+package io.raftray.xray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,9 +10,6 @@ import io.raftray.model.Role;
 import io.raftray.state.Command;
 import io.raftray.state.LocalReplicated;
 import io.raftray.state.State;
-import io.raftray.xray.CoreState;
-import io.raftray.xray.Flavor;
-import io.raftray.xray.XrayStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

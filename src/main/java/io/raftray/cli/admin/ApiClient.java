@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.model.Causes;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -190,15 +191,11 @@ final class ApiClient {
 
   /** The most specific message in the cause chain, on one line; a plain word when none has one. */
   private static String rootMessage(Throwable t) {
-    String message = null;
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
-        return "unknown host";
-      }
-      if (c.getMessage() != null && !c.getMessage().isBlank()) {
-        message = c.getMessage();
-      }
+    if (Causes.hasCause(t, UnresolvedAddressException.class)
+        || Causes.hasCause(t, UnknownHostException.class)) {
+      return "unknown host";
     }
+    String message = Causes.innermostMessage(t);
     if (message == null) {
       // The JDK client often throws a bare ConnectException for a refused connection.
       return t instanceof ConnectException ? "connection refused" : "I/O error";
