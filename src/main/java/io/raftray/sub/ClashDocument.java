@@ -1,5 +1,6 @@
 package io.raftray.sub;
 
+import io.raftray.model.Enums;
 import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
@@ -22,20 +23,19 @@ final class ClashDocument {
    * mihomo has no xhttp for VMess or Trojan, and its Trojan always speaks TLS (so Trojan without
    * security cannot be expressed).
    */
-  static boolean supports(ClientProxy p) {
+  static boolean supports(Proxy p) {
     if (p.protocol() != Protocol.VLESS && p.transport() == Transport.XHTTP) {
       return false;
     }
     return !(p.protocol() == Protocol.TROJAN && p.security() == Security.NONE);
   }
 
-  static Doc render(Subscription sub) {
-    Renderers.Selection sel = Renderers.proxies(sub, ClashDocument::supports);
+  static Doc render(Subscription.Listing listing) {
     Doc doc = Doc.of().put("mixed-port", 7890).put("mode", "rule");
-    if (sel.isNotice()) {
+    if (listing.isNotice()) {
       // No proxy at all: one select group named by the notice that rejects everything. Commas
       // would split the MATCH rule, so they become semicolons in the group name.
-      String group = sel.notice().replace(',', ';');
+      String group = listing.notice().replace(',', ';');
       return doc.put("proxies", List.of())
           .put(
               "proxy-groups",
@@ -46,17 +46,12 @@ final class ClashDocument {
                       .put("proxies", List.of("REJECT"))))
           .put("rules", List.of("MATCH," + group));
     }
-    List<Doc> proxies = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (ClientProxy p : sel.list()) {
-      proxies.add(proxy(p));
-      names.add(p.remark());
-    }
+    List<Doc> proxies = listing.proxies().stream().map(ClashDocument::proxy).toList();
+    List<String> names = listing.remarks();
     Set<String> taken = new HashSet<>(names);
     taken.addAll(Set.of("DIRECT", "REJECT", "GLOBAL"));
-    String select = Renderers.unique("Proxy", taken);
-    taken.add(select);
-    String auto = Renderers.unique("Auto", taken);
+    String select = Names.unique("Proxy", taken);
+    String auto = Names.unique("Auto", taken);
     List<String> selectMembers = new ArrayList<>();
     selectMembers.add(auto);
     selectMembers.addAll(names);
@@ -74,11 +69,11 @@ final class ClashDocument {
         .put("rules", List.of("MATCH," + select));
   }
 
-  private static Doc proxy(ClientProxy p) {
+  private static Doc proxy(Proxy p) {
     Doc d =
         Doc.of()
             .put("name", p.remark())
-            .put("type", p.protocol() == Protocol.SHADOWSOCKS ? "ss" : protocol(p))
+            .put("type", p.protocol() == Protocol.SHADOWSOCKS ? "ss" : Enums.wire(p.protocol()))
             .put("server", p.host())
             .put("port", p.port())
             .put("udp", true);
@@ -130,9 +125,5 @@ final class ClashDocument {
                   Doc.of().put("path", p.path()).put("host", p.hostHeader()).put("mode", p.mode()));
     }
     return d;
-  }
-
-  private static String protocol(ClientProxy p) {
-    return io.raftray.model.Enums.wire(p.protocol());
   }
 }

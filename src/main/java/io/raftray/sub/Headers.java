@@ -11,22 +11,24 @@ import java.util.Map;
 final class Headers {
   private Headers() {}
 
-  static String contentType(Format f) {
+  /** What a format's body is: its media type and the file name extension clients save it as. */
+  private record Media(String contentType, String extension) {}
+
+  private static Media media(Format f) {
     return switch (f) {
-      case BASE64, LINKS -> "text/plain; charset=utf-8";
-      case CLASH -> "text/yaml; charset=utf-8";
-      case SINGBOX, XRAY -> "application/json; charset=utf-8";
-      case HTML -> "text/html; charset=utf-8";
+      case BASE64, LINKS -> new Media("text/plain; charset=utf-8", "txt");
+      case CLASH -> new Media("text/yaml; charset=utf-8", "yaml");
+      case SINGBOX, XRAY -> new Media("application/json; charset=utf-8", "json");
+      case HTML -> new Media("text/html; charset=utf-8", "html");
     };
   }
 
+  static String contentType(Format f) {
+    return media(f).contentType();
+  }
+
   static String extension(Format f) {
-    return switch (f) {
-      case BASE64, LINKS -> "txt";
-      case CLASH -> "yaml";
-      case SINGBOX, XRAY -> "json";
-      case HTML -> "html";
-    };
+    return media(f).extension();
   }
 
   /**
@@ -80,13 +82,7 @@ final class Headers {
     boolean gap = false;
     for (int i = 0; i < title.length() && b.length() < 64; i++) {
       char c = title.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_'
-              || (c == '.' && !b.isEmpty());
+      boolean ok = ShareLinks.isAlphaNum(c) || c == '-' || c == '_' || (c == '.' && !b.isEmpty());
       if (ok) {
         if (gap && !b.isEmpty()) {
           b.append('_');
@@ -106,22 +102,8 @@ final class Headers {
 
   /** RFC 5987 value characters: attr-char stays, everything else percent-encoded UTF-8. */
   static String pct(String s) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      boolean attr =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || "!#$&+-.^_`|~".indexOf(c) >= 0;
-      if (attr) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
-        out.append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-      }
-    }
-    return out.toString();
+    return ShareLinks.percentEncode(
+        s, c -> ShareLinks.isAlphaNum(c) || "!#$&+-.^_`|~".indexOf(c) >= 0);
   }
 
   static String b64(String s) {

@@ -50,17 +50,11 @@ final class Html {
 
   private Html() {}
 
-  /** One proxy as shown: its remark and share link. */
-  record Link(String remark, String url) {}
-
+  /** The page of {@code user}: every proxy of {@code sub} with its share link, or the notice. */
   static String page(
-      User user,
-      Subscription sub,
-      List<Link> links,
-      String subscriptionUrl,
-      SubscriptionSettings settings,
-      String notice) {
-    StringBuilder h = new StringBuilder(8192 + links.size() * 8192);
+      User user, Subscription sub, String subscriptionUrl, SubscriptionSettings settings) {
+    List<Proxy> proxies = sub.proxies();
+    StringBuilder h = new StringBuilder(8192 + proxies.size() * 8192);
     h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
         .append("<meta name=\"referrer\" content=\"no-referrer\"><meta name=\"robots\" ")
@@ -75,21 +69,21 @@ final class Html {
         .append("\">")
         .append(escape(Enums.wire(user.status()).replace('_', ' ')))
         .append("</span></header>");
-    if (notice != null) {
-      h.append("<p class=\"notice\">").append(escape(notice)).append("</p>");
+    if (sub.notice() != null) {
+      h.append("<p class=\"notice\">").append(escape(sub.notice())).append("</p>");
     }
     usage(h, user);
     h.append("<section class=\"item\"><h2>Subscription</h2>")
         .append("<p>Add this address to your client app, or scan the code.</p>");
     item(h, "sub-url", subscriptionUrl, "QR code of the subscription address");
     h.append("</section>");
-    if (!links.isEmpty()) {
+    if (!proxies.isEmpty()) {
       h.append("<h2>Servers</h2>");
     }
-    for (int i = 0; i < links.size(); i++) {
-      Link l = links.get(i);
-      h.append("<section class=\"item\"><h3>").append(escape(l.remark())).append("</h3>");
-      item(h, "link-" + i, l.url(), "QR code of " + l.remark());
+    for (int i = 0; i < proxies.size(); i++) {
+      Proxy p = proxies.get(i);
+      h.append("<section class=\"item\"><h3>").append(escape(p.remark())).append("</h3>");
+      item(h, "link-" + i, ShareLinks.link(p), "QR code of " + p.remark());
       h.append("</section>");
     }
     footer(h, settings);
@@ -99,18 +93,18 @@ final class Html {
 
   private static void usage(StringBuilder h, User u) {
     long used = u.usedBytes();
-    h.append("<dl><dt>Used</dt><dd>").append(escape(Documents.bytes(used)));
+    h.append("<dl><dt>Used</dt><dd>").append(escape(Units.bytes(used)));
     if (u.dataLimitBytes() > 0) {
-      h.append(" of ").append(escape(Documents.bytes(u.dataLimitBytes())));
+      h.append(" of ").append(escape(Units.bytes(u.dataLimitBytes())));
     } else {
       h.append(" (unlimited)");
     }
     h.append("</dd><dt>Upload</dt><dd>")
-        .append(escape(Documents.bytes(u.uplinkBytes())))
+        .append(escape(Units.bytes(u.uplinkBytes())))
         .append("</dd><dt>Download</dt><dd>")
-        .append(escape(Documents.bytes(u.downlinkBytes())))
+        .append(escape(Units.bytes(u.downlinkBytes())))
         .append("</dd><dt>Expires</dt><dd>")
-        .append(u.expireAt() == null ? "never" : escape(Documents.DAY.format(u.expireAt())))
+        .append(u.expireAt() == null ? "never" : escape(Units.day(u.expireAt())))
         .append("</dd></dl>");
     if (u.dataLimitBytes() > 0) {
       long shown = Math.min(used, u.dataLimitBytes());
@@ -119,7 +113,7 @@ final class Html {
           .append("\" value=\"")
           .append(shown)
           .append("\" aria-label=\"data used\">")
-          .append(escape(Documents.bytes(shown)))
+          .append(escape(Units.bytes(shown)))
           .append("</progress>");
     }
   }

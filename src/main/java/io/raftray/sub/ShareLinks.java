@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Share links ({@code vless://}, {@code vmess://}, {@code trojan://}, {@code ss://}). Every query
@@ -21,11 +22,6 @@ public final class ShareLinks {
 
   private ShareLinks() {}
 
-  /** The share link of one proxy, with its remark as the fragment. */
-  public static String link(ProxyEntry proxy) {
-    return link(ClientProxy.of(proxy));
-  }
-
   /**
    * The public, non-secret facts of a proxy for people (the HTML page): {@code protocol}, {@code
    * address}, {@code port}, {@code transport}, {@code security}, then whichever of {@code path},
@@ -33,8 +29,7 @@ public final class ShareLinks {
    * public_key}, {@code short_id}, {@code spider_x}, {@code flow}, {@code method} apply, in that
    * order. The credential is never included.
    */
-  public static Map<String, String> details(ProxyEntry proxy) {
-    ClientProxy p = ClientProxy.of(proxy);
+  public static Map<String, String> details(Proxy p) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("protocol", Enums.wire(p.protocol()));
     m.put("address", p.host());
@@ -55,7 +50,8 @@ public final class ShareLinks {
     return m;
   }
 
-  static String link(ClientProxy p) {
+  /** The share link of one proxy, with its remark as the fragment. */
+  public static String link(Proxy p) {
     return switch (p.protocol()) {
       case VLESS -> vless(p);
       case VMESS -> vmess(p);
@@ -64,7 +60,7 @@ public final class ShareLinks {
     };
   }
 
-  private static String vless(ClientProxy p) {
+  private static String vless(Proxy p) {
     Query q = new Query();
     q.add("encryption", "none");
     q.add("flow", p.flow());
@@ -73,7 +69,7 @@ public final class ShareLinks {
     return "vless://" + pct(p.secret()) + "@" + authority(p) + "?" + q + "#" + pct(p.remark());
   }
 
-  private static String trojan(ClientProxy p) {
+  private static String trojan(Proxy p) {
     Query q = new Query();
     // Clients assume tls when security is absent, so it is always written.
     security(q, p);
@@ -81,7 +77,7 @@ public final class ShareLinks {
     return "trojan://" + pct(p.secret()) + "@" + authority(p) + "?" + q + "#" + pct(p.remark());
   }
 
-  private static void security(Query q, ClientProxy p) {
+  private static void security(Query q, Proxy p) {
     q.add("security", Enums.wire(p.security()));
     if (p.security() == Security.NONE) {
       return;
@@ -95,7 +91,7 @@ public final class ShareLinks {
     }
   }
 
-  private static void transport(Query q, ClientProxy p) {
+  private static void transport(Query q, Proxy p) {
     q.add("type", Enums.wire(p.transport()));
     switch (p.transport()) {
       case WS, HTTPUPGRADE, XHTTP -> {
@@ -109,7 +105,7 @@ public final class ShareLinks {
   }
 
   /** v2rayN "version 2" JSON: every key present, strings except {@code port}. */
-  private static String vmess(ClientProxy p) {
+  private static String vmess(Proxy p) {
     ObjectNode o = JSON.createObjectNode();
     o.put("v", "2");
     o.put("ps", p.remark());
@@ -143,7 +139,7 @@ public final class ShareLinks {
    * SIP002: classic AEAD methods as base64url (no padding) of {@code method:password}; SIP022
    * 2022-blake3 methods in the plain form, method and each key percent-encoded.
    */
-  private static String shadowsocks(ClientProxy p) {
+  private static String shadowsocks(Proxy p) {
     String userinfo;
     if (p.ss2022()) {
       StringBuilder sb = new StringBuilder(pct(p.method()));
@@ -160,23 +156,22 @@ public final class ShareLinks {
     return "ss://" + userinfo + "@" + authority(p) + "#" + pct(p.remark());
   }
 
-  static String authority(ClientProxy p) {
+  static String authority(Proxy p) {
     String h = p.host().indexOf(':') >= 0 ? "[" + p.host() + "]" : p.host();
     return h + ":" + p.port();
   }
 
   /** RFC 3986 percent-encoding of UTF-8: everything but {@code A-Z a-z 0-9 - . _ ~}. */
   static String pct(String s) {
+    return percentEncode(s, c -> isAlphaNum(c) || c == '-' || c == '.' || c == '_' || c == '~');
+  }
+
+  /** The UTF-8 bytes of {@code s}, those {@code literal} refuses as {@code %XX} (upper case). */
+  static String percentEncode(String s, IntPredicate literal) {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '.'
-          || c == '_'
-          || c == '~') {
+      if (literal.test(c)) {
         sb.append((char) c);
       } else {
         sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
@@ -184,6 +179,11 @@ public final class ShareLinks {
       }
     }
     return sb.toString();
+  }
+
+  /** Whether the byte {@code c} is an ASCII letter or digit. */
+  static boolean isAlphaNum(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 
   private static String orEmpty(String s) {

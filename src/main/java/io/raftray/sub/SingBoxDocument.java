@@ -20,27 +20,20 @@ final class SingBoxDocument {
   private SingBoxDocument() {}
 
   /** Upstream sing-box has no xhttp transport. */
-  static boolean supports(ClientProxy p) {
+  static boolean supports(Proxy p) {
     return p.transport() != Transport.XHTTP;
   }
 
-  static Doc render(Subscription sub) {
-    Renderers.Selection sel = Renderers.proxies(sub, SingBoxDocument::supports);
-    List<String> tags = new ArrayList<>();
-    for (ClientProxy p : sel.list()) {
-      tags.add(p.remark());
-    }
+  static Doc render(Subscription.Listing listing) {
+    List<String> tags = listing.remarks();
     Set<String> taken = new HashSet<>(tags);
-    String select = Renderers.unique("proxy", taken);
-    taken.add(select);
-    String auto = Renderers.unique("auto", taken);
-    taken.add(auto);
-    String direct = Renderers.unique("direct", taken);
+    String select = Names.unique("proxy", taken);
+    String auto = Names.unique("auto", taken);
+    String direct = Names.unique("direct", taken);
     List<Doc> outbounds = new ArrayList<>();
-    if (sel.isNotice()) {
+    if (listing.isNotice()) {
       // The notice placeholder is the only member: nothing to test, nothing that works.
-      outbounds.add(
-          Doc.of().put("type", "selector").put("tag", select).put("outbounds", List.copyOf(tags)));
+      outbounds.add(Doc.of().put("type", "selector").put("tag", select).put("outbounds", tags));
     } else {
       List<String> members = new ArrayList<>();
       members.add(auto);
@@ -55,11 +48,11 @@ final class SingBoxDocument {
           Doc.of()
               .put("type", "urltest")
               .put("tag", auto)
-              .put("outbounds", List.copyOf(tags))
+              .put("outbounds", tags)
               .put("url", TEST_URL)
               .put("interval", TEST_INTERVAL));
     }
-    for (ClientProxy p : sel.list()) {
+    for (Proxy p : listing.proxies()) {
       outbounds.add(outbound(p));
     }
     outbounds.add(Doc.of().put("type", "direct").put("tag", direct));
@@ -87,7 +80,7 @@ final class SingBoxDocument {
                 .put("auto_detect_interface", true));
   }
 
-  private static Doc outbound(ClientProxy p) {
+  private static Doc outbound(Proxy p) {
     Doc d =
         Doc.of()
             .put("type", Enums.wire(p.protocol()))

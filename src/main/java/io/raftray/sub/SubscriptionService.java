@@ -16,10 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -45,7 +43,7 @@ public final class SubscriptionService implements HttpService {
   private final Supplier<State> view;
   private final Clock clock;
   private final String apiBaseUrl;
-  private final Documents documents = new Documents();
+  private final SubscriptionBuilder subscriptions = new SubscriptionBuilder();
   private volatile CompiledRules rules = new CompiledRules(null, null);
 
   private record CompiledRules(SubscriptionSettings settings, UaRules rules) {}
@@ -82,7 +80,7 @@ public final class SubscriptionService implements HttpService {
     State s = view.get();
     String token = req.path().pathParameters().first("token").orElse("");
     // Malformed tokens take the same lookup as unknown ones; only the length is bounded first.
-    User user = Documents.userByToken(s, token.length() > MAX_TOKEN_LENGTH ? "" : token);
+    User user = SubscriptionBuilder.userByToken(s, token.length() > MAX_TOKEN_LENGTH ? "" : token);
     if (user == null) {
       Problems.send(res, ErrorKind.NOT_FOUND, "not found");
       return;
@@ -126,22 +124,11 @@ public final class SubscriptionService implements HttpService {
       Format format,
       boolean negotiated) {
     SubscriptionSettings settings = s.subscriptionSettings();
-    Subscription sub = documents.build(s, user, clock.instant());
+    Subscription sub = subscriptions.build(s, user, clock.instant());
     Map<String, String> headers;
     String body;
     if (format == Format.HTML) {
-      List<Html.Link> links = new ArrayList<>(sub.proxies().size());
-      for (ProxyEntry p : sub.proxies()) {
-        links.add(new Html.Link(p.remark(), ShareLinks.link(p)));
-      }
-      body =
-          Html.page(
-              user,
-              sub,
-              links,
-              apiBaseUrl + MOUNT + "/" + user.subscriptionToken(),
-              settings,
-              sub.notice());
+      body = Html.page(user, sub, apiBaseUrl + MOUNT + "/" + user.subscriptionToken(), settings);
       headers = new LinkedHashMap<>();
       headers.put("Content-Type", Headers.contentType(Format.HTML));
       headers.put("Content-Security-Policy", Html.CSP);
@@ -149,8 +136,7 @@ public final class SubscriptionService implements HttpService {
       headers.put("X-Frame-Options", "DENY");
     } else {
       body = Renderers.render(format, sub);
-      String shown = sub.notice() == null ? sub.title() : sub.title() + " - " + sub.notice();
-      headers = Headers.client(user, settings, shown, format);
+      headers = Headers.client(user, settings, sub.profileTitle(), format);
     }
     headers.put("X-Content-Type-Options", "nosniff");
     // Documents carry credentials: no cache may store them; clients revalidate with the ETag.

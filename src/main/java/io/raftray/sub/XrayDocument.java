@@ -31,15 +31,15 @@ final class XrayDocument {
 
   private XrayDocument() {}
 
-  static List<Doc> render(Subscription sub) {
+  static List<Doc> render(Subscription.Listing listing) {
     List<Doc> configs = new ArrayList<>();
-    for (ClientProxy p : Renderers.proxies(sub, x -> true).list()) {
+    for (Proxy p : listing.proxies()) {
       configs.add(config(p));
     }
     return configs;
   }
 
-  private static Doc config(ClientProxy p) {
+  private static Doc config(Proxy p) {
     return Doc.of()
         .put("remarks", p.remark())
         .put("log", Doc.of().put("loglevel", "warning"))
@@ -84,7 +84,7 @@ final class XrayDocument {
   }
 
   /** The proxy outbound in the classic vnext/servers layout that older embedded cores read. */
-  static Doc outbound(ClientProxy p) {
+  static Doc outbound(Proxy p) {
     Doc settings =
         switch (p.protocol()) {
           case VLESS ->
@@ -93,19 +93,9 @@ final class XrayDocument {
                   Doc.of().put("id", p.secret()).put("encryption", "none").put("flow", p.flow()));
           case VMESS ->
               vnext(p, Doc.of().put("id", p.secret()).put("alterId", 0).put("security", "auto"));
-          case TROJAN ->
-              servers(
-                  Doc.of()
-                      .put("address", p.host())
-                      .put("port", p.port())
-                      .put("password", p.secret()));
+          case TROJAN -> servers(server(p).put("password", p.secret()));
           case SHADOWSOCKS ->
-              servers(
-                  Doc.of()
-                      .put("address", p.host())
-                      .put("port", p.port())
-                      .put("method", p.method())
-                      .put("password", p.secret()));
+              servers(server(p).put("method", p.method()).put("password", p.secret()));
         };
     return Doc.of()
         .put("tag", "proxy")
@@ -114,22 +104,20 @@ final class XrayDocument {
         .put("streamSettings", stream(p));
   }
 
-  private static Doc vnext(ClientProxy p, Doc user) {
-    return Doc.of()
-        .put(
-            "vnext",
-            List.of(
-                Doc.of()
-                    .put("address", p.host())
-                    .put("port", p.port())
-                    .put("users", List.of(user))));
+  private static Doc vnext(Proxy p, Doc user) {
+    return Doc.of().put("vnext", List.of(server(p).put("users", List.of(user))));
   }
 
   private static Doc servers(Doc server) {
     return Doc.of().put("servers", List.of(server));
   }
 
-  private static Doc stream(ClientProxy p) {
+  /** The address and port of a {@code vnext} or {@code servers} entry. */
+  private static Doc server(Proxy p) {
+    return Doc.of().put("address", p.host()).put("port", p.port());
+  }
+
+  private static Doc stream(Proxy p) {
     Doc s =
         Doc.of()
             .put("network", Enums.wire(p.transport()))

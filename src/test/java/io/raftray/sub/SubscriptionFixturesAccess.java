@@ -5,10 +5,10 @@ public final class SubscriptionFixturesAccess {
   private SubscriptionFixturesAccess() {}
 
   public static Subscription combinations() {
-    return SubscriptionFixtures.combinations();
+    return SubscriptionFixtures.combinations().subscription();
   }
 
   public static Subscription edge() {
-    return SubscriptionFixtures.edge();
+    return SubscriptionFixtures.edge().subscription();
   }
 }

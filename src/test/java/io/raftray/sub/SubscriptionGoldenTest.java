@@ -40,7 +40,7 @@ class SubscriptionGoldenTest {
   static final boolean REGENERATE = Boolean.getBoolean("raftray.regenerateGoldens");
   static final List<Format> FORMATS =
       List.of(Format.LINKS, Format.BASE64, Format.CLASH, Format.SINGBOX, Format.XRAY);
-  static final Map<String, Subscription> FIXTURES = SubscriptionFixtures.all();
+  static final Map<String, SubscriptionFixtures.Fixture> FIXTURES = SubscriptionFixtures.all();
 
   static Stream<Arguments> cases() {
     return FIXTURES.keySet().stream()
@@ -50,7 +50,8 @@ class SubscriptionGoldenTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void render_matchesGolden_andParsesBack(String fixture, Format format) throws IOException {
-    Subscription sub = FIXTURES.get(fixture);
+    SubscriptionFixtures.Fixture source = FIXTURES.get(fixture);
+    Subscription sub = source.subscription();
     String out = Renderers.render(format, sub);
     assertThat(Renderers.render(format, sub)).as("deterministic").isEqualTo(out);
     Path file = DIR.resolve(fixture).resolve(fileName(format));
@@ -61,7 +62,7 @@ class SubscriptionGoldenTest {
     assertThat(file).as("golden file; regenerate with -Draftray.regenerateGoldens=true").exists();
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(out);
     assertThat(Files.readAllBytes(file)).isEqualTo(out.getBytes(StandardCharsets.UTF_8));
-    parsesBack(format, sub, out);
+    parsesBack(format, source, sub, out);
   }
 
   @Test
@@ -99,12 +100,13 @@ class SubscriptionGoldenTest {
             "shadowsocks-aes-128-gcm",
             "shadowsocks-2022-blake3-chacha20-poly1305")
         .doesNotContain("vless-ws-reality", "trojan-tcp-reality", "shadowsocks-ws-none");
-    assertThat(SubscriptionFixtures.combinations().proxies()).hasSize(41);
+    assertThat(SubscriptionFixtures.combinations().subscription().proxies()).hasSize(41);
   }
 
   @Test
   void html_isNotRenderedHere() {
-    assertThatThrownBy(() -> Renderers.render(Format.HTML, SubscriptionFixtures.edge()))
+    assertThatThrownBy(
+            () -> Renderers.render(Format.HTML, SubscriptionFixtures.edge().subscription()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -121,19 +123,20 @@ class SubscriptionGoldenTest {
 
   // --- parse back
 
-  private static void parsesBack(Format format, Subscription sub, String out) {
+  private static void parsesBack(
+      Format format, SubscriptionFixtures.Fixture source, Subscription sub, String out) {
     List<ProxySpec> expected = new ArrayList<>();
-    for (ProxyEntry e : sub.proxies()) {
-      ProxySpec p = ProxySpec.of(e);
+    for (SubscriptionFixtures.Source e : source.sources()) {
+      ProxySpec p = e.spec();
       if (expressible(format, p)) {
         expected.add(normalize(format, p));
       }
     }
-    String notice = sub.notice();
+    String notice = source.notice();
     if (notice == null && expected.isEmpty()) {
       notice =
-          sub.proxies().isEmpty()
-              ? "No proxies in this subscription"
+          source.sources().isEmpty()
+              ? "No servers available"
               : "No proxy of this subscription works here";
     }
     if (notice != null) {

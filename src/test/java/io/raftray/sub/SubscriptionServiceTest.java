@@ -244,11 +244,11 @@ class SubscriptionServiceTest {
     f.settings(new SubscriptionSettings(12, "{user}", "{protocol}", null, null, null));
 
     Subscription s =
-        new Documents().build(f.view(), f.view().users().get(alice.id()), f.clock.instant());
+        new SubscriptionBuilder()
+            .build(f.view(), f.view().users().get(alice.id()), f.clock.instant());
 
     assertThat(s.notice()).isNull();
-    assertThat(
-            s.proxies().stream().map(p -> p.host() + ":" + p.endpoint().port() + " " + p.remark()))
+    assertThat(s.proxies().stream().map(p -> p.host() + ":" + p.port() + " " + p.remark()))
         .containsExactly(
             "c.example:8388 shadowsocks",
             "a.example:443 vless",
@@ -257,8 +257,9 @@ class SubscriptionServiceTest {
 
     f.submit(new Command.RemoveNode("node_b"));
     Subscription after =
-        new Documents().build(f.view(), f.view().users().get(alice.id()), f.clock.instant());
-    assertThat(after.proxies()).extracting(ProxyEntry::host).doesNotContain("b.example");
+        new SubscriptionBuilder()
+            .build(f.view(), f.view().users().get(alice.id()), f.clock.instant());
+    assertThat(after.proxies()).extracting(Proxy::host).doesNotContain("b.example");
   }
 
   @Test
@@ -286,6 +287,13 @@ class SubscriptionServiceTest {
     assertNotice("E".repeat(32), "Expired on 2029-06-30");
     SubFixture.Resp hold = f.get("/sub/" + "H".repeat(32) + "/links");
     assertThat(hold.body()).contains("@a.example:443");
+  }
+
+  @Test
+  void noUsableGrant_validDocumentWithNoServersNotice() {
+    f.user("none", UserStatus.ACTIVE, 0, 0, 0, null, "N".repeat(32));
+
+    assertNotice("N".repeat(32), "No servers available");
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.raftray.model.Endpoint;
 import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
-import io.raftray.sub.ProxyEntry;
 import java.util.List;
 import java.util.Map;
 
@@ -37,21 +36,20 @@ public record ProxySpec(
     String spiderX) {
 
   /**
-   * What a client must end up with for {@code entry}, derived here from the endpoint settings
-   * independently of the renderers: the defaults Xray applies (path {@code /}, xhttp mode {@code
-   * auto}, REALITY fingerprint {@code chrome}, first server name and short id) and the Shadowsocks
-   * 2022 identity password.
+   * What a client must end up with for a grant with {@code credential} on {@code e} served at
+   * {@code host}, derived here from the endpoint settings independently of the renderers: the
+   * defaults Xray applies (path {@code /}, xhttp mode {@code auto}, REALITY fingerprint {@code
+   * chrome}, first server name and short id) and the Shadowsocks 2022 identity password.
    */
-  public static ProxySpec of(ProxyEntry entry) {
-    Endpoint e = entry.endpoint();
+  public static ProxySpec of(String remark, String host, Endpoint e, String credential) {
     Map<String, Object> s = e.settings();
     Transport t = e.transport();
     boolean httpLike = t == Transport.WS || t == Transport.HTTPUPGRADE || t == Transport.XHTTP;
     String method = e.protocol() == Protocol.SHADOWSOCKS ? (String) s.get("method") : null;
     String secret =
         method != null && method.startsWith("2022-")
-            ? s.get("server_key") + ":" + entry.credential()
-            : entry.credential();
+            ? s.get("server_key") + ":" + credential
+            : credential;
     boolean reality = e.security() == Security.REALITY;
     String sni =
         switch (e.security()) {
@@ -62,8 +60,8 @@ public record ProxySpec(
     List<?> shortIds = reality ? (List<?>) s.get("short_ids") : null;
     return new ProxySpec(
         e.protocol(),
-        entry.remark(),
-        entry.host(),
+        remark,
+        host,
         e.port(),
         secret,
         method,

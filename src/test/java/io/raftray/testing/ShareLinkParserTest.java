@@ -8,7 +8,7 @@ import io.raftray.model.Endpoint;
 import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
-import io.raftray.sub.ProxyEntry;
+import io.raftray.sub.Proxy;
 import io.raftray.sub.ShareLinks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -60,10 +60,11 @@ class ShareLinkParserTest {
                         ((String) c.settings().get("method")).contains("128") ? 16 : 32, i, true)
                     : "secret-" + i;
           };
-      ProxyEntry entry = new ProxyEntry(c.name() + " ✓", "2001:db8::" + i, e, credential);
-      assertThat(ShareLinkParser.parse(ShareLinks.link(entry)))
+      String remark = c.name() + " ✓";
+      String host = "2001:db8::" + i;
+      assertThat(ShareLinkParser.parse(ShareLinks.link(Proxy.of(remark, host, e, credential))))
           .as(c.name())
-          .isEqualTo(ProxySpec.of(entry));
+          .isEqualTo(ProxySpec.of(remark, host, e, credential));
       i++;
     }
     assertThat(i).isEqualTo(41);

@@ -7,11 +7,8 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
-import io.raftray.model.UserStatus;
 import io.raftray.state.State;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -22,14 +19,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds a user's {@link Subscription} from one immutable view. Grants by user are indexed once per
- * view (the view changes on every applied write), so a request costs a map lookup plus the user's
- * own grants, not a scan of every grant in the cluster.
+ * Builds a user's {@link Subscription} from one immutable view: the one place that turns the state
+ * into the proxies every format renders. Grants by user are indexed once per view (the view changes
+ * on every applied write), so a request costs a map lookup plus the user's own grants, not a scan
+ * of every grant in the cluster.
  */
-final class Documents {
-  static final DateTimeFormatter DAY =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-
+final class SubscriptionBuilder {
   private record Indexed(State view, Map<String, List<Grant>> grantsByUser) {}
 
   private volatile Indexed index = new Indexed(null, Map.of());
@@ -40,48 +35,28 @@ final class Documents {
     return id == null ? null : view.users().get(id);
   }
 
-  /** The document of {@code user} as of {@code view}, at wall-clock time {@code now}. */
+  /**
+   * The subscription of {@code user} as of {@code view}, at wall-clock time {@code now}: none of
+   * its proxies when {@link Subscription#unavailable} gives a reason.
+   */
   Subscription build(State view, User user, Instant now) {
     SubscriptionSettings settings = view.subscriptionSettings();
-    String title = title(settings, user);
-    String notice = unavailable(user, now);
-    if (notice != null) {
-      return new Subscription(title, List.of(), notice);
-    }
-    List<ProxyEntry> proxies = proxies(view, user, settings);
-    return new Subscription(title, proxies, proxies.isEmpty() ? "No servers available" : null);
-  }
-
-  /**
-   * Why the user may not use any proxy now, or null. Limits and expiry are checked against the
-   * clock as well: the state flips the status only when a command is applied after the moment.
-   * On-hold users get their proxies: their first connection is what starts their period.
-   */
-  static String unavailable(User u, Instant now) {
-    if (u.status() == UserStatus.DISABLED) {
-      return "Disabled";
-    }
-    if (u.status() == UserStatus.EXPIRED || (u.expireAt() != null && !u.expireAt().isAfter(now))) {
-      return u.expireAt() == null ? "Expired" : "Expired on " + DAY.format(u.expireAt());
-    }
-    if (u.status() == UserStatus.LIMITED
-        || (u.dataLimitBytes() > 0 && u.usedBytes() >= u.dataLimitBytes())) {
-      return "Data limit reached";
-    }
-    return null;
+    String reason = Subscription.unavailable(user, now);
+    List<Proxy> proxies = reason == null ? proxies(view, user, settings) : List.of();
+    return new Subscription(title(settings, user), proxies, reason);
   }
 
   static String title(SubscriptionSettings settings, User u) {
     Map<String, String> v = new HashMap<>();
     v.put("user", u.name());
     v.put("status", Enums.wire(u.status()));
-    v.put("expire", u.expireAt() == null ? "never" : DAY.format(u.expireAt()));
-    v.put("data_limit", u.dataLimitBytes() == 0 ? "unlimited" : bytes(u.dataLimitBytes()));
+    v.put("expire", u.expireAt() == null ? "never" : Units.day(u.expireAt()));
+    v.put("data_limit", u.dataLimitBytes() == 0 ? "unlimited" : Units.bytes(u.dataLimitBytes()));
     String t = Templates.render(settings.titleTemplate(), v);
     return t.isEmpty() ? u.name() : t;
   }
 
-  private List<ProxyEntry> proxies(State view, User user, SubscriptionSettings settings) {
+  private List<Proxy> proxies(State view, User user, SubscriptionSettings settings) {
     record Candidate(Node node, Endpoint endpoint, Grant grant) {}
     List<Candidate> list = new ArrayList<>();
     for (Grant g : grantsOf(view, user.id())) {
@@ -96,11 +71,11 @@ final class Documents {
             .thenComparingInt(c -> c.endpoint().port())
             .thenComparing(c -> c.endpoint().tag())
             .thenComparing(c -> c.endpoint().id()));
-    List<ProxyEntry> out = new ArrayList<>(list.size());
+    List<Proxy> out = new ArrayList<>(list.size());
     Set<String> taken = new HashSet<>();
     for (Candidate c : list) {
-      String remark = unique(remark(settings, user, c.node(), c.endpoint()), taken);
-      out.add(new ProxyEntry(remark, c.node().accessHost(), c.endpoint(), c.grant().credential()));
+      String remark = Names.unique(remark(settings, user, c.node(), c.endpoint()), taken);
+      out.add(Proxy.of(remark, c.node().accessHost(), c.endpoint(), c.grant().credential()));
     }
     return out;
   }
@@ -118,15 +93,6 @@ final class Documents {
     return r.isEmpty() ? e.tag() : r;
   }
 
-  /** {@code remark}, or {@code remark 2}, {@code remark 3}... whichever is free first. */
-  static String unique(String remark, Set<String> taken) {
-    String r = remark;
-    for (int i = 2; !taken.add(r); i++) {
-      r = remark + " " + i;
-    }
-    return r;
-  }
-
   private List<Grant> grantsOf(State view, String userId) {
     Indexed i = index;
     if (i.view() != view) {
@@ -139,20 +105,5 @@ final class Documents {
       index = i;
     }
     return i.grantsByUser().getOrDefault(userId, List.of());
-  }
-
-  /** Bytes in binary units with one decimal, e.g. {@code 1.5 GiB}. */
-  static String bytes(long b) {
-    if (b < 1024) {
-      return b + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double v = b;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }
