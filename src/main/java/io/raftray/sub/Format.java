@@ -3,7 +3,9 @@ package io.raftray.sub;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Subscription document formats; the wire names are fixed by API.md. */
+/**
+ * Subscription document formats; the wire names are part of the public API (docs/subscriptions.md).
+ */
 public enum Format {
   BASE64,
   LINKS,
