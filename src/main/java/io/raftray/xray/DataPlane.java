@@ -92,7 +92,7 @@ public final class DataPlane implements CoreListener, AutoCloseable {
   public Map<String, Object> describe() {
     Reconciler.Status r = reconciler.status();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("state", r.state());
+    m.put("state", r.state().wire());
     m.put("inbounds", r.inbounds());
     m.put("users", r.users());
     m.put("failing_inbounds", r.failingInbounds());

@@ -12,6 +12,7 @@ import io.raftray.testing.PayloadServer;
 import io.raftray.testing.SocksFetch;
 import io.raftray.testing.V2RayOutbound;
 import io.raftray.testing.V2RayProcess;
+import io.raftray.xray.ReconcileState;
 import io.raftray.xray.Reconciler;
 import io.raftray.xray.XrayStatus;
 import io.raftray.xray.XraySupervisor;
@@ -327,7 +328,7 @@ public final class DataPlaneBench {
     until(
         "node B runs the trial endpoint",
         Duration.ofSeconds(60),
-        () -> V2RayProcess.accepts(port) && recon(b).state().equals("ok"));
+        () -> V2RayProcess.accepts(port) && recon(b).state() == ReconcileState.OK);
     List<Double> e2e = new ArrayList<>();
     List<Double> ack = new ArrayList<>();
     List<Double> applied = new ArrayList<>();
@@ -362,7 +363,7 @@ public final class DataPlaneBench {
       until(
           "node B's core has no user",
           Duration.ofSeconds(30),
-          () -> recon(b).state().equals("ok") && recon(b).users() == 0);
+          () -> recon(b).state() == ReconcileState.OK && recon(b).users() == 0);
       if (fetches(cl, Duration.ofMillis(1000))) {
         throw new IllegalStateException("a disabled user could fetch through node B");
       }
@@ -403,7 +404,7 @@ public final class DataPlaneBench {
       until(
           "node B's core drops the trial user",
           Duration.ofSeconds(30),
-          () -> recon(b).state().equals("ok") && recon(b).users() == 0);
+          () -> recon(b).state() == ReconcileState.OK && recon(b).users() == 0);
     }
     ObjectNode p = results.putObject("propagation");
     p.put("trials", trials);
@@ -544,7 +545,7 @@ public final class DataPlaneBench {
     until(
         "node B's core has all users",
         Duration.ofMinutes(5),
-        () -> recon(b).state().equals("ok") && recon(b).users() == users);
+        () -> recon(b).state() == ReconcileState.OK && recon(b).users() == users);
     double catchUpMs = ms(System.nanoTime() - c1);
     ObjectNode j = results.putObject("bulk");
     j.put("users", users);
@@ -582,7 +583,9 @@ public final class DataPlaneBench {
               Duration.ofSeconds(300),
               () -> {
                 Reconciler.Status s = recon(b);
-                return s.generation() == newGen && s.state().equals("ok") && s.users() == users;
+                return s.generation() == newGen
+                    && s.state() == ReconcileState.OK
+                    && s.users() == users;
               });
       long fetchedAt =
           pollUntil(Duration.ofSeconds(60), () -> fetches(cl, Duration.ofMillis(2000)));

@@ -330,7 +330,10 @@ class DataPlaneIT {
           .atMost(Duration.ofSeconds(15))
           .untilAsserted(
               () ->
-                  assertThat(d.dataPlane().map(dp -> dp.reconcileStatus().state()).orElse("none"))
+                  assertThat(
+                          d.dataPlane()
+                              .map(dp -> dp.reconcileStatus().state().wire())
+                              .orElse("none"))
                       .isEqualTo("ok"));
     }
   }
