@@ -122,15 +122,10 @@ final class Validator {
   }
 
   String string(String field, boolean required, int min, int max) {
-    JsonNode n = present(field, required);
-    if (n == null) {
+    String s = text(field, required);
+    if (s == null) {
       return null;
     }
-    if (!n.isTextual()) {
-      error(field, "must be a string");
-      return null;
-    }
-    String s = n.textValue();
     if (s.length() < min || s.length() > max) {
       error(field, min == max ? "must be " + min + " characters" : lengthRule(min, max));
       return null;
@@ -149,16 +144,25 @@ final class Validator {
   }
 
   String matching(String field, boolean required, Pattern p, String rule) {
+    String s = text(field, required);
+    if (s == null) {
+      return null;
+    }
+    if (!p.matcher(s).matches()) {
+      error(field, rule);
+      return null;
+    }
+    return s;
+  }
+
+  /** The field's text; null (with an error when it is there but not a string) otherwise. */
+  private String text(String field, boolean required) {
     JsonNode n = present(field, required);
     if (n == null) {
       return null;
     }
     if (!n.isTextual()) {
       error(field, "must be a string");
-      return null;
-    }
-    if (!p.matcher(n.textValue()).matches()) {
-      error(field, rule);
       return null;
     }
     return n.textValue();

@@ -74,13 +74,20 @@ public final class TlsContexts {
     return liveContext(identity.get().caCert(), identity);
   }
 
+  /** PKIX trust in the cluster CA alone. */
+  private static TrustManagerFactory trusting(X509Certificate caCert)
+      throws GeneralSecurityException, IOException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("cluster-ca", caCert);
+    TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+    trustManagers.init(trust);
+    return trustManagers;
+  }
+
   private static SSLContext liveContext(X509Certificate caCert, LiveIdentity identity) {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("cluster-ca", caCert);
-      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-      trustManagers.init(trust);
+      TrustManagerFactory trustManagers = trusting(caCert);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(
           new KeyManager[] {identity.keyManager()},
@@ -136,11 +143,7 @@ public final class TlsContexts {
       password[i] = (char) ('a' + KeyPairs.random().nextInt(26));
     }
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("cluster-ca", caCert);
-      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-      trustManagers.init(trust);
+      TrustManagerFactory trustManagers = trusting(caCert);
 
       KeyManager[] keyManagers = new KeyManager[0];
       if (identity.isPresent()) {

@@ -1,5 +1,6 @@
 package io.raftray.state;
 
+import io.raftray.model.FailureStreak;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -23,8 +24,7 @@ public final class UsageTicker implements AutoCloseable {
   private final Duration interval;
   private ScheduledExecutorService timer;
   private boolean closed;
-  private boolean failing;
-  private long failures;
+  private final FailureStreak streak = new FailureStreak(LOG);
 
   public UsageTicker(String nodeId, Replicated replicated, Clock clock, Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
@@ -81,19 +81,11 @@ public final class UsageTicker implements AutoCloseable {
       failed(r.message());
       return false;
     }
-    if (failing) {
-      LOG.info("users.tick committed again after " + failures + " failed attempts");
-      failing = false;
-      failures = 0;
-    }
+    streak.succeeded("users.tick committed again");
     return true;
   }
 
   private void failed(String why) {
-    failures++;
-    if (!failing) {
-      LOG.warning("cannot commit users.tick, retrying every " + interval + ": " + why);
-      failing = true;
-    }
+    streak.failed("cannot commit users.tick, retrying every " + interval + ": " + why);
   }
 }

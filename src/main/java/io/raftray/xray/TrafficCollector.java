@@ -1,6 +1,7 @@
 package io.raftray.xray;
 
 import io.raftray.model.ErrorKind;
+import io.raftray.model.FailureStreak;
 import io.raftray.model.User;
 import io.raftray.state.Command;
 import io.raftray.state.Replicated;
@@ -70,8 +71,7 @@ public final class TrafficCollector implements AutoCloseable {
   private long epoch;
 
   private boolean pollFailing;
-  private boolean submitFailing;
-  private long failedSubmits;
+  private final FailureStreak submits = new FailureStreak(LOG);
 
   /** With the default interval of 5 s. */
   public TrafficCollector(
@@ -382,20 +382,12 @@ public final class TrafficCollector implements AutoCloseable {
     } else {
       batchesCommitted.incrementAndGet();
     }
-    if (submitFailing) {
-      LOG.info("usage reports committed again after " + failedSubmits + " failed attempts");
-      submitFailing = false;
-      failedSubmits = 0;
-    }
+    submits.succeeded("usage reports committed again");
     return true;
   }
 
   private void submitFailed(String why) {
-    failedSubmits++;
-    if (!submitFailing) {
-      LOG.warning("cannot commit usage reports, keeping them in the journal: " + why);
-      submitFailing = true;
-    }
+    submits.failed("cannot commit usage reports, keeping them in the journal: " + why);
   }
 
   private void save() {

@@ -49,6 +49,12 @@ import java.util.concurrent.TimeUnit;
  * V2Ray 4.x ({@code v2ray.core.*}): ReceiverConfig with one PortRange, VMess with alter_id,
  * Shadowsocks with one user per inbound and no run-time user changes, gRPC transport named {@code
  * gun} (4.36+). No REALITY, httpupgrade, XHTTP, Shadowsocks 2022 or VLESS flow.
+ *
+ * <p>Much of this class has the same shape as {@link XrayDialect}: that is on purpose. The two
+ * cores' messages are distinct generated protobuf types (other packages, other field numbers), with
+ * no common supertype to write the mapping once against; a shared generic layer would only hide
+ * which field of which core is set. Logic that does not touch generated types lives in {@link
+ * InboundSpec} and {@link Dialect}.
  */
 final class V2RayDialect implements Dialect {
   private static final Flavor F = Flavor.V2RAY;

@@ -54,6 +54,12 @@ import java.util.concurrent.TimeUnit;
  * without alter_id, VLESS flow, Shadowsocks classic (multi-user) and 2022 (multi-user server with a
  * server key), transports tcp, ws, grpc, httpupgrade and XHTTP ({@code splithttp} on the wire),
  * security tls and reality.
+ *
+ * <p>Much of this class has the same shape as {@link V2RayDialect}: that is on purpose. The two
+ * cores' messages are distinct generated protobuf types (other packages, other field numbers), with
+ * no common supertype to write the mapping once against; a shared generic layer would only hide
+ * which field of which core is set. Logic that does not touch generated types lives in {@link
+ * InboundSpec} and {@link Dialect}.
  */
 final class XrayDialect implements Dialect {
   private static final Flavor F = Flavor.XRAY;
