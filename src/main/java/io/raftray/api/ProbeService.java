@@ -11,6 +11,7 @@ import io.raftray.state.Replicated;
 import io.raftray.state.Replicated.RaftStatus;
 import io.raftray.state.State;
 import io.raftray.xray.CoreState;
+import io.raftray.xray.DataPlane;
 import io.raftray.xray.XrayStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
@@ -38,25 +39,23 @@ public final class ProbeService {
   private final Replicated backend;
   private final HttpMetrics metrics;
   private final Supplier<XrayStatus> core;
-  private volatile io.raftray.xray.DataPlane dataPlane;
+  private final DataPlane dataPlane;
 
   public ProbeService(Replicated backend, HttpMetrics metrics) {
-    this(backend, metrics, () -> null);
+    this(backend, metrics, () -> null, null);
   }
 
   /**
    * With the node's core: {@code /readyz} is 503 while a configured core is not up, and {@code
-   * /metrics} reports it. {@code core} returns null when the node has no supervisor.
+   * /metrics} reports it. {@code core} returns null when the node has no supervisor; {@code
+   * dataPlane} (the reconciler's and collector's health) is null then too.
    */
-  public ProbeService(Replicated backend, HttpMetrics metrics, Supplier<XrayStatus> core) {
+  public ProbeService(
+      Replicated backend, HttpMetrics metrics, Supplier<XrayStatus> core, DataPlane dataPlane) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.core = Objects.requireNonNull(core, "core");
-  }
-
-  /** Adds the reconciler's and collector's health to {@code /readyz} and {@code /metrics}. */
-  public void attach(io.raftray.xray.DataPlane dp) {
-    this.dataPlane = dp;
+    this.dataPlane = dataPlane;
   }
 
   /** Registers the three probes at their exact paths, so {@code /} stays free. */
@@ -106,7 +105,7 @@ public final class ProbeService {
       xray.put("restarts", x.restarts());
       xray.put("detail", x.detail());
       xray.put("since", x.since().toString());
-      io.raftray.xray.DataPlane dp = dataPlane;
+      DataPlane dp = dataPlane;
       if (dp != null) {
         xray.put("reconcile", dp.describe());
       }
@@ -164,7 +163,7 @@ public final class ProbeService {
     if (x != null) {
       xrayMetrics(out, x);
     }
-    io.raftray.xray.DataPlane dp = dataPlane;
+    DataPlane dp = dataPlane;
     if (dp != null) {
       dp.appendMetrics(out);
     }

@@ -150,8 +150,22 @@ public final class Daemon implements AutoCloseable {
     XraySupervisor xray =
         lifecycle.add("core", XraySupervisor.create(config.xray(), config.xrayDir()));
     HttpMetrics metrics = new HttpMetrics();
+    // Built now so /readyz reports it from the start; started once Raft is up. Its usage reports
+    // go through `deferred` like every other write.
+    DataPlane dataPlane =
+        config.xray().enabled()
+            ? new DataPlane(
+                config.nodeId(),
+                config.dataDir(),
+                xray,
+                sm::view,
+                deferred,
+                tunables.coreResync(),
+                clock)
+            : null;
     ProbeService probes =
-        new ProbeService(deferred, metrics, () -> config.xray().enabled() ? xray.status() : null);
+        new ProbeService(
+            deferred, metrics, () -> config.xray().enabled() ? xray.status() : null, dataPlane);
     ApiService api =
         new ApiService(deferred, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
     SubscriptionService subscriptions =
@@ -212,22 +226,11 @@ public final class Daemon implements AutoCloseable {
     // The core's process is stopped after the data plane (idempotent close; "core" above covers
     // a start that fails before this point).
     lifecycle.add("core process", xray);
-    DataPlane dataPlane = null;
-    if (config.xray().enabled()) {
+    if (dataPlane != null) {
       // Closed before the core: its last counters are committed while the core and Raft run.
-      dataPlane =
-          new DataPlane(
-              config.nodeId(),
-              config.dataDir(),
-              xray,
-              sm::view,
-              backend,
-              tunables.coreResync(),
-              clock);
       DataPlane dp = lifecycle.add("data plane", dataPlane);
       sm.addListener(v -> dp.stateChanged());
       dp.start();
-      probes.attach(dp);
     }
     xray.start();
     CertRenewer renewer =

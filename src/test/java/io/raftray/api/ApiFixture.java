@@ -82,7 +82,7 @@ final class ApiFixture implements AutoCloseable {
     local = new LocalReplicated(clock, NODE_ID, state);
     backend = wrap.apply(local);
     ApiService api = new ApiService(backend, clock, settings);
-    ProbeService probes = new ProbeService(backend, metrics, core::get);
+    ProbeService probes = new ProbeService(backend, metrics, core::get, null);
     server =
         WebServer.builder()
             .host("127.0.0.1")
