@@ -74,16 +74,13 @@ final class FormatFixtureLog {
         new Command.CreateUser(
             user("usr_dave", "dave", UserStatus.DISABLED, 5, null, ResetStrategy.NO_RESET, 0)));
     log.add(
-        new Command.UpdateUser(
-            "usr_alice",
-            "alice2",
-            "vip \"quoted\" ünïcode",
-            null,
-            2L << 30,
-            true,
-            T0.plus(Duration.ofDays(30)),
-            ResetStrategy.WEEK,
-            null));
+        Command.UpdateUser.of("usr_alice")
+            .name("alice2")
+            .note("vip \"quoted\" ünïcode")
+            .dataLimitBytes(2L << 30)
+            .expireAt(T0.plus(Duration.ofDays(30)))
+            .resetStrategy(ResetStrategy.WEEK)
+            .build());
     log.add(new Command.RotateSubscription("usr_alice", "sub-alice-rotated"));
     Map<String, Object> reality = new LinkedHashMap<>();
     reality.put("sni", "www.example.com");
@@ -202,7 +199,7 @@ final class FormatFixtureLog {
     log.at(T0.plus(Duration.ofDays(2)));
     log.add("node_a", new Command.UsersTick());
     // ---- after the snapshot (index SNAPSHOT_INDEX): replayed on top of it
-    log.add(new Command.UpdateUser("usr_bob", null, null, null, null, true, null, null, 3600L));
+    log.add(Command.UpdateUser.of("usr_bob").expireAt(null).onHoldExpireSeconds(3600L).build());
     log.add(
         new Command.CreateUser(
             user("usr_dup", "alice2", UserStatus.ACTIVE, 0, null, ResetStrategy.NO_RESET, 0)));
@@ -269,22 +266,17 @@ final class FormatFixtureLog {
       Instant expireAt,
       ResetStrategy reset,
       long onHoldSeconds) {
-    return new User(
-        id,
-        name,
-        "note of " + name,
-        status,
-        limit,
-        expireAt,
-        reset,
-        0,
-        0,
-        0,
-        "sub-" + name,
-        null,
-        null,
-        null,
-        onHoldSeconds);
+    return User.builder()
+        .id(id)
+        .name(name)
+        .note("note of " + name)
+        .status(status)
+        .dataLimitBytes(limit)
+        .expireAt(expireAt)
+        .resetStrategy(reset)
+        .subscriptionToken("sub-" + name)
+        .onHoldExpireSeconds(onHoldSeconds)
+        .build();
   }
 
   private static Endpoint endpoint(
