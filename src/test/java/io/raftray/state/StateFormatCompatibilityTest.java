@@ -39,12 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  * committed under {@code src/test/resources/fixtures/v1} and must load, replay to the recorded
  * state, and re-encode to the same bytes.
  *
- * <p>The fixture was produced by this class on the code of commit "state: add v1 snapshot and log
- * fixture" (before the entity refactoring of issue 9), with {@code ./mvnw test
- * -Dtest=StateFormatCompatibilityTest -Draftray.regenerateFixtures=true}: it replays {@link
- * FormatFixtureLog#entries()} as {@link RaftrayStateMachine} does (client envelope encoded, decoded
- * and re-encoded with the leader's time), writes every logged entry as one base64 line of {@code
- * log.b64} (line {@code i} is log index {@code i}), the state at {@link
+ * <p>The fixture was produced by this class at commit 338bc2a ("state: add v1 snapshot and log
+ * fixture with a format compatibility test", before the entity refactoring of issue 9), with {@code
+ * ./mvnw test -Dtest=StateFormatCompatibilityTest -Draftray.regenerateFixtures=true}: it replays
+ * {@link FormatFixtureLog#entries()} as {@link RaftrayStateMachine} does (client envelope encoded,
+ * decoded and re-encoded with the leader's time), writes every logged entry as one base64 line of
+ * {@code log.b64} (line {@code i} is log index {@code i}), the state at {@link
  * FormatFixtureLog#SNAPSHOT_INDEX} as the Ratis snapshot file {@code snapshot.1_<index>} with its
  * {@code .md5} (as {@code takeSnapshot} writes them) and the digest of the final state in {@code
  * state.sha256}. Never regenerate it to make a failing test pass: a failure means a format change
