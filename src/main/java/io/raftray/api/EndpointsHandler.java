@@ -98,16 +98,16 @@ final class EndpointsHandler {
     } else if (raw != null) {
       v.error("settings", "must be an object");
     }
-    EndpointRules.Resolved m = null;
-    Optional<XrayReport> core = nodeId == null ? Optional.empty() : EndpointRules.core(s, nodeId);
+    EndpointChecks.Resolved m = null;
+    Optional<XrayReport> core = nodeId == null ? Optional.empty() : EndpointChecks.core(s, nodeId);
     if (p != null && t != null && sec != null) {
-      EndpointRules.checkCombination(v, p, t, sec);
+      EndpointChecks.checkCombination(v, p, t, sec);
       if (settings != null) {
         if (p == Protocol.SHADOWSOCKS && !settings.has("method")) {
-          settings = settings.deepCopy().put("method", EndpointRules.defaultSsMethod(core));
+          settings = settings.deepCopy().put("method", EndpointChecks.defaultSsMethod(core));
         }
-        m = EndpointRules.settings(v, p, t, sec, settings, null);
-        EndpointRules.checkCore(v, core, p, t, sec, m.settings());
+        m = EndpointChecks.settings(v, p, t, sec, settings, null);
+        EndpointChecks.checkCore(v, core, p, t, sec, m.settings());
       }
     }
     v.throwIfInvalid();
@@ -152,7 +152,7 @@ final class EndpointsHandler {
     } else if (raw != null) {
       // JSON merge patch over the current settings: null removes a key, other values replace.
       ObjectNode merged = Json.mapper().valueToTree(e.settings());
-      EndpointRules.GENERATED.forEach(merged::remove);
+      EndpointChecks.GENERATED.forEach(merged::remove);
       raw.properties()
           .forEach(
               f -> {
@@ -163,15 +163,15 @@ final class EndpointsHandler {
                 }
               });
       settings =
-          EndpointRules.settings(v, e.protocol(), e.transport(), e.security(), merged, e)
+          EndpointChecks.settings(v, e.protocol(), e.transport(), e.security(), merged, e)
               .settings();
     }
     State s = c.current();
     if (settings != null || Boolean.TRUE.equals(enabled)) {
       // Turning an endpoint on or changing its settings must leave something its core can run.
-      EndpointRules.checkCore(
+      EndpointChecks.checkCore(
           v,
-          EndpointRules.core(s, e.nodeId()),
+          EndpointChecks.core(s, e.nodeId()),
           e.protocol(),
           e.transport(),
           e.security(),

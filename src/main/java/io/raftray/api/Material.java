@@ -49,7 +49,7 @@ final class Material {
       case TROJAN -> Ids.secret(24);
       case SHADOWSOCKS -> {
         Object method = e.settings().get("method");
-        int keyBytes = EndpointRules.ss2022KeyBytes(method == null ? "" : method.toString());
+        int keyBytes = EndpointChecks.ss2022KeyBytes(method == null ? "" : method.toString());
         yield keyBytes > 0 ? ssKey(keyBytes) : Ids.secret(24);
       }
     };

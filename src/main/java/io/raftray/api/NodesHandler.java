@@ -185,7 +185,7 @@ final class NodesHandler {
     ObjectNode body = c.body();
     Validator v = Validator.of(body, Set.of("name", "access_host", "labels"));
     String name = v.matching("name", false, Validator.NAME, Validator.NAME_RULE);
-    String host = v.matching("access_host", false, EndpointRules.HOST, EndpointRules.HOST_RULE);
+    String host = v.matching("access_host", false, EndpointChecks.HOST, EndpointChecks.HOST_RULE);
     Map<String, String> labels = v.labels("labels");
     v.throwIfInvalid();
     if (body.isEmpty()) {

@@ -11,6 +11,7 @@ import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import io.raftray.state.Command;
 import io.raftray.state.State;
+import io.raftray.state.UpdateUserBuilder;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -120,22 +121,18 @@ final class UsersHandler {
     }
     Instant now = c.now();
     User u =
-        new User(
-            Ids.newId("usr", now.toEpochMilli()),
-            name,
-            note == null ? "" : note,
-            status == null ? UserStatus.ACTIVE : status,
-            limit == null ? 0 : limit,
-            expireAt,
-            reset == null ? ResetStrategy.NO_RESET : reset,
-            0,
-            0,
-            0,
-            Ids.secret(24),
-            now,
-            now,
-            now,
-            onHoldExpire == null ? 0L : onHoldExpire);
+        User.builder()
+            .id(Ids.newId("usr", now.toEpochMilli()))
+            .name(name)
+            .note(note == null ? "" : note)
+            .status(status == null ? UserStatus.ACTIVE : status)
+            .dataLimitBytes(limit == null ? 0 : limit)
+            .expireAt(expireAt)
+            .resetStrategy(reset == null ? ResetStrategy.NO_RESET : reset)
+            .subscriptionToken(Ids.secret(24))
+            .created(now)
+            .onHoldExpireSeconds(onHoldExpire == null ? 0L : onHoldExpire)
+            .build();
     State after = c.submit(new Command.CreateUser(u));
     c.reply(201, detail(after, find(after, u.id())), after);
   }
@@ -166,18 +163,18 @@ final class UsersHandler {
       c.reply(200, detail(s, find(s, u.id())), s);
       return;
     }
-    State after =
-        c.submit(
-            new Command.UpdateUser(
-                u.id(),
-                name,
-                note,
-                status,
-                limit,
-                body.has("expire_at"),
-                expireAt,
-                reset,
-                onHoldExpire));
+    UpdateUserBuilder update =
+        Command.UpdateUser.of(u.id())
+            .name(name)
+            .note(note)
+            .status(status)
+            .dataLimitBytes(limit)
+            .resetStrategy(reset)
+            .onHoldExpireSeconds(onHoldExpire);
+    if (body.has("expire_at")) {
+      update.expireAt(expireAt);
+    }
+    State after = c.submit(update.build());
     c.reply(200, detail(after, find(after, u.id())), after);
   }
 

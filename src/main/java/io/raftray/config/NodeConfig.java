@@ -32,62 +32,20 @@ public record NodeConfig(
     Objects.requireNonNull(xray, "xray");
   }
 
-  /** A config without a core (see {@link XraySettings#none()}). */
-  public NodeConfig(
-      Path dataDir,
-      String clusterId,
-      String nodeId,
-      String name,
-      String bindHost,
-      int bindPort,
-      String apiBaseUrl,
-      String accessHost,
-      List<Peer> initialPeers,
-      Raft raft,
-      int auditRetention,
-      Optional<InetAddress> clusterSourceAddress) {
-    this(
-        dataDir,
-        clusterId,
-        nodeId,
-        name,
-        bindHost,
-        bindPort,
-        apiBaseUrl,
-        accessHost,
-        initialPeers,
-        raft,
-        auditRetention,
-        clusterSourceAddress,
-        XraySettings.none());
+  /** Audit events kept when {@code node.json} does not say. */
+  public static final int DEFAULT_AUDIT_RETENTION = 10_000;
+
+  /**
+   * A builder with the defaults: no initial peers, default Raft tunables and audit retention, the
+   * outbound address the OS picks, no core ({@link XraySettings#none()}).
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** A config whose outbound cluster connections use the address the OS picks. */
-  public NodeConfig(
-      Path dataDir,
-      String clusterId,
-      String nodeId,
-      String name,
-      String bindHost,
-      int bindPort,
-      String apiBaseUrl,
-      String accessHost,
-      List<Peer> initialPeers,
-      Raft raft,
-      int auditRetention) {
-    this(
-        dataDir,
-        clusterId,
-        nodeId,
-        name,
-        bindHost,
-        bindPort,
-        apiBaseUrl,
-        accessHost,
-        initialPeers,
-        raft,
-        auditRetention,
-        Optional.empty());
+  /** A builder holding every field of this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** A member of the initial Raft group (only used when the Raft storage is formatted). */
@@ -106,20 +64,7 @@ public record NodeConfig(
 
   /** The same config with other core settings (e.g. {@code raftray run} options). */
   public NodeConfig withXray(XraySettings x) {
-    return new NodeConfig(
-        dataDir,
-        clusterId,
-        nodeId,
-        name,
-        bindHost,
-        bindPort,
-        apiBaseUrl,
-        accessHost,
-        initialPeers,
-        raft,
-        auditRetention,
-        clusterSourceAddress,
-        x);
+    return toBuilder().xray(x).build();
   }
 
   /** Where the supervised core keeps its managed config, pid file and log. */
@@ -133,5 +78,119 @@ public record NodeConfig(
 
   public Path configFile() {
     return dataDir.resolve(NodeConfigFile.FILE_NAME);
+  }
+
+  /** Sets fields by name; {@link #build()} checks them like the record does. */
+  public static final class Builder {
+    private Path dataDir;
+    private String clusterId;
+    private String nodeId;
+    private String name;
+    private String bindHost;
+    private int bindPort;
+    private String apiBaseUrl;
+    private String accessHost;
+    private List<Peer> initialPeers = List.of();
+    private Raft raft = Raft.defaults();
+    private int auditRetention = DEFAULT_AUDIT_RETENTION;
+    private Optional<InetAddress> clusterSourceAddress = Optional.empty();
+    private XraySettings xray = XraySettings.none();
+
+    private Builder() {}
+
+    private Builder(NodeConfig c) {
+      dataDir = c.dataDir;
+      clusterId = c.clusterId;
+      nodeId = c.nodeId;
+      name = c.name;
+      bindHost = c.bindHost;
+      bindPort = c.bindPort;
+      apiBaseUrl = c.apiBaseUrl;
+      accessHost = c.accessHost;
+      initialPeers = c.initialPeers;
+      raft = c.raft;
+      auditRetention = c.auditRetention;
+      clusterSourceAddress = c.clusterSourceAddress;
+      xray = c.xray;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder clusterId(String v) {
+      clusterId = v;
+      return this;
+    }
+
+    public Builder nodeId(String v) {
+      nodeId = v;
+      return this;
+    }
+
+    public Builder name(String v) {
+      name = v;
+      return this;
+    }
+
+    /** The host and port the one HTTPS listener binds. */
+    public Builder bind(String host, int port) {
+      bindHost = host;
+      bindPort = port;
+      return this;
+    }
+
+    public Builder apiBaseUrl(String v) {
+      apiBaseUrl = v;
+      return this;
+    }
+
+    public Builder accessHost(String v) {
+      accessHost = v;
+      return this;
+    }
+
+    public Builder initialPeers(List<Peer> v) {
+      initialPeers = v;
+      return this;
+    }
+
+    public Builder raft(Raft v) {
+      raft = v;
+      return this;
+    }
+
+    public Builder auditRetention(int v) {
+      auditRetention = v;
+      return this;
+    }
+
+    public Builder clusterSourceAddress(Optional<InetAddress> v) {
+      clusterSourceAddress = v;
+      return this;
+    }
+
+    public Builder xray(XraySettings v) {
+      xray = v;
+      return this;
+    }
+
+    public NodeConfig build() {
+      return new NodeConfig(
+          dataDir,
+          clusterId,
+          nodeId,
+          name,
+          bindHost,
+          bindPort,
+          apiBaseUrl,
+          accessHost,
+          initialPeers,
+          raft,
+          auditRetention,
+          clusterSourceAddress,
+          xray);
+    }
   }
 }

@@ -137,7 +137,7 @@ public final class NodeConfigFile {
     if (raft.snapshotEveryEntries() < 1) {
       problems.add("raft.snapshot_every_entries must be >= 1");
     }
-    int auditRetention = root.path("audit_retention").asInt(10_000);
+    int auditRetention = root.path("audit_retention").asInt(NodeConfig.DEFAULT_AUDIT_RETENTION);
     if (auditRetention < 100) {
       problems.add("audit_retention must be >= 100");
     }
@@ -153,20 +153,20 @@ public final class NodeConfigFile {
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
-    return new NodeConfig(
-        dataDir,
-        clusterId,
-        nodeId,
-        name,
-        host,
-        port,
-        apiBaseUrl,
-        accessHost,
-        peers,
-        raft,
-        auditRetention,
-        sourceAddress,
-        xray);
+    return NodeConfig.builder()
+        .dataDir(dataDir)
+        .clusterId(clusterId)
+        .nodeId(nodeId)
+        .name(name)
+        .bind(host, port)
+        .apiBaseUrl(apiBaseUrl)
+        .accessHost(accessHost)
+        .initialPeers(peers)
+        .raft(raft)
+        .auditRetention(auditRetention)
+        .clusterSourceAddress(sourceAddress)
+        .xray(xray)
+        .build();
   }
 
   private static void writeXray(ObjectNode x, XraySettings s) {

@@ -165,18 +165,16 @@ public final class Bootstrapper {
           .save(req.dataDir());
       NodeIdentity.saveCaKey(req.dataDir(), ca.privateKey().orElseThrow());
       NodeConfig config =
-          new NodeConfig(
-              req.dataDir(),
-              clusterId,
-              nodeId,
-              req.name(),
-              req.bindHost(),
-              req.bindPort(),
-              req.apiBaseUrl(),
-              req.accessHost(),
-              peers,
-              NodeConfig.Raft.defaults(),
-              10_000);
+          NodeConfig.builder()
+              .dataDir(req.dataDir())
+              .clusterId(clusterId)
+              .nodeId(nodeId)
+              .name(req.name())
+              .bind(req.bindHost(), req.bindPort())
+              .apiBaseUrl(req.apiBaseUrl())
+              .accessHost(req.accessHost())
+              .initialPeers(peers)
+              .build();
       NodeConfigFile.write(config);
       Files.createDirectories(config.raftDir());
       configs.add(config);

@@ -272,18 +272,16 @@ public final class Joiner {
       peers.add(new NodeConfig.Peer(a.nodeId(), o.apiBaseUrl()));
     }
     NodeConfig config =
-        new NodeConfig(
-            o.dataDir(),
-            a.clusterId(),
-            a.nodeId(),
-            o.name(),
-            o.bindHost(),
-            o.bindPort(),
-            o.apiBaseUrl(),
-            o.accessHost(),
-            peers,
-            NodeConfig.Raft.defaults(),
-            10_000);
+        NodeConfig.builder()
+            .dataDir(o.dataDir())
+            .clusterId(a.clusterId())
+            .nodeId(a.nodeId())
+            .name(o.name())
+            .bind(o.bindHost(), o.bindPort())
+            .apiBaseUrl(o.apiBaseUrl())
+            .accessHost(o.accessHost())
+            .initialPeers(peers)
+            .build();
     try {
       identity.save(o.dataDir());
       if (caKey != null) {

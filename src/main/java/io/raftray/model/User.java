@@ -9,6 +9,10 @@ import java.time.Instant;
  * onHoldExpireSeconds} (0 = none) is how long an {@code on_hold} user stays valid once its first
  * traffic activates it: {@code expireAt} becomes that moment plus this duration. It is boxed so
  * that records written before the field existed (snapshots, log entries) read as 0.
+ *
+ * <p>The component order is the JSON field order of snapshots and log entries: append new
+ * components at the end. Build users with {@link #builder()} or change one with {@link
+ * #toBuilder()}.
  */
 public record User(
     String id,
@@ -31,38 +35,14 @@ public record User(
     onHoldExpireSeconds = onHoldExpireSeconds == null ? 0L : onHoldExpireSeconds;
   }
 
-  /** A user without an on-hold expiry duration (the shape before that field existed). */
-  public User(
-      String id,
-      String name,
-      String note,
-      UserStatus status,
-      long dataLimitBytes,
-      Instant expireAt,
-      ResetStrategy resetStrategy,
-      long uplinkBytes,
-      long downlinkBytes,
-      long lifetimeUsedBytes,
-      String subscriptionToken,
-      Instant periodStartedAt,
-      Instant createdAt,
-      Instant updatedAt) {
-    this(
-        id,
-        name,
-        note,
-        status,
-        dataLimitBytes,
-        expireAt,
-        resetStrategy,
-        uplinkBytes,
-        downlinkBytes,
-        lifetimeUsedBytes,
-        subscriptionToken,
-        periodStartedAt,
-        createdAt,
-        updatedAt,
-        0L);
+  /** A new active user with an empty note, no limit, no expiry and no periodic reset. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every field of this user. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** Bytes used in the current period. */
@@ -71,61 +51,16 @@ public record User(
   }
 
   public User withStatus(UserStatus s, Instant at) {
-    return new User(
-        id,
-        name,
-        note,
-        s,
-        dataLimitBytes,
-        expireAt,
-        resetStrategy,
-        uplinkBytes,
-        downlinkBytes,
-        lifetimeUsedBytes,
-        subscriptionToken,
-        periodStartedAt,
-        createdAt,
-        at,
-        onHoldExpireSeconds);
+    return toBuilder().status(s).updatedAt(at).build();
   }
 
   public User withSubscriptionToken(String token, Instant at) {
-    return new User(
-        id,
-        name,
-        note,
-        status,
-        dataLimitBytes,
-        expireAt,
-        resetStrategy,
-        uplinkBytes,
-        downlinkBytes,
-        lifetimeUsedBytes,
-        token,
-        periodStartedAt,
-        createdAt,
-        at,
-        onHoldExpireSeconds);
+    return toBuilder().subscriptionToken(token).updatedAt(at).build();
   }
 
   /** Usage of the current period set back to zero, starting a new period at {@code at}. */
   public User withUsageReset(Instant at) {
-    return new User(
-        id,
-        name,
-        note,
-        status,
-        dataLimitBytes,
-        expireAt,
-        resetStrategy,
-        0,
-        0,
-        lifetimeUsedBytes,
-        subscriptionToken,
-        at,
-        createdAt,
-        at,
-        onHoldExpireSeconds);
+    return toBuilder().uplinkBytes(0).downlinkBytes(0).periodStartedAt(at).updatedAt(at).build();
   }
 
   /**
@@ -133,22 +68,11 @@ public record User(
    * wraps to negative).
    */
   public User withTraffic(long up, long down) {
-    return new User(
-        id,
-        name,
-        note,
-        status,
-        dataLimitBytes,
-        expireAt,
-        resetStrategy,
-        NodeUsage.add(uplinkBytes, up),
-        NodeUsage.add(downlinkBytes, down),
-        NodeUsage.add(lifetimeUsedBytes, NodeUsage.add(up, down)),
-        subscriptionToken,
-        periodStartedAt,
-        createdAt,
-        updatedAt,
-        onHoldExpireSeconds);
+    return toBuilder()
+        .uplinkBytes(NodeUsage.add(uplinkBytes, up))
+        .downlinkBytes(NodeUsage.add(downlinkBytes, down))
+        .lifetimeUsedBytes(NodeUsage.add(lifetimeUsedBytes, NodeUsage.add(up, down)))
+        .build();
   }
 
   /**
@@ -156,21 +80,153 @@ public record User(
    * expiring {@code onHoldExpireSeconds} later when that is set.
    */
   public User activatedFromHold(Instant at) {
-    return new User(
-        id,
-        name,
-        note,
-        UserStatus.ACTIVE,
-        dataLimitBytes,
-        onHoldExpireSeconds > 0 ? at.plusSeconds(onHoldExpireSeconds) : expireAt,
-        resetStrategy,
-        uplinkBytes,
-        downlinkBytes,
-        lifetimeUsedBytes,
-        subscriptionToken,
-        at,
-        createdAt,
-        at,
-        onHoldExpireSeconds);
+    return toBuilder()
+        .status(UserStatus.ACTIVE)
+        .expireAt(onHoldExpireSeconds > 0 ? at.plusSeconds(onHoldExpireSeconds) : expireAt)
+        .periodStartedAt(at)
+        .updatedAt(at)
+        .build();
+  }
+
+  /** Sets fields by name; {@link #build()} makes the record. */
+  public static final class Builder {
+    private String id;
+    private String name;
+    private String note = "";
+    private UserStatus status = UserStatus.ACTIVE;
+    private long dataLimitBytes;
+    private Instant expireAt;
+    private ResetStrategy resetStrategy = ResetStrategy.NO_RESET;
+    private long uplinkBytes;
+    private long downlinkBytes;
+    private long lifetimeUsedBytes;
+    private String subscriptionToken;
+    private Instant periodStartedAt;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private long onHoldExpireSeconds;
+
+    private Builder() {}
+
+    private Builder(User u) {
+      id = u.id;
+      name = u.name;
+      note = u.note;
+      status = u.status;
+      dataLimitBytes = u.dataLimitBytes;
+      expireAt = u.expireAt;
+      resetStrategy = u.resetStrategy;
+      uplinkBytes = u.uplinkBytes;
+      downlinkBytes = u.downlinkBytes;
+      lifetimeUsedBytes = u.lifetimeUsedBytes;
+      subscriptionToken = u.subscriptionToken;
+      periodStartedAt = u.periodStartedAt;
+      createdAt = u.createdAt;
+      updatedAt = u.updatedAt;
+      onHoldExpireSeconds = u.onHoldExpireSeconds;
+    }
+
+    public Builder id(String v) {
+      id = v;
+      return this;
+    }
+
+    public Builder name(String v) {
+      name = v;
+      return this;
+    }
+
+    public Builder note(String v) {
+      note = v;
+      return this;
+    }
+
+    public Builder status(UserStatus v) {
+      status = v;
+      return this;
+    }
+
+    public Builder dataLimitBytes(long v) {
+      dataLimitBytes = v;
+      return this;
+    }
+
+    /** Null: never expires. */
+    public Builder expireAt(Instant v) {
+      expireAt = v;
+      return this;
+    }
+
+    public Builder resetStrategy(ResetStrategy v) {
+      resetStrategy = v;
+      return this;
+    }
+
+    public Builder uplinkBytes(long v) {
+      uplinkBytes = v;
+      return this;
+    }
+
+    public Builder downlinkBytes(long v) {
+      downlinkBytes = v;
+      return this;
+    }
+
+    public Builder lifetimeUsedBytes(long v) {
+      lifetimeUsedBytes = v;
+      return this;
+    }
+
+    public Builder subscriptionToken(String v) {
+      subscriptionToken = v;
+      return this;
+    }
+
+    public Builder periodStartedAt(Instant v) {
+      periodStartedAt = v;
+      return this;
+    }
+
+    public Builder createdAt(Instant v) {
+      createdAt = v;
+      return this;
+    }
+
+    public Builder updatedAt(Instant v) {
+      updatedAt = v;
+      return this;
+    }
+
+    /** Creation, period start and last update all at {@code at}: the user as it is created. */
+    public Builder created(Instant at) {
+      createdAt = at;
+      updatedAt = at;
+      periodStartedAt = at;
+      return this;
+    }
+
+    public Builder onHoldExpireSeconds(long v) {
+      onHoldExpireSeconds = v;
+      return this;
+    }
+
+    public User build() {
+      return new User(
+          id,
+          name,
+          note,
+          status,
+          dataLimitBytes,
+          expireAt,
+          resetStrategy,
+          uplinkBytes,
+          downlinkBytes,
+          lifetimeUsedBytes,
+          subscriptionToken,
+          periodStartedAt,
+          createdAt,
+          updatedAt,
+          onHoldExpireSeconds);
+    }
   }
 }

@@ -1,9 +1,10 @@
 package io.raftray.state;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 import io.raftray.model.AdminToken;
 import io.raftray.model.Endpoint;
+import io.raftray.model.Enums;
 import io.raftray.model.Grant;
 import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
@@ -12,51 +13,25 @@ import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A change to the replicated state. Commands are verbs; everything random (ids, secrets,
  * credentials, key pairs) is inside the command already. Nullable fields of update commands mean
- * "leave unchanged". The JSON type names are part of the log format: never rename one.
+ * "leave unchanged".
+ *
+ * <p>A command is named once, by its {@link Action}: that is its audit action and its JSON type
+ * name in the log ({@link CommandTypes}), so it is part of the log format: never rename one. Record
+ * components are JSON fields in declaration order: append new ones at the end, nullable.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-  @JsonSubTypes.Type(value = Command.Bootstrap.class, name = "bootstrap"),
-  @JsonSubTypes.Type(value = Command.CreateUser.class, name = "user.create"),
-  @JsonSubTypes.Type(value = Command.UpdateUser.class, name = "user.update"),
-  @JsonSubTypes.Type(value = Command.DeleteUser.class, name = "user.delete"),
-  @JsonSubTypes.Type(value = Command.ResetUsage.class, name = "user.reset_usage"),
-  @JsonSubTypes.Type(value = Command.RotateSubscription.class, name = "user.rotate_subscription"),
-  @JsonSubTypes.Type(value = Command.CreateEndpoint.class, name = "endpoint.create"),
-  @JsonSubTypes.Type(value = Command.UpdateEndpoint.class, name = "endpoint.update"),
-  @JsonSubTypes.Type(value = Command.DeleteEndpoint.class, name = "endpoint.delete"),
-  @JsonSubTypes.Type(value = Command.CreateGrant.class, name = "grant.create"),
-  @JsonSubTypes.Type(value = Command.UpdateGrant.class, name = "grant.update"),
-  @JsonSubTypes.Type(value = Command.DeleteGrant.class, name = "grant.delete"),
-  @JsonSubTypes.Type(value = Command.CreateAdminToken.class, name = "admin_token.create"),
-  @JsonSubTypes.Type(value = Command.RevokeAdminToken.class, name = "admin_token.revoke"),
-  @JsonSubTypes.Type(value = Command.UpdateNode.class, name = "node.update"),
-  @JsonSubTypes.Type(value = Command.AddNode.class, name = "node.add"),
-  @JsonSubTypes.Type(value = Command.ActivateNode.class, name = "node.activate"),
-  @JsonSubTypes.Type(value = Command.RemoveNode.class, name = "node.remove"),
-  @JsonSubTypes.Type(value = Command.RenewNodeCertificate.class, name = "node.renew_certificate"),
-  @JsonSubTypes.Type(value = Command.ReportXray.class, name = "node.report_xray"),
-  @JsonSubTypes.Type(value = Command.CreateJoinToken.class, name = "join_token.create"),
-  @JsonSubTypes.Type(value = Command.RevokeJoinToken.class, name = "join_token.revoke"),
-  @JsonSubTypes.Type(value = Command.CreateJoinRequest.class, name = "join_request.create"),
-  @JsonSubTypes.Type(value = Command.ApproveJoinRequest.class, name = "join_request.approve"),
-  @JsonSubTypes.Type(value = Command.RejectJoinRequest.class, name = "join_request.reject"),
-  @JsonSubTypes.Type(
-      value = Command.UpdateSubscriptionSettings.class,
-      name = "subscription_settings.update"),
-  @JsonSubTypes.Type(value = Command.UsageReport.class, name = "usage.report"),
-  @JsonSubTypes.Type(value = Command.UsersTick.class, name = "users.tick"),
-})
+@JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, property = "type")
+@JsonTypeIdResolver(CommandTypes.class)
 public sealed interface Command {
 
   /** Audit action name, e.g. {@code user.create}. */
   default String action() {
-    return getClass().getAnnotation(Action.class).value();
+    return CommandTypes.name(getClass());
   }
 
   /** Audit summary; must never contain a secret. */
@@ -93,17 +68,9 @@ public sealed interface Command {
       Long onHoldExpireSeconds)
       implements Command {
 
-    /** An update that leaves the on-hold expiry duration unchanged. */
-    public UpdateUser(
-        String id,
-        String name,
-        String note,
-        UserStatus status,
-        Long dataLimitBytes,
-        boolean setExpireAt,
-        Instant expireAt,
-        ResetStrategy resetStrategy) {
-      this(id, name, note, status, dataLimitBytes, setExpireAt, expireAt, resetStrategy, null);
+    /** An update of user {@code id} that changes nothing yet: set what changes. */
+    public static UpdateUserBuilder of(String id) {
+      return new UpdateUserBuilder(id);
     }
 
     @Override
@@ -111,11 +78,11 @@ public sealed interface Command {
       StringBuilder sb = new StringBuilder("updated");
       if (name != null) sb.append(" name");
       if (note != null) sb.append(" note");
-      if (status != null) sb.append(" status=").append(io.raftray.model.Enums.wire(status));
+      if (status != null) sb.append(" status=").append(Enums.wire(status));
       if (dataLimitBytes != null) sb.append(" data_limit_bytes=").append(dataLimitBytes);
       if (setExpireAt) sb.append(" expire_at=").append(expireAt == null ? "never" : expireAt);
       if (resetStrategy != null) {
-        sb.append(" reset_strategy=").append(io.raftray.model.Enums.wire(resetStrategy));
+        sb.append(" reset_strategy=").append(Enums.wire(resetStrategy));
       }
       if (onHoldExpireSeconds != null) {
         sb.append(" on_hold_expire_seconds=").append(onHoldExpireSeconds);
@@ -153,7 +120,7 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "created "
-          + io.raftray.model.Enums.wire(endpoint.protocol())
+          + Enums.wire(endpoint.protocol())
           + " endpoint "
           + endpoint.tag()
           + " on port "
@@ -212,7 +179,7 @@ public sealed interface Command {
   record CreateAdminToken(AdminToken token) implements Command {
     @Override
     public String summary() {
-      return "created " + io.raftray.model.Enums.wire(token.role()) + " token " + token.name();
+      return "created " + Enums.wire(token.role()) + " token " + token.name();
     }
   }
 
@@ -396,10 +363,9 @@ public sealed interface Command {
    * users.
    */
   @Action("usage.report")
-  record UsageReport(String nodeId, long seq, java.util.List<UsageDelta> deltas)
-      implements Command {
+  record UsageReport(String nodeId, long seq, List<UsageDelta> deltas) implements Command {
     public UsageReport {
-      deltas = deltas == null ? java.util.List.of() : java.util.List.copyOf(deltas);
+      deltas = deltas == null ? List.of() : List.copyOf(deltas);
     }
 
     @Override

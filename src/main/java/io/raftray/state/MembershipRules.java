@@ -7,8 +7,10 @@ import static io.raftray.model.ErrorKind.NOT_FOUND;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
+import io.raftray.state.Command.AddNode;
 import io.raftray.state.Command.RemoveNode;
 import io.raftray.state.Command.RenewNodeCertificate;
+import io.raftray.state.Command.UpdateNode;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
@@ -16,12 +18,48 @@ import java.util.Collections;
 import java.util.TreeMap;
 
 /**
- * Node removal and certificate renewal, applied by {@link Store}. A removed node keeps its record
- * (status {@code removed}, {@code updated_at} = the removal time): cluster authentication must keep
- * refusing it, and an initial peer without a record would fall back to the bootstrap rule.
+ * Nodes: recording, updating and removing members and renewing their certificates, applied by
+ * {@link Store} (joining is in {@link JoinRules}). A removed node keeps its record (status {@code
+ * removed}, {@code updated_at} = the removal time): cluster authentication must keep refusing it,
+ * and an initial peer without a record would fall back to the bootstrap rule.
  */
 final class MembershipRules {
   private MembershipRules() {}
+
+  static Changed add(State s, AddNode a) {
+    Node n = a.node();
+    if (s.nodes().containsKey(n.id())) {
+      throw new Rejection(CONFLICT, "node_id", "node " + n.id() + " already exists");
+    }
+    JoinRules.checkAdmitted(s, n);
+    return new Changed(s.withNodes(State.with(s.nodes(), n.id(), n)), n.id());
+  }
+
+  static Changed update(State s, UpdateNode c, Instant now) {
+    Node n = s.nodes().get(c.id());
+    if (n == null) {
+      throw new Rejection(NOT_FOUND, null, "node " + c.id() + " not found");
+    }
+    if (n.status() == NodeStatus.REMOVED) {
+      throw new Rejection(CONFLICT, null, "node " + c.id() + " was removed");
+    }
+    Node u =
+        new Node(
+            n.id(),
+            c.name() != null ? c.name() : n.name(),
+            n.apiBaseUrl(),
+            c.accessHost() != null ? c.accessHost() : n.accessHost(),
+            c.labels() != null ? c.labels() : n.labels(),
+            n.role(),
+            n.status(),
+            n.facts(),
+            n.certSerial(),
+            n.certNotAfter(),
+            n.certificatePem(),
+            n.joinedAt(),
+            now);
+    return new Changed(s.withNodes(State.with(s.nodes(), n.id(), u)), n.id());
+  }
 
   static Changed remove(State s, RemoveNode r, Instant now) {
     Node n = s.nodes().get(r.id());

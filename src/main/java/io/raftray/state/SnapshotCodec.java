@@ -1,5 +1,13 @@
 package io.raftray.state;
 
+import static io.raftray.state.SnapshotSection.Presence.OPTIONAL;
+import static io.raftray.state.SnapshotSection.Presence.REQUIRED;
+import static io.raftray.state.SnapshotSection.entities;
+import static io.raftray.state.SnapshotSection.number;
+import static io.raftray.state.SnapshotSection.readList;
+import static io.raftray.state.SnapshotSection.readOptionalMap;
+import static io.raftray.state.SnapshotSection.text;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,26 +15,34 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
+import io.raftray.model.Digests;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
+import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.XrayReport;
+import io.raftray.state.SnapshotSection.Decoding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Snapshot file format: a header line {@code RAFTRAY-SNAPSHOT <schema> sha256=<hex>} followed by
- * the JSON body. The checksum covers the body; a mismatch or unknown schema refuses the load.
+ * the JSON body, one field per {@link SnapshotSection} in the order of {@link #SECTIONS}. The
+ * checksum covers the body; a mismatch or unknown schema refuses the load. The bytes are part of
+ * the format (replicas compare {@link #digest}s): {@code StateFormatCompatibilityTest} holds a
+ * snapshot written by release v1.
  */
 public final class SnapshotCodec {
   static final int SCHEMA = 1;
@@ -37,27 +53,131 @@ public final class SnapshotCodec {
   private static final ObjectMapper JSON =
       Json.mapper().copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
+  /** The body's fields in file order. A new entity appends its section (OPTIONAL) at the end. */
+  static final List<SnapshotSection> SECTIONS =
+      List.of(
+          number("applied_index", State::appliedIndex, State.Builder::appliedIndex),
+          text("cluster_id", State::clusterId, State.Builder::clusterId),
+          text("ca_cert_pem", State::caCertPem, State.Builder::caCertPem),
+          entities(
+              "nodes",
+              new TypeReference<List<Node>>() {},
+              State::nodes,
+              Node::id,
+              State.Builder::nodes,
+              REQUIRED),
+          entities(
+              "users",
+              new TypeReference<List<User>>() {},
+              State::users,
+              User::id,
+              State.Builder::users,
+              REQUIRED),
+          entities(
+              "endpoints",
+              new TypeReference<List<Endpoint>>() {},
+              State::endpoints,
+              Endpoint::id,
+              State.Builder::endpoints,
+              REQUIRED),
+          entities(
+              "grants",
+              new TypeReference<List<Grant>>() {},
+              State::grants,
+              Grant::id,
+              State.Builder::grants,
+              REQUIRED),
+          entities(
+              "admin_tokens",
+              new TypeReference<List<AdminToken>>() {},
+              State::adminTokens,
+              AdminToken::id,
+              State.Builder::adminTokens,
+              REQUIRED),
+          // Added after schema 1 was first written: snapshots from before joining existed lack
+          // them.
+          entities(
+              "join_tokens",
+              new TypeReference<List<JoinToken>>() {},
+              State::joinTokens,
+              JoinToken::id,
+              State.Builder::joinTokens,
+              OPTIONAL),
+          entities(
+              "join_requests",
+              new TypeReference<List<JoinRequest>>() {},
+              State::joinRequests,
+              JoinRequest::id,
+              State.Builder::joinRequests,
+              OPTIONAL),
+          new SnapshotSection(
+              "audit",
+              (s, json) -> json.valueToTree(s.audit().all()),
+              (n, b, ctx) -> {
+                List<AuditEvent> events =
+                    readList(n, "audit", new TypeReference<>() {}, REQUIRED, ctx);
+                b.audit(AuditLog.of(events, ctx.auditRetention()));
+              }),
+          // Added with node removal and certificate renewal; older snapshots have an empty list.
+          new SnapshotSection(
+              "revoked_serials",
+              (s, json) -> json.valueToTree(s.revokedSerials()),
+              (n, b, ctx) -> {
+                List<String> serials =
+                    readList(n, "revoked_serials", new TypeReference<>() {}, OPTIONAL, ctx);
+                b.revokedSerials(Collections.unmodifiableNavigableSet(new TreeSet<>(serials)));
+              }),
+          // Added with subscription settings; older snapshots have the defaults.
+          new SnapshotSection(
+              "subscription_settings",
+              (s, json) -> json.valueToTree(s.subscriptionSettings()),
+              (n, b, ctx) ->
+                  b.subscriptionSettings(
+                      n == null || n.isNull()
+                          ? null
+                          : ctx.json().treeToValue(n, SubscriptionSettings.class))),
+          // Added with traffic collection; older snapshots have no usage bookkeeping yet.
+          new SnapshotSection(
+              "node_usage",
+              (s, json) -> json.valueToTree(s.nodeUsage()),
+              (n, b, ctx) -> {
+                Map<String, Map<String, NodeUsage>> byUser =
+                    readOptionalMap(n, "node_usage", new TypeReference<>() {}, ctx);
+                TreeMap<String, NavigableMap<String, NodeUsage>> usage = new TreeMap<>();
+                byUser.forEach((user, byNode) -> usage.put(user, State.sorted(byNode)));
+                b.nodeUsage(Collections.unmodifiableNavigableMap(usage));
+              }),
+          new SnapshotSection(
+              "usage_seqs",
+              (s, json) -> json.valueToTree(s.usageSeqs()),
+              (n, b, ctx) -> {
+                Map<String, Long> seqs =
+                    readOptionalMap(n, "usage_seqs", new TypeReference<>() {}, ctx);
+                b.usageSeqs(State.sorted(seqs));
+              }),
+          // Added with node.report_xray; written only when a node has reported.
+          new SnapshotSection(
+              "xray_reports",
+              (s, json) -> s.xrayReports().isEmpty() ? null : json.valueToTree(s.xrayReports()),
+              (n, b, ctx) -> {
+                Map<String, XrayReport> reports =
+                    n == null
+                        ? Map.of()
+                        : ctx.json()
+                            .readerFor(new TypeReference<Map<String, XrayReport>>() {})
+                            .readValue(n);
+                b.xrayReports(State.sorted(reports));
+              }));
+
   private SnapshotCodec() {}
 
   public static byte[] encode(State s) throws IOException {
     ObjectNode root = JSON.createObjectNode();
-    root.put("applied_index", s.appliedIndex());
-    root.put("cluster_id", s.clusterId());
-    root.put("ca_cert_pem", s.caCertPem());
-    root.set("nodes", JSON.valueToTree(s.nodes().values()));
-    root.set("users", JSON.valueToTree(s.users().values()));
-    root.set("endpoints", JSON.valueToTree(s.endpoints().values()));
-    root.set("grants", JSON.valueToTree(s.grants().values()));
-    root.set("admin_tokens", JSON.valueToTree(s.adminTokens().values()));
-    root.set("join_tokens", JSON.valueToTree(s.joinTokens().values()));
-    root.set("join_requests", JSON.valueToTree(s.joinRequests().values()));
-    root.set("audit", JSON.valueToTree(s.audit().all()));
-    root.set("revoked_serials", JSON.valueToTree(s.revokedSerials()));
-    root.set("subscription_settings", JSON.valueToTree(s.subscriptionSettings()));
-    root.set("node_usage", JSON.valueToTree(s.nodeUsage()));
-    root.set("usage_seqs", JSON.valueToTree(s.usageSeqs()));
-    if (!s.xrayReports().isEmpty()) {
-      root.set("xray_reports", JSON.valueToTree(s.xrayReports()));
+    for (SnapshotSection section : SECTIONS) {
+      JsonNode value = section.writer().write(s, JSON);
+      if (value != null) {
+        root.set(section.field(), value);
+      }
     }
     byte[] body = JSON.writeValueAsBytes(root);
     byte[] header =
@@ -98,106 +218,20 @@ public final class SnapshotCodec {
     if (!String.valueOf(SCHEMA).equals(parts[0])) {
       throw new IOException("unsupported snapshot schema " + parts[0]);
     }
-    byte[] body = java.util.Arrays.copyOfRange(data, nl + 1, data.length);
+    byte[] body = Arrays.copyOfRange(data, nl + 1, data.length);
     if (!sha256(body).equals(parts[1].substring("sha256=".length()))) {
       throw new IOException("snapshot checksum mismatch: the file is corrupt");
     }
     JsonNode root = JSON.readTree(body);
-    List<Node> nodes = list(root, "nodes", new TypeReference<>() {});
-    List<User> users = list(root, "users", new TypeReference<>() {});
-    List<Endpoint> endpoints = list(root, "endpoints", new TypeReference<>() {});
-    List<Grant> grants = list(root, "grants", new TypeReference<>() {});
-    List<AdminToken> tokens = list(root, "admin_tokens", new TypeReference<>() {});
-    // Added after schema 1 was first written: snapshots from before joining existed lack them.
-    List<JoinToken> joinTokens = optionalList(root, "join_tokens", new TypeReference<>() {});
-    List<JoinRequest> joinRequests = optionalList(root, "join_requests", new TypeReference<>() {});
-    List<AuditEvent> audit = list(root, "audit", new TypeReference<>() {});
-    // Added with node removal and certificate renewal; older snapshots have an empty deny list.
-    List<String> revoked = optionalList(root, "revoked_serials", new TypeReference<>() {});
-    // Added with subscription settings; older snapshots have the defaults.
-    JsonNode subSettings = root.get("subscription_settings");
-    SubscriptionSettings subscriptionSettings =
-        subSettings == null || subSettings.isNull()
-            ? null
-            : JSON.treeToValue(subSettings, SubscriptionSettings.class);
-    // Added with traffic collection; older snapshots have no usage bookkeeping yet.
-    Map<String, Map<String, io.raftray.model.NodeUsage>> nodeUsage =
-        optionalMap(root, "node_usage", new TypeReference<>() {});
-    Map<String, Long> usageSeqs = optionalMap(root, "usage_seqs", new TypeReference<>() {});
-    java.util.TreeMap<String, java.util.NavigableMap<String, io.raftray.model.NodeUsage>> usage =
-        new java.util.TreeMap<>();
-    nodeUsage.forEach((user, byNode) -> usage.put(user, State.sorted(byNode)));
-    // Added with node.report_xray; written only when a node has reported.
-    Map<String, XrayReport> xrayReports =
-        root.has("xray_reports")
-            ? JSON.readerFor(new TypeReference<Map<String, XrayReport>>() {})
-                .readValue(root.get("xray_reports"))
-            : Map.of();
-    Map<String, String> byName = new HashMap<>();
-    Map<String, String> byToken = new HashMap<>();
-    for (User u : users) {
-      byName.put(u.name(), u.id());
-      byToken.put(u.subscriptionToken(), u.id());
+    Decoding ctx = new Decoding(JSON, auditRetention);
+    State.Builder b = State.builder();
+    for (SnapshotSection section : SECTIONS) {
+      section.reader().read(root.get(section.field()), b, ctx);
     }
-    return new State(
-        root.path("applied_index").asLong(),
-        text(root, "cluster_id"),
-        text(root, "ca_cert_pem"),
-        State.sorted(byId(nodes, Node::id)),
-        State.sorted(byId(users, User::id)),
-        State.sorted(byId(endpoints, Endpoint::id)),
-        State.sorted(byId(grants, Grant::id)),
-        State.sorted(byId(tokens, AdminToken::id)),
-        State.sorted(byId(joinTokens, JoinToken::id)),
-        State.sorted(byId(joinRequests, JoinRequest::id)),
-        AuditLog.of(audit, auditRetention),
-        byName,
-        byToken,
-        java.util.Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(revoked)),
-        subscriptionSettings,
-        java.util.Collections.unmodifiableNavigableMap(usage),
-        State.sorted(usageSeqs),
-        State.sorted(xrayReports));
-  }
-
-  private static <T> Map<String, T> optionalMap(
-      JsonNode root, String field, TypeReference<Map<String, T>> type) throws IOException {
-    JsonNode n = root.get(field);
-    if (n == null) {
-      return Map.of();
-    }
-    if (!n.isObject()) {
-      throw new IOException("snapshot field '" + field + "' is not an object");
-    }
-    return JSON.readerFor(type).readValue(n);
-  }
-
-  private static String text(JsonNode root, String field) {
-    JsonNode n = root.get(field);
-    return n == null || n.isNull() ? null : n.asText();
-  }
-
-  private static <T> List<T> list(JsonNode root, String field, TypeReference<List<T>> type)
-      throws IOException {
-    JsonNode n = root.get(field);
-    if (n == null || !n.isArray()) {
-      throw new IOException("snapshot lacks '" + field + "'");
-    }
-    return JSON.readerFor(type).readValue(n);
-  }
-
-  private static <T> List<T> optionalList(JsonNode root, String field, TypeReference<List<T>> type)
-      throws IOException {
-    return root.has(field) ? list(root, field, type) : List.of();
-  }
-
-  private static <T> Map<String, T> byId(List<T> items, Function<T, String> id) {
-    Map<String, T> m = new LinkedHashMap<>();
-    items.forEach(i -> m.put(id.apply(i), i));
-    return m;
+    return b.build();
   }
 
   static String sha256(byte[] data) {
-    return io.raftray.model.Digests.sha256Hex(data);
+    return Digests.sha256Hex(data);
   }
 }

@@ -11,6 +11,8 @@ import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.XrayReport;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
@@ -20,11 +22,14 @@ import java.util.TreeSet;
 /**
  * Immutable view of the replicated state at {@code appliedIndex}. Maps are sorted by id (ids are
  * time ordered, so this is creation order) and never mutated after publication; a change builds a
- * new map for the one collection it touches and shares the others.
+ * new map for the one collection it touches and shares the others. Build one with {@link
+ * #toBuilder()} (or {@link #builder()}); the builder keeps the maps it is given, so pass
+ * unmodifiable ones.
  *
- * <p>{@code nodeUsage} is the per-node traffic breakdown, user id to node id to usage (entries go
- * with their user); {@code usageSeqs} is the last applied {@code usage.report} sequence number per
- * node, which makes reports idempotent (see docs/data-plane.md).
+ * <p>{@code userIdByName} and {@code userIdBySubscriptionToken} are indexes of {@code users} (never
+ * written to snapshots). {@code nodeUsage} is the per-node traffic breakdown, user id to node id to
+ * usage (entries go with their user); {@code usageSeqs} is the last applied {@code usage.report}
+ * sequence number per node, which makes reports idempotent (see docs/data-plane.md).
  */
 public record State(
     long appliedIndex,
@@ -46,50 +51,42 @@ public record State(
     NavigableMap<String, Long> usageSeqs,
     NavigableMap<String, XrayReport> xrayReports) {
 
+  private static final State EMPTY = new Builder().build();
+
+  /** Absent collections are empty, absent subscription settings the defaults. */
   public State {
+    nodes = orEmpty(nodes);
+    users = orEmpty(users);
+    endpoints = orEmpty(endpoints);
+    grants = orEmpty(grants);
+    adminTokens = orEmpty(adminTokens);
+    joinTokens = orEmpty(joinTokens);
+    joinRequests = orEmpty(joinRequests);
+    audit = audit == null ? AuditLog.empty() : audit;
+    userIdByName = userIdByName == null ? Map.of() : userIdByName;
+    userIdBySubscriptionToken =
+        userIdBySubscriptionToken == null ? Map.of() : userIdBySubscriptionToken;
     revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
     subscriptionSettings =
         subscriptionSettings == null ? SubscriptionSettings.defaults() : subscriptionSettings;
-    nodeUsage = nodeUsage == null ? Collections.emptyNavigableMap() : nodeUsage;
-    usageSeqs = usageSeqs == null ? Collections.emptyNavigableMap() : usageSeqs;
-    xrayReports = xrayReports == null ? sorted(Map.of()) : xrayReports;
+    nodeUsage = orEmpty(nodeUsage);
+    usageSeqs = orEmpty(usageSeqs);
+    xrayReports = orEmpty(xrayReports);
   }
 
-  /** A state with default subscription settings, no usage bookkeeping and no core reports. */
-  public State(
-      long appliedIndex,
-      String clusterId,
-      String caCertPem,
-      NavigableMap<String, Node> nodes,
-      NavigableMap<String, User> users,
-      NavigableMap<String, Endpoint> endpoints,
-      NavigableMap<String, Grant> grants,
-      NavigableMap<String, AdminToken> adminTokens,
-      NavigableMap<String, JoinToken> joinTokens,
-      NavigableMap<String, JoinRequest> joinRequests,
-      AuditLog audit,
-      Map<String, String> userIdByName,
-      Map<String, String> userIdBySubscriptionToken,
-      NavigableSet<String> revokedSerials) {
-    this(
-        appliedIndex,
-        clusterId,
-        caCertPem,
-        nodes,
-        users,
-        endpoints,
-        grants,
-        adminTokens,
-        joinTokens,
-        joinRequests,
-        audit,
-        userIdByName,
-        userIdBySubscriptionToken,
-        revokedSerials,
-        null,
-        null,
-        null,
-        null);
+  /** The state before the bootstrap command: index 0, nothing in it. */
+  public static State empty() {
+    return EMPTY;
+  }
+
+  /** A builder for a state that starts {@link #empty()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every field of this state. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** A user's traffic by node id (empty when none was reported). */
@@ -103,45 +100,28 @@ public record State(
     return usageSeqs.getOrDefault(nodeId, 0L);
   }
 
-  public static State empty() {
-    return new State(
-        0,
-        null,
-        null,
-        sorted(Map.of()),
-        sorted(Map.of()),
-        sorted(Map.of()),
-        sorted(Map.of()),
-        sorted(Map.of()),
-        sorted(Map.of()),
-        sorted(Map.of()),
-        AuditLog.empty(),
-        Map.of(),
-        Map.of(),
-        Collections.emptyNavigableSet());
-  }
-
   /**
    * Whether a node certificate serial (lowercase hex, as in {@link Node#certSerial()}) is on the
    * replicated deny list: superseded by a renewal or revoked by removing its node.
    */
   public boolean isRevoked(String serialHex) {
-    return serialHex != null
-        && revokedSerials.contains(serialHex.toLowerCase(java.util.Locale.ROOT));
+    return serialHex != null && revokedSerials.contains(serialHex.toLowerCase(Locale.ROOT));
   }
+
+  /** True once the bootstrap command has been applied. */
+  public boolean bootstrapped() {
+    return clusterId != null;
+  }
+
+  // ---- copy-on-write helpers for the rules
 
   static NavigableSet<String> withSerial(NavigableSet<String> in, String serialHex) {
     if (serialHex == null) {
       return in;
     }
     TreeSet<String> copy = new TreeSet<>(in);
-    copy.add(serialHex.toLowerCase(java.util.Locale.ROOT));
+    copy.add(serialHex.toLowerCase(Locale.ROOT));
     return Collections.unmodifiableNavigableSet(copy);
-  }
-
-  /** True once the bootstrap command has been applied. */
-  public boolean bootstrapped() {
-    return clusterId != null;
   }
 
   static <V> NavigableMap<String, V> sorted(Map<String, V> in) {
@@ -160,72 +140,74 @@ public record State(
     return Collections.unmodifiableNavigableMap(copy);
   }
 
+  private static <K, V> NavigableMap<K, V> orEmpty(NavigableMap<K, V> m) {
+    return m == null ? Collections.emptyNavigableMap() : m;
+  }
+
+  // ---- withers: one changed part, the rest shared
+
   State withIndex(long index) {
-    return edit().index(index).build();
+    return toBuilder().appliedIndex(index).build();
   }
 
   State withNodes(NavigableMap<String, Node> n) {
-    return edit().nodes(n).build();
+    return toBuilder().nodes(n).build();
   }
 
   State withUsers(
       NavigableMap<String, User> u, Map<String, String> byName, Map<String, String> byToken) {
-    return edit().users(u, byName, byToken).build();
+    return toBuilder().users(u, byName, byToken).build();
   }
 
   State withEndpoints(NavigableMap<String, Endpoint> e) {
-    return edit().endpoints(e).build();
+    return toBuilder().endpoints(e).build();
   }
 
   State withGrants(NavigableMap<String, Grant> g) {
-    return edit().grants(g).build();
+    return toBuilder().grants(g).build();
   }
 
   State withAdminTokens(NavigableMap<String, AdminToken> t) {
-    return edit().adminTokens(t).build();
+    return toBuilder().adminTokens(t).build();
   }
 
   State withJoinTokens(NavigableMap<String, JoinToken> t) {
-    return edit().joinTokens(t).build();
+    return toBuilder().joinTokens(t).build();
   }
 
   State withJoinRequests(NavigableMap<String, JoinRequest> r) {
-    return edit().joinRequests(r).build();
+    return toBuilder().joinRequests(r).build();
   }
 
   State withAudit(AuditLog a) {
-    return edit().audit(a).build();
+    return toBuilder().audit(a).build();
   }
 
   State withRevokedSerials(NavigableSet<String> r) {
-    return edit().revoked(r).build();
+    return toBuilder().revokedSerials(r).build();
   }
 
   State withSubscriptionSettings(SubscriptionSettings s) {
-    return edit().subscriptionSettings(s).build();
+    return toBuilder().subscriptionSettings(s).build();
   }
 
   State withUsage(
       NavigableMap<String, NavigableMap<String, NodeUsage>> byUser,
       NavigableMap<String, Long> seqs) {
-    return edit().usage(byUser, seqs).build();
+    return toBuilder().nodeUsage(byUser).usageSeqs(seqs).build();
   }
 
   State withXrayReports(NavigableMap<String, XrayReport> r) {
-    return edit().xrayReports(r).build();
+    return toBuilder().xrayReports(r).build();
   }
 
   State withCluster(String id, String caPem) {
-    return edit().cluster(id, caPem).build();
+    return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
 
-  private Editor edit() {
-    return new Editor(this);
-  }
-
-  /** Copies every field of a state; setters replace one collection, sharing the rest. */
-  private static final class Editor {
-    private long index;
+  /** Sets parts of a state by name; unset parts keep the value of the state it started from. */
+  public static final class Builder {
+    private long appliedIndex;
     private String clusterId;
     private String caCertPem;
     private NavigableMap<String, Node> nodes;
@@ -236,16 +218,18 @@ public record State(
     private NavigableMap<String, JoinToken> joinTokens;
     private NavigableMap<String, JoinRequest> joinRequests;
     private AuditLog audit;
-    private Map<String, String> byName;
-    private Map<String, String> byToken;
-    private NavigableSet<String> revoked;
+    private Map<String, String> userIdByName;
+    private Map<String, String> userIdBySubscriptionToken;
+    private NavigableSet<String> revokedSerials;
     private SubscriptionSettings subscriptionSettings;
     private NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage;
     private NavigableMap<String, Long> usageSeqs;
     private NavigableMap<String, XrayReport> xrayReports;
 
-    Editor(State s) {
-      index = s.appliedIndex;
+    private Builder() {}
+
+    private Builder(State s) {
+      appliedIndex = s.appliedIndex;
       clusterId = s.clusterId;
       caCertPem = s.caCertPem;
       nodes = s.nodes;
@@ -256,95 +240,113 @@ public record State(
       joinTokens = s.joinTokens;
       joinRequests = s.joinRequests;
       audit = s.audit;
-      byName = s.userIdByName;
-      byToken = s.userIdBySubscriptionToken;
-      revoked = s.revokedSerials;
+      userIdByName = s.userIdByName;
+      userIdBySubscriptionToken = s.userIdBySubscriptionToken;
+      revokedSerials = s.revokedSerials;
       subscriptionSettings = s.subscriptionSettings;
       nodeUsage = s.nodeUsage;
       usageSeqs = s.usageSeqs;
       xrayReports = s.xrayReports;
     }
 
-    Editor subscriptionSettings(SubscriptionSettings s) {
-      subscriptionSettings = s;
+    public Builder appliedIndex(long v) {
+      appliedIndex = v;
       return this;
     }
 
-    Editor usage(
-        NavigableMap<String, NavigableMap<String, NodeUsage>> byUser,
-        NavigableMap<String, Long> seqs) {
-      nodeUsage = byUser;
-      usageSeqs = seqs;
+    public Builder clusterId(String v) {
+      clusterId = v;
       return this;
     }
 
-    Editor xrayReports(NavigableMap<String, XrayReport> r) {
-      xrayReports = r;
+    public Builder caCertPem(String v) {
+      caCertPem = v;
       return this;
     }
 
-    Editor revoked(NavigableSet<String> r) {
-      revoked = r;
+    public Builder nodes(NavigableMap<String, Node> v) {
+      nodes = v;
       return this;
     }
 
-    Editor index(long i) {
-      index = i;
+    /** The users with their name and subscription token indexes derived from them. */
+    public Builder users(NavigableMap<String, User> v) {
+      Map<String, String> byName = new HashMap<>();
+      Map<String, String> byToken = new HashMap<>();
+      for (User u : v.values()) {
+        byName.put(u.name(), u.id());
+        byToken.put(u.subscriptionToken(), u.id());
+      }
+      return users(v, Collections.unmodifiableMap(byName), Collections.unmodifiableMap(byToken));
+    }
+
+    /** The users with indexes the caller kept up to date (see {@link UserRules}). */
+    Builder users(
+        NavigableMap<String, User> v, Map<String, String> byName, Map<String, String> byToken) {
+      users = v;
+      userIdByName = byName;
+      userIdBySubscriptionToken = byToken;
       return this;
     }
 
-    Editor cluster(String id, String pem) {
-      clusterId = id;
-      caCertPem = pem;
+    public Builder endpoints(NavigableMap<String, Endpoint> v) {
+      endpoints = v;
       return this;
     }
 
-    Editor nodes(NavigableMap<String, Node> n) {
-      nodes = n;
+    public Builder grants(NavigableMap<String, Grant> v) {
+      grants = v;
       return this;
     }
 
-    Editor users(
-        NavigableMap<String, User> u, Map<String, String> name, Map<String, String> token) {
-      users = u;
-      byName = name;
-      byToken = token;
+    public Builder adminTokens(NavigableMap<String, AdminToken> v) {
+      adminTokens = v;
       return this;
     }
 
-    Editor endpoints(NavigableMap<String, Endpoint> e) {
-      endpoints = e;
+    public Builder joinTokens(NavigableMap<String, JoinToken> v) {
+      joinTokens = v;
       return this;
     }
 
-    Editor grants(NavigableMap<String, Grant> g) {
-      grants = g;
+    public Builder joinRequests(NavigableMap<String, JoinRequest> v) {
+      joinRequests = v;
       return this;
     }
 
-    Editor adminTokens(NavigableMap<String, AdminToken> t) {
-      adminTokens = t;
+    public Builder audit(AuditLog v) {
+      audit = v;
       return this;
     }
 
-    Editor joinTokens(NavigableMap<String, JoinToken> t) {
-      joinTokens = t;
+    public Builder revokedSerials(NavigableSet<String> v) {
+      revokedSerials = v;
       return this;
     }
 
-    Editor joinRequests(NavigableMap<String, JoinRequest> r) {
-      joinRequests = r;
+    public Builder subscriptionSettings(SubscriptionSettings v) {
+      subscriptionSettings = v;
       return this;
     }
 
-    Editor audit(AuditLog a) {
-      audit = a;
+    public Builder nodeUsage(NavigableMap<String, NavigableMap<String, NodeUsage>> v) {
+      nodeUsage = v;
       return this;
     }
 
-    State build() {
+    public Builder usageSeqs(NavigableMap<String, Long> v) {
+      usageSeqs = v;
+      return this;
+    }
+
+    public Builder xrayReports(NavigableMap<String, XrayReport> v) {
+      xrayReports = v;
+      return this;
+    }
+
+    public State build() {
       return new State(
-          index,
+          appliedIndex,
           clusterId,
           caCertPem,
           nodes,
@@ -355,9 +357,9 @@ public record State(
           joinTokens,
           joinRequests,
           audit,
-          byName,
-          byToken,
-          revoked,
+          userIdByName,
+          userIdBySubscriptionToken,
+          revokedSerials,
           subscriptionSettings,
           nodeUsage,
           usageSeqs,

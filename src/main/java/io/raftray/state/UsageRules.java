@@ -69,7 +69,7 @@ final class UsageRules {
       if (n.status() == UserStatus.ON_HOLD) {
         n = n.activatedFromHold(now);
       }
-      n = Store.withEffectiveStatus(n, now);
+      n = UserRules.withEffectiveStatus(n, now);
       if (n.status() != u.status()) {
         n = n.withStatus(n.status(), now);
       }
@@ -99,7 +99,7 @@ final class UsageRules {
 
   static boolean due(State s, Instant now) {
     for (User u : s.users().values()) {
-      if (resetDue(u, now) || Store.withEffectiveStatus(u, now).status() != u.status()) {
+      if (resetDue(u, now) || UserRules.withEffectiveStatus(u, now).status() != u.status()) {
         return true;
       }
     }
@@ -120,7 +120,7 @@ final class UsageRules {
         n = n.withUsageReset(periodStartAt(u, now)).withStatus(n.status(), now);
         wasReset = true;
       }
-      User eff = Store.withEffectiveStatus(n, now);
+      User eff = UserRules.withEffectiveStatus(n, now);
       if (eff.status() != n.status()) {
         n = eff.withStatus(eff.status(), now);
       }

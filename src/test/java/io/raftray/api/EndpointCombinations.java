@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Every protocol x transport x security combination (with each VLESS flow and Shadowsocks method)
- * that the API accepts, found by asking {@link EndpointRules} about all of them, with settings as
+ * that the API accepts, found by asking {@link EndpointChecks} about all of them, with settings as
  * the API stores them. Generated material (REALITY public key, Shadowsocks server key) is replaced
  * by fixed values so documents rendered from them are stable.
  */
@@ -41,8 +41,8 @@ public final class EndpointCombinations {
           for (String variant : variants(p)) {
             ObjectNode in = input(p, t, s, variant);
             Validator v = Validator.of(JsonNodeFactory.instance.objectNode(), Set.of());
-            EndpointRules.checkCombination(v, p, t, s);
-            EndpointRules.Resolved r = EndpointRules.settings(v, p, t, s, in, null);
+            EndpointChecks.checkCombination(v, p, t, s);
+            EndpointChecks.Resolved r = EndpointChecks.settings(v, p, t, s, in, null);
             if (!v.ok()) {
               continue;
             }
@@ -51,7 +51,7 @@ public final class EndpointCombinations {
               settings.put("public_key", PUBLIC_KEY);
             }
             if (settings.containsKey("server_key")) {
-              int bytes = EndpointRules.ss2022KeyBytes((String) settings.get("method"));
+              int bytes = EndpointChecks.ss2022KeyBytes((String) settings.get("method"));
               settings.put("server_key", key(bytes, 11, true));
             }
             String name = Enums.wire(p) + "-" + Enums.wire(t) + "-" + Enums.wire(s);
@@ -81,8 +81,8 @@ public final class EndpointCombinations {
 
   private static List<String> variants(Protocol p) {
     return switch (p) {
-      case VLESS -> List.of("", EndpointRules.FLOW_VISION);
-      case SHADOWSOCKS -> EndpointRules.SS_METHODS;
+      case VLESS -> List.of("", EndpointChecks.FLOW_VISION);
+      case SHADOWSOCKS -> EndpointChecks.SS_METHODS;
       default -> List.of("");
     };
   }

@@ -7,7 +7,6 @@ import io.raftray.pki.ClusterCa;
 import io.raftray.pki.KeyPairs;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PemFiles;
-import io.raftray.state.AuditLog;
 import io.raftray.state.State;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -15,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,21 +61,12 @@ final class AuthFixture {
     for (Node n : nodes) {
       byId.put(n.id(), n);
     }
-    return new State(
-        7,
-        ca.clusterId(),
-        PemFiles.certificateToPem(ca.certificate()),
-        byId,
-        new TreeMap<>(),
-        new TreeMap<>(),
-        new TreeMap<>(),
-        new TreeMap<>(),
-        new TreeMap<>(),
-        new TreeMap<>(),
-        AuditLog.empty(),
-        Map.of(),
-        Map.of(),
-        null);
+    return State.builder()
+        .appliedIndex(7)
+        .clusterId(ca.clusterId())
+        .caCertPem(PemFiles.certificateToPem(ca.certificate()))
+        .nodes(Collections.unmodifiableNavigableMap(byId))
+        .build();
   }
 
   /** A clock tests move by hand. */

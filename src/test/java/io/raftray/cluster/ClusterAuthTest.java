@@ -18,9 +18,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -263,22 +266,9 @@ class ClusterAuthTest {
     State base = state(CA, node(N1, NodeStatus.ACTIVE), node(N2, NodeStatus.ACTIVE));
     String serial = N2.nodeCert().getSerialNumber().toString(16);
     state.set(
-        new State(
-            base.appliedIndex(),
-            base.clusterId(),
-            base.caCertPem(),
-            base.nodes(),
-            base.users(),
-            base.endpoints(),
-            base.grants(),
-            base.adminTokens(),
-            base.joinTokens(),
-            base.joinRequests(),
-            base.audit(),
-            base.userIdByName(),
-            base.userIdBySubscriptionToken(),
-            java.util.Collections.unmodifiableNavigableSet(
-                new java.util.TreeSet<>(java.util.Set.of(serial)))));
+        base.toBuilder()
+            .revokedSerials(Collections.unmodifiableNavigableSet(new TreeSet<>(Set.of(serial))))
+            .build());
     Outcome o = verify(sign(N2, "POST", PATH, BODY));
     assertThat(o.verdict()).isEqualTo(Verdict.FORBIDDEN);
     assertThat(o.reason()).isEqualTo("certificate was revoked");

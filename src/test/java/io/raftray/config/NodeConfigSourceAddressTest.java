@@ -19,19 +19,17 @@ class NodeConfigSourceAddressTest {
   @TempDir Path dir;
 
   private NodeConfig config(Optional<InetAddress> source) {
-    return new NodeConfig(
-        dir,
-        "c1",
-        "node_1",
-        "node-1",
-        "127.0.0.1",
-        7443,
-        "https://127.0.0.1:7443",
-        "127.0.0.1",
-        List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")),
-        NodeConfig.Raft.defaults(),
-        10_000,
-        source);
+    return NodeConfig.builder()
+        .dataDir(dir)
+        .clusterId("c1")
+        .nodeId("node_1")
+        .name("node-1")
+        .bind("127.0.0.1", 7443)
+        .apiBaseUrl("https://127.0.0.1:7443")
+        .accessHost("127.0.0.1")
+        .initialPeers(List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")))
+        .clusterSourceAddress(source)
+        .build();
   }
 
   @Test

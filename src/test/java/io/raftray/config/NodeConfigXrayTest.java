@@ -21,19 +21,16 @@ class NodeConfigXrayTest {
   @TempDir Path dir;
 
   private NodeConfig config() {
-    return new NodeConfig(
-        dir,
-        "c1",
-        "node_1",
-        "node-1",
-        "127.0.0.1",
-        7443,
-        "https://127.0.0.1:7443",
-        "127.0.0.1",
-        List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")),
-        NodeConfig.Raft.defaults(),
-        10_000,
-        Optional.empty());
+    return NodeConfig.builder()
+        .dataDir(dir)
+        .clusterId("c1")
+        .nodeId("node_1")
+        .name("node-1")
+        .bind("127.0.0.1", 7443)
+        .apiBaseUrl("https://127.0.0.1:7443")
+        .accessHost("127.0.0.1")
+        .initialPeers(List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")))
+        .build();
   }
 
   private void writeXray(String json) throws Exception {

@@ -54,19 +54,14 @@ class JoinIT {
     NodeConfig c = init.config();
     NodeConfig.Raft r = c.raft();
     c =
-        new NodeConfig(
-            c.dataDir(),
-            c.clusterId(),
-            c.nodeId(),
-            c.name(),
-            c.bindHost(),
-            c.bindPort(),
-            c.apiBaseUrl(),
-            c.accessHost(),
-            c.initialPeers(),
-            new NodeConfig.Raft(
-                r.electionTimeoutMin(), r.electionTimeoutMax(), snapshotEvery, r.writeTimeout()),
-            c.auditRetention());
+        c.toBuilder()
+            .raft(
+                new NodeConfig.Raft(
+                    r.electionTimeoutMin(),
+                    r.electionTimeoutMax(),
+                    snapshotEvery,
+                    r.writeTimeout()))
+            .build();
     NodeConfigFile.write(c);
     api =
         new InProcessNodes.Api(

@@ -7,12 +7,10 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.Protocol;
-import io.raftray.model.ResetStrategy;
 import io.raftray.model.Role;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
 import io.raftray.model.User;
-import io.raftray.model.UserStatus;
 import java.time.Instant;
 import java.util.Map;
 
@@ -47,21 +45,12 @@ final class Fixtures {
   }
 
   static User user(String id, String name, long limit) {
-    return new User(
-        id,
-        name,
-        "",
-        UserStatus.ACTIVE,
-        limit,
-        null,
-        ResetStrategy.NO_RESET,
-        0,
-        0,
-        0,
-        "sub-" + id,
-        null,
-        null,
-        null);
+    return User.builder()
+        .id(id)
+        .name(name)
+        .dataLimitBytes(limit)
+        .subscriptionToken("sub-" + id)
+        .build();
   }
 
   static Endpoint endpoint(String id, int port) {

@@ -122,16 +122,14 @@ class StoreTest {
     run(bootstrap());
     run(new Command.CreateUser(user("usr_1", "alice", 0)));
     Instant now = T0.plusSeconds(100);
-    run(new Command.UpdateUser("usr_1", null, null, null, null, true, T0, null), now);
+    run(Command.UpdateUser.of("usr_1").expireAt(T0).build(), now);
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.EXPIRED);
-    run(
-        new Command.UpdateUser("usr_1", null, null, null, null, true, now.plusSeconds(3600), null),
-        now);
+    run(Command.UpdateUser.of("usr_1").expireAt(now.plusSeconds(3600)).build(), now);
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
   }
 
   private Result update(String id, UserStatus status, Long limit) {
-    return run(new Command.UpdateUser(id, null, null, status, limit, false, null, null));
+    return run(Command.UpdateUser.of(id).status(status).dataLimitBytes(limit).build());
   }
 
   private void use(String id, long bytes) {
@@ -191,9 +189,7 @@ class StoreTest {
     use("usr_1", 150);
     update("usr_1", UserStatus.DISABLED, null);
     update("usr_1", null, 1000L);
-    run(
-        new Command.UpdateUser(
-            "usr_1", null, null, null, null, true, T0.plusSeconds(999_999), null));
+    run(Command.UpdateUser.of("usr_1").expireAt(T0.plusSeconds(999_999)).build());
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.DISABLED);
     update("usr_1", UserStatus.ACTIVE, null);
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
@@ -204,14 +200,12 @@ class StoreTest {
     run(bootstrap());
     run(new Command.CreateUser(user("usr_1", "alice", 100)));
     Instant now = T0.plusSeconds(100);
-    run(new Command.UpdateUser("usr_1", null, null, null, null, true, T0, null), now);
+    run(Command.UpdateUser.of("usr_1").expireAt(T0).build(), now);
     use("usr_1", 150);
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.EXPIRED);
-    run(
-        new Command.UpdateUser("usr_1", null, null, null, null, true, now.plusSeconds(60), null),
-        now);
+    run(Command.UpdateUser.of("usr_1").expireAt(now.plusSeconds(60)).build(), now);
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.LIMITED);
-    run(new Command.UpdateUser("usr_1", null, null, null, 1000L, false, null, null), now);
+    run(Command.UpdateUser.of("usr_1").dataLimitBytes(1000L).build(), now);
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ACTIVE);
   }
 
@@ -220,13 +214,15 @@ class StoreTest {
     run(bootstrap());
     run(new Command.CreateUser(user("usr_1", "alice", 0)));
     run(
-        new Command.UpdateUser(
-            "usr_1", null, null, UserStatus.ON_HOLD, null, false, null, null, 3600L));
+        Command.UpdateUser.of("usr_1")
+            .status(UserStatus.ON_HOLD)
+            .onHoldExpireSeconds(3600L)
+            .build());
     assertThat(state.users().get("usr_1").onHoldExpireSeconds()).isEqualTo(3600);
     assertThat(state.users().get("usr_1").status()).isEqualTo(UserStatus.ON_HOLD);
     update("usr_1", null, 5L);
     assertThat(state.users().get("usr_1").onHoldExpireSeconds()).isEqualTo(3600);
-    run(new Command.UpdateUser("usr_1", null, null, null, null, false, null, null, 0L));
+    run(Command.UpdateUser.of("usr_1").onHoldExpireSeconds(0L).build());
     assertThat(state.users().get("usr_1").onHoldExpireSeconds()).isZero();
   }
 

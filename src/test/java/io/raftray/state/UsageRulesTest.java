@@ -53,43 +53,14 @@ class UsageRulesTest {
   }
 
   private static User user(String id, long limit, UserStatus status, long onHoldSeconds) {
-    User b = Fixtures.user(id, id, limit);
-    return new User(
-        b.id(),
-        b.name(),
-        b.note(),
-        status,
-        limit,
-        null,
-        ResetStrategy.NO_RESET,
-        0,
-        0,
-        0,
-        b.subscriptionToken(),
-        null,
-        null,
-        null,
-        onHoldSeconds);
+    return Fixtures.user(id, id, limit).toBuilder()
+        .status(status)
+        .onHoldExpireSeconds(onHoldSeconds)
+        .build();
   }
 
   private static User withReset(String id, long limit, ResetStrategy strategy) {
-    User b = Fixtures.user(id, id, limit);
-    return new User(
-        b.id(),
-        b.name(),
-        b.note(),
-        UserStatus.ACTIVE,
-        limit,
-        null,
-        strategy,
-        0,
-        0,
-        0,
-        b.subscriptionToken(),
-        null,
-        null,
-        null,
-        0L);
+    return Fixtures.user(id, id, limit).toBuilder().resetStrategy(strategy).build();
   }
 
   @Test
@@ -224,8 +195,8 @@ class UsageRulesTest {
   void tick_expiresUsersAtExpireAt_oneAuditEventWithCounts() {
     setUp(Fixtures.user("usr_1", "alice", 0), Fixtures.user("usr_2", "bob", 0));
     Instant at = T0.plusSeconds(600);
-    run(new Command.UpdateUser("usr_1", null, null, null, null, true, at, null));
-    run(new Command.UpdateUser("usr_2", null, null, null, null, true, at.plusSeconds(1), null));
+    run(Command.UpdateUser.of("usr_1").expireAt(at).build());
+    run(Command.UpdateUser.of("usr_2").expireAt(at.plusSeconds(1)).build());
     assertThat(Store.due(state, at.minusMillis(1))).isFalse();
     assertThat(Store.due(state, at)).isTrue();
     int audit = state.audit().size();
@@ -259,7 +230,7 @@ class UsageRulesTest {
     assertThat(u("usr_1").status()).isEqualTo(UserStatus.LIMITED);
     Instant at = T0.plusSeconds(100);
     for (String id : List.of("usr_1", "usr_2", "usr_3")) {
-      run(new Command.UpdateUser(id, null, null, null, null, true, at, null));
+      run(Command.UpdateUser.of(id).expireAt(at).build());
     }
     run(new Command.UsersTick(), at);
     assertThat(u("usr_1").status()).isEqualTo(UserStatus.EXPIRED);
@@ -350,28 +321,11 @@ class UsageRulesTest {
   void tick_resetOfDisabledOrExpiredUser_keepsStatus_onHoldHasNoPeriodYet() {
     setUp(withReset("usr_1", 10, ResetStrategy.DAY), withReset("usr_2", 10, ResetStrategy.DAY));
     User hold = withReset("usr_3", 0, ResetStrategy.DAY);
-    run(
-        new Command.CreateUser(
-            new User(
-                hold.id(),
-                hold.name(),
-                "",
-                UserStatus.ON_HOLD,
-                0,
-                null,
-                ResetStrategy.DAY,
-                0,
-                0,
-                0,
-                hold.subscriptionToken(),
-                null,
-                null,
-                null,
-                0L)));
+    run(new Command.CreateUser(hold.toBuilder().status(UserStatus.ON_HOLD).build()));
     run(report("node_a", 1, d("usr_1", 20, 0), d("usr_2", 20, 0)));
-    run(new Command.UpdateUser("usr_1", null, null, UserStatus.DISABLED, null, false, null, null));
+    run(Command.UpdateUser.of("usr_1").status(UserStatus.DISABLED).build());
     Instant exp = T0.plusSeconds(3600);
-    run(new Command.UpdateUser("usr_2", null, null, null, null, true, exp, null));
+    run(Command.UpdateUser.of("usr_2").expireAt(exp).build());
     run(new Command.UsersTick(), exp);
     assertThat(u("usr_2").status()).isEqualTo(UserStatus.EXPIRED);
     Instant day = T0.plusSeconds(86_400 + 10);

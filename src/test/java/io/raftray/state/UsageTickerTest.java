@@ -9,7 +9,6 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.RaftrayException;
-import io.raftray.model.ResetStrategy;
 import io.raftray.model.Role;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
@@ -106,21 +105,12 @@ class UsageTickerTest {
         new Command.Bootstrap(
             "c", "CA", node, new AdminToken("tok_o", "o", Role.OWNER, "h", T0, false)));
     User u =
-        new User(
-            "usr_1",
-            "alice",
-            "",
-            UserStatus.ACTIVE,
-            0,
-            T0.plusSeconds(10),
-            ResetStrategy.NO_RESET,
-            0,
-            0,
-            0,
-            "sub",
-            null,
-            null,
-            null);
+        User.builder()
+            .id("usr_1")
+            .name("alice")
+            .expireAt(T0.plusSeconds(10))
+            .subscriptionToken("sub")
+            .build();
     assertThat(local.submit(NODE, new Command.CreateUser(u)).ok()).isTrue();
   }
 

@@ -10,7 +10,6 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.Protocol;
-import io.raftray.model.ResetStrategy;
 import io.raftray.model.Role;
 import io.raftray.model.Security;
 import io.raftray.model.SubscriptionSettings;
@@ -142,21 +141,18 @@ final class SubFixture implements AutoCloseable {
     String id = "usr_" + seq.incrementAndGet();
     submit(
         new Command.CreateUser(
-            new User(
-                id,
-                name,
-                "",
-                status,
-                limit,
-                expireAt,
-                ResetStrategy.NO_RESET,
-                up,
-                down,
-                up + down,
-                token,
-                T0,
-                T0,
-                T0)));
+            User.builder()
+                .id(id)
+                .name(name)
+                .status(status)
+                .dataLimitBytes(limit)
+                .expireAt(expireAt)
+                .uplinkBytes(up)
+                .downlinkBytes(down)
+                .lifetimeUsedBytes(up + down)
+                .subscriptionToken(token)
+                .created(T0)
+                .build()));
     return view().users().get(id);
   }
 

@@ -125,19 +125,7 @@ public final class TestClusterBuilder {
   }
 
   private NodeConfig tuned(NodeConfig c, InetAddress source) {
-    return new NodeConfig(
-        c.dataDir(),
-        c.clusterId(),
-        c.nodeId(),
-        c.name(),
-        c.bindHost(),
-        c.bindPort(),
-        c.apiBaseUrl(),
-        c.accessHost(),
-        c.initialPeers(),
-        raft,
-        c.auditRetention(),
-        Optional.of(source));
+    return c.toBuilder().raft(raft).clusterSourceAddress(Optional.of(source)).build();
   }
 
   /**

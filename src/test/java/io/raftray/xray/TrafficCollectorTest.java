@@ -13,10 +13,8 @@ import io.raftray.model.NodeRole;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.RaftrayException;
-import io.raftray.model.ResetStrategy;
 import io.raftray.model.Role;
 import io.raftray.model.User;
-import io.raftray.model.UserStatus;
 import io.raftray.state.Command;
 import io.raftray.state.LocalReplicated;
 import io.raftray.state.Replicated;
@@ -102,21 +100,7 @@ class TrafficCollectorTest {
   }
 
   private static User user(String id, String name) {
-    return new User(
-        id,
-        name,
-        "",
-        UserStatus.ACTIVE,
-        0,
-        null,
-        ResetStrategy.NO_RESET,
-        0,
-        0,
-        0,
-        "sub-" + name,
-        null,
-        null,
-        null);
+    return User.builder().id(id).name(name).subscriptionToken("sub-" + name).build();
   }
 
   private final Replicated replicated =

@@ -11,7 +11,6 @@ import io.raftray.model.Security;
 import io.raftray.model.Transport;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
-import io.raftray.state.AuditLog;
 import io.raftray.state.State;
 import java.time.Instant;
 import java.util.Collections;
@@ -192,21 +191,15 @@ final class XrayFixtures {
     nodes.forEach(n -> nodeMap.put(n.id(), n));
     TreeMap<String, User> userMap = new TreeMap<>();
     users.forEach(u -> userMap.put(u.id(), u));
-    return new State(
-        1,
-        "cluster-1",
-        "CA-PEM",
-        Collections.unmodifiableNavigableMap(nodeMap),
-        Collections.unmodifiableNavigableMap(userMap),
-        Collections.unmodifiableNavigableMap(kept),
-        Collections.unmodifiableNavigableMap(keptGrants),
-        Collections.emptyNavigableMap(),
-        Collections.emptyNavigableMap(),
-        Collections.emptyNavigableMap(),
-        AuditLog.empty(),
-        Map.of(),
-        Map.of(),
-        Collections.emptyNavigableSet());
+    return State.builder()
+        .appliedIndex(1)
+        .clusterId("cluster-1")
+        .caCertPem("CA-PEM")
+        .nodes(Collections.unmodifiableNavigableMap(nodeMap))
+        .users(Collections.unmodifiableNavigableMap(userMap))
+        .endpoints(Collections.unmodifiableNavigableMap(kept))
+        .grants(Collections.unmodifiableNavigableMap(keptGrants))
+        .build();
   }
 
   private static Map<String, Object> with(Map<String, Object> base, String... keyValues) {
@@ -235,21 +228,18 @@ final class XrayFixtures {
   }
 
   private static User user(String id, UserStatus status) {
-    return new User(
-        id,
-        id.replace("usr_", "").toLowerCase(Locale.ROOT),
-        "",
-        status,
-        0,
-        null,
-        ResetStrategy.NO_RESET,
-        0,
-        0,
-        0,
-        "sub-" + id,
-        T0,
-        T0,
-        T0);
+    return User.builder()
+        .id(id)
+        .name(id.replace("usr_", "").toLowerCase(Locale.ROOT))
+        .note("")
+        .status(status)
+        .dataLimitBytes(0)
+        .resetStrategy(ResetStrategy.NO_RESET)
+        .subscriptionToken("sub-" + id)
+        .periodStartedAt(T0)
+        .createdAt(T0)
+        .updatedAt(T0)
+        .build();
   }
 
   private static Endpoint endpoint(

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
 
 /**
  * Which protocol x transport x security combinations Xray accepts, the settings keys of each, and
- * the material generated for them (REALITY keys and short ids, Shadowsocks 2022 server key).
+ * the material generated for them (REALITY keys and short ids, Shadowsocks 2022 server key). The
+ * API checks these before it logs a command; the replicated rules of endpoints (unique port and tag
+ * per node) are in {@code state/EndpointRules}.
  */
-final class EndpointRules {
+final class EndpointChecks {
   static final String FLOW_VISION = "xtls-rprx-vision";
   static final String DEFAULT_SS_METHOD = "2022-blake3-aes-128-gcm";
 
@@ -69,7 +71,7 @@ final class EndpointRules {
               + "([1-9][0-9]{0,4})");
   private static final Pattern SHORT_ID = Pattern.compile("([0-9a-f]{2}){0,8}");
 
-  private EndpointRules() {}
+  private EndpointChecks() {}
 
   /** Key length of a Shadowsocks 2022 method in bytes; 0 for the classic AEAD methods. */
   static int ss2022KeyBytes(String method) {

@@ -1,0 +1,75 @@
+package io.raftray.state;
+
+import io.raftray.model.ResetStrategy;
+import io.raftray.model.UserStatus;
+import java.time.Instant;
+
+/**
+ * Builds a {@link Command.UpdateUser} (start with {@link Command.UpdateUser#of}): set the fields
+ * that change; unset ones stay as they are.
+ */
+public final class UpdateUserBuilder {
+  private final String id;
+  private String name;
+  private String note;
+  private UserStatus status;
+  private Long dataLimitBytes;
+  private boolean setExpireAt;
+  private Instant expireAt;
+  private ResetStrategy resetStrategy;
+  private Long onHoldExpireSeconds;
+
+  UpdateUserBuilder(String id) {
+    this.id = id;
+  }
+
+  public UpdateUserBuilder name(String v) {
+    name = v;
+    return this;
+  }
+
+  public UpdateUserBuilder note(String v) {
+    note = v;
+    return this;
+  }
+
+  public UpdateUserBuilder status(UserStatus v) {
+    status = v;
+    return this;
+  }
+
+  public UpdateUserBuilder dataLimitBytes(Long v) {
+    dataLimitBytes = v;
+    return this;
+  }
+
+  /** Changes the expiry; null means the user never expires. */
+  public UpdateUserBuilder expireAt(Instant v) {
+    setExpireAt = true;
+    expireAt = v;
+    return this;
+  }
+
+  public UpdateUserBuilder resetStrategy(ResetStrategy v) {
+    resetStrategy = v;
+    return this;
+  }
+
+  public UpdateUserBuilder onHoldExpireSeconds(Long v) {
+    onHoldExpireSeconds = v;
+    return this;
+  }
+
+  public Command.UpdateUser build() {
+    return new Command.UpdateUser(
+        id,
+        name,
+        note,
+        status,
+        dataLimitBytes,
+        setExpireAt,
+        expireAt,
+        resetStrategy,
+        onHoldExpireSeconds);
+  }
+}

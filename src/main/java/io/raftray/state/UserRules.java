@@ -1,0 +1,144 @@
+package io.raftray.state;
+
+import static io.raftray.model.ErrorKind.CONFLICT;
+import static io.raftray.model.ErrorKind.NOT_FOUND;
+
+import io.raftray.model.User;
+import io.raftray.model.UserStatus;
+import io.raftray.state.Command.CreateUser;
+import io.raftray.state.Command.DeleteUser;
+import io.raftray.state.Command.ResetUsage;
+import io.raftray.state.Command.RotateSubscription;
+import io.raftray.state.Command.UpdateUser;
+import io.raftray.state.Store.Changed;
+import io.raftray.state.Store.Rejection;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Users, applied by {@link Store}: names and subscription tokens are unique (the state keeps an
+ * index of each, updated here with every change), a user's status follows its usage and expiry
+ * ({@link #withEffectiveStatus}), and deleting a user deletes its grants and traffic breakdown.
+ */
+final class UserRules {
+  private UserRules() {}
+
+  static Changed create(State s, CreateUser c, Instant now) {
+    User u = c.user();
+    if (s.users().containsKey(u.id())) {
+      throw new Rejection(CONFLICT, "id", "user id already exists");
+    }
+    if (s.userIdByName().containsKey(u.name())) {
+      throw new Rejection(CONFLICT, "name", "user name '" + u.name() + "' is taken");
+    }
+    if (s.userIdBySubscriptionToken().containsKey(u.subscriptionToken())) {
+      throw new Rejection(CONFLICT, "subscription_token", "subscription token collision");
+    }
+    User stamped = u.toBuilder().created(now).build();
+    return new Changed(put(s, null, withEffectiveStatus(stamped, now)), u.id());
+  }
+
+  static Changed update(State s, UpdateUser c, Instant now) {
+    User u = user(s, c.id());
+    if (c.name() != null && !c.name().equals(u.name()) && s.userIdByName().containsKey(c.name())) {
+      throw new Rejection(CONFLICT, "name", "user name '" + c.name() + "' is taken");
+    }
+    User.Builder b = u.toBuilder().updatedAt(now);
+    if (c.name() != null) {
+      b.name(c.name());
+    }
+    if (c.note() != null) {
+      b.note(c.note());
+    }
+    if (c.status() != null) {
+      b.status(c.status());
+    }
+    if (c.dataLimitBytes() != null) {
+      b.dataLimitBytes(c.dataLimitBytes());
+    }
+    if (c.setExpireAt()) {
+      b.expireAt(c.expireAt());
+    }
+    if (c.resetStrategy() != null) {
+      b.resetStrategy(c.resetStrategy());
+    }
+    if (c.onHoldExpireSeconds() != null) {
+      b.onHoldExpireSeconds(c.onHoldExpireSeconds());
+    }
+    return new Changed(put(s, u, withEffectiveStatus(b.build(), now)), u.id());
+  }
+
+  static Changed delete(State s, DeleteUser d) {
+    User u = user(s, d.id());
+    Map<String, String> byName = new HashMap<>(s.userIdByName());
+    byName.remove(u.name());
+    Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
+    byToken.remove(u.subscriptionToken());
+    State n = s.withUsers(State.without(s.users(), u.id()), byName, byToken);
+    n = n.withGrants(GrantRules.without(s.grants(), g -> g.userId().equals(u.id())));
+    if (n.nodeUsage().containsKey(u.id())) {
+      n = n.withUsage(State.without(n.nodeUsage(), u.id()), n.usageSeqs());
+    }
+    return new Changed(n, u.id());
+  }
+
+  static Changed resetUsage(State s, ResetUsage r, Instant now) {
+    User u = user(s, r.id());
+    State n = put(s, u, withEffectiveStatus(u.withUsageReset(now), now));
+    return new Changed(UsageRules.resetNodePeriods(n, u.id()), u.id());
+  }
+
+  static Changed rotate(State s, RotateSubscription r, Instant now) {
+    User u = user(s, r.id());
+    if (s.userIdBySubscriptionToken().containsKey(r.newToken())) {
+      throw new Rejection(CONFLICT, "subscription_token", "subscription token collision");
+    }
+    return new Changed(put(s, u, u.withSubscriptionToken(r.newToken(), now)), u.id());
+  }
+
+  /**
+   * Derives limited/expired from usage and expiry: an active user over its limit becomes limited,
+   * past its expiry expired; a limited or expired user whose limit or expiry no longer applies
+   * becomes active again. Disabled and on-hold users are left as the admin set them.
+   */
+  static User withEffectiveStatus(User u, Instant now) {
+    boolean overLimit = u.dataLimitBytes() > 0 && u.usedBytes() >= u.dataLimitBytes();
+    boolean expired = u.expireAt() != null && !u.expireAt().isAfter(now);
+    UserStatus st = u.status();
+    UserStatus next = st;
+    if (st == UserStatus.ACTIVE || st == UserStatus.LIMITED || st == UserStatus.EXPIRED) {
+      next = expired ? UserStatus.EXPIRED : overLimit ? UserStatus.LIMITED : UserStatus.ACTIVE;
+    }
+    return next == st ? u : u.withStatus(next, u.updatedAt());
+  }
+
+  static User user(State s, String id) {
+    User u = s.users().get(id);
+    if (u == null) {
+      throw new Rejection(NOT_FOUND, null, "user " + id + " not found");
+    }
+    return u;
+  }
+
+  /** The state with {@code u} replacing {@code old} (null for a new user), indexes updated. */
+  static State put(State s, User old, User u) {
+    Map<String, String> byName = s.userIdByName();
+    Map<String, String> byToken = s.userIdBySubscriptionToken();
+    if (old == null || !old.name().equals(u.name())) {
+      byName = new HashMap<>(byName);
+      if (old != null) {
+        byName.remove(old.name());
+      }
+      byName.put(u.name(), u.id());
+    }
+    if (old == null || !old.subscriptionToken().equals(u.subscriptionToken())) {
+      byToken = new HashMap<>(byToken);
+      if (old != null) {
+        byToken.remove(old.subscriptionToken());
+      }
+      byToken.put(u.subscriptionToken(), u.id());
+    }
+    return s.withUsers(State.with(s.users(), u.id(), u), byName, byToken);
+  }
+}
