@@ -213,6 +213,7 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // periodic tasks; stopped with the executor
   private void startMaintenance(Duration renewalInterval) {
     maintenance =
         Executors.newSingleThreadScheduledExecutor(
