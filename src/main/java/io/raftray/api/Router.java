@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Tiny route table of the admin API. Matching here (rather than in Helidon) gives one place that
@@ -23,24 +22,26 @@ final class Router {
   /** Who may call a route, beyond being authenticated; declared with each route. */
   enum Access {
     /** Any valid token. */
-    READ(role -> true, "any token may read"),
+    READ("any token may read"),
     /** Admin and owner tokens. */
-    WRITE(Role::canWrite, "viewer tokens may only read"),
+    WRITE("viewer tokens may only read"),
     /** Admin and owner tokens, even to read: join tokens and requests decide who enters. */
-    MANAGE_JOINS(Role::canWrite, "only admin and owner tokens may manage joining nodes"),
+    MANAGE_JOINS("only admin and owner tokens may manage joining nodes"),
     /** Owner tokens only. */
-    OWNER(Role::canManageTokens, "only owner tokens may manage admin tokens");
+    OWNER("only owner tokens may manage admin tokens");
 
-    private final Predicate<Role> allows;
     private final String denial;
 
-    Access(Predicate<Role> allows, String denial) {
-      this.allows = allows;
+    Access(String denial) {
       this.denial = denial;
     }
 
     boolean allows(Role role) {
-      return allows.test(role);
+      return switch (this) {
+        case READ -> true;
+        case WRITE, MANAGE_JOINS -> role.canWrite();
+        case OWNER -> role.canManageTokens();
+      };
     }
 
     /** The 403 detail for a role this access does not allow. */

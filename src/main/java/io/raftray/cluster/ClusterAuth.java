@@ -387,6 +387,7 @@ public final class ClusterAuth {
   }
 
   /** A certificate already known to be issued by the CA: is it current, a leaf, for this node? */
+  @SuppressWarnings("JavaUtilDate") // X509Certificate.checkValidity takes a Date
   private Optional<String> certificateProblem(X509Certificate cert, String node, long now) {
     try {
       cert.checkValidity(new Date(now));

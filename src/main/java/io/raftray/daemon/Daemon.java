@@ -270,6 +270,7 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // periodic tasks; stopped with the executor
   private static void scheduleMaintenance(
       ScheduledExecutorService maintenance,
       NodeConfig config,

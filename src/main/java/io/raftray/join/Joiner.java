@@ -138,7 +138,7 @@ public final class Joiner {
   private record Fetched(String url, X509Certificate ca) {}
 
   /** Fetches the CA from the token's URLs in turn; the first answer must match the pin. */
-  static Fetched fetchPinnedCa(JoinTokens.Content token, Consumer<String> progress)
+  private static Fetched fetchPinnedCa(JoinTokens.Content token, Consumer<String> progress)
       throws JoinException {
     HttpClient insecure =
         HttpClient.newBuilder()

@@ -164,6 +164,7 @@ public final class PemFiles {
             what, readable ? "readable" : "accessible", mode(permissions)));
   }
 
+  @SuppressWarnings("EnumOrdinal") // the declaration order is the mode's bit order
   static String mode(Set<PosixFilePermission> permissions) {
     int mode = 0;
     for (PosixFilePermission permission : permissions) {

@@ -233,7 +233,7 @@ final class UsageRules {
     // Days and weeks have a fixed length in UTC: jump straight to the last whole period.
     if (strategy == ResetStrategy.DAY || strategy == ResetStrategy.WEEK) {
       long len = strategy == ResetStrategy.DAY ? 86_400L : 7 * 86_400L;
-      long periods = Duration.between(start, now).getSeconds() / len;
+      long periods = Duration.between(start, now).toSeconds() / len;
       return start.plusSeconds(periods * len);
     }
     Instant end = periodEnd(strategy, start);

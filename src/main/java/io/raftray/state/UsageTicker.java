@@ -36,6 +36,7 @@ public final class UsageTicker implements AutoCloseable {
     this.interval = interval;
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // safeTick() logs failures; close() stops it
   public synchronized void start() {
     if (timer != null || closed) {
       return;

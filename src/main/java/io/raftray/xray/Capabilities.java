@@ -3,6 +3,7 @@ package io.raftray.xray;
 import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,7 +36,10 @@ public final class Capabilities {
     }
     if (transport == Transport.HTTPUPGRADE || transport == Transport.XHTTP) {
       return Optional.of(
-          "transport " + transport.name().toLowerCase() + " needs Xray; this node runs " + core);
+          "transport "
+              + transport.name().toLowerCase(Locale.ROOT)
+              + " needs Xray; this node runs "
+              + core);
     }
     if (transport == Transport.GRPC && !atLeast(version, 4, 36)) {
       return Optional.of("transport grpc needs V2Ray 4.36 or Xray; this node runs " + core);

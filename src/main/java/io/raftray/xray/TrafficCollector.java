@@ -138,6 +138,7 @@ public final class TrafficCollector implements AutoCloseable {
   }
 
   /** Polls and flushes every interval on a background thread; pending batches go first. */
+  @SuppressWarnings("FutureReturnValueIgnored") // safeRound() logs failures; close() stops it
   public synchronized void start() {
     if (timer != null || closed) {
       return;

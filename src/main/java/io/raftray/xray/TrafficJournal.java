@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -32,9 +33,9 @@ final class TrafficJournal {
   static final class Batch {
     final long seq;
     final boolean attempted;
-    final TreeMap<String, long[]> byUser;
+    final SortedMap<String, long[]> byUser;
 
-    Batch(long seq, boolean attempted, TreeMap<String, long[]> byUser) {
+    Batch(long seq, boolean attempted, SortedMap<String, long[]> byUser) {
       this.seq = seq;
       this.attempted = attempted;
       this.byUser = byUser;

@@ -359,6 +359,7 @@ public final class XraySupervisor implements AutoCloseable {
     watch(new Child(h, null, port, core, true));
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // the exit watch only queues exited(c)
   private void watch(Child c) {
     current = c;
     setStatus(
@@ -458,7 +459,6 @@ public final class XraySupervisor implements AutoCloseable {
       backoff = timing.maxBackoff();
     }
     restarts++;
-    XrayStatus s = status;
     setStatus(state, reason + "; retry " + restarts + " in " + seconds(delay), null, core);
     schedule(this::adoptOrLaunch, delay, null);
   }
@@ -614,6 +614,7 @@ public final class XraySupervisor implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // safely() logs failures; close() stops exec
   private void schedule(Runnable task, Duration delay, Duration every) {
     try {
       if (every == null) {

@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -108,7 +109,8 @@ final class ApiFixture implements AutoCloseable {
 
   /** A token of {@code role} created straight through the backend. */
   String token(Role role) {
-    AdminTokens.Issued t = AdminTokens.issue(role.name().toLowerCase() + "-t", role, clock);
+    AdminTokens.Issued t =
+        AdminTokens.issue(role.name().toLowerCase(Locale.ROOT) + "-t", role, clock);
     Result r = local.submit(ownerId, new Command.CreateAdminToken(t.token()));
     if (!r.ok()) {
       throw new IllegalStateException(r.message());
@@ -194,6 +196,4 @@ final class ApiFixture implements AutoCloseable {
     server.stop();
     http.close();
   }
-
-  /** A clock tests move forward by hand. */
 }

@@ -183,7 +183,7 @@ public final class DataPlaneBench {
     }
     InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
     for (Daemon d : daemons) {
-      until("readyz 200 on " + d.config().nodeId(), Duration.ofSeconds(120), () -> ready(d));
+      until("readyz 200 on " + d.config().nodeId(), Duration.ofMinutes(2), () -> ready(d));
     }
   }
 
@@ -240,7 +240,7 @@ public final class DataPlaneBench {
   }
 
   private V2RayProcess client(int port, String credential) {
-    Path dir = tmp.resolve("client-" + (clientSeq++));
+    Path dir = tmp.resolve("client-" + clientSeq++);
     V2RayProcess p =
         V2RayProcess.startClient(dir, V2RayOutbound.vmess("127.0.0.1", port, credential));
     clients.add(p);
@@ -364,7 +364,7 @@ public final class DataPlaneBench {
           "node B's core has no user",
           Duration.ofSeconds(30),
           () -> recon(b).state() == ReconcileState.OK && recon(b).users() == 0);
-      if (fetches(cl, Duration.ofMillis(1000))) {
+      if (fetches(cl, Duration.ofSeconds(1))) {
         throw new IllegalStateException("a disabled user could fetch through node B");
       }
 
@@ -420,12 +420,13 @@ public final class DataPlaneBench {
 
   private record Trial(double ackMs, double appliedMs, double connectMs, int attempts) {}
 
+  @SuppressWarnings("FutureReturnValueIgnored") // the probes report through the atomics
   private Trial trial(
       Daemon a, Daemon b, String userId, V2RayProcess cl, long pollNanos, Duration attemptTimeout)
       throws Exception {
     AtomicLong firstOk = new AtomicLong(Long.MAX_VALUE);
     AtomicLong appliedAt = new AtomicLong(Long.MAX_VALUE);
-    AtomicInteger attempts = new AtomicInteger();
+    int attempts = 0;
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       long t0 = System.nanoTime();
@@ -449,7 +450,7 @@ public final class DataPlaneBench {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the enabled user could not connect within 60 s");
         }
-        attempts.incrementAndGet();
+        attempts++;
         pool.submit(
             () -> {
               if (fetches(cl, attemptTimeout)) {
@@ -465,8 +466,7 @@ public final class DataPlaneBench {
       }
       long ackAt = write.get();
       pool.shutdownNow(); // outstanding failed attempts: not waited for
-      return new Trial(
-          ms(ackAt - t0), ms(appliedAt.get() - t0), ms(firstOk.get() - t0), attempts.get());
+      return new Trial(ms(ackAt - t0), ms(appliedAt.get() - t0), ms(firstOk.get() - t0), attempts);
     }
   }
 
@@ -576,19 +576,18 @@ public final class DataPlaneBench {
       long gen = before.generation();
       long k0 = System.nanoTime();
       ProcessHandle.of(before.pid()).orElseThrow().destroyForcibly();
-      long readyAt = pollUntil(Duration.ofSeconds(120), () -> newCoreUp(xray, gen));
+      long readyAt = pollUntil(Duration.ofMinutes(2), () -> newCoreUp(xray, gen));
       long newGen = xray.status().generation();
       long filledAt =
           pollUntil(
-              Duration.ofSeconds(300),
+              Duration.ofMinutes(5),
               () -> {
                 Reconciler.Status s = recon(b);
                 return s.generation() == newGen
                     && s.state() == ReconcileState.OK
                     && s.users() == users;
               });
-      long fetchedAt =
-          pollUntil(Duration.ofSeconds(60), () -> fetches(cl, Duration.ofMillis(2000)));
+      long fetchedAt = pollUntil(Duration.ofMinutes(1), () -> fetches(cl, Duration.ofSeconds(2)));
       restart.add(ms(readyAt - k0));
       fill.add(ms(filledAt - readyAt));
       fetchAfter.add(ms(fetchedAt - filledAt));

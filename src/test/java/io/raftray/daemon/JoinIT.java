@@ -14,7 +14,6 @@ import io.raftray.join.Joiner;
 import io.raftray.model.NodeStatus;
 import io.raftray.testing.InProcessNodes;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,7 +92,7 @@ class JoinIT {
   /** Joins and starts a node, then waits until it is a voter and active. */
   private Daemon joinAndStart(String token, String name) throws Exception {
     NodeConfig c = Joiner.join(options(token, name));
-    assertThat(Files.list(c.raftDir())).isEmpty();
+    assertThat(c.raftDir()).isEmptyDirectory();
     Daemon d = Daemon.start(c);
     daemons.add(d);
     assertThat(d.admission()).isNotNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -102,7 +103,8 @@ class SnapshotCodecTest {
 
   @Test
   void decode_garbage_failsWithBadHeader() {
-    assertThatThrownBy(() -> SnapshotCodec.decode("hello\nworld".getBytes(), 100))
+    assertThatThrownBy(
+            () -> SnapshotCodec.decode("hello\nworld".getBytes(StandardCharsets.UTF_8), 100))
         .hasMessageContaining("bad header");
   }
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -109,7 +110,7 @@ class SubscriptionRotateIT {
       }
       HttpResponse<String> fresh = get(base + "/sub/" + newToken);
       assertThat(fresh.statusCode()).as("node %d new", i).isEqualTo(200);
-      String links = new String(Base64.getDecoder().decode(fresh.body()));
+      String links = new String(Base64.getDecoder().decode(fresh.body()), StandardCharsets.UTF_8);
       assertThat(links.lines()).hasSize(3);
       assertThat(
               cluster

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -300,7 +301,13 @@ class GrpcXrayApiIT {
       settings.put("method", "aes-128-gcm");
     }
     settings.putAll(extra);
-    String tag = "ep-" + p.name().toLowerCase() + "-" + t.name().toLowerCase() + "-" + n;
+    String tag =
+        "ep-"
+            + p.name().toLowerCase(Locale.ROOT)
+            + "-"
+            + t.name().toLowerCase(Locale.ROOT)
+            + "-"
+            + n;
     return new Endpoint(
         "ep" + n,
         "node1",

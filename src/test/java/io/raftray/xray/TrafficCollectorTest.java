@@ -116,7 +116,7 @@ class TrafficCollectorTest {
           if (command instanceof Command.UsageReport r) {
             submittedSeqs.add(r.seq());
           }
-          switch (mode.get()) {
+          return switch (mode.get()) {
             case NO_LEADER ->
                 throw new RaftrayException(ErrorKind.UNAVAILABLE, "no raft leader reachable");
             case CRASH_BEFORE_SUBMIT -> throw new IllegalStateException("daemon died");
@@ -124,10 +124,8 @@ class TrafficCollectorTest {
               local.submit(actor, command);
               throw new RaftrayException(ErrorKind.UNAVAILABLE, "write deadline passed");
             }
-            default -> {
-              return local.submit(actor, command);
-            }
-          }
+            default -> local.submit(actor, command);
+          };
         }
 
         @Override

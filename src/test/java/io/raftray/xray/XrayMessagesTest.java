@@ -94,7 +94,7 @@ class XrayMessagesTest {
             ByteString.fromHex("0123456789abcdef"),
             ByteString.fromHex("ab00000000000000"),
             ByteString.fromHex("0000000000000000"));
-    assertThat(reality.numbers()).doesNotContain(23, 21).as("client-side keys stay out");
+    assertThat(reality.numbers()).as("client-side keys stay out").doesNotContain(23, 21);
 
     Wire proxy = in.proxy().typed("xray.proxy.vless.inbound.Config");
     assertThat(proxy.str(3)).as("decryption").isEqualTo("none");
