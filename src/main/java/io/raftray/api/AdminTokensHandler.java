@@ -8,6 +8,7 @@ import io.raftray.model.Role;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,7 +58,7 @@ final class AdminTokensHandler {
     v.throwIfInvalid();
     AdminTokens.Issued issued = AdminTokens.issue(name, role, deps.clock());
     State after = c.submit(new Command.CreateAdminToken(issued.token()));
-    Map<String, Object> out = new java.util.LinkedHashMap<>(view(find(after, issued.token().id())));
+    Map<String, Object> out = new LinkedHashMap<>(view(find(after, issued.token().id())));
     out.put("token", issued.plaintext());
     c.reply(201, out, after);
   }

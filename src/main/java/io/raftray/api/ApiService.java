@@ -9,7 +9,7 @@ import io.raftray.http.Problems;
 import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +30,13 @@ public final class ApiService implements HttpService {
 
   private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
 
-  private final Replicated backend;
+  private final Replica replica;
   private final Deps deps;
   private final Router router = new Router();
 
-  public ApiService(Replicated backend, Clock clock, ApiSettings settings) {
-    this.backend = Objects.requireNonNull(backend, "backend");
-    this.deps = new Deps(backend, clock, settings, new Auth(clock, settings));
+  public ApiService(Replica replica, Clock clock, ApiSettings settings) {
+    this.replica = Objects.requireNonNull(replica, "replica");
+    this.deps = new Deps(replica, clock, settings, new Auth(clock, settings));
     new NodesHandler(deps).routes(router);
     new EndpointsHandler(deps).routes(router);
     new UsersHandler(deps).routes(router);
@@ -58,7 +58,7 @@ public final class ApiService implements HttpService {
     String template = router.template(path);
     HttpMetrics.route(req, MOUNT + (template == null ? "/{unknown}" : template));
     try {
-      AdminToken who = deps.auth().authenticate(req, backend.view());
+      AdminToken who = deps.auth().authenticate(req, replica.view());
       Router.Match m = router.match(method, path);
       if (m == null) {
         List<String> allowed = List.copyOf(router.allowed(path));
@@ -73,7 +73,7 @@ public final class ApiService implements HttpService {
       }
       authorize(who, m.route());
       if (!method.equals("GET")) {
-        SelfRemoval.reason(backend.view(), deps.settings().localNodeId())
+        SelfRemoval.reason(replica.view(), deps.settings().localNodeId())
             .ifPresent(
                 reason -> {
                   throw new RaftrayException(ErrorKind.CONFLICT, reason);
@@ -100,7 +100,7 @@ public final class ApiService implements HttpService {
     if (res.isSent()) {
       return;
     }
-    res.header(Call.APPLIED_INDEX, Long.toString(backend.view().appliedIndex()));
+    res.header(Call.APPLIED_INDEX, Long.toString(replica.view().appliedIndex()));
     send.run();
   }
 

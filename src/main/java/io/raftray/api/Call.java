@@ -78,12 +78,12 @@ final class Call {
 
   /** The view to read from: local, or linearizable when {@code ?consistency=linearizable}. */
   State read() {
-    return query().linearizable() ? deps.backend().linearizableView() : deps.backend().view();
+    return query().linearizable() ? deps.replica().linearizableView() : deps.replica().view();
   }
 
   /** The local view, used to check a write before it is submitted. */
   State current() {
-    return deps.backend().view();
+    return deps.replica().view();
   }
 
   /** The request body as a JSON object; 400 when empty, malformed or not an object. */
@@ -170,11 +170,11 @@ final class Call {
 
   /** Commits a command as this request's actor (its token id); a rejection becomes a problem. */
   State submit(Command command) {
-    Result r = deps.backend().submit(actor.id(), command);
+    Result r = deps.replica().submit(actor.id(), command);
     if (!r.ok()) {
       throw r.toException();
     }
-    return deps.backend().view();
+    return deps.replica().view();
   }
 
   /** Sends a JSON reply read from {@code view}. */

@@ -1,7 +1,7 @@
 package io.raftray.api;
 
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import java.time.Clock;
 
 /** What every handler needs: the replicated state, the clock, the settings and the auth gate. */
-record Deps(Replicated backend, Clock clock, ApiSettings settings, Auth auth) {}
+record Deps(Replica replica, Clock clock, ApiSettings settings, Auth auth) {}

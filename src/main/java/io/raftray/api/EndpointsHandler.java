@@ -21,6 +21,7 @@ import io.raftray.state.Command;
 import io.raftray.state.State;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,7 +136,7 @@ final class EndpointsHandler {
   private void update(Call c) {
     Endpoint e = find(c.current(), c.id());
     ObjectNode body = c.body();
-    Set<String> allowed = new java.util.HashSet<>(CREATE_FIELDS);
+    Set<String> allowed = new HashSet<>(CREATE_FIELDS);
     Validator v = Validator.of(body, allowed);
     for (String f : FIXED) {
       if (body.has(f)) {

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -93,7 +94,7 @@ public final class HttpMetrics implements Filter {
     out.append("# TYPE raftray_http_requests_total counter\n");
     Map<Key, LongAdder> sorted =
         new TreeMap<>(
-            java.util.Comparator.comparing(Key::route)
+            Comparator.comparing(Key::route)
                 .thenComparing(Key::method)
                 .thenComparingInt(Key::status));
     sorted.putAll(requests);

@@ -4,6 +4,7 @@ import io.raftray.api.Router.Access;
 import io.raftray.join.JoinTokens;
 import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
+import io.raftray.model.FieldError;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinRequestStatus;
 import io.raftray.model.JoinToken;
@@ -169,7 +170,7 @@ final class JoinHandler {
           ErrorKind.INVALID,
           "invalid query parameters",
           List.of(
-              new io.raftray.model.FieldError(
+              new FieldError(
                   "status", "must be one of: " + Enums.choices(JoinRequestStatus.class))));
     }
     State s = c.read();

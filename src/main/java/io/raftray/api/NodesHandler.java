@@ -8,13 +8,15 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.RaftrayException;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
-import io.raftray.state.Replicated.RaftStatus;
+import io.raftray.state.Replica;
+import io.raftray.state.Replica.RaftStatus;
+import io.raftray.state.SnapshotCodec;
 import io.raftray.state.State;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,9 +56,9 @@ final class NodesHandler {
    * last contact; on a follower only the leader's last contact (others are null).
    */
   private Map<String, Object> clusterView(State s) {
-    RaftStatus st = deps.backend().status();
+    RaftStatus st = deps.replica().status();
     String leader = st.leaderId().orElse(null);
-    Optional<Replicated.Progress> progress = deps.backend().progress();
+    Optional<Replica.Progress> progress = deps.replica().progress();
     boolean leaderView = st.localId().equals(leader);
     List<Object> members = new ArrayList<>();
     for (Node n : s.nodes().values()) {
@@ -70,7 +72,7 @@ final class NodesHandler {
       m.put("role", Enums.wire(n.role()));
       m.put("is_leader", n.id().equals(leader));
       boolean voter = st.memberIds().contains(n.id());
-      Replicated.Peer peer = progress.map(p -> p.peers().get(n.id())).orElse(null);
+      Replica.Peer peer = progress.map(p -> p.peers().get(n.id())).orElse(null);
       Long lastContact = null;
       Long match = null;
       Long lag = null;
@@ -102,12 +104,12 @@ final class NodesHandler {
     out.put("leader_id", leader);
     out.put("term", st.term());
     out.put("local_node_id", st.localId());
-    out.put("local_role", st.role().toLowerCase(java.util.Locale.ROOT));
+    out.put("local_role", st.role().toLowerCase(Locale.ROOT));
     out.put("view_from", st.localId());
     out.put("commit_index", st.commitIndex());
     out.put("applied_index", s.appliedIndex());
     // Equal on every node that applied the same index: a cheap divergence check.
-    out.put("state_digest", io.raftray.state.SnapshotCodec.digest(s));
+    out.put("state_digest", SnapshotCodec.digest(s));
     out.put("members", members);
     return out;
   }
@@ -124,11 +126,11 @@ final class NodesHandler {
       throw new RaftrayException(
           ErrorKind.CONFLICT, "node " + bounded(target) + " is not a member of the cluster");
     }
-    if (!deps.backend().status().memberIds().contains(target)) {
+    if (!deps.replica().status().memberIds().contains(target)) {
       throw new RaftrayException(
           ErrorKind.CONFLICT, "node " + target + " is not a voter of the raft group");
     }
-    deps.backend().transferLeadership(target, TRANSFER_TIMEOUT);
+    deps.replica().transferLeadership(target, TRANSFER_TIMEOUT);
     awaitLocalLeader(target, Duration.ofSeconds(3));
     State after = c.current();
     c.reply(200, clusterView(after), after);
@@ -138,7 +140,7 @@ final class NodesHandler {
   private void awaitLocalLeader(String leader, Duration max) {
     long end = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < end
-        && !deps.backend().status().leaderId().map(leader::equals).orElse(false)) {
+        && !deps.replica().status().leaderId().map(leader::equals).orElse(false)) {
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
@@ -207,7 +209,7 @@ final class NodesHandler {
     c.query();
     State s = c.current();
     Node n = find(s, c.id());
-    RaftStatus st = deps.backend().status();
+    RaftStatus st = deps.replica().status();
     boolean voter = st.memberIds().contains(n.id());
     if (n.status() == NodeStatus.REMOVED && !voter) {
       throw new RaftrayException(ErrorKind.CONFLICT, "node " + n.id() + " is already removed");
@@ -232,7 +234,7 @@ final class NodesHandler {
           st.memberIds().contains(st.localId())
               ? st.localId()
               : st.memberIds().stream().filter(id -> !id.equals(n.id())).findFirst().orElseThrow();
-      deps.backend().transferLeadership(successor, TRANSFER_TIMEOUT);
+      deps.replica().transferLeadership(successor, TRANSFER_TIMEOUT);
     }
     if (n.status() != NodeStatus.REMOVED) {
       c.submit(new Command.RemoveNode(n.id()));
@@ -240,7 +242,7 @@ final class NodesHandler {
     if (voter) {
       removeVoter(n.id());
     }
-    c.noContent(deps.backend().view());
+    c.noContent(deps.replica().view());
   }
 
   private void removeVoter(String id) {
@@ -248,7 +250,7 @@ final class NodesHandler {
     long wait = 200;
     while (true) {
       try {
-        deps.backend().removeVoter(id);
+        deps.replica().removeVoter(id);
         return;
       } catch (RaftrayException e) {
         if (e.kind() != ErrorKind.UNAVAILABLE || System.nanoTime() + wait * 1_000_000 > end) {

@@ -1,5 +1,6 @@
 package io.raftray.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -7,8 +8,8 @@ import io.raftray.http.Mount;
 import io.raftray.model.Enums;
 import io.raftray.model.Json;
 import io.raftray.model.UserStatus;
-import io.raftray.state.Replicated;
-import io.raftray.state.Replicated.RaftStatus;
+import io.raftray.state.Replica;
+import io.raftray.state.Replica.RaftStatus;
 import io.raftray.state.State;
 import io.raftray.xray.CoreState;
 import io.raftray.xray.DataPlane;
@@ -36,13 +37,13 @@ public final class ProbeService {
   private static final List<String> RAFT_ROLES =
       List.of("leader", "follower", "candidate", "listener");
 
-  private final Replicated backend;
+  private final Replica replica;
   private final HttpMetrics metrics;
   private final Supplier<XrayStatus> core;
   private final DataPlane dataPlane;
 
-  public ProbeService(Replicated backend, HttpMetrics metrics) {
-    this(backend, metrics, () -> null, null);
+  public ProbeService(Replica replica, HttpMetrics metrics) {
+    this(replica, metrics, () -> null, null);
   }
 
   /**
@@ -51,8 +52,8 @@ public final class ProbeService {
    * dataPlane} (the reconciler's and collector's health) is null then too.
    */
   public ProbeService(
-      Replicated backend, HttpMetrics metrics, Supplier<XrayStatus> core, DataPlane dataPlane) {
-    this.backend = Objects.requireNonNull(backend, "backend");
+      Replica replica, HttpMetrics metrics, Supplier<XrayStatus> core, DataPlane dataPlane) {
+    this.replica = Objects.requireNonNull(replica, "replica");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.core = Objects.requireNonNull(core, "core");
     this.dataPlane = dataPlane;
@@ -73,8 +74,8 @@ public final class ProbeService {
 
   private void ready(ServerRequest req, ServerResponse res) {
     HttpMetrics.route(req, Mount.READYZ.path());
-    RaftStatus st = backend.status();
-    State s = backend.view();
+    RaftStatus st = replica.status();
+    State s = replica.view();
     String reason = SelfRemoval.reason(s, st.localId()).orElse(null);
     if (reason != null) {
       // reported as is below
@@ -113,15 +114,15 @@ public final class ProbeService {
     }
     try {
       json(res, reason == null ? 200 : 503, Json.mapper().writeValueAsString(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the readiness answer", e);
     }
   }
 
   private void metrics(ServerRequest req, ServerResponse res) {
     HttpMetrics.route(req, Mount.METRICS.path());
-    RaftStatus st = backend.status();
-    State s = backend.view();
+    RaftStatus st = replica.status();
+    State s = replica.view();
     StringBuilder out = new StringBuilder(4096);
     gauge(out, "raftray_raft_term", "Current Raft term.", st.term());
     gauge(out, "raftray_raft_commit_index", "Raft commit index.", st.commitIndex());

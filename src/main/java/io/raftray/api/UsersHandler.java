@@ -2,6 +2,7 @@ package io.raftray.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.api.Router.Access;
+import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
 import io.raftray.model.Ids;
@@ -58,15 +59,13 @@ final class UsersHandler {
     Query q = c.query("status", "q");
     UserStatus status = null;
     if (q.filter("status") != null) {
-      status = io.raftray.model.Enums.parse(UserStatus.class, q.filter("status"));
+      status = Enums.parse(UserStatus.class, q.filter("status"));
       if (status == null) {
         throw new RaftrayException(
             ErrorKind.INVALID,
             "invalid query parameters",
             List.of(
-                new FieldError(
-                    "status",
-                    "must be one of: " + io.raftray.model.Enums.choices(UserStatus.class))));
+                new FieldError("status", "must be one of: " + Enums.choices(UserStatus.class))));
       }
     }
     UserStatus want = status;

@@ -10,11 +10,13 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -151,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
-        seed.submitTo(daemons.get(0).backend());
+        seed.submitTo(daemons.get(0).replica());
         return;
       } catch (RuntimeException e) {
         if (System.nanoTime() > deadline) {
@@ -170,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
@@ -206,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " answered "
                 + res.statusCode()
                 + ": "
-                + new String(res.body(), java.nio.charset.StandardCharsets.UTF_8));
+                + new String(res.body(), StandardCharsets.UTF_8));
       }
       return Json.mapper().readTree(res.body());
     }

@@ -2,6 +2,7 @@ package io.raftray.cli;
 
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -40,7 +41,7 @@ public final class Logging {
     if (level == null || level.isBlank()) {
       return Level.INFO;
     }
-    return switch (level.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (level.toLowerCase(Locale.ROOT)) {
       case "debug" -> Level.FINE;
       case "trace" -> Level.FINEST;
       case "warn", "warning" -> Level.WARNING;

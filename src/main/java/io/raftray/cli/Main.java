@@ -1,6 +1,7 @@
 package io.raftray.cli;
 
 import io.raftray.cli.admin.AdminCli;
+import java.io.ObjectInputFilter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,8 +22,8 @@ public final class Main {
 
   public static void main(String[] args) {
     // Ratis carries serialized exceptions between nodes: only JDK and Ratis types may be revived.
-    java.io.ObjectInputFilter.Config.setSerialFilter(
-        java.io.ObjectInputFilter.Config.createFilter(
+    ObjectInputFilter.Config.setSerialFilter(
+        ObjectInputFilter.Config.createFilter(
             "maxdepth=32;maxbytes=1048576;java.**;org.apache.ratis.**;!*"));
     System.exit(commandLine().execute(args));
   }

@@ -8,6 +8,7 @@ import io.raftray.config.XraySettings;
 import io.raftray.daemon.Daemon;
 import io.raftray.daemon.StartupException;
 import io.raftray.xray.Flavor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
     Logging.configure(System.getenv("RAFTRAY_LOG_LEVEL"));
     NodeConfig config;
     Daemon daemon;
-    if (!java.nio.file.Files.isDirectory(dataDir)) {
+    if (!Files.isDirectory(dataDir)) {
       return fail("data directory " + dataDir + " does not exist");
     }
     try {

@@ -1,5 +1,6 @@
 package io.raftray.cluster;
 
+import io.raftray.model.Digests;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -46,7 +47,7 @@ final class ClusterSignature {
             + '\n'
             + nonce
             + '\n'
-            + io.raftray.model.Digests.sha256Hex(body);
+            + Digests.sha256Hex(body);
     return text.getBytes(StandardCharsets.UTF_8);
   }
 }

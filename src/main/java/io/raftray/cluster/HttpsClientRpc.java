@@ -35,6 +35,7 @@ import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.util.JavaUtils;
+import org.apache.ratis.util.TimeDuration;
 
 /**
  * Client side of the transport. Requests addressed to the {@link RaftServer} of this process (see
@@ -253,7 +254,7 @@ final class HttpsClientRpc implements RaftClientRpc {
     return b.build();
   }
 
-  private static Duration toDuration(org.apache.ratis.util.TimeDuration d) {
+  private static Duration toDuration(TimeDuration d) {
     return Duration.ofMillis(d.toLong(TimeUnit.MILLISECONDS));
   }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -22,8 +23,8 @@ final class RatisSettings {
 
   private RatisSettings() {}
 
-  static org.apache.ratis.conf.RaftProperties of(RaftNodeConfig cfg) {
-    var p = new org.apache.ratis.conf.RaftProperties();
+  static RaftProperties of(RaftNodeConfig cfg) {
+    var p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, new HttpsRpcType());
     RaftServerConfigKeys.setStorageDir(p, List.of(cfg.storageDir().toFile()));
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, ratis(cfg.electionTimeoutMin()));

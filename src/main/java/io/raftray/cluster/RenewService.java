@@ -17,7 +17,7 @@ import io.raftray.pki.ClusterCa;
 import io.raftray.pki.PemFiles;
 import io.raftray.pki.PkiException;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,15 +51,15 @@ public final class RenewService implements HttpService {
   public record RenewAnswer(String nodeCertPem, String certSerial, Instant certNotAfter) {}
 
   private final ClusterAuth auth;
-  private final Replicated backend;
+  private final Replica replica;
   private final ClusterCa ca;
   private final String localNodeId;
   private final Duration validity;
 
   public RenewService(
-      ClusterAuth auth, Replicated backend, ClusterCa ca, String localNodeId, Duration validity) {
+      ClusterAuth auth, Replica replica, ClusterCa ca, String localNodeId, Duration validity) {
     this.auth = Objects.requireNonNull(auth, "auth");
-    this.backend = Objects.requireNonNull(backend, "backend");
+    this.replica = Objects.requireNonNull(replica, "replica");
     this.ca = Objects.requireNonNull(ca, "ca");
     this.localNodeId = Objects.requireNonNull(localNodeId, "localNodeId");
     this.validity = Objects.requireNonNull(validity, "validity");
@@ -112,7 +112,7 @@ public final class RenewService implements HttpService {
       Problems.sendText(res, ErrorKind.UNAVAILABLE, "this node does not hold the CA key");
       return;
     }
-    Node node = backend.view().nodes().get(nodeId);
+    Node node = replica.view().nodes().get(nodeId);
     if (node == null) {
       Problems.sendText(res, ErrorKind.FORBIDDEN, "node not known to this member yet");
       return;
@@ -131,7 +131,7 @@ public final class RenewService implements HttpService {
     Result result;
     try {
       result =
-          backend.submit(
+          replica.submit(
               nodeId,
               new Command.RenewNodeCertificate(
                   nodeId, r.replacesSerial(), serial, PemFiles.certificateToPem(cert), notAfter));

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.Json;
+import io.raftray.xray.Flavor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -191,13 +195,13 @@ public final class NodeConfigFile {
       return XraySettings.none();
     }
     unknownKeys(x, XRAY_KEYS, "xray.", problems);
-    Optional<java.nio.file.Path> bin = Optional.empty();
+    Optional<Path> bin = Optional.empty();
     if (x.has("bin")) {
       String b = x.get("bin").asText("");
       if (!x.get("bin").isTextual() || b.isBlank()) {
         problems.add("xray.bin must be a path");
       } else {
-        bin = Optional.of(java.nio.file.Path.of(b));
+        bin = Optional.of(Path.of(b));
       }
     }
     Optional<HostPort> api = Optional.empty();
@@ -208,9 +212,9 @@ public final class NodeConfigFile {
         problems.add("xray.api: " + e.getMessage());
       }
     }
-    Optional<io.raftray.xray.Flavor> flavor = Optional.empty();
+    Optional<Flavor> flavor = Optional.empty();
     if (x.has("flavor")) {
-      flavor = io.raftray.xray.Flavor.parse(x.get("flavor").asText(""));
+      flavor = Flavor.parse(x.get("flavor").asText(""));
       if (flavor.isEmpty()) {
         problems.add("xray.flavor must be xray or v2ray");
       }
@@ -235,7 +239,7 @@ public final class NodeConfigFile {
   static Optional<InetAddress> ipLiteral(String s) {
     boolean v4 =
         s.matches("\\d{1,3}(\\.\\d{1,3}){3}")
-            && java.util.Arrays.stream(s.split("\\.")).allMatch(o -> Integer.parseInt(o) < 256);
+            && Arrays.stream(s.split("\\.")).allMatch(o -> Integer.parseInt(o) < 256);
     boolean v6 = s.contains(":") && s.matches("[0-9A-Fa-f:.]+");
     if (!v4 && !v6) {
       return Optional.empty();
@@ -243,7 +247,7 @@ public final class NodeConfigFile {
     try {
       // A literal is parsed, never resolved.
       return Optional.of(InetAddress.getByName(s));
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return Optional.empty();
     }
   }
@@ -262,7 +266,7 @@ public final class NodeConfigFile {
         return "must not have a query or fragment";
       }
       return null;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return "not a URL";
     }
   }

@@ -17,7 +17,7 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PemFiles;
 import io.raftray.state.Command;
 import io.raftray.state.RaftrayStateMachine;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class Bootstrapper {
             Startup.raftConfig(
                 config, HttpClient.newHttpClient(), req.bindPort(), ClusterRequestSigner.NONE),
             sm)) {
-      seed.submitTo(new RaftBackend(raft, sm, Duration.ofSeconds(30)));
+      seed.submitTo(new RaftReplica(raft, sm, Duration.ofSeconds(30)));
     }
     return new Initialized(config, seed.owner().plaintext());
   }
@@ -114,24 +115,24 @@ public final class Bootstrapper {
       List<Node> nodes,
       AdminTokens.Issued owner) {
 
-    /** Commits the bootstrap entry, then one entry per further node, through {@code backend}. */
-    public void submitTo(Replicated backend) throws StartupException {
+    /** Commits the bootstrap entry, then one entry per further node, through {@code replica}. */
+    public void submitTo(Replica replica) throws StartupException {
       // Idempotent: a step whose earlier attempt committed but timed out is not repeated.
-      if (!clusterId.equals(backend.view().clusterId())) {
+      if (!clusterId.equals(replica.view().clusterId())) {
         Result r =
-            backend.submit(
+            replica.submit(
                 nodes.get(0).id(),
                 new Command.Bootstrap(clusterId, caCertPem, nodes.get(0), owner.token()));
-        if (!r.ok() && !clusterId.equals(backend.view().clusterId())) {
+        if (!r.ok() && !clusterId.equals(replica.view().clusterId())) {
           throw new StartupException("bootstrap was rejected: " + r.message());
         }
       }
       for (Node n : nodes.subList(1, nodes.size())) {
-        if (backend.view().nodes().containsKey(n.id())) {
+        if (replica.view().nodes().containsKey(n.id())) {
           continue;
         }
-        Result added = backend.submit(nodes.get(0).id(), new Command.AddNode(n));
-        if (!added.ok() && !backend.view().nodes().containsKey(n.id())) {
+        Result added = replica.submit(nodes.get(0).id(), new Command.AddNode(n));
+        if (!added.ok() && !replica.view().nodes().containsKey(n.id())) {
           throw new StartupException(
               "adding node " + n.name() + " was rejected: " + added.message());
         }
@@ -215,7 +216,7 @@ public final class Bootstrapper {
       return;
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // best effort: the error that brought us here is what the operator needs to see
     }

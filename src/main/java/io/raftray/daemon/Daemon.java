@@ -29,7 +29,7 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PkiException;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.UsageTicker;
 import io.raftray.sub.SubscriptionService;
 import io.raftray.xray.DataPlane;
@@ -68,7 +68,7 @@ public final class Daemon implements AutoCloseable {
   private final Lifecycle lifecycle;
   private final WebServer web;
   private final RaftrayStateMachine stateMachine;
-  private final RaftBackend backend;
+  private final RaftReplica replica;
   private final LiveIdentity identity;
   private final CertRenewer renewer;
   private final Admission admission;
@@ -81,7 +81,7 @@ public final class Daemon implements AutoCloseable {
       Lifecycle lifecycle,
       WebServer web,
       RaftrayStateMachine stateMachine,
-      RaftBackend backend,
+      RaftReplica replica,
       LiveIdentity identity,
       CertRenewer renewer,
       Admission admission,
@@ -91,7 +91,7 @@ public final class Daemon implements AutoCloseable {
     this.lifecycle = lifecycle;
     this.web = web;
     this.stateMachine = stateMachine;
-    this.backend = backend;
+    this.replica = replica;
     this.identity = identity;
     this.renewer = renewer;
     this.admission = admission;
@@ -138,10 +138,10 @@ public final class Daemon implements AutoCloseable {
     HttpClient cluster = Startup.clusterHttpClient(config, clientTls);
     ClusterCa ca = clusterCa(config);
 
-    // 2. The services on the port. They read the state through `deferred`, which answers
+    // 2. The services on the port. They read the state through `starting`, which answers
     //    "starting" until Raft is up: peers must reach this listener while Raft starts.
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
-    DeferredBackend deferred = new DeferredBackend(config.nodeId());
+    StartingReplica starting = new StartingReplica(config.nodeId());
     AtomicReference<RaftServer> raftServer = new AtomicReference<>();
     ClusterAuth clusterAuth =
         ClusterAuth.create(
@@ -151,7 +151,7 @@ public final class Daemon implements AutoCloseable {
         lifecycle.add("core", XraySupervisor.create(config.xray(), config.xrayDir()));
     HttpMetrics metrics = new HttpMetrics();
     // Built now so /readyz reports it from the start; started once Raft is up. Its usage reports
-    // go through `deferred` like every other write.
+    // go through `starting` like every other write.
     DataPlane dataPlane =
         config.xray().enabled()
             ? new DataPlane(
@@ -159,21 +159,21 @@ public final class Daemon implements AutoCloseable {
                 config.dataDir(),
                 xray,
                 sm::view,
-                deferred,
+                starting,
                 tunables.coreResync(),
                 clock)
             : null;
     ProbeService probes =
         new ProbeService(
-            deferred, metrics, () -> config.xray().enabled() ? xray.status() : null, dataPlane);
+            starting, metrics, () -> config.xray().enabled() ? xray.status() : null, dataPlane);
     ApiService api =
-        new ApiService(deferred, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
+        new ApiService(starting, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
     SubscriptionService subscriptions =
-        new SubscriptionService(deferred::view, clock, config.apiBaseUrl());
-    JoinService join = new JoinService(deferred, ca, clock);
+        new SubscriptionService(starting::view, clock, config.apiBaseUrl());
+    JoinService join = new JoinService(starting, ca, clock);
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     RenewService renew =
-        new RenewService(clusterAuth, deferred, ca, config.nodeId(), tunables.renewal().validity());
+        new RenewService(clusterAuth, starting, ca, config.nodeId(), tunables.renewal().validity());
     // Every mount and its authentication: io.raftray.http.Mount.
     WebServer web =
         startWeb(
@@ -204,8 +204,8 @@ public final class Daemon implements AutoCloseable {
     }
     lifecycle.add("raft", raft);
     raftServer.set(raft.server());
-    RaftBackend backend = new RaftBackend(raft, sm, config.raft().writeTimeout());
-    deferred.set(backend);
+    RaftReplica replica = new RaftReplica(raft, sm, config.raft().writeTimeout());
+    starting.set(replica);
     LOG.info(
         "node "
             + config.name()
@@ -219,7 +219,7 @@ public final class Daemon implements AutoCloseable {
             + config.apiBaseUrl());
 
     // 4. What runs on top of Raft.
-    Admission admission = Admission.startIfPending(config, raft, backend);
+    Admission admission = Admission.startIfPending(config, raft, replica);
     if (admission != null) {
       lifecycle.add("admission", admission);
     }
@@ -240,7 +240,7 @@ public final class Daemon implements AutoCloseable {
             cluster,
             signer,
             sm::view,
-            backend::leader,
+            replica::leader,
             clock,
             tunables.renewal().threshold());
     ScheduledExecutorService maintenance =
@@ -251,14 +251,14 @@ public final class Daemon implements AutoCloseable {
               return t;
             });
     lifecycle.add("maintenance", maintenance, maintenance::shutdownNow);
-    scheduleMaintenance(maintenance, config, sm, renewer, tunables, backend, xray);
+    scheduleMaintenance(maintenance, config, sm, renewer, tunables, replica, xray);
     UsageTicker ticker =
         lifecycle.add(
             "usage ticker",
-            new UsageTicker(config.nodeId(), backend, clock, tunables.usageTickInterval()));
+            new UsageTicker(config.nodeId(), replica, clock, tunables.usageTickInterval()));
     ticker.start();
     return new Daemon(
-        config, lifecycle, web, sm, backend, identity, renewer, admission, xray, dataPlane);
+        config, lifecycle, web, sm, replica, identity, renewer, admission, xray, dataPlane);
   }
 
   /** The cluster CA with its key (voters): certificates of joining nodes are issued with it. */
@@ -277,7 +277,7 @@ public final class Daemon implements AutoCloseable {
       RaftrayStateMachine sm,
       CertRenewer renewer,
       Tunables tunables,
-      Replicated backend,
+      Replica replica,
       XraySupervisor xray) {
     AtomicBoolean removalLogged = new AtomicBoolean();
     maintenance.scheduleWithFixedDelay(
@@ -286,7 +286,7 @@ public final class Daemon implements AutoCloseable {
     maintenance.scheduleWithFixedDelay(
         renewer::check, Math.min(interval, 5000), interval, TimeUnit.MILLISECONDS);
     if (config.xray().enabled()) {
-      XrayReporter reporter = new XrayReporter(config.nodeId(), backend, xray::status);
+      XrayReporter reporter = new XrayReporter(config.nodeId(), replica, xray::status);
       maintenance.scheduleWithFixedDelay(
           () -> {
             try {
@@ -338,8 +338,8 @@ public final class Daemon implements AutoCloseable {
     return web.port();
   }
 
-  public Replicated backend() {
-    return backend;
+  public Replica replica() {
+    return replica;
   }
 
   public RaftrayStateMachine stateMachine() {

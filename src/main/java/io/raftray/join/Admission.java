@@ -3,7 +3,7 @@ package io.raftray.join;
 import io.raftray.cluster.RaftNode;
 import io.raftray.config.NodeConfig;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,25 +28,25 @@ public final class Admission implements AutoCloseable {
 
   private final NodeConfig config;
   private final RaftNode raft;
-  private final Replicated backend;
+  private final Replica replica;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch done = new CountDownLatch(1);
   private final Thread thread;
 
-  private Admission(NodeConfig config, RaftNode raft, Replicated backend) {
+  private Admission(NodeConfig config, RaftNode raft, Replica replica) {
     this.config = config;
     this.raft = raft;
-    this.backend = backend;
+    this.replica = replica;
     this.thread = new Thread(this::run, "raftray-admission-" + config.name());
     this.thread.setDaemon(true);
   }
 
   /** Starts the admission when the data directory holds the join marker; null otherwise. */
-  public static Admission startIfPending(NodeConfig config, RaftNode raft, Replicated backend) {
+  public static Admission startIfPending(NodeConfig config, RaftNode raft, Replica replica) {
     if (!Files.exists(marker(config))) {
       return null;
     }
-    Admission a = new Admission(config, raft, backend);
+    Admission a = new Admission(config, raft, replica);
     a.thread.start();
     return a;
   }
@@ -76,7 +76,7 @@ public final class Admission implements AutoCloseable {
             LOG.info("node " + config.name() + " is a voter of the raft group");
             step = "activation";
           }
-          Result r = backend.submit(config.nodeId(), new Command.ActivateNode(config.nodeId()));
+          Result r = replica.submit(config.nodeId(), new Command.ActivateNode(config.nodeId()));
           if (r.ok()) {
             Files.deleteIfExists(marker(config));
             LOG.info("node " + config.name() + " joined the cluster");

@@ -27,7 +27,7 @@ import io.raftray.pki.Csr;
 import io.raftray.pki.PemFiles;
 import io.raftray.pki.PkiException;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.io.IOException;
@@ -39,6 +39,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -71,15 +72,15 @@ public final class JoinService implements HttpService {
           .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
-  private final Replicated backend;
+  private final Replica replica;
   private final ClusterCa ca;
   private final Clock clock;
 
   /**
    * @param ca the cluster CA of this node; it must hold the CA key to admit nodes
    */
-  public JoinService(Replicated backend, ClusterCa ca, Clock clock) {
-    this.backend = Objects.requireNonNull(backend, "backend");
+  public JoinService(Replica replica, ClusterCa ca, Clock clock) {
+    this.replica = Objects.requireNonNull(replica, "replica");
     this.ca = Objects.requireNonNull(ca, "ca");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -127,7 +128,7 @@ public final class JoinService implements HttpService {
                   r.accessHost(),
                   r.facts(),
                   r.csrPem()));
-          JoinRequest created = backend.view().joinRequests().get(requestId);
+          JoinRequest created = replica.view().joinRequests().get(requestId);
           LOG.info(
               "join request "
                   + requestId
@@ -136,7 +137,7 @@ public final class JoinService implements HttpService {
                   + " with token "
                   + token.id()
                   + ": "
-                  + created.status().name().toLowerCase(java.util.Locale.ROOT));
+                  + created.status().name().toLowerCase(Locale.ROOT));
           answer(res, created, verifier);
         });
   }
@@ -146,14 +147,14 @@ public final class JoinService implements HttpService {
         res,
         () -> {
           String id = req.path().pathParameters().get("id");
-          JoinRequest r = backend.view().joinRequests().get(id);
+          JoinRequest r = replica.view().joinRequests().get(id);
           if (r == null) {
-            r = backend.linearizableView().joinRequests().get(id);
+            r = replica.linearizableView().joinRequests().get(id);
           }
           if (r == null) {
             throw new RaftrayException(ErrorKind.NOT_FOUND, "join request not found");
           }
-          JoinToken token = backend.view().joinTokens().get(r.tokenId());
+          JoinToken token = replica.view().joinTokens().get(r.tokenId());
           byte[] verifier = JoinCrypto.verifierFromHash(token.secretHash());
           String presented =
               req.headers().first(HeaderNames.create(JoinWire.PROOF_HEADER)).orElse(null);
@@ -185,7 +186,7 @@ public final class JoinService implements HttpService {
    * nodes) finds the recorded node and answers with its certificate.
    */
   private JoinWire.Answer admit(JoinRequest r, byte[] verifier) {
-    State s = backend.view();
+    State s = replica.view();
     Node node = s.nodes().get(r.nodeId());
     if (node == null) {
       X509Certificate cert = issue(r.csrPem(), r.nodeId(), r.apiBaseUrl());
@@ -205,11 +206,11 @@ public final class JoinService implements HttpService {
               PemFiles.certificateToPem(cert),
               now,
               now);
-      Result added = backend.submit(r.tokenId(), new Command.AddNode(n));
+      Result added = replica.submit(r.tokenId(), new Command.AddNode(n));
       if (!added.ok() && added.error() != ErrorKind.CONFLICT) {
         throw new RaftrayException(added.error(), added.message());
       }
-      s = backend.view();
+      s = replica.view();
       node = s.nodes().get(r.nodeId());
       if (node == null) {
         throw new RaftrayException(ErrorKind.UNAVAILABLE, "node record not applied yet; retry");
@@ -263,9 +264,9 @@ public final class JoinService implements HttpService {
 
   /** The token named in a request; a replica that has not seen it yet asks the leader. */
   private JoinToken token(String id) {
-    JoinToken t = backend.view().joinTokens().get(id);
+    JoinToken t = replica.view().joinTokens().get(id);
     if (t == null) {
-      t = backend.linearizableView().joinTokens().get(id);
+      t = replica.linearizableView().joinTokens().get(id);
     }
     if (t == null) {
       throw new RaftrayException(
@@ -275,7 +276,7 @@ public final class JoinService implements HttpService {
   }
 
   private void submit(String actor, Command c) {
-    Result r = backend.submit(actor, c);
+    Result r = replica.submit(actor, c);
     if (!r.ok()) {
       throw r.toException();
     }

@@ -1,12 +1,14 @@
 package io.raftray.model;
 
+import java.util.Locale;
+
 /** Small vocabulary types shared by the domain records. Wire form is the lowercase name. */
 public final class Enums {
   private Enums() {}
 
   /** Lowercase wire name of an enum constant, as used in JSON and the CLI. */
   public static String wire(Enum<?> e) {
-    return e.name().toLowerCase(java.util.Locale.ROOT);
+    return e.name().toLowerCase(Locale.ROOT);
   }
 
   /** Parses a wire name; returns null when it names no constant. */

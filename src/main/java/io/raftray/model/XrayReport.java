@@ -1,5 +1,7 @@
 package io.raftray.model;
 
+import java.time.Instant;
+
 /**
  * The health of a node's core as that node last reported it (replicated, so every node shows every
  * node's core). {@code status} is a supervisor state ({@code running}, {@code restarting}, ...);
@@ -7,4 +9,4 @@ package io.raftray.model;
  * updatedAt} is the leader's stamp of the report.
  */
 public record XrayReport(
-    String status, String flavor, String version, String detail, java.time.Instant updatedAt) {}
+    String status, String flavor, String version, String detail, Instant updatedAt) {}

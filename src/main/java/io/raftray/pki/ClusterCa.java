@@ -1,5 +1,6 @@
 package io.raftray.pki;
 
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -11,8 +12,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -184,10 +188,9 @@ public final class ClusterCa {
    * The host names a node certificate carries for a node reached at {@code apiBaseUrl}: loopback
    * names plus the URL's host (so TLS host name checks pass on every path to it).
    */
-  public static java.util.Set<String> hostNames(String apiBaseUrl) {
-    java.util.Set<String> names =
-        new java.util.LinkedHashSet<>(java.util.List.of("localhost", "127.0.0.1", "::1"));
-    String host = java.net.URI.create(apiBaseUrl).getHost();
+  public static Set<String> hostNames(String apiBaseUrl) {
+    Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+    String host = URI.create(apiBaseUrl).getHost();
     if (host != null) {
       names.add(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
     }

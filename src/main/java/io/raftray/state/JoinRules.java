@@ -19,6 +19,7 @@ import io.raftray.state.Command.RevokeJoinToken;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Join tokens and join requests, applied by {@link Store}. Every check that decides whether a token
@@ -169,10 +170,7 @@ final class JoinRules {
       throw new Rejection(
           CONFLICT,
           null,
-          "join request "
-              + id
-              + " is already "
-              + r.status().name().toLowerCase(java.util.Locale.ROOT));
+          "join request " + id + " is already " + r.status().name().toLowerCase(Locale.ROOT));
     }
     return r;
   }

@@ -19,19 +19,19 @@ public final class UsageTicker implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UsageTicker.class.getName());
 
   private final String nodeId;
-  private final Replicated replicated;
+  private final Replica replica;
   private final Clock clock;
   private final Duration interval;
   private ScheduledExecutorService timer;
   private boolean closed;
   private final FailureStreak streak = new FailureStreak(LOG);
 
-  public UsageTicker(String nodeId, Replicated replicated, Clock clock, Duration interval) {
+  public UsageTicker(String nodeId, Replica replica, Clock clock, Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("tick interval must be positive");
     }
     this.nodeId = nodeId;
-    this.replicated = replicated;
+    this.replica = replica;
     this.clock = clock;
     this.interval = interval;
   }
@@ -70,14 +70,14 @@ public final class UsageTicker implements AutoCloseable {
 
   /** One round; true when a tick was submitted and committed. */
   boolean tick() {
-    Replicated.RaftStatus st = replicated.status();
+    Replica.RaftStatus st = replica.status();
     if (!"LEADER".equals(st.role()) || !st.leaderId().map(nodeId::equals).orElse(false)) {
       return false;
     }
-    if (!Store.due(replicated.view(), clock.instant())) {
+    if (!Store.due(replica.view(), clock.instant())) {
       return false;
     }
-    Result r = replicated.submit(nodeId, new Command.UsersTick());
+    Result r = replica.submit(nodeId, new Command.UsersTick());
     if (!r.ok()) {
       failed(r.message());
       return false;

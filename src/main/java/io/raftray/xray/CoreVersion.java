@@ -1,5 +1,6 @@
 package io.raftray.xray;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,8 +24,7 @@ public record CoreVersion(Flavor flavor, String version) {
   private static final Pattern LINE =
       Pattern.compile("(?m)^\\s*(Xray|V2Ray)\\s+v?(\\d+\\.\\d+(?:\\.\\d+)?[0-9A-Za-z.+-]*)");
   private static final int MAX_OUTPUT = 8192;
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(XraySupervisor.class.getName());
+  private static final Logger LOG = Logger.getLogger(XraySupervisor.class.getName());
 
   /** The flavor and version named by version output, or empty when it names neither. */
   public static Optional<CoreVersion> parse(String output) {
@@ -125,7 +126,7 @@ public record CoreVersion(Flavor flavor, String version) {
     Process p =
         new ProcessBuilder(bin.toString(), arg)
             .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
     CompletableFuture<byte[]> output = new CompletableFuture<>();
     Thread.ofVirtual()

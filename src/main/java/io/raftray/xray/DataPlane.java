@@ -1,6 +1,6 @@
 package io.raftray.xray;
 
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.State;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +34,7 @@ public final class DataPlane implements CoreListener, AutoCloseable {
       Path dataDir,
       XraySupervisor supervisor,
       Supplier<State> view,
-      Replicated replicated,
+      Replica replica,
       Duration resync,
       Clock clock) {
     this.supervisor = supervisor;
@@ -43,7 +43,7 @@ public final class DataPlane implements CoreListener, AutoCloseable {
         new TrafficCollector(
             nodeId,
             dataDir,
-            replicated,
+            replica,
             () -> up ? Optional.ofNullable((XrayApi) api) : Optional.empty(),
             supervisor.settings().statsInterval());
   }

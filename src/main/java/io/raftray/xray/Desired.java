@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one node's core should run, computed from the replicated view: every enabled endpoint of
@@ -82,8 +83,8 @@ public final class Desired {
         Integer.toString(e.port()),
         e.transport().name(),
         e.security().name(),
-        String.valueOf(new java.util.TreeMap<>(e.settings())),
-        Digests.sha256Hex(new java.util.TreeMap<>(e.secrets()).toString()),
+        String.valueOf(new TreeMap<>(e.settings())),
+        Digests.sha256Hex(new TreeMap<>(e.secrets()).toString()),
         extra == null ? "" : extra);
   }
 }

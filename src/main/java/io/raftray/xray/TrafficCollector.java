@@ -2,9 +2,10 @@ package io.raftray.xray;
 
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FailureStreak;
+import io.raftray.model.NodeUsage;
 import io.raftray.model.User;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public final class TrafficCollector implements AutoCloseable {
   private static final String DOWNLINK = ">>>traffic>>>downlink";
 
   private final String nodeId;
-  private final Replicated replicated;
+  private final Replica replica;
   private final Supplier<Optional<XrayApi>> api;
   private final Duration interval;
   private final TrafficJournal journal;
@@ -75,8 +76,8 @@ public final class TrafficCollector implements AutoCloseable {
 
   /** With the default interval of 5 s. */
   public TrafficCollector(
-      String nodeId, Path dataDir, Replicated replicated, Supplier<Optional<XrayApi>> api) {
-    this(nodeId, dataDir, replicated, api, DEFAULT_INTERVAL);
+      String nodeId, Path dataDir, Replica replica, Supplier<Optional<XrayApi>> api) {
+    this(nodeId, dataDir, replica, api, DEFAULT_INTERVAL);
   }
 
   /**
@@ -89,14 +90,14 @@ public final class TrafficCollector implements AutoCloseable {
   public TrafficCollector(
       String nodeId,
       Path dataDir,
-      Replicated replicated,
+      Replica replica,
       Supplier<Optional<XrayApi>> api,
       Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("stats interval must be positive");
     }
     this.nodeId = nodeId;
-    this.replicated = replicated;
+    this.replica = replica;
     this.api = api;
     this.interval = interval;
     this.journal = new TrafficJournal(dataDir.resolve("xray"));
@@ -272,7 +273,7 @@ public final class TrafficCollector implements AutoCloseable {
   private void record(Map<String, Long> stats) {
     TreeMap<String, Long> seen = new TreeMap<>();
     TreeMap<String, long[]> byUser = new TreeMap<>();
-    Resolver users = new Resolver(replicated.view());
+    Resolver users = new Resolver(replica.view());
     for (Map.Entry<String, Long> e : stats.entrySet()) {
       String name = e.getKey();
       boolean up = name.endsWith(UPLINK);
@@ -296,7 +297,7 @@ public final class TrafficCollector implements AutoCloseable {
         continue; // deleted user (or not a counter of ours): nobody to charge
       }
       long[] sum = byUser.computeIfAbsent(userId, k -> new long[2]);
-      sum[up ? 0 : 1] = io.raftray.model.NodeUsage.add(sum[up ? 0 : 1], delta);
+      sum[up ? 0 : 1] = NodeUsage.add(sum[up ? 0 : 1], delta);
     }
     boolean changed = baseline || !seen.equals(journal.lastSeen);
     baseline = false;
@@ -309,11 +310,7 @@ public final class TrafficCollector implements AutoCloseable {
                 last.byUser.merge(
                     u,
                     s,
-                    (a, b) ->
-                        new long[] {
-                          io.raftray.model.NodeUsage.add(a[0], b[0]),
-                          io.raftray.model.NodeUsage.add(a[1], b[1])
-                        }));
+                    (a, b) -> new long[] {NodeUsage.add(a[0], b[0]), NodeUsage.add(a[1], b[1])}));
       } else {
         journal.pending.add(new TrafficJournal.Batch(journal.nextSeq++, false, byUser));
       }
@@ -338,7 +335,7 @@ public final class TrafficCollector implements AutoCloseable {
           head = journal.pending.getFirst();
           if (!head.attempted) {
             // Never below what the cluster has applied for this node (a lost or reset journal).
-            long floor = replicated.view().usageSeq(nodeId) + 1;
+            long floor = replica.view().usageSeq(nodeId) + 1;
             long seq = Math.max(head.seq, floor);
             head = new TrafficJournal.Batch(seq, true, head.byUser);
             journal.pending.set(0, head);
@@ -368,7 +365,7 @@ public final class TrafficCollector implements AutoCloseable {
   private boolean submit(TrafficJournal.Batch b) {
     Result r;
     try {
-      r = replicated.submit(nodeId, new Command.UsageReport(nodeId, b.seq, b.deltas()));
+      r = replica.submit(nodeId, new Command.UsageReport(nodeId, b.seq, b.deltas()));
     } catch (RuntimeException e) {
       submitFailed(e.getMessage());
       return false;

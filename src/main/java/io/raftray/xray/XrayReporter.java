@@ -5,7 +5,7 @@ import io.raftray.model.NodeStatus;
 import io.raftray.model.RaftrayException;
 import io.raftray.model.XrayReport;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -23,12 +23,12 @@ public final class XrayReporter {
   private static final int MAX_DETAIL = 512;
 
   private final String nodeId;
-  private final Replicated backend;
+  private final Replica replica;
   private final Supplier<XrayStatus> core;
 
-  public XrayReporter(String nodeId, Replicated backend, Supplier<XrayStatus> core) {
+  public XrayReporter(String nodeId, Replica replica, Supplier<XrayStatus> core) {
     this.nodeId = nodeId;
-    this.backend = backend;
+    this.replica = replica;
     this.core = core;
   }
 
@@ -39,7 +39,7 @@ public final class XrayReporter {
       return false;
     }
     try {
-      Result r = backend.submit(nodeId, due);
+      Result r = replica.submit(nodeId, due);
       if (!r.ok()) {
         LOG.warning("core health report rejected: " + r.message());
       }
@@ -53,7 +53,7 @@ public final class XrayReporter {
   /** The report to submit, or null when the state already says the same. */
   Command.ReportXray due() {
     XrayStatus s = core.get();
-    var state = backend.view();
+    var state = replica.view();
     Node me = state.nodes().get(nodeId);
     if (s == null || me == null || me.status() == NodeStatus.REMOVED) {
       return null;

@@ -7,7 +7,7 @@ import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
 import io.raftray.model.Role;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.time.Duration;
@@ -101,7 +101,7 @@ class ApiAuthTest {
   }
 
   @Test
-  void backendFailures_mapTo503AndGeneric500() {
+  void replicaFailures_mapTo503AndGeneric500() {
     try (ApiFixture f =
         ApiFixture.start(
             ApiSettings.of(ApiFixture.NODE_ID, ApiFixture.BASE_URL), true, Failing::new)) {
@@ -118,7 +118,7 @@ class ApiAuthTest {
   }
 
   /** Submits fail as in a minority partition; status() throws a bug. */
-  private record Failing(Replicated real) implements Replicated {
+  private record Failing(Replica real) implements Replica {
     @Override
     public State view() {
       return real.view();

@@ -171,7 +171,7 @@ class ApiEndpointsGrantsTest {
     try (ApiFixture stale =
         ApiFixture.start(
             ApiSettings.of(ApiFixture.NODE_ID, ApiFixture.BASE_URL), true, StaleView::new)) {
-      StaleView sv = (StaleView) stale.backend;
+      StaleView sv = (StaleView) stale.replica;
       sv.freeze();
       assertThat(stale.post("/api/v1/endpoints", "{\"protocol\":\"vmess\",\"port\":1080}").status())
           .isEqualTo(201);

@@ -9,8 +9,8 @@ import io.raftray.model.NodeStatus;
 import io.raftray.model.Role;
 import io.raftray.state.Command;
 import io.raftray.state.CommandEnvelope;
-import io.raftray.state.LocalReplicated;
-import io.raftray.state.Replicated;
+import io.raftray.state.LocalReplica;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import io.raftray.state.Store;
@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-/** A real Helidon server on 127.0.0.1:0 with the API and probes over a LocalReplicated. */
+/** A real Helidon server on 127.0.0.1:0 with the API and probes over a LocalReplica. */
 final class ApiFixture implements AutoCloseable {
   static final String NODE_ID = "node_01JTESTNODE0000000000000000";
   static final String BASE_URL = "https://node-a.example:8443";
@@ -40,8 +40,8 @@ final class ApiFixture implements AutoCloseable {
           io.raftray.pki.ClusterCa.create(CLUSTER_ID).certificate());
 
   final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-  final LocalReplicated local;
-  final Replicated backend;
+  final LocalReplica local;
+  final Replica replica;
   final HttpMetrics metrics = new HttpMetrics();
 
   /** What {@code /readyz} and {@code /metrics} see of the core; null = no supervisor. */
@@ -52,8 +52,7 @@ final class ApiFixture implements AutoCloseable {
   final String owner;
   final String ownerId;
 
-  private ApiFixture(
-      ApiSettings settings, boolean bootstrap, Function<Replicated, Replicated> wrap) {
+  private ApiFixture(ApiSettings settings, boolean bootstrap, Function<Replica, Replica> wrap) {
     State state = State.empty();
     AdminTokens.Issued o = AdminTokens.issue("owner", Role.OWNER, clock);
     if (bootstrap) {
@@ -80,10 +79,10 @@ final class ApiFixture implements AutoCloseable {
     }
     owner = o.plaintext();
     ownerId = o.token().id();
-    local = new LocalReplicated(clock, NODE_ID, state);
-    backend = wrap.apply(local);
-    ApiService api = new ApiService(backend, clock, settings);
-    ProbeService probes = new ProbeService(backend, metrics, core::get, null);
+    local = new LocalReplica(clock, NODE_ID, state);
+    replica = wrap.apply(local);
+    ApiService api = new ApiService(replica, clock, settings);
+    ProbeService probes = new ProbeService(replica, metrics, core::get, null);
     server =
         WebServer.builder()
             .host("127.0.0.1")
@@ -103,11 +102,11 @@ final class ApiFixture implements AutoCloseable {
   }
 
   static ApiFixture start(
-      ApiSettings settings, boolean bootstrap, Function<Replicated, Replicated> wrap) {
+      ApiSettings settings, boolean bootstrap, Function<Replica, Replica> wrap) {
     return new ApiFixture(settings, bootstrap, wrap);
   }
 
-  /** A token of {@code role} created straight through the backend. */
+  /** A token of {@code role} created straight through the replica. */
   String token(Role role) {
     AdminTokens.Issued t =
         AdminTokens.issue(role.name().toLowerCase(Locale.ROOT) + "-t", role, clock);

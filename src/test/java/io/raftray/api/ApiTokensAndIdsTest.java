@@ -7,7 +7,7 @@ import io.raftray.model.AdminToken;
 import io.raftray.model.Ids;
 import io.raftray.model.Role;
 import io.raftray.state.Command;
-import io.raftray.state.LocalReplicated;
+import io.raftray.state.LocalReplica;
 import io.raftray.state.State;
 import java.time.Clock;
 import java.time.Instant;
@@ -69,7 +69,7 @@ class ApiTokensAndIdsTest {
     try (ApiFixture f = ApiFixture.start()) {
       s = f.view();
     }
-    LocalReplicated r = new LocalReplicated(clock, "n", s);
+    LocalReplica r = new LocalReplica(clock, "n", s);
     r.submit("test", new Command.CreateAdminToken(t));
     State v = r.view();
     assertThat(AdminTokens.authenticate(v, owner.plaintext())).contains(t);

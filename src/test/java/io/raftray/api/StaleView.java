@@ -1,17 +1,17 @@
 package io.raftray.api;
 
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 
 /** A replica whose pre-check view can be frozen while writes still apply underneath. */
-final class StaleView implements Replicated {
-  private final Replicated real;
+final class StaleView implements Replica {
+  private final Replica real;
   private volatile State frozen;
   private volatile boolean afterSubmit;
 
-  StaleView(Replicated real) {
+  StaleView(Replica real) {
     this.real = real;
   }
 
@@ -21,7 +21,7 @@ final class StaleView implements Replicated {
 
   @Override
   public State view() {
-    // Reads right after a submit see the real state, as the Replicated contract promises.
+    // Reads right after a submit see the real state, as the Replica contract promises.
     if (afterSubmit) {
       afterSubmit = false;
       return real.view();

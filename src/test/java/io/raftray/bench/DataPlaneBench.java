@@ -201,15 +201,15 @@ public final class DataPlaneBench {
   private void moveLeader(Daemon target) {
     String id = target.config().nodeId();
     until(
-        "a leader", Duration.ofSeconds(60), () -> target.backend().status().leaderId().isPresent());
-    if (!target.backend().status().leaderId().orElseThrow().equals(id)) {
-      target.backend().transferLeadership(id, Duration.ofSeconds(30));
+        "a leader", Duration.ofSeconds(60), () -> target.replica().status().leaderId().isPresent());
+    if (!target.replica().status().leaderId().orElseThrow().equals(id)) {
+      target.replica().transferLeadership(id, Duration.ofSeconds(30));
     }
     for (Daemon d : daemons) {
       until(
           "every node sees the new leader",
           Duration.ofSeconds(30),
-          () -> d.backend().status().leaderId().map(id::equals).orElse(false));
+          () -> d.replica().status().leaderId().map(id::equals).orElse(false));
     }
   }
 

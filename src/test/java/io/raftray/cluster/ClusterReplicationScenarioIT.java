@@ -58,7 +58,7 @@ class ClusterReplicationScenarioIT {
       AdminClient toLeader = cluster.adminClient(leader);
       assertThat(Users.create(toLeader, "before").status()).isEqualTo(201);
       cluster.awaitConverged();
-      long missedFrom = cluster.daemon(follower).backend().status().appliedIndex() + 1;
+      long missedFrom = cluster.daemon(follower).replica().status().appliedIndex() + 1;
       cluster.kill(follower);
 
       List<String> written = new ArrayList<>(List.of("before"));

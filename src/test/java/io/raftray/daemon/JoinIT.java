@@ -107,26 +107,26 @@ class JoinIT {
   }
 
   private Set<String> raftMembers(Daemon d) {
-    return Set.copyOf(d.backend().status().memberIds());
+    return Set.copyOf(d.replica().status().memberIds());
   }
 
   private void assertMembership(Set<String> expected) {
     for (Daemon d : daemons) {
       assertThat(raftMembers(d)).as("raft members on " + d.config().name()).isEqualTo(expected);
-      assertThat(d.backend().view().nodes().keySet()).isEqualTo(expected);
+      assertThat(d.replica().view().nodes().keySet()).isEqualTo(expected);
     }
   }
 
   private void assertRefused(String token, String name, String reason) throws Exception {
     Set<String> before = raftMembers(daemons.get(0));
-    int requests = daemons.get(0).backend().view().joinRequests().size();
+    int requests = daemons.get(0).replica().view().joinRequests().size();
     Joiner.Options o = options(token, name);
     assertThatThrownBy(() -> Joiner.join(o))
         .isInstanceOf(JoinException.class)
         .hasMessageContaining(reason);
     assertThat(o.dataDir()).doesNotExist();
     assertMembership(before);
-    assertThat(daemons.get(0).backend().linearizableView().joinRequests()).hasSize(requests);
+    assertThat(daemons.get(0).replica().linearizableView().joinRequests()).hasSize(requests);
   }
 
   @Test
@@ -149,7 +149,7 @@ class JoinIT {
 
     Set<String> all = daemons.stream().map(d -> d.config().nodeId()).collect(Collectors.toSet());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertMembership(all));
-    assertThat(n1.backend().view().nodes().values()).allMatch(n -> n.status() == NodeStatus.ACTIVE);
+    assertThat(n1.replica().view().nodes().values()).allMatch(n -> n.status() == NodeStatus.ACTIVE);
     assertThat(n3.config().initialPeers()).hasSize(3);
 
     HttpResponse<String> w = api.call(n3, "POST", "/api/v1/users", "{\"name\":\"from-node-3\"}");
@@ -250,7 +250,7 @@ class JoinIT {
 
     CompletableFuture<NodeConfig> joining = joinInBackground(options(token, "node-2"));
     String requestId = awaitOnePendingRequest(n1);
-    assertThat(n1.backend().view().nodes()).hasSize(1);
+    assertThat(n1.replica().view().nodes()).hasSize(1);
     HttpResponse<String> ok =
         api.call(n1, "POST", "/api/v1/join-requests/" + requestId + "/approve", null);
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);

@@ -58,7 +58,7 @@ class MembershipIT {
     InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> daemons.stream().allMatch(d -> d.backend().view().nodes().size() == 3));
+        .until(() -> daemons.stream().allMatch(d -> d.replica().view().nodes().size() == 3));
   }
 
   /** A Raft request signed with {@code identity}, sent to {@code to}: only authentication runs. */
@@ -80,8 +80,8 @@ class MembershipIT {
   private Daemon leader() {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> daemons.get(0).backend().status().leaderId().isPresent());
-    return byId(daemons.get(0).backend().status().leaderId().orElseThrow());
+        .until(() -> daemons.get(0).replica().status().leaderId().isPresent());
+    return byId(daemons.get(0).replica().status().leaderId().orElseThrow());
   }
 
   private String serial(Daemon d) {
@@ -136,10 +136,10 @@ class MembershipIT {
     assertThat(del.statusCode()).as(del.body()).isEqualTo(204);
 
     for (Daemon d : List.of(lead, other)) {
-      assertThat(d.backend().status().memberIds()).doesNotContain(removedId);
+      assertThat(d.replica().status().memberIds()).doesNotContain(removedId);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> d.backend().view().nodes().get(removedId).status() == NodeStatus.REMOVED);
+          .until(() -> d.replica().view().nodes().get(removedId).status() == NodeStatus.REMOVED);
       HttpResponse<String> refused = signedRaftRequest(removedIdentity, d);
       assertThat(refused.statusCode()).isEqualTo(403);
       assertThat(refused.body()).contains("node was removed");
@@ -151,7 +151,7 @@ class MembershipIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
-            () -> removed.backend().view().nodes().get(removedId).status() == NodeStatus.REMOVED);
+            () -> removed.replica().view().nodes().get(removedId).status() == NodeStatus.REMOVED);
     HttpResponse<String> write = api.call(removed, "POST", "/api/v1/users", "{\"name\":\"late\"}");
     assertThat(write.statusCode()).isEqualTo(409);
     assertThat(json(write).path("detail").asText())
@@ -166,7 +166,7 @@ class MembershipIT {
     assertWrite(other, "after-2");
     JsonNode cluster = json(api.call(other, "GET", "/api/v1/cluster", null));
     assertThat(cluster.path("members")).hasSize(2);
-    State s = lead.backend().view();
+    State s = lead.replica().view();
     assertThat(s.isRevoked(removedIdentity.nodeCert().getSerialNumber().toString(16))).isTrue();
   }
 
@@ -196,7 +196,7 @@ class MembershipIT {
             () ->
                 daemons.stream()
                     .allMatch(
-                        d -> d.backend().status().leaderId().map(targetId::equals).orElse(false)));
+                        d -> d.replica().status().leaderId().map(targetId::equals).orElse(false)));
     assertWrite(lead, "after-transfer");
 
     // forced renewal of a follower (the old leader): new serial everywhere, old one denied
@@ -217,7 +217,7 @@ class MembershipIT {
         .untilAsserted(
             () -> {
               for (Daemon d : daemons) {
-                State s = d.backend().view();
+                State s = d.replica().view();
                 assertThat(s.nodes().get(nodeId).certSerial()).isEqualTo(newSerial);
                 assertThat(s.isRevoked(oldSerial)).isTrue();
               }
@@ -239,7 +239,7 @@ class MembershipIT {
     String third = serial(renewing);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> target.backend().view().nodes().get(nodeId).certSerial().equals(third));
+        .until(() -> target.replica().view().nodes().get(nodeId).certSerial().equals(third));
     assertWrite(renewing, "after-auto-renewal");
     assertWrite(target, "on-leader");
     assertThat(json(api.call(renewing, "GET", "/readyz", null)).path("status").asText())

@@ -46,7 +46,7 @@ class UsageClusterIT {
         Result r =
             cluster
                 .daemon(i)
-                .backend()
+                .replica()
                 .submit(
                     node,
                     new Command.UsageReport(
@@ -59,7 +59,7 @@ class UsageClusterIT {
       Result dup =
           cluster
               .daemon(2)
-              .backend()
+              .replica()
               .submit(
                   n0,
                   new Command.UsageReport(n0, 1, List.of(new Command.UsageDelta(id, 100, 1000))));
@@ -67,7 +67,7 @@ class UsageClusterIT {
       Result second =
           cluster
               .daemon(1)
-              .backend()
+              .replica()
               .submit(
                   n0, new Command.UsageReport(n0, 2, List.of(new Command.UsageDelta(id, 1, 2))));
       assertThat(second.ok()).isTrue();
@@ -83,7 +83,7 @@ class UsageClusterIT {
           .untilAsserted(
               () -> {
                 for (int i = 0; i < 3; i++) {
-                  User u = cluster.daemon(i).backend().view().users().get(id);
+                  User u = cluster.daemon(i).replica().view().users().get(id);
                   assertThat(u.usedBytes()).as("node %d view", i).isEqualTo(used);
                   assertThat(u.lifetimeUsedBytes()).isEqualTo(used);
                   JsonNode got = cluster.adminClient(i).get("/api/v1/users/" + id).body();

@@ -49,13 +49,13 @@ class UsageTickerTest {
           return now.get();
         }
       };
-  LocalReplicated local;
+  LocalReplica local;
   final AtomicInteger submits = new AtomicInteger();
   volatile String role = "LEADER";
   volatile RuntimeException failWith;
 
-  final Replicated replicated =
-      new Replicated() {
+  final Replica replica =
+      new Replica() {
         @Override
         public State view() {
           return local.view();
@@ -84,7 +84,7 @@ class UsageTickerTest {
 
   @BeforeEach
   void setUp() {
-    local = new LocalReplicated(clock, NODE, State.empty());
+    local = new LocalReplica(clock, NODE, State.empty());
     Node node =
         new Node(
             NODE,
@@ -120,7 +120,7 @@ class UsageTickerTest {
 
   @Test
   void tick_onlyOnTheLeaderAndOnlyWhenDue() {
-    UsageTicker t = new UsageTicker(NODE, replicated, clock, Duration.ofSeconds(1));
+    UsageTicker t = new UsageTicker(NODE, replica, clock, Duration.ofSeconds(1));
     assertThat(t.tick()).as("nothing due").isFalse();
     now.set(T0.plusSeconds(10));
     role = "FOLLOWER";
@@ -136,7 +136,7 @@ class UsageTickerTest {
 
   @Test
   void tick_failure_isRetriedNextRound() {
-    UsageTicker t = new UsageTicker(NODE, replicated, clock, Duration.ofSeconds(1));
+    UsageTicker t = new UsageTicker(NODE, replica, clock, Duration.ofSeconds(1));
     now.set(T0.plusSeconds(11));
     failWith = new RaftrayException(ErrorKind.UNAVAILABLE, "no leader");
     assertThatThrownBy(t::tick).isInstanceOf(RaftrayException.class);
@@ -148,7 +148,7 @@ class UsageTickerTest {
 
   @Test
   void started_expiresWithinSeconds_closeStops() {
-    try (UsageTicker t = new UsageTicker(NODE, replicated, clock, Duration.ofMillis(50))) {
+    try (UsageTicker t = new UsageTicker(NODE, replica, clock, Duration.ofMillis(50))) {
       t.start();
       now.set(T0.plusSeconds(10));
       org.awaitility.Awaitility.await()

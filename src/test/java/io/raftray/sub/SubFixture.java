@@ -17,7 +17,7 @@ import io.raftray.model.Transport;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import io.raftray.state.Command;
-import io.raftray.state.LocalReplicated;
+import io.raftray.state.LocalReplica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import io.raftray.testing.MutableClock;
@@ -32,21 +32,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real Helidon listener with {@link SubscriptionService} (and the probes, for /metrics) over a
- * {@link LocalReplicated}; state is built with real commands through {@code Store}.
+ * {@link LocalReplica}; state is built with real commands through {@code Store}.
  */
 final class SubFixture implements AutoCloseable {
   static final String BASE_URL = "https://sub.example:8443/";
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
   final MutableClock clock = new MutableClock(T0);
-  final LocalReplicated local;
+  final LocalReplica local;
   final HttpMetrics metrics = new HttpMetrics();
   final WebServer server;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger seq = new AtomicInteger(1000);
 
   SubFixture() {
-    local = new LocalReplicated(clock, "node_a", State.empty());
+    local = new LocalReplica(clock, "node_a", State.empty());
     Node a = node("node_a", "alpha", "a.example");
     submit(
         new Command.Bootstrap(

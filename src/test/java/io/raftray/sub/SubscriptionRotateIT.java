@@ -100,7 +100,7 @@ class SubscriptionRotateIT {
       int node = i;
       await("node " + i + " applies the rotation")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> cluster.daemon(node).backend().view().appliedIndex() >= index);
+          .until(() -> cluster.daemon(node).replica().view().appliedIndex() >= index);
       String base = cluster.daemon(i).config().apiBaseUrl();
       // No waiting here: the node has applied the rotation, so the old token is dead on it.
       for (String suffix : new String[] {"", "/clash", "/html", "?format=singbox"}) {

@@ -69,7 +69,7 @@ public final class InProcessNodes {
         .until(
             () -> {
               try {
-                seed.submitTo(first.backend());
+                seed.submitTo(first.replica());
                 return true;
               } catch (RuntimeException | StartupException e) {
                 return false;

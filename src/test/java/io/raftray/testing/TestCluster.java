@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.raftray.config.NodeConfigFile;
 import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.Daemon;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ public final class TestCluster implements AutoCloseable {
     for (int i = 0; i < size(); i++) {
       restart(i);
     }
-    TestClusterBuilder.bootstrap(seed, daemon(0).backend());
+    TestClusterBuilder.bootstrap(seed, daemon(0).replica());
   }
 
   public int size() {
@@ -118,9 +118,9 @@ public final class TestCluster implements AutoCloseable {
    * included), if any. An isolated former leader still calls itself leader but has no majority.
    */
   public Optional<Integer> findLeader() {
-    Map<Integer, Replicated.RaftStatus> status = new TreeMap<>();
+    Map<Integer, Replica.RaftStatus> status = new TreeMap<>();
     for (int i : running()) {
-      status.put(i, daemon(i).backend().status());
+      status.put(i, daemon(i).replica().status());
     }
     for (var e : status.entrySet()) {
       String id = e.getValue().localId();
@@ -136,7 +136,7 @@ public final class TestCluster implements AutoCloseable {
   /** Running nodes whose Raft role is LEADER: more than one only while a partition lasts. */
   public List<Integer> nodesInLeaderRole() {
     return running().stream()
-        .filter(i -> daemon(i).backend().status().role().equals("LEADER"))
+        .filter(i -> daemon(i).replica().status().role().equals("LEADER"))
         .toList();
   }
 

@@ -9,7 +9,7 @@ import io.raftray.model.Node;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -132,7 +132,7 @@ public final class TestClusterBuilder {
    * Commits the bootstrap entry and one AddNode per further node through {@code b}. Each step is
    * skipped once {@code b}'s state shows it, so a retry after a timed-out but committed step works.
    */
-  static void bootstrap(Bootstrapper.Seed seed, Replicated b) {
+  static void bootstrap(Bootstrapper.Seed seed, Replica b) {
     Node first = seed.nodes().get(0);
     Set<String> ids = seed.nodes().stream().map(Node::id).collect(Collectors.toSet());
     await("bootstrap committed")

@@ -16,8 +16,8 @@ import io.raftray.model.RaftrayException;
 import io.raftray.model.Role;
 import io.raftray.model.User;
 import io.raftray.state.Command;
-import io.raftray.state.LocalReplicated;
-import io.raftray.state.Replicated;
+import io.raftray.state.LocalReplica;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.nio.file.Files;
@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The collector's delta and journal logic against a scripted core (the {@link XrayApi} interface)
- * and the real state machine through {@link LocalReplicated}. Real cores are driven by the
- * data-plane integration tests.
+ * and the real state machine through {@link LocalReplica}. Real cores are driven by the data-plane
+ * integration tests.
  */
 @Timeout(30)
 class TrafficCollectorTest {
@@ -51,7 +51,7 @@ class TrafficCollectorTest {
 
   @TempDir Path dataDir;
   final ScriptedCore core = new ScriptedCore();
-  LocalReplicated local;
+  LocalReplica local;
 
   /** What the collector submits through: the local state machine, or a scripted failure. */
   final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
@@ -70,7 +70,7 @@ class TrafficCollectorTest {
 
   @BeforeEach
   void setUp() {
-    local = new LocalReplicated(Clock.fixed(T0, ZoneOffset.UTC), NODE, State.empty());
+    local = new LocalReplica(Clock.fixed(T0, ZoneOffset.UTC), NODE, State.empty());
     Node node =
         new Node(
             NODE,
@@ -103,8 +103,8 @@ class TrafficCollectorTest {
     return User.builder().id(id).name(name).subscriptionToken("sub-" + name).build();
   }
 
-  private final Replicated replicated =
-      new Replicated() {
+  private final Replica replica =
+      new Replica() {
         @Override
         public State view() {
           return local.view();
@@ -140,7 +140,7 @@ class TrafficCollectorTest {
       };
 
   private TrafficCollector collector() {
-    return new TrafficCollector(NODE, dataDir, replicated, core::api, Duration.ofHours(1));
+    return new TrafficCollector(NODE, dataDir, replica, core::api, Duration.ofHours(1));
   }
 
   private static String up(String user, String grant) {

@@ -8,7 +8,7 @@ import io.raftray.model.NodeRole;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.Role;
 import io.raftray.state.Command;
-import io.raftray.state.LocalReplicated;
+import io.raftray.state.LocalReplica;
 import io.raftray.state.State;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Timeout;
 class XrayReporterTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   private final AtomicReference<XrayStatus> core = new AtomicReference<>();
-  private LocalReplicated backend;
+  private LocalReplica replica;
   private XrayReporter reporter;
 
   @BeforeEach
   void setUp() {
-    backend = new LocalReplicated(Clock.fixed(T0, ZoneOffset.UTC), "node_a", State.empty());
+    replica = new LocalReplica(Clock.fixed(T0, ZoneOffset.UTC), "node_a", State.empty());
     Node node =
         new Node(
             "node_a",
@@ -46,9 +46,9 @@ class XrayReporterTest {
             T0,
             T0);
     AdminToken owner = new AdminToken("tok_o", "owner", Role.OWNER, "ab", T0, false);
-    assertThat(backend.submit("node_a", new Command.Bootstrap("c", "CA", node, owner)).ok())
+    assertThat(replica.submit("node_a", new Command.Bootstrap("c", "CA", node, owner)).ok())
         .isTrue();
-    reporter = new XrayReporter("node_a", backend, core::get);
+    reporter = new XrayReporter("node_a", replica, core::get);
   }
 
   private static XrayStatus status(CoreState state, String version, String detail) {
@@ -57,7 +57,7 @@ class XrayReporterTest {
   }
 
   private long reports() {
-    return backend.view().audit().all().stream()
+    return replica.view().audit().all().stream()
         .filter(e -> e.action().equals("node.report_xray"))
         .count();
   }
@@ -66,7 +66,7 @@ class XrayReporterTest {
   void reportsOnlyChangesOfStatusOrVersion_notOfTheDetail() {
     core.set(status(CoreState.RUNNING, "4.34.0", "pid 7"));
     assertThat(reporter.check()).isTrue();
-    assertThat(backend.view().xrayReports().get("node_a").status()).isEqualTo("running");
+    assertThat(replica.view().xrayReports().get("node_a").status()).isEqualTo("running");
     assertThat(reporter.check()).isFalse();
 
     core.set(status(CoreState.RUNNING, "4.34.0", "pid 8 after an adoption"));
@@ -76,7 +76,7 @@ class XrayReporterTest {
     assertThat(reporter.check()).isTrue();
     core.set(status(CoreState.RUNNING, "4.35.0", "pid 9"));
     assertThat(reporter.check()).isTrue();
-    assertThat(backend.view().xrayReports().get("node_a").version()).isEqualTo("4.35.0");
+    assertThat(replica.view().xrayReports().get("node_a").version()).isEqualTo("4.35.0");
     assertThat(reports()).isEqualTo(3);
   }
 
@@ -97,7 +97,7 @@ class XrayReporterTest {
   void longDetails_areCut_soTheReportIsNotRejected() {
     core.set(status(CoreState.FAILED, null, "x".repeat(2000)));
     assertThat(reporter.check()).isTrue();
-    assertThat(backend.view().xrayReports().get("node_a").detail()).hasSize(512).endsWith("...");
+    assertThat(replica.view().xrayReports().get("node_a").detail()).hasSize(512).endsWith("...");
   }
 
   /** A disabled status as the supervisor reports it. */

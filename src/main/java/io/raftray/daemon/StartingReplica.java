@@ -3,31 +3,32 @@ package io.raftray.daemon;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
 import io.raftray.state.Command;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Lets the listener come up before Raft (peers must reach this node while it starts): until the
- * real backend is set, reads see an empty state and writes answer 503.
+ * Raft replica is set, reads see an empty state and writes answer 503.
  */
-final class DeferredBackend implements Replicated {
-  private volatile Replicated delegate;
+final class StartingReplica implements Replica {
+  private volatile Replica delegate;
   private final String nodeId;
 
-  DeferredBackend(String nodeId) {
+  StartingReplica(String nodeId) {
     this.nodeId = nodeId;
   }
 
-  void set(Replicated backend) {
-    this.delegate = backend;
+  void set(Replica replica) {
+    this.delegate = replica;
   }
 
   @Override
   public State view() {
-    Replicated d = delegate;
+    Replica d = delegate;
     return d == null ? State.empty() : d.view();
   }
 
@@ -43,7 +44,7 @@ final class DeferredBackend implements Replicated {
 
   @Override
   public RaftStatus status() {
-    Replicated d = delegate;
+    Replica d = delegate;
     return d != null
         ? d.status()
         : new RaftStatus(nodeId, Optional.empty(), 0, "STARTING", 0, 0, List.of());
@@ -55,18 +56,18 @@ final class DeferredBackend implements Replicated {
   }
 
   @Override
-  public void transferLeadership(String nodeId, java.time.Duration timeout) {
+  public void transferLeadership(String nodeId, Duration timeout) {
     ready().transferLeadership(nodeId, timeout);
   }
 
   @Override
   public Optional<Progress> progress() {
-    Replicated d = delegate;
+    Replica d = delegate;
     return d == null ? Optional.empty() : d.progress();
   }
 
-  private Replicated ready() {
-    Replicated d = delegate;
+  private Replica ready() {
+    Replica d = delegate;
     if (d == null) {
       throw new RaftrayException(ErrorKind.UNAVAILABLE, "node is starting");
     }

@@ -1,20 +1,21 @@
 package io.raftray.state;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link Replicated} without Raft: applies commands straight to {@link Store} under a lock. For
- * unit tests of the layers above the state machine; the daemon always uses Raft.
+ * {@link Replica} without Raft: applies commands straight to {@link Store} under a lock. For unit
+ * tests of the layers above the state machine; the daemon always uses Raft.
  */
-public final class LocalReplicated implements Replicated {
+public final class LocalReplica implements Replica {
   private final Clock clock;
   private final String nodeId;
   private volatile State view;
 
-  public LocalReplicated(Clock clock, String nodeId, State initial) {
+  public LocalReplica(Clock clock, String nodeId, State initial) {
     this.clock = clock;
     this.nodeId = nodeId;
     this.view = initial;
@@ -33,7 +34,7 @@ public final class LocalReplicated implements Replicated {
     // Round-trip through the log encoding so tests catch commands that do not serialize.
     try {
       env = CommandCodec.decode(CommandCodec.encode(env));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("command does not survive encoding", e);
     }
     Store.Applied a = Store.apply(view, env, view.appliedIndex() + 1);

@@ -8,7 +8,7 @@ import io.raftray.state.Command;
 import io.raftray.state.CommandCodec;
 import io.raftray.state.CommandEnvelope;
 import io.raftray.state.RaftrayStateMachine;
-import io.raftray.state.Replicated;
+import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.io.IOException;
@@ -21,13 +21,13 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
-/** {@link Replicated} over Ratis: writes go through the leader, reads come from the local view. */
-final class RaftBackend implements Replicated {
+/** {@link Replica} over Ratis: writes go through the leader, reads come from the local view. */
+final class RaftReplica implements Replica {
   private final RaftNode raft;
   private final RaftrayStateMachine sm;
   private final Duration timeout;
 
-  RaftBackend(RaftNode raft, RaftrayStateMachine sm, Duration timeout) {
+  RaftReplica(RaftNode raft, RaftrayStateMachine sm, Duration timeout) {
     this.raft = raft;
     this.sm = sm;
     this.timeout = timeout;

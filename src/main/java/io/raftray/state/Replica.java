@@ -1,14 +1,20 @@
 package io.raftray.state;
 
+import io.raftray.model.ErrorKind;
+import io.raftray.model.RaftrayException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the REST layer needs from the replicated state: the local view, writes through Raft, and
- * linearizable reads. Implemented over Ratis by the daemon and directly over {@link Store} for unit
- * tests.
+ * This node's replica of the cluster state: the one handle every service uses to read the local
+ * view, write through Raft and read linearizably. Implemented over Ratis by the daemon ({@code
+ * RaftReplica}, behind {@code StartingReplica} while Raft starts) and directly over {@link Store}
+ * for unit tests ({@link LocalReplica}). Fields and parameters of this type are named {@code
+ * replica}.
  */
-public interface Replicated {
+public interface Replica {
 
   /** The locally applied view (stale by at most the replication lag). Never blocks. */
   State view();
@@ -35,8 +41,8 @@ public interface Replicated {
    * @throws io.raftray.model.RaftrayException UNAVAILABLE when the change could not be committed
    */
   default void removeVoter(String nodeId) {
-    throw new io.raftray.model.RaftrayException(
-        io.raftray.model.ErrorKind.UNAVAILABLE, "raft membership changes are not available here");
+    throw new RaftrayException(
+        ErrorKind.UNAVAILABLE, "raft membership changes are not available here");
   }
 
   /**
@@ -45,9 +51,8 @@ public interface Replicated {
    * @throws io.raftray.model.RaftrayException UNAVAILABLE when it did not happen within {@code
    *     timeout}
    */
-  default void transferLeadership(String nodeId, java.time.Duration timeout) {
-    throw new io.raftray.model.RaftrayException(
-        io.raftray.model.ErrorKind.UNAVAILABLE, "leadership transfer is not available here");
+  default void transferLeadership(String nodeId, Duration timeout) {
+    throw new RaftrayException(ErrorKind.UNAVAILABLE, "leadership transfer is not available here");
   }
 
   /** Replication progress as this node sees it; empty without Raft. */
@@ -59,7 +64,7 @@ public interface Replicated {
    * Peers' replication progress from {@code viewFrom}'s point of view: on the leader every follower
    * (match index, milliseconds since its last answer), on a follower only the leader.
    */
-  record Progress(String viewFrom, long commitIndex, java.util.Map<String, Peer> peers) {}
+  record Progress(String viewFrom, long commitIndex, Map<String, Peer> peers) {}
 
   /** {@code matchIndex} is null when the viewing node is not the leader. */
   record Peer(Long matchIndex, long lastContactMs) {}
