@@ -105,35 +105,53 @@ final class UsersHandler {
 
   private void create(Call c) {
     ObjectNode body = c.body();
-    Validator v = Validator.of(body, FIELDS);
-    String name = v.matching("name", true, Validator.NAME, Validator.NAME_RULE);
-    String note = v.string("note", false, 0, 1000);
-    UserStatus status = v.choice("status", false, UserStatus.class, SETTABLE);
-    Long limit = v.integer("data_limit_bytes", false, 0, MAX_DATA_LIMIT);
-    Instant expireAt = v.instantOrNull("expire_at");
-    ResetStrategy reset =
-        v.choice("reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class));
-    Long onHoldExpire = v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS);
-    v.throwIfInvalid();
-    if (c.current().userIdByName().containsKey(name)) {
-      conflictName(name);
+    Fields f = Fields.read(body, true);
+    if (c.current().userIdByName().containsKey(f.name())) {
+      conflictName(f.name());
     }
     Instant now = c.now();
     User u =
         User.builder()
             .id(Ids.newId("usr", now.toEpochMilli()))
-            .name(name)
-            .note(note == null ? "" : note)
-            .status(status == null ? UserStatus.ACTIVE : status)
-            .dataLimitBytes(limit == null ? 0 : limit)
-            .expireAt(expireAt)
-            .resetStrategy(reset == null ? ResetStrategy.NO_RESET : reset)
+            .name(f.name())
+            .note(f.note() == null ? "" : f.note())
+            .status(f.status() == null ? UserStatus.ACTIVE : f.status())
+            .dataLimitBytes(f.limit() == null ? 0 : f.limit())
+            .expireAt(f.expireAt())
+            .resetStrategy(f.reset() == null ? ResetStrategy.NO_RESET : f.reset())
             .subscriptionToken(Ids.secret(24))
             .created(now)
-            .onHoldExpireSeconds(onHoldExpire == null ? 0L : onHoldExpire)
+            .onHoldExpireSeconds(f.onHoldExpire() == null ? 0L : f.onHoldExpire())
             .build();
     State after = c.submit(new Command.CreateUser(u));
     c.reply(201, detail(after, find(after, u.id())), after);
+  }
+
+  /** The writable fields of a user, each validated (all problems at once); null when absent. */
+  private record Fields(
+      String name,
+      String note,
+      UserStatus status,
+      Long limit,
+      Instant expireAt,
+      ResetStrategy reset,
+      Long onHoldExpire) {
+
+    static Fields read(ObjectNode body, boolean create) {
+      Validator v = Validator.of(body, FIELDS);
+      Fields f =
+          new Fields(
+              v.matching("name", create, Validator.NAME, Validator.NAME_RULE),
+              v.string("note", false, 0, 1000),
+              v.choice("status", false, UserStatus.class, SETTABLE),
+              v.integer("data_limit_bytes", false, 0, MAX_DATA_LIMIT),
+              v.instantOrNull("expire_at"),
+              v.choice(
+                  "reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class)),
+              v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS));
+      v.throwIfInvalid();
+      return f;
+    }
   }
 
   private static void conflictName(String name) {
@@ -144,18 +162,11 @@ final class UsersHandler {
   private void update(Call c) {
     User u = find(c.current(), c.id());
     ObjectNode body = c.body();
-    Validator v = Validator.of(body, FIELDS);
-    String name = v.matching("name", false, Validator.NAME, Validator.NAME_RULE);
-    String note = v.string("note", false, 0, 1000);
-    UserStatus status = v.choice("status", false, UserStatus.class, SETTABLE);
-    Long limit = v.integer("data_limit_bytes", false, 0, MAX_DATA_LIMIT);
-    Instant expireAt = v.instantOrNull("expire_at");
-    ResetStrategy reset =
-        v.choice("reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class));
-    Long onHoldExpire = v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS);
-    v.throwIfInvalid();
-    if (name != null && !name.equals(u.name()) && c.current().userIdByName().containsKey(name)) {
-      conflictName(name);
+    Fields f = Fields.read(body, false);
+    if (f.name() != null
+        && !f.name().equals(u.name())
+        && c.current().userIdByName().containsKey(f.name())) {
+      conflictName(f.name());
     }
     if (body.isEmpty()) {
       State s = c.current();
@@ -164,14 +175,14 @@ final class UsersHandler {
     }
     UpdateUserBuilder update =
         Command.UpdateUser.of(u.id())
-            .name(name)
-            .note(note)
-            .status(status)
-            .dataLimitBytes(limit)
-            .resetStrategy(reset)
-            .onHoldExpireSeconds(onHoldExpire);
+            .name(f.name())
+            .note(f.note())
+            .status(f.status())
+            .dataLimitBytes(f.limit())
+            .resetStrategy(f.reset())
+            .onHoldExpireSeconds(f.onHoldExpire());
     if (body.has("expire_at")) {
-      update.expireAt(expireAt);
+      update.expireAt(f.expireAt());
     }
     State after = c.submit(update.build());
     c.reply(200, detail(after, find(after, u.id())), after);

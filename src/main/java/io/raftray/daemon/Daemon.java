@@ -23,6 +23,7 @@ import io.raftray.join.JoinService;
 import io.raftray.model.Causes;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
+import io.raftray.model.Threads;
 import io.raftray.pki.ClusterCa;
 import io.raftray.pki.LiveIdentity;
 import io.raftray.pki.NodeIdentity;
@@ -43,7 +44,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -244,12 +244,7 @@ public final class Daemon implements AutoCloseable {
             clock,
             tunables.renewal().threshold());
     ScheduledExecutorService maintenance =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "raftray-maintenance-" + config.name());
-              t.setDaemon(true);
-              return t;
-            });
+        Threads.scheduler("raftray-maintenance-" + config.name());
     lifecycle.add("maintenance", maintenance, maintenance::shutdownNow);
     scheduleMaintenance(maintenance, config, sm, renewer, tunables, replica, xray);
     UsageTicker ticker =

@@ -26,4 +26,59 @@ public record Node(
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     facts = facts == null ? Map.of() : Map.copyOf(facts);
   }
+
+  /** This node with another status, updated at {@code at}. */
+  public Node withStatus(NodeStatus s, Instant at) {
+    return new Node(
+        id,
+        name,
+        apiBaseUrl,
+        accessHost,
+        labels,
+        role,
+        s,
+        facts,
+        certSerial,
+        certNotAfter,
+        certificatePem,
+        joinedAt,
+        at);
+  }
+
+  /** This node with the operator-editable fields replaced, updated at {@code at}. */
+  public Node withProfile(
+      String newName, String newAccessHost, Map<String, String> newLabels, Instant at) {
+    return new Node(
+        id,
+        newName,
+        apiBaseUrl,
+        newAccessHost,
+        newLabels,
+        role,
+        status,
+        facts,
+        certSerial,
+        certNotAfter,
+        certificatePem,
+        joinedAt,
+        at);
+  }
+
+  /** This node with a renewed certificate, updated at {@code at}. */
+  public Node withCertificate(String serial, Instant notAfter, String pem, Instant at) {
+    return new Node(
+        id,
+        name,
+        apiBaseUrl,
+        accessHost,
+        labels,
+        role,
+        status,
+        facts,
+        serial,
+        notAfter,
+        pem,
+        joinedAt,
+        at);
+  }
 }

@@ -1,5 +1,8 @@
 /**
- * Domain records of Raftray: nodes, endpoints, users, grants, admin tokens and audit events.
+ * Domain records of Raftray: nodes, endpoints, users, grants, admin tokens and audit events; the
+ * error vocabulary ({@link io.raftray.model.ErrorKind}, {@link io.raftray.model.RaftrayException},
+ * {@link io.raftray.model.Causes}); and the few helpers every package shares ({@code Json}, {@code
+ * Ids}, {@code Digests}, {@code FailureStreak}, {@code Threads}).
  *
  * <p>Invariants: every record is immutable (collections are copied into unmodifiable ones); records
  * carry no behaviour that reads a clock, randomness or I/O, so the state machine that holds them

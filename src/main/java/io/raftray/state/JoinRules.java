@@ -143,21 +143,7 @@ final class JoinRules {
     if (n.status() == NodeStatus.ACTIVE) {
       return new Changed(s, n.id());
     }
-    Node u =
-        new Node(
-            n.id(),
-            n.name(),
-            n.apiBaseUrl(),
-            n.accessHost(),
-            n.labels(),
-            n.role(),
-            NodeStatus.ACTIVE,
-            n.facts(),
-            n.certSerial(),
-            n.certNotAfter(),
-            n.certificatePem(),
-            n.joinedAt(),
-            now);
+    Node u = n.withStatus(NodeStatus.ACTIVE, now);
     return new Changed(s.withNodes(State.with(s.nodes(), n.id(), u)), n.id());
   }
 

@@ -36,27 +36,12 @@ final class MembershipRules {
   }
 
   static Changed update(State s, UpdateNode c, Instant now) {
-    Node n = s.nodes().get(c.id());
-    if (n == null) {
-      throw new Rejection(NOT_FOUND, null, "node " + c.id() + " not found");
-    }
-    if (n.status() == NodeStatus.REMOVED) {
-      throw new Rejection(CONFLICT, null, "node " + c.id() + " was removed");
-    }
+    Node n = live(s, c.id(), null);
     Node u =
-        new Node(
-            n.id(),
+        n.withProfile(
             c.name() != null ? c.name() : n.name(),
-            n.apiBaseUrl(),
             c.accessHost() != null ? c.accessHost() : n.accessHost(),
             c.labels() != null ? c.labels() : n.labels(),
-            n.role(),
-            n.status(),
-            n.facts(),
-            n.certSerial(),
-            n.certNotAfter(),
-            n.certificatePem(),
-            n.joinedAt(),
             now);
     return new Changed(s.withNodes(State.with(s.nodes(), n.id(), u)), n.id());
   }
@@ -74,7 +59,7 @@ final class MembershipRules {
     if (members <= 1) {
       throw new Rejection(CONFLICT, null, "cannot remove the last node of the cluster");
     }
-    Node removed = withStatus(n, NodeStatus.REMOVED, now);
+    Node removed = n.withStatus(NodeStatus.REMOVED, now);
     TreeMap<String, Endpoint> endpoints = new TreeMap<>(s.endpoints());
     boolean touched = false;
     for (Endpoint e : s.endpoints().values()) {
@@ -93,13 +78,7 @@ final class MembershipRules {
   }
 
   static Changed renew(State s, RenewNodeCertificate r, Instant now) {
-    Node n = s.nodes().get(r.id());
-    if (n == null) {
-      throw new Rejection(NOT_FOUND, null, "node " + r.id() + " not found");
-    }
-    if (n.status() == NodeStatus.REMOVED) {
-      throw new Rejection(CONFLICT, null, "node " + r.id() + " was removed");
-    }
+    Node n = live(s, r.id(), null);
     if (r.certSerial() == null || r.certificatePem() == null || r.certNotAfter() == null) {
       throw new Rejection(INVALID, "certificate", "serial, certificate and expiry are required");
     }
@@ -110,42 +89,26 @@ final class MembershipRules {
     if (s.isRevoked(r.certSerial()) || r.certSerial().equalsIgnoreCase(n.certSerial())) {
       throw new Rejection(CONFLICT, "cert_serial", "certificate serial was already used");
     }
-    Node u =
-        new Node(
-            n.id(),
-            n.name(),
-            n.apiBaseUrl(),
-            n.accessHost(),
-            n.labels(),
-            n.role(),
-            n.status(),
-            n.facts(),
-            r.certSerial(),
-            r.certNotAfter(),
-            r.certificatePem(),
-            n.joinedAt(),
-            now);
+    Node u = n.withCertificate(r.certSerial(), r.certNotAfter(), r.certificatePem(), now);
     State next =
         s.withNodes(State.with(s.nodes(), n.id(), u))
             .withRevokedSerials(State.withSerial(s.revokedSerials(), n.certSerial()));
     return new Changed(next, n.id());
   }
 
-  static Node withStatus(Node n, NodeStatus status, Instant now) {
-    return new Node(
-        n.id(),
-        n.name(),
-        n.apiBaseUrl(),
-        n.accessHost(),
-        n.labels(),
-        n.role(),
-        status,
-        n.facts(),
-        n.certSerial(),
-        n.certNotAfter(),
-        n.certificatePem(),
-        n.joinedAt(),
-        now);
+  /**
+   * The node {@code id}, which must exist (NOT_FOUND) and not be removed (CONFLICT); {@code field}
+   * names it in the rejection (null when it is the path id).
+   */
+  static Node live(State s, String id, String field) {
+    Node n = s.nodes().get(id);
+    if (n == null) {
+      throw new Rejection(NOT_FOUND, field, "node " + id + " not found");
+    }
+    if (n.status() == NodeStatus.REMOVED) {
+      throw new Rejection(CONFLICT, field, "node " + id + " was removed");
+    }
+    return n;
   }
 
   private static Endpoint disabled(Endpoint e, Instant now) {

@@ -1,9 +1,9 @@
 package io.raftray.state;
 
 import io.raftray.model.FailureStreak;
+import io.raftray.model.Threads;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -41,13 +41,7 @@ public final class UsageTicker implements AutoCloseable {
     if (timer != null || closed) {
       return;
     }
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "raftray-ticker-" + nodeId);
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Threads.scheduler("raftray-ticker-" + nodeId);
     long ms = interval.toMillis();
     timer.scheduleWithFixedDelay(this::safeTick, ms, ms, TimeUnit.MILLISECONDS);
   }

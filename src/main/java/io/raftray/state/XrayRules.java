@@ -1,11 +1,8 @@
 package io.raftray.state;
 
-import static io.raftray.model.ErrorKind.CONFLICT;
 import static io.raftray.model.ErrorKind.INVALID;
-import static io.raftray.model.ErrorKind.NOT_FOUND;
 
 import io.raftray.model.Node;
-import io.raftray.model.NodeStatus;
 import io.raftray.model.XrayReport;
 import java.time.Instant;
 import java.util.Set;
@@ -19,13 +16,7 @@ final class XrayRules {
   private XrayRules() {}
 
   static Store.Changed report(State s, Command.ReportXray r, Instant now) {
-    Node n = s.nodes().get(r.nodeId());
-    if (n == null) {
-      throw new Store.Rejection(NOT_FOUND, "node_id", "node " + r.nodeId() + " not found");
-    }
-    if (n.status() == NodeStatus.REMOVED) {
-      throw new Store.Rejection(CONFLICT, "node_id", "node " + r.nodeId() + " was removed");
-    }
+    Node n = MembershipRules.live(s, r.nodeId(), "node_id");
     if (r.status() == null || !STATUSES.contains(r.status())) {
       throw new Store.Rejection(INVALID, "status", "status must be one of " + STATUSES);
     }

@@ -3,6 +3,7 @@ package io.raftray.xray;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FailureStreak;
 import io.raftray.model.NodeUsage;
+import io.raftray.model.Threads;
 import io.raftray.model.User;
 import io.raftray.state.Command;
 import io.raftray.state.Replica;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,13 +144,7 @@ public final class TrafficCollector implements AutoCloseable {
     if (timer != null || closed) {
       return;
     }
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "raftray-traffic-" + nodeId);
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Threads.scheduler("raftray-traffic-" + nodeId);
     timer.scheduleWithFixedDelay(this::safeRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -2,6 +2,7 @@ package io.raftray.xray;
 
 import io.raftray.config.HostPort;
 import io.raftray.config.XraySettings;
+import io.raftray.model.Threads;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -143,13 +143,7 @@ public final class XraySupervisor implements AutoCloseable {
               0);
     }
     this.status = initial;
-    this.exec =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "raftray-xray");
-              t.setDaemon(true);
-              return t;
-            });
+    this.exec = Threads.scheduler("raftray-xray");
   }
 
   /**
