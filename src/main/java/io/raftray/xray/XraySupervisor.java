@@ -46,48 +46,6 @@ public final class XraySupervisor implements AutoCloseable {
   /** Consecutive failed API probes of a running child before it is restarted. */
   static final int MAX_MISSED_PROBES = 3;
 
-  /** Timings and limits; tests shorten them. */
-  record Timing(
-      Duration initialBackoff,
-      Duration maxBackoff,
-      Duration stableAfter,
-      Duration startTimeout,
-      Duration stopGrace,
-      Duration probeInterval,
-      Duration versionTimeout,
-      long maxLogBytes) {
-    static final Timing DEFAULT =
-        new Timing(
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(20),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(10),
-            8L * 1024 * 1024);
-  }
-
-  /** A core process this supervisor watches (started by it or adopted). */
-  private static final class Child {
-    final ProcessHandle handle;
-    final Process process; // null when adopted
-    final int apiPort;
-    final CoreVersion core;
-    final boolean adopted;
-    long generation;
-    long readyNanos = -1;
-    int missedProbes;
-
-    Child(ProcessHandle handle, Process process, int apiPort, CoreVersion core, boolean adopted) {
-      this.handle = handle;
-      this.process = process;
-      this.apiPort = apiPort;
-      this.core = core;
-      this.adopted = adopted;
-    }
-  }
-
   /** A start that cannot go on; the message is the status detail. */
   private static final class StartFailure extends Exception {
     private static final long serialVersionUID = 1L;
@@ -102,21 +60,21 @@ public final class XraySupervisor implements AutoCloseable {
   private final Path configFile;
   private final Path pidFile;
   private final Path logFile;
-  private final Timing timing;
+  private final SupervisorTiming timing;
   private final Clock clock;
   private final ScheduledExecutorService exec;
   private final List<CoreListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile XrayStatus status;
-  private volatile Child current;
+  private volatile CoreChild current;
   // Only touched on the supervisor thread.
   private long generation;
   private int restarts;
   private Duration backoff;
   private boolean externalUp;
 
-  private XraySupervisor(XraySettings settings, Path dir, Timing timing, Clock clock) {
+  private XraySupervisor(XraySettings settings, Path dir, SupervisorTiming timing, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.dir = dir.toAbsolutePath();
     this.configFile = this.dir.resolve(CONFIG_FILE);
@@ -151,10 +109,10 @@ public final class XraySupervisor implements AutoCloseable {
    * <data-dir>/xray}); nothing happens until {@link #start()}.
    */
   public static XraySupervisor create(XraySettings settings, Path xrayDir) {
-    return new XraySupervisor(settings, xrayDir, Timing.DEFAULT, Clock.systemUTC());
+    return new XraySupervisor(settings, xrayDir, SupervisorTiming.DEFAULT, Clock.systemUTC());
   }
 
-  static XraySupervisor create(XraySettings settings, Path xrayDir, Timing timing) {
+  static XraySupervisor create(XraySettings settings, Path xrayDir, SupervisorTiming timing) {
     return new XraySupervisor(settings, xrayDir, timing, Clock.systemUTC());
   }
 
@@ -222,7 +180,7 @@ public final class XraySupervisor implements AutoCloseable {
       return;
     }
     shutdownExecutor();
-    Child c = current;
+    CoreChild c = current;
     if (c != null) {
       CoreProcesses.stop(c.handle, timing.stopGrace());
       CoreProcesses.deletePidFile(pidFile, c.handle.pid());
@@ -334,7 +292,7 @@ public final class XraySupervisor implements AutoCloseable {
             + CoreProcesses.address(ManagedConfig.LOOPBACK, port)
             + ", output in "
             + logFile);
-    watch(new Child(p.toHandle(), p, port, core, false));
+    watch(new CoreChild(p.toHandle(), p, port, core, false));
   }
 
   private void adopt(ProcessHandle h) throws StartFailure {
@@ -350,11 +308,11 @@ public final class XraySupervisor implements AutoCloseable {
             + h.pid()
             + ", api on "
             + CoreProcesses.address(ManagedConfig.LOOPBACK, port));
-    watch(new Child(h, null, port, core, true));
+    watch(new CoreChild(h, null, port, core, true));
   }
 
   @SuppressWarnings("FutureReturnValueIgnored") // the exit watch only queues exited(c)
-  private void watch(Child c) {
+  private void watch(CoreChild c) {
     current = c;
     setStatus(
         CoreState.STARTING,
@@ -371,7 +329,7 @@ public final class XraySupervisor implements AutoCloseable {
     submit(() -> awaitApi(c, deadline));
   }
 
-  private void awaitApi(Child c, long deadline) {
+  private void awaitApi(CoreChild c, long deadline) {
     if (closing.get() || c != current) {
       return;
     }
@@ -394,7 +352,7 @@ public final class XraySupervisor implements AutoCloseable {
     }
   }
 
-  private void ready(Child c) {
+  private void ready(CoreChild c) {
     generation++;
     c.generation = generation;
     c.readyNanos = System.nanoTime();
@@ -414,7 +372,7 @@ public final class XraySupervisor implements AutoCloseable {
     }
   }
 
-  private void exited(Child c) {
+  private void exited(CoreChild c) {
     if (c != current) {
       return;
     }
@@ -459,7 +417,7 @@ public final class XraySupervisor implements AutoCloseable {
 
   /** Restarts a running child whose API stopped answering; exits are seen by onExit. */
   private void watchRunning() {
-    Child c = current;
+    CoreChild c = current;
     if (c == null || c.readyNanos < 0 || closing.get()) {
       return;
     }
@@ -488,7 +446,7 @@ public final class XraySupervisor implements AutoCloseable {
   }
 
   /** SIGTERM now, SIGKILL after the grace period; the exit is handled by {@link #exited}. */
-  private void terminate(Child c) {
+  private void terminate(CoreChild c) {
     c.handle.destroy();
     schedule(
         () -> {
@@ -563,7 +521,7 @@ public final class XraySupervisor implements AutoCloseable {
    * Enters {@code state}: pid, port, flavor and version come from the child {@code c}; without one
    * the previous address is kept (no pid) and flavor/version come from {@code core} when given.
    */
-  private void setStatus(CoreState state, String detail, Child c, CoreVersion core) {
+  private void setStatus(CoreState state, String detail, CoreChild c, CoreVersion core) {
     XrayStatus old = status;
     CoreVersion v = c != null ? c.core : core;
     publish(

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The supervisor without a real core: fake binaries (shell scripts) and a plain TCP listener. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class XraySupervisorTest {
-  static final XraySupervisor.Timing FAST =
-      new XraySupervisor.Timing(
+  static final SupervisorTiming FAST =
+      new SupervisorTiming(
           Duration.ofMillis(200),
           Duration.ofSeconds(2),
           Duration.ofSeconds(60),
