@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.Json;
@@ -40,7 +41,7 @@ import java.util.logging.Logger;
  * replay to the same member after the renewal is refused by the state machine.
  */
 public final class RenewService implements HttpService {
-  public static final String ROUTE = "/cluster/v1/renew";
+  public static final String ROUTE = Mount.RENEW.path() + "/renew";
   static final int MAX_BODY = 16 * 1024;
   private static final Logger LOG = Logger.getLogger(RenewService.class.getName());
 

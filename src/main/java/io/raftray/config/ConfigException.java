@@ -1,8 +1,10 @@
 package io.raftray.config;
 
 import java.util.List;
+import org.jspecify.annotations.NullMarked;
 
 /** A configuration that cannot be used; lists every problem found. */
+@NullMarked
 public final class ConfigException extends Exception {
   private final List<String> problems;
 

@@ -1,6 +1,9 @@
 package io.raftray.config;
 
+import org.jspecify.annotations.NullMarked;
+
 /** A {@code HOST:PORT} or {@code [V6]:PORT} listen address. */
+@NullMarked
 public record HostPort(String host, int port) {
 
   public static HostPort parse(String s) {

@@ -6,11 +6,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a node needs to start, from {@code <data-dir>/node.json}. Written by {@code raftray
  * init} and {@code raftray join}; edited by operators only for the tunables in {@link Raft}.
  */
+@NullMarked
 public record NodeConfig(
     Path dataDir,
     String clusterId,
@@ -82,14 +85,14 @@ public record NodeConfig(
 
   /** Sets fields by name; {@link #build()} checks them like the record does. */
   public static final class Builder {
-    private Path dataDir;
-    private String clusterId;
-    private String nodeId;
-    private String name;
-    private String bindHost;
+    private @Nullable Path dataDir;
+    private @Nullable String clusterId;
+    private @Nullable String nodeId;
+    private @Nullable String name;
+    private @Nullable String bindHost;
     private int bindPort;
-    private String apiBaseUrl;
-    private String accessHost;
+    private @Nullable String apiBaseUrl;
+    private @Nullable String accessHost;
     private List<Peer> initialPeers = List.of();
     private Raft raft = Raft.defaults();
     private int auditRetention = DEFAULT_AUDIT_RETENTION;
@@ -114,39 +117,39 @@ public record NodeConfig(
       xray = c.xray;
     }
 
-    public Builder dataDir(Path v) {
+    public Builder dataDir(@Nullable Path v) {
       dataDir = v;
       return this;
     }
 
-    public Builder clusterId(String v) {
+    public Builder clusterId(@Nullable String v) {
       clusterId = v;
       return this;
     }
 
-    public Builder nodeId(String v) {
+    public Builder nodeId(@Nullable String v) {
       nodeId = v;
       return this;
     }
 
-    public Builder name(String v) {
+    public Builder name(@Nullable String v) {
       name = v;
       return this;
     }
 
     /** The host and port the one HTTPS listener binds. */
-    public Builder bind(String host, int port) {
+    public Builder bind(@Nullable String host, int port) {
       bindHost = host;
       bindPort = port;
       return this;
     }
 
-    public Builder apiBaseUrl(String v) {
+    public Builder apiBaseUrl(@Nullable String v) {
       apiBaseUrl = v;
       return this;
     }
 
-    public Builder accessHost(String v) {
+    public Builder accessHost(@Nullable String v) {
       accessHost = v;
       return this;
     }
@@ -178,14 +181,14 @@ public record NodeConfig(
 
     public NodeConfig build() {
       return new NodeConfig(
-          dataDir,
-          clusterId,
-          nodeId,
-          name,
-          bindHost,
+          Objects.requireNonNull(dataDir, "dataDir"),
+          Objects.requireNonNull(clusterId, "clusterId"),
+          Objects.requireNonNull(nodeId, "nodeId"),
+          Objects.requireNonNull(name, "name"),
+          Objects.requireNonNull(bindHost, "bindHost"),
           bindPort,
-          apiBaseUrl,
-          accessHost,
+          Objects.requireNonNull(apiBaseUrl, "apiBaseUrl"),
+          Objects.requireNonNull(accessHost, "accessHost"),
           initialPeers,
           raft,
           auditRetention,

@@ -21,8 +21,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /** Reads and writes {@code node.json}; all validation problems are reported together. */
+@NullMarked
 public final class NodeConfigFile {
   public static final String FILE_NAME = "node.json";
   static final int SCHEMA = 1;
@@ -253,7 +256,7 @@ public final class NodeConfigFile {
   }
 
   /** Null when the URL is a usable https base URL, else the reason. */
-  public static String checkBaseUrl(String url) {
+  public static @Nullable String checkBaseUrl(String url) {
     try {
       URI u = new URI(url);
       if (!"https".equals(u.getScheme())) {
@@ -287,7 +290,7 @@ public final class NodeConfigFile {
     return Duration.ofMillis(v);
   }
 
-  private static String required(JsonNode root, String key, List<String> problems) {
+  private static @Nullable String required(JsonNode root, String key, List<String> problems) {
     JsonNode n = root.get(key);
     if (n == null || !n.isTextual() || n.asText().isBlank()) {
       problems.add(key + " is required");

@@ -2,6 +2,7 @@ package io.raftray.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * The daemon's timing knobs that are not in {@code node.json}: one home with documented defaults
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param renewal automatic renewal of node certificates (default: check hourly, renew after 2/3 of
  *     the lifetime, issue 30-day certificates)
  */
+@NullMarked
 public record Tunables(
     Duration coreResync,
     Duration coreReportInterval,
@@ -27,7 +29,7 @@ public record Tunables(
           Duration.ofMinutes(5),
           Duration.ofSeconds(1),
           Duration.ofSeconds(1),
-          RenewalSettings.DEFAULT);
+          new RenewalSettings(Duration.ofHours(1), Duration.ofDays(30), 2.0 / 3.0));
 
   public Tunables {
     for (Duration d : new Duration[] {coreResync, coreReportInterval, usageTickInterval}) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * How a node reaches its core: a child process it supervises ({@code bin}), an external core's API
@@ -20,6 +21,7 @@ import java.util.function.UnaryOperator;
  * @param apiPort loopback port of the child's API inbound; 0 = a free port picked at each start
  * @param statsInterval how often traffic counters are read
  */
+@NullMarked
 public record XraySettings(
     Optional<Path> bin,
     Optional<HostPort> api,

@@ -38,8 +38,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.jspecify.annotations.NullMarked;
 
 /** {@code raftray init}: creates a new cluster's first node in an empty data directory. */
+@NullMarked
 public final class Bootstrapper {
   static final Duration NODE_CERT_VALIDITY = Duration.ofDays(30);
 

@@ -52,12 +52,15 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import org.apache.ratis.server.RaftServer;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One running node: Raft, the HTTPS listener and everything mounted on it. {@link #start} is the
  * composition root: it builds the parts in order, records each started one in a {@link Lifecycle},
  * and {@link #close} stops them in reverse order (so does a failed start).
  */
+@NullMarked
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
@@ -71,9 +74,9 @@ public final class Daemon implements AutoCloseable {
   private final RaftReplica replica;
   private final LiveIdentity identity;
   private final CertRenewer renewer;
-  private final Admission admission;
+  private final @Nullable Admission admission;
   private final XraySupervisor xray;
-  private final DataPlane dataPlane;
+  private final @Nullable DataPlane dataPlane;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Daemon(
@@ -84,9 +87,9 @@ public final class Daemon implements AutoCloseable {
       RaftReplica replica,
       LiveIdentity identity,
       CertRenewer renewer,
-      Admission admission,
+      @Nullable Admission admission,
       XraySupervisor xray,
-      DataPlane dataPlane) {
+      @Nullable DataPlane dataPlane) {
     this.config = config;
     this.lifecycle = lifecycle;
     this.web = web;
@@ -114,9 +117,9 @@ public final class Daemon implements AutoCloseable {
     Lifecycle lifecycle = new Lifecycle();
     try {
       return start(config, clock, tunables, lifecycle);
-    } catch (StartupException | RuntimeException e) {
+    } catch (Throwable t) { // also an Error: nothing started may outlive a failed start
       lifecycle.close();
-      throw e;
+      throw t;
     }
   }
 
@@ -320,7 +323,7 @@ public final class Daemon implements AutoCloseable {
   }
 
   /** The membership change of a freshly joined node; null when the node was not joining. */
-  public Admission admission() {
+  public @Nullable Admission admission() {
     return admission;
   }
 
@@ -354,7 +357,12 @@ public final class Daemon implements AutoCloseable {
     return Optional.ofNullable(dataPlane);
   }
 
-  /** Stops everything {@link #start} started, newest first: SIGTERM to the core, Raft, listener. */
+  /**
+   * Stops everything {@link #start} started, newest first: the usage ticker, the maintenance thread
+   * (renewal, core reports), the data plane (its last counters are committed while the core and
+   * Raft still run), the core (SIGTERM, SIGKILL after the grace period), a pending admission, Raft,
+   * and the listener last.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

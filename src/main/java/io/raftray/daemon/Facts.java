@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.NullMarked;
 
 /** What a node reports about itself (init, join): host name, OS, architecture, runtime. */
+@NullMarked
 public final class Facts {
   private Facts() {}
 

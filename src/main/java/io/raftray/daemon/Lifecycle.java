@@ -3,16 +3,20 @@ package io.raftray.daemon;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.logging.Logger;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * What a starting daemon has brought up so far, closed in reverse order: by {@link Daemon#close}
  * and, when a later startup step fails, by {@link Daemon#start} before it reports the failure, so
  * nothing started (threads, the listener, Raft, the core) outlives a failed start.
  */
+@NullMarked
 final class Lifecycle implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
 
-  /** Something started that must be stopped; may throw, which is logged and does not stop more. */
+  /**
+   * Something started that must be stopped; if it throws, that is logged and the rest still stop.
+   */
   interface Stoppable {
     void stop() throws Exception;
   }
@@ -46,8 +50,8 @@ final class Lifecycle implements AutoCloseable {
       }
       try {
         s.stopper().stop();
-      } catch (Exception e) {
-        LOG.warning(s.name() + " did not stop cleanly: " + e.getMessage());
+      } catch (Exception | Error e) { // keep stopping the rest whatever one part throws
+        LOG.warning(s.name() + " did not close cleanly: " + e.getMessage());
       }
     }
   }

@@ -20,8 +20,10 @@ import java.util.Optional;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.jspecify.annotations.NullMarked;
 
 /** {@link Replica} over Ratis: writes go through the leader, reads come from the local view. */
+@NullMarked
 final class RaftReplica implements Replica {
   private final RaftNode raft;
   private final RaftrayStateMachine sm;

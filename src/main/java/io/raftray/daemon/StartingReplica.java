@@ -9,13 +9,16 @@ import io.raftray.state.State;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets the listener come up before Raft (peers must reach this node while it starts): until the
  * Raft replica is set, reads see an empty state and writes answer 503.
  */
+@NullMarked
 final class StartingReplica implements Replica {
-  private volatile Replica delegate;
+  private volatile @Nullable Replica delegate;
   private final String nodeId;
 
   StartingReplica(String nodeId) {

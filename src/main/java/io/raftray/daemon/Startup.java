@@ -14,8 +14,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.NullMarked;
 
 /** Small startup steps shared by {@link Daemon} and {@link Bootstrapper}. */
+@NullMarked
 final class Startup {
   private Startup() {}
 

@@ -1,10 +1,13 @@
 package io.raftray.http;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * Every path prefix mounted on the one port and how requests under it authenticate: the one list to
  * read before adding a service or a route. {@code /} itself is left free (the web console). The
  * composition root ({@code daemon.Daemon}) registers each service at its mount.
  */
+@NullMarked
 public enum Mount {
   /** Admin REST API; the role each route needs is declared with the route. */
   API("/api/v1", "bearer admin token (401 without, 403 when the route's access is not met)"),

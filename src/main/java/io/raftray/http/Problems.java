@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * THE error edge: the one table from the error vocabulary ({@link ErrorKind}) to HTTP status and
@@ -21,6 +23,7 @@ import java.util.Map;
  * {@link Renderer}. A facade with another error shape (for example {@code {"detail": ...}}) adds
  * one more renderer, never another table.
  */
+@NullMarked
 public final class Problems {
   /** The RFC 9457 media type. */
   public static final String MEDIA_TYPE = "application/problem+json";
@@ -128,32 +131,34 @@ public final class Problems {
   }
 
   /** Answers one error of the kind as problem+json. */
-  public static void send(ServerResponse res, ErrorKind kind, String detail) {
+  public static void send(ServerResponse res, ErrorKind kind, @Nullable String detail) {
     send(res, RFC_9457, kind, detail, List.of());
   }
 
   /** Answers one error as one line of text (the node-to-node routes). */
-  public static void sendText(ServerResponse res, ErrorKind kind, String detail) {
+  public static void sendText(ServerResponse res, ErrorKind kind, @Nullable String detail) {
     send(res, PLAIN_TEXT, kind, detail, List.of());
   }
 
   /**
    * Answers one error with the renderer's body. Headers set on {@code res} before (such as {@code
-   * Allow}) are kept; a 401 gets {@code WWW-Authenticate}, a 503 {@code Retry-After: 1} unless one
-   * is set. Does nothing when the answer was sent already.
+   * Allow}) are kept; every error gets {@code Cache-Control: no-store}, a 503 {@code Retry-After:
+   * 1} unless one is set, and a problem+json 401 {@code WWW-Authenticate: Bearer}. Does nothing
+   * when the answer was sent already.
    */
   public static void send(
       ServerResponse res,
       Renderer renderer,
       ErrorKind kind,
-      String detail,
+      @Nullable String detail,
       List<FieldError> errors) {
     if (res.isSent()) {
       return;
     }
     String text = detail == null ? title(kind).toLowerCase(Locale.ROOT) : detail;
     int status = status(kind);
-    if (status == 401) {
+    if (status == 401 && renderer == RFC_9457) {
+      // Bearer tokens are the credential of the problem+json routes; node-to-node routes sign.
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"raftray\"");
     }
     if (status == 503 && !res.headers().contains(HeaderNames.RETRY_AFTER)) {

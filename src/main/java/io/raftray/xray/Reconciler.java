@@ -239,7 +239,6 @@ public final class Reconciler implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("NonAtomicVolatileUpdate") // written by the reconciler thread only
   private void noteFailure(long gen, String reason) {
     coreFailures++;
     consecutiveFailures++;
