@@ -27,4 +27,10 @@ public record Endpoint(
     settings = Values.immutableMap(settings);
     secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
   }
+
+  /** This endpoint switched on or off, updated at {@code at}. */
+  public Endpoint withEnabled(boolean on, Instant at) {
+    return new Endpoint(
+        id, nodeId, tag, protocol, port, transport, security, settings, secrets, on, createdAt, at);
+  }
 }

@@ -64,7 +64,7 @@ final class MembershipRules {
     boolean touched = false;
     for (Endpoint e : s.endpoints().values()) {
       if (e.nodeId().equals(n.id()) && e.enabled()) {
-        endpoints.put(e.id(), disabled(e, now));
+        endpoints.put(e.id(), e.withEnabled(false, now));
         touched = true;
       }
     }
@@ -109,22 +109,6 @@ final class MembershipRules {
       throw new Rejection(CONFLICT, field, "node " + id + " was removed");
     }
     return n;
-  }
-
-  private static Endpoint disabled(Endpoint e, Instant now) {
-    return new Endpoint(
-        e.id(),
-        e.nodeId(),
-        e.tag(),
-        e.protocol(),
-        e.port(),
-        e.transport(),
-        e.security(),
-        e.settings(),
-        e.secrets(),
-        false,
-        e.createdAt(),
-        now);
   }
 
   /** Endpoints of a removed node stay disabled: nothing serves them any more. */
