@@ -3,13 +3,8 @@ package io.raftray.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
-import io.raftray.model.Node;
-import io.raftray.model.NodeRole;
-import io.raftray.model.NodeStatus;
 import io.raftray.model.RaftrayException;
-import io.raftray.model.Role;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import java.time.Clock;
@@ -18,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,25 +79,7 @@ class UsageTickerTest {
   @BeforeEach
   void setUp() {
     local = new LocalReplica(clock, NODE, State.empty());
-    Node node =
-        new Node(
-            NODE,
-            "a",
-            "https://a:1",
-            "a",
-            Map.of(),
-            NodeRole.VOTER,
-            NodeStatus.ACTIVE,
-            Map.of(),
-            "01",
-            T0.plusSeconds(86400),
-            "PEM",
-            T0,
-            T0);
-    local.submit(
-        NODE,
-        new Command.Bootstrap(
-            "c", "CA", node, new AdminToken("tok_o", "o", Role.OWNER, "h", T0, false)));
+    assertThat(local.submit(NODE, Fixtures.bootstrap()).ok()).isTrue();
     User u =
         User.builder()
             .id("usr_1")
