@@ -226,9 +226,6 @@ public final class Daemon implements AutoCloseable {
     if (admission != null) {
       lifecycle.add("admission", admission);
     }
-    // The core's process is stopped after the data plane (idempotent close; "core" above covers
-    // a start that fails before this point).
-    lifecycle.add("core process", xray);
     if (dataPlane != null) {
       // Closed before the core: its last counters are committed while the core and Raft run.
       DataPlane dp = lifecycle.add("data plane", dataPlane);
@@ -360,8 +357,8 @@ public final class Daemon implements AutoCloseable {
   /**
    * Stops everything {@link #start} started, newest first: the usage ticker, the maintenance thread
    * (renewal, core reports), the data plane (its last counters are committed while the core and
-   * Raft still run), the core (SIGTERM, SIGKILL after the grace period), a pending admission, Raft,
-   * and the listener last.
+   * Raft still run), a pending admission, Raft, the listener, and the core last (SIGTERM, SIGKILL
+   * after the grace period; it was created first so that /readyz reports it from the start).
    */
   @Override
   public void close() {
