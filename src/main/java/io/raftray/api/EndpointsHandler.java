@@ -20,12 +20,16 @@ import io.raftray.model.XrayReport;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** {@code /endpoints}: Xray inbounds with validated settings and server-generated keys. */
 final class EndpointsHandler {
@@ -53,14 +57,17 @@ final class EndpointsHandler {
     State s = c.read();
     c.reply(
         200,
-        q.page(s.endpoints(), e -> node == null || e.nodeId().equals(node), Views::endpoint),
+        q.page(
+            s.endpoints(),
+            e -> node == null || e.nodeId().equals(node),
+            ep -> Views.endpoint(ep, c.secretsVisible())),
         s);
   }
 
   private void get(Call c) {
     c.query();
     State s = c.read();
-    c.reply(200, Views.endpoint(find(s, c.id())), s);
+    c.reply(200, Views.endpoint(find(s, c.id()), c.secretsVisible()), s);
   }
 
   static Endpoint find(State s, String id) {
@@ -130,7 +137,7 @@ final class EndpointsHandler {
             now,
             now);
     State after = c.submit(new Command.CreateEndpoint(e));
-    c.reply(201, Views.endpoint(find(after, e.id())), after);
+    c.reply(201, Views.endpoint(find(after, e.id()), c.secretsVisible()), after);
   }
 
   private void update(Call c) {
@@ -180,7 +187,7 @@ final class EndpointsHandler {
     }
     v.throwIfInvalid();
     if (body.isEmpty()) {
-      c.reply(200, Views.endpoint(e), s);
+      c.reply(200, Views.endpoint(e, c.secretsVisible()), s);
       return;
     }
     checkUnique(
@@ -189,11 +196,29 @@ final class EndpointsHandler {
         e.nodeId(),
         port != null ? port.intValue() : e.port(),
         tag != null ? tag : e.tag());
+    // Only the keys this PATCH changes go into the command, merged at apply into the settings of
+    // that index: the whole map from this (possibly lagging) view would undo a concurrent change.
+    Map<String, Object> changed = null;
+    List<String> keys = null;
+    if (settings != null) {
+      changed = new LinkedHashMap<>();
+      Set<String> all = new TreeSet<>(settings.keySet());
+      all.addAll(e.settings().keySet());
+      keys = new ArrayList<>();
+      for (String k : all) {
+        if (!Objects.equals(settings.get(k), e.settings().get(k))) {
+          keys.add(k);
+          if (settings.containsKey(k)) {
+            changed.put(k, settings.get(k));
+          }
+        }
+      }
+    }
     State after =
         c.submit(
             new Command.UpdateEndpoint(
-                e.id(), tag, port == null ? null : port.intValue(), settings, enabled));
-    c.reply(200, Views.endpoint(find(after, e.id())), after);
+                e.id(), tag, port == null ? null : port.intValue(), changed, enabled, keys));
+    c.reply(200, Views.endpoint(find(after, e.id()), c.secretsVisible()), after);
   }
 
   private void delete(Call c) {

@@ -7,6 +7,7 @@ import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.SubscriptionSettings.UaRule;
 import io.raftray.state.Command;
 import io.raftray.state.State;
+import io.raftray.state.SubscriptionPatch;
 import io.raftray.sub.Format;
 import io.raftray.sub.Templates;
 import io.raftray.sub.UaRules;
@@ -111,13 +112,33 @@ final class SubscriptionSettingsHandler {
             body.has("support_url") ? support : base.supportUrl(),
             body.has("web_page_url") ? web : base.webPageUrl(),
             nextRules);
+    // A PATCH names the fields it sets and is merged at apply, into the settings of that index:
+    // merging here, into a view that may lag, would undo a concurrent change of another field.
+    List<String> fields = null;
+    if (patch) {
+      fields = new ArrayList<>();
+      for (String f : Command.UpdateSubscriptionSettings.FIELDS) {
+        if (body.has(f) || (f.equals("ua_rules") && body.has("ua_rules_builtin"))) {
+          fields.add(f);
+        }
+      }
+    }
     State s = c.current();
-    if (next.equals(s.subscriptionSettings())) {
-      c.reply(200, view(s.subscriptionSettings()), s);
+    if (unchanged(next, fields, s)
+        && unchanged(next, fields, c.deps().replica().linearizableView())) {
+      // Nothing to commit, confirmed against the leader: this view may lag.
+      State now = c.current();
+      c.reply(200, view(now.subscriptionSettings()), now);
       return;
     }
-    State after = c.submit(new Command.UpdateSubscriptionSettings(next));
+    State after = c.submit(new Command.UpdateSubscriptionSettings(next, fields));
     c.reply(200, view(after.subscriptionSettings()), after);
+  }
+
+  /** Whether {@code next} (only {@code fields} of it, when not null) is what {@code s} holds. */
+  private static boolean unchanged(SubscriptionSettings next, List<String> fields, State s) {
+    SubscriptionSettings cur = s.subscriptionSettings();
+    return SubscriptionPatch.merge(cur, next, fields).equals(cur);
   }
 
   private static String template(Validator v, String field, Set<String> allowed) {

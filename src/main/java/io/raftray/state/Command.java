@@ -1,5 +1,6 @@
 package io.raftray.state;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 import io.raftray.model.AdminToken;
@@ -128,10 +129,32 @@ public sealed interface Command {
     }
   }
 
+  /**
+   * Updates an endpoint. With {@code settingsKeys} null (every entry written before it existed),
+   * {@code settings} replaces the settings as a whole. With {@code settingsKeys} set, the update is
+   * a patch merged at apply: each listed key takes its value from {@code settings}, or is removed
+   * when {@code settings} lacks it, and every other key keeps the value it has at that index, so
+   * two concurrent PATCHes of different keys both survive.
+   */
   @Action("endpoint.update")
   record UpdateEndpoint(
-      String id, String tag, Integer port, Map<String, Object> settings, Boolean enabled)
+      String id,
+      String tag,
+      Integer port,
+      Map<String, Object> settings,
+      Boolean enabled,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> settingsKeys)
       implements Command {
+    public UpdateEndpoint {
+      settingsKeys = settingsKeys == null ? null : List.copyOf(settingsKeys);
+    }
+
+    /** A whole-settings update, as logged before patches existed. */
+    public UpdateEndpoint(
+        String id, String tag, Integer port, Map<String, Object> settings, Boolean enabled) {
+      this(id, tag, port, settings, enabled, null);
+    }
+
     @Override
     public String summary() {
       StringBuilder sb = new StringBuilder("updated");
@@ -338,13 +361,54 @@ public sealed interface Command {
   }
 
   /**
-   * Replaces the subscription settings as a whole (the API merges a PATCH into the settings it
-   * read); {@code settings.uaRules() == null} selects the built-in User-Agent rules.
+   * Updates the subscription settings; {@code settings.uaRules() == null} selects the built-in
+   * User-Agent rules. With {@code fields} null (PUT, and every entry written before it existed)
+   * {@code settings} replaces them as a whole. With {@code fields} set (PATCH) only those fields
+   * ({@link #FIELDS}) are taken from {@code settings}, merged at apply into the settings of that
+   * index, so concurrent PATCHes of different fields both survive.
    */
   @Action("subscription_settings.update")
-  record UpdateSubscriptionSettings(SubscriptionSettings settings) implements Command {
+  record UpdateSubscriptionSettings(
+      SubscriptionSettings settings, @JsonInclude(JsonInclude.Include.NON_NULL) List<String> fields)
+      implements Command {
+    /** The field names a patch may list, as in the API. */
+    public static final List<String> FIELDS =
+        List.of(
+            "update_interval_hours",
+            "title_template",
+            "remark_template",
+            "support_url",
+            "web_page_url",
+            "ua_rules");
+
+    public UpdateSubscriptionSettings {
+      fields = fields == null ? null : List.copyOf(fields);
+    }
+
+    /** A whole replacement, as logged before patches existed. */
+    public UpdateSubscriptionSettings(SubscriptionSettings settings) {
+      this(settings, null);
+    }
+
     @Override
     public String summary() {
+      if (fields != null) {
+        StringBuilder sb = new StringBuilder("patched subscription settings:");
+        for (String f : fields) {
+          sb.append(' ').append(f);
+          switch (f) {
+            case "update_interval_hours" -> sb.append('=').append(settings.updateIntervalHours());
+            case "ua_rules" ->
+                sb.append('=')
+                    .append(
+                        settings.uaRules() == null
+                            ? "built-in"
+                            : settings.uaRules().size() + " custom");
+            default -> {}
+          }
+        }
+        return sb.toString();
+      }
       return "updated subscription settings: update_interval_hours="
           + settings.updateIntervalHours()
           + ", ua_rules="

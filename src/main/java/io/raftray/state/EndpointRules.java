@@ -13,6 +13,8 @@ import io.raftray.state.Command.UpdateEndpoint;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Endpoints, applied by {@link Store}: an endpoint belongs to a node that was not removed, port and
@@ -46,7 +48,7 @@ final class EndpointRules {
             c.port() != null ? c.port() : e.port(),
             e.transport(),
             e.security(),
-            c.settings() != null ? c.settings() : e.settings(),
+            settings(e, c),
             e.secrets(),
             c.enabled() != null ? c.enabled() : e.enabled(),
             e.createdAt(),
@@ -54,6 +56,25 @@ final class EndpointRules {
     checkUnique(s, n);
     MembershipRules.checkEnable(s, n);
     return new Changed(s.withEndpoints(State.with(s.endpoints(), e.id(), n)), e.id());
+  }
+
+  /** The settings after {@code c}: unchanged, replaced, or the current ones with the patch. */
+  private static Map<String, Object> settings(Endpoint e, UpdateEndpoint c) {
+    if (c.settings() == null) {
+      return e.settings();
+    }
+    if (c.settingsKeys() == null) {
+      return c.settings();
+    }
+    Map<String, Object> merged = new LinkedHashMap<>(e.settings());
+    for (String k : c.settingsKeys()) {
+      if (c.settings().containsKey(k)) {
+        merged.put(k, c.settings().get(k));
+      } else {
+        merged.remove(k);
+      }
+    }
+    return merged;
   }
 
   static Changed delete(State s, DeleteEndpoint d) {

@@ -106,7 +106,9 @@ public final class Store {
       case ApproveJoinRequest a -> JoinRules.approve(s, a, now);
       case RejectJoinRequest r -> JoinRules.reject(s, r, now);
       case UpdateSubscriptionSettings u ->
-          new Changed(s.withSubscriptionSettings(u.settings()), "subscription-settings");
+          new Changed(
+              s.withSubscriptionSettings(SubscriptionPatch.apply(s.subscriptionSettings(), u)),
+              "subscription-settings");
       case UsageReport r -> UsageRules.report(s, r, now);
       case UsersTick t -> UsageRules.tick(s, now);
     };
