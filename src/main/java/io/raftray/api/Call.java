@@ -59,6 +59,14 @@ final class Call {
     return actor.id();
   }
 
+  /**
+   * Whether this request may read credentials (grant credentials, subscription links, shared server
+   * keys): admin and owner tokens; viewer tokens get every resource without them.
+   */
+  boolean secretsVisible() {
+    return actor.role().canWrite();
+  }
+
   /** The {@code {id}} path parameter. */
   String id() {
     return params.get("id");

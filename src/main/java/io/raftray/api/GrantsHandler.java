@@ -41,14 +41,14 @@ final class GrantsHandler {
             g ->
                 (user == null || g.userId().equals(user))
                     && (endpoint == null || g.endpointId().equals(endpoint)),
-            Views::grant),
+            g -> Views.grant(g, c.secretsVisible())),
         s);
   }
 
   private void get(Call c) {
     c.query();
     State s = c.read();
-    c.reply(200, Views.grant(find(s, c.id())), s);
+    c.reply(200, Views.grant(find(s, c.id()), c.secretsVisible()), s);
   }
 
   private static Grant find(State s, String id) {
@@ -95,7 +95,7 @@ final class GrantsHandler {
             now,
             now);
     State after = c.submit(new Command.CreateGrant(g));
-    c.reply(201, Views.grant(find(after, g.id())), after);
+    c.reply(201, Views.grant(find(after, g.id()), c.secretsVisible()), after);
   }
 
   private void update(Call c) {
@@ -111,7 +111,7 @@ final class GrantsHandler {
     v.throwIfInvalid();
     if (enabled == null) {
       State s = c.current();
-      c.reply(200, Views.grant(g), s);
+      c.reply(200, Views.grant(g, c.secretsVisible()), s);
       return;
     }
     if (enabled && !g.enabled()) {
@@ -119,7 +119,7 @@ final class GrantsHandler {
       checkSingleUser(s, s.endpoints().get(g.endpointId()), g.id());
     }
     State after = c.submit(new Command.UpdateGrant(g.id(), enabled));
-    c.reply(200, Views.grant(find(after, g.id())), after);
+    c.reply(200, Views.grant(find(after, g.id()), c.secretsVisible()), after);
   }
 
   /**

@@ -43,7 +43,7 @@ final class JoinHandler {
 
   void routes(Router r) {
     r.get("/join-tokens", Access.MANAGE_JOINS, this::listTokens);
-    r.post("/join-tokens", Access.MANAGE_JOINS, this::createToken);
+    r.post("/join-tokens", Access.ISSUE_JOINS, this::createToken);
     r.get("/join-tokens/{id}", Access.MANAGE_JOINS, this::getToken);
     r.delete("/join-tokens/{id}", Access.MANAGE_JOINS, this::revokeToken);
     r.get("/join-requests", Access.MANAGE_JOINS, this::listRequests);

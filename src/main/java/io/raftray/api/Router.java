@@ -28,7 +28,9 @@ final class Router {
     /** Admin and owner tokens, even to read: join tokens and requests decide who enters. */
     MANAGE_JOINS("only admin and owner tokens may manage joining nodes"),
     /** Owner tokens only. */
-    OWNER("only owner tokens may manage admin tokens");
+    OWNER("only owner tokens may manage admin tokens"),
+    /** Owner tokens only: a join token hands its holder the cluster CA key. */
+    ISSUE_JOINS("only owner tokens may create join tokens: a join token hands out the CA key");
 
     private final String denial;
 
@@ -40,7 +42,7 @@ final class Router {
       return switch (this) {
         case READ -> true;
         case WRITE, MANAGE_JOINS -> role.canWrite();
-        case OWNER -> role.canManageTokens();
+        case OWNER, ISSUE_JOINS -> role.canManageTokens();
       };
     }
 

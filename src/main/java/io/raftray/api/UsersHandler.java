@@ -80,19 +80,19 @@ final class UsersHandler {
                     && (text == null
                         || u.name().toLowerCase(Locale.ROOT).contains(text)
                         || u.note().toLowerCase(Locale.ROOT).contains(text)),
-            u -> Views.user(u, deps.settings())),
+            u -> Views.user(u, deps.settings(), c.secretsVisible())),
         s);
   }
 
   private void get(Call c) {
     c.query();
     State s = c.read();
-    c.reply(200, detail(s, find(s, c.id())), s);
+    c.reply(200, detail(c, s, find(s, c.id())), s);
   }
 
   /** One user with its per-node usage (single-user answers; lists leave the breakdown out). */
-  private Object detail(State s, User u) {
-    return Views.userDetail(u, s, deps.settings());
+  private Object detail(Call c, State s, User u) {
+    return Views.userDetail(u, s, deps.settings(), c.secretsVisible());
   }
 
   private static User find(State s, String id) {
@@ -124,7 +124,7 @@ final class UsersHandler {
             .onHoldExpireSeconds(f.onHoldExpire() == null ? 0L : f.onHoldExpire())
             .build();
     State after = c.submit(new Command.CreateUser(u));
-    c.reply(201, detail(after, find(after, u.id())), after);
+    c.reply(201, detail(c, after, find(after, u.id())), after);
   }
 
   /** The writable fields of a user, each validated (all problems at once); null when absent. */
@@ -170,7 +170,7 @@ final class UsersHandler {
     }
     if (body.isEmpty()) {
       State s = c.current();
-      c.reply(200, detail(s, find(s, u.id())), s);
+      c.reply(200, detail(c, s, find(s, u.id())), s);
       return;
     }
     UpdateUserBuilder update =
@@ -185,7 +185,7 @@ final class UsersHandler {
       update.expireAt(f.expireAt());
     }
     State after = c.submit(update.build());
-    c.reply(200, detail(after, find(after, u.id())), after);
+    c.reply(200, detail(c, after, find(after, u.id())), after);
   }
 
   private void delete(Call c) {
@@ -197,13 +197,13 @@ final class UsersHandler {
     User u = find(c.current(), c.id());
     c.noBody();
     State after = c.submit(new Command.ResetUsage(u.id()));
-    c.reply(200, detail(after, find(after, u.id())), after);
+    c.reply(200, detail(c, after, find(after, u.id())), after);
   }
 
   private void rotate(Call c) {
     User u = find(c.current(), c.id());
     c.noBody();
     State after = c.submit(new Command.RotateSubscription(u.id(), Ids.secret(24)));
-    c.reply(200, detail(after, find(after, u.id())), after);
+    c.reply(200, detail(c, after, find(after, u.id())), after);
   }
 }

@@ -14,15 +14,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * JSON shapes of the resources. Written out field by field so that server-only material (endpoint
  * secrets, token hashes, node certificates) can never leak by adding a record field.
  */
 final class Views {
+  /** Endpoint settings that are a shared secret of its clients: the Shadowsocks 2022 server key. */
+  static final Set<String> CLIENT_SECRET_SETTINGS = Set.of("server_key");
+
   private Views() {}
 
-  static Map<String, Object> user(User u, ApiSettings settings) {
+  /**
+   * A user; {@code secrets} false (a viewer token) leaves out {@code subscription_url}, which is
+   * the user's credential to every server.
+   */
+  static Map<String, Object> user(User u, ApiSettings settings, boolean secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", u.id());
     m.put("name", u.name());
@@ -36,7 +44,9 @@ final class Views {
     m.put("uplink_bytes", u.uplinkBytes());
     m.put("downlink_bytes", u.downlinkBytes());
     m.put("lifetime_used_bytes", u.lifetimeUsedBytes());
-    m.put("subscription_url", settings.subscriptionUrl(u.subscriptionToken()));
+    if (secrets) {
+      m.put("subscription_url", settings.subscriptionUrl(u.subscriptionToken()));
+    }
     m.put("period_started_at", time(u.periodStartedAt()));
     m.put("created_at", time(u.createdAt()));
     m.put("updated_at", time(u.updatedAt()));
@@ -47,8 +57,8 @@ final class Views {
    * A user with {@code node_usage}: its traffic per node (period uplink/downlink, lifetime), node
    * ids in order, names from the node records (removed nodes keep theirs).
    */
-  static Map<String, Object> userDetail(User u, State s, ApiSettings settings) {
-    Map<String, Object> m = user(u, settings);
+  static Map<String, Object> userDetail(User u, State s, ApiSettings settings, boolean secrets) {
+    Map<String, Object> m = user(u, settings, secrets);
     List<Map<String, Object>> byNode = new ArrayList<>();
     s.nodeUsage(u.id())
         .forEach(
@@ -66,7 +76,11 @@ final class Views {
     return m;
   }
 
-  static Map<String, Object> endpoint(Endpoint e) {
+  /**
+   * An endpoint; {@code secrets} false (a viewer token) leaves out the settings every client of it
+   * must keep secret ({@link #CLIENT_SECRET_SETTINGS}).
+   */
+  static Map<String, Object> endpoint(Endpoint e, boolean secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());
     m.put("node_id", e.nodeId());
@@ -75,20 +89,28 @@ final class Views {
     m.put("port", e.port());
     m.put("transport", Enums.wire(e.transport()));
     m.put("security", Enums.wire(e.security()));
-    m.put("settings", e.settings());
+    Map<String, Object> settings = e.settings();
+    if (!secrets) {
+      settings = new LinkedHashMap<>(settings);
+      settings.keySet().removeAll(CLIENT_SECRET_SETTINGS);
+    }
+    m.put("settings", settings);
     m.put("enabled", e.enabled());
     m.put("created_at", time(e.createdAt()));
     m.put("updated_at", time(e.updatedAt()));
     return m;
   }
 
-  static Map<String, Object> grant(Grant g) {
+  /** A grant; {@code secrets} false (a viewer token) leaves out its {@code credential}. */
+  static Map<String, Object> grant(Grant g, boolean secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", g.id());
     m.put("user_id", g.userId());
     m.put("endpoint_id", g.endpointId());
     m.put("enabled", g.enabled());
-    m.put("credential", g.credential());
+    if (secrets) {
+      m.put("credential", g.credential());
+    }
     m.put("created_at", time(g.createdAt()));
     m.put("updated_at", time(g.updatedAt()));
     return m;
