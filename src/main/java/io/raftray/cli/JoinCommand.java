@@ -5,7 +5,13 @@ import io.raftray.config.NodeConfig;
 import io.raftray.daemon.Facts;
 import io.raftray.join.JoinException;
 import io.raftray.join.Joiner;
+import io.raftray.model.Causes;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,10 +35,30 @@ final class JoinCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Where {@code --token -} reads the token; tests replace it. */
+  InputStream stdin = System.in;
+
+  private static final int MAX_TOKEN_BYTES = 16 * 1024;
+
   @Parameters(
       paramLabel = "TOKEN",
-      description = "The rrj_... join token from 'join-token create'.")
+      arity = "0..1",
+      description =
+          "The rrj_... join token from 'join-token create'. On the command line it is visible in"
+              + " /proc and shell history: prefer --token-file or --token -.")
   String token;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "Read the join token from FILE (e.g. one created with mode 0600).")
+  Path tokenFile;
+
+  @Option(
+      names = "--token",
+      paramLabel = "-",
+      description = "'-' reads the join token from standard input.")
+  String tokenOption;
 
   @Mixin NodeOptions node;
 
@@ -56,6 +82,7 @@ final class JoinCommand implements Callable<Integer> {
       name = defaultName(facts.get("hostname"));
     }
     List<String> problems = node.problems(name);
+    String text = readToken(problems);
     Duration wait = parseWait(waitText);
     if (wait == null) {
       problems.add("--wait: a duration such as 90s, 30m or 2h");
@@ -71,7 +98,7 @@ final class JoinCommand implements Callable<Integer> {
       config =
           Joiner.join(
               new Joiner.Options(
-                  token,
+                  text,
                   node.dataDir,
                   hp.host(),
                   hp.port(),
@@ -98,6 +125,57 @@ final class JoinCommand implements Callable<Integer> {
     out.println("It becomes a Raft voter once it has caught up with the cluster.");
     out.flush();
     return 0;
+  }
+
+  /** The token from exactly one of TOKEN, --token and --token-file; null after a problem. */
+  private String readToken(List<String> problems) {
+    int given =
+        (token != null ? 1 : 0) + (tokenOption != null ? 1 : 0) + (tokenFile != null ? 1 : 0);
+    if (given > 1) {
+      problems.add("give the join token with only one of TOKEN, --token - and --token-file");
+      return null;
+    }
+    if (given == 0) {
+      problems.add("no join token: use --token-file FILE or --token - (standard input)");
+      return null;
+    }
+    if (token != null) {
+      return token;
+    }
+    if (tokenFile != null) {
+      try (InputStream in = Files.newInputStream(tokenFile)) {
+        return nonEmpty(
+            in.readNBytes(MAX_TOKEN_BYTES),
+            "--token-file: no join token in " + tokenFile,
+            problems);
+      } catch (IOException e) {
+        problems.add("--token-file: cannot read " + tokenFile + ": " + Causes.rootMessage(e));
+        return null;
+      }
+    }
+    if (!tokenOption.equals("-")) {
+      problems.add(
+          "--token: only '-' (read standard input); pass a token in a file with --token-file");
+      return null;
+    }
+    try {
+      return nonEmpty(
+          stdin.readNBytes(MAX_TOKEN_BYTES),
+          "--token -: no join token on standard input",
+          problems);
+    } catch (IOException e) {
+      problems.add("--token -: cannot read standard input: " + Causes.rootMessage(e));
+      return null;
+    }
+  }
+
+  private static String nonEmpty(byte[] bytes, String problem, List<String> problems) {
+    String t = new String(bytes, StandardCharsets.UTF_8).strip();
+    if (t.isEmpty()) {
+      problems.add(problem);
+      return null;
+    }
+    return t;
   }
 
   static Duration parseWait(String text) {
