@@ -4,14 +4,13 @@ import io.raftray.config.HostPort;
 import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.StartupException;
 import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.PkiException;
+import io.raftray.pki.PrivateFiles;
 import io.raftray.pki.TlsContexts;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,13 +70,17 @@ final class InitCommand implements Callable<Integer> {
     out.println("  api:     " + node.apiBaseUrl);
     out.println("  CA pin:  " + pin);
     if (tokenFile != null) {
-      Files.writeString(
-          tokenFile,
-          done.ownerToken() + "\n",
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
-      Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+      try {
+        // 0600 from its creation: a chmod after writing would leave a window.
+        PrivateFiles.writeNewSecret(tokenFile, done.ownerToken() + "\n", "admin token file");
+      } catch (PkiException e) {
+        // The cluster exists now: losing its only owner token would be worse than showing it.
+        err.println("raftray init: " + e.getMessage());
+        out.println("Owner admin token (not saved to a file; shown once, store it safely):");
+        out.println("  " + done.ownerToken());
+        out.flush();
+        return 1;
+      }
       out.println("Owner admin token written to " + tokenFile + " (mode 0600).");
     } else {
       out.println("Owner admin token (shown once, store it safely):");

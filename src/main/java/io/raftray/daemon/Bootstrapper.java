@@ -15,6 +15,8 @@ import io.raftray.pki.ClusterCa;
 import io.raftray.pki.KeyPairs;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PemFiles;
+import io.raftray.pki.PkiException;
+import io.raftray.pki.PrivateFiles;
 import io.raftray.state.Command;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replica;
@@ -79,11 +81,15 @@ public final class Bootstrapper {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         created = true;
       }
+      PrivateFiles.secureDir(dir, "data directory");
       Initialized out = doInit(req, clock);
       return out;
     } catch (IOException e) {
       cleanup(dir, created);
       throw new StartupException("cannot initialize " + dir + ": " + Causes.rootMessage(e), e);
+    } catch (PkiException e) {
+      cleanup(dir, created);
+      throw new StartupException("cannot initialize " + dir + ": " + e.getMessage(), e);
     } catch (StartupException | RuntimeException e) {
       cleanup(dir, created);
       throw e;
@@ -179,7 +185,7 @@ public final class Bootstrapper {
               .initialPeers(peers)
               .build();
       NodeConfigFile.write(config);
-      Files.createDirectories(config.raftDir());
+      PrivateFiles.createDir(config.raftDir(), "raft directory");
       configs.add(config);
       nodes.add(
           new Node(

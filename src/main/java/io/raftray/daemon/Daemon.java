@@ -133,6 +133,7 @@ public final class Daemon implements AutoCloseable {
               + " has no raft storage: was it created by"
               + " 'raftray init' or 'raftray join'?");
     }
+    Startup.securePrivateDirs(config);
     // 1. Identity and TLS. Renewal swaps the certificate in place; TLS and signing use the current.
     NodeIdentity loaded = Startup.loadIdentity(config);
     LiveIdentity identity = new LiveIdentity(loaded);

@@ -6,6 +6,7 @@ import io.raftray.config.NodeConfig;
 import io.raftray.model.Causes;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PkiException;
+import io.raftray.pki.PrivateFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,6 +21,16 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 final class Startup {
   private Startup() {}
+
+  /** The data directory and raft/ are 0700 and ours, whatever an operator did to them. */
+  static void securePrivateDirs(NodeConfig config) throws StartupException {
+    try {
+      PrivateFiles.secureDir(config.dataDir(), "data directory");
+      PrivateFiles.secureDir(config.raftDir(), "raft directory");
+    } catch (PkiException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
 
   static NodeIdentity loadIdentity(NodeConfig config) throws StartupException {
     try {

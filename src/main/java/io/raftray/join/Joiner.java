@@ -11,6 +11,7 @@ import io.raftray.pki.KeyPairs;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PemFiles;
 import io.raftray.pki.PkiException;
+import io.raftray.pki.PrivateFiles;
 import io.raftray.pki.TlsContexts;
 import java.io.IOException;
 import java.net.Socket;
@@ -290,7 +291,7 @@ public final class Joiner {
       NodeConfigFile.write(config);
       // An EMPTY raft directory: the first start formats it with the full peer list above, and the
       // leader then brings the log (or a snapshot) over.
-      Files.createDirectories(config.raftDir());
+      PrivateFiles.createDir(config.raftDir(), "raft directory");
       Files.writeString(
           o.dataDir().resolve(PENDING_MARKER), a.nodeId() + "\n", StandardCharsets.UTF_8);
     } catch (IOException | PkiException e) {
@@ -358,11 +359,14 @@ public final class Joiner {
             throw JoinException.usage("data directory " + dir + " is not empty");
           }
         }
+        PrivateFiles.secureDir(dir, "data directory");
         return false;
       }
       Files.createDirectories(
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       return true;
+    } catch (PkiException e) {
+      throw JoinException.failed(e.getMessage(), e);
     } catch (IOException e) {
       throw JoinException.failed("cannot create " + dir + ": " + Causes.rootMessage(e), e);
     }

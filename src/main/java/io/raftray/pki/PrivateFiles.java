@@ -1,0 +1,109 @@
+package io.raftray.pki;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Directories and files that hold secrets (the data directory, {@code raft/} with the replicated
+ * state, the owner-token file): owned by the user running raftray and closed to everyone else. A
+ * directory with a wider mode is narrowed to 0700 with one log line; one owned by another user is
+ * refused, since its owner could swap what is inside.
+ */
+public final class PrivateFiles {
+  private static final Logger LOG = Logger.getLogger(PrivateFiles.class.getName());
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
+
+  private PrivateFiles() {}
+
+  /** Creates {@code dir} (and missing parents) as 0700 when missing, then {@link #secureDir}. */
+  public static void createDir(Path dir, String what) {
+    try {
+      if (!Files.exists(dir)) {
+        if (PemFiles.posix(dir)) {
+          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } else {
+          Files.createDirectories(dir);
+        }
+      }
+    } catch (FileAlreadyExistsException e) {
+      // raced with another creator: checked below like any existing directory
+    } catch (IOException e) {
+      throw new PkiException("cannot create " + what + " " + dir, e);
+    }
+    secureDir(dir, what);
+  }
+
+  /**
+   * Requires {@code dir} to be a directory owned by this process's user and makes it 0700, logging
+   * the change when its mode was wider.
+   */
+  public static void secureDir(Path dir, String what) {
+    if (!Files.isDirectory(dir)) {
+      throw new PkiException(what + " " + dir + " is not a directory");
+    }
+    if (!PemFiles.posix(dir)) {
+      return;
+    }
+    try {
+      UserPrincipal owner = Files.getOwner(dir);
+      String me = System.getProperty("user.name");
+      if (me != null && !owner.getName().equals(me)) {
+        throw new PkiException(
+            what
+                + " "
+                + dir
+                + " is owned by "
+                + owner.getName()
+                + ", not by "
+                + me
+                + " who runs raftray; chown it to "
+                + me
+                + " or run raftray as "
+                + owner.getName());
+      }
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+      if (!mode.equals(DIR_MODE)) {
+        Files.setPosixFilePermissions(dir, DIR_MODE);
+        LOG.warning(what + " " + dir + " had mode " + PemFiles.mode(mode) + "; changed it to 0700");
+      }
+    } catch (IOException e) {
+      throw new PkiException("cannot check the owner and mode of " + what + " " + dir, e);
+    }
+  }
+
+  /**
+   * Writes a new file of {@code content} that is 0600 from the moment it exists (the mode is part
+   * of the creation, not a chmod after it); fails when the file exists.
+   */
+  public static void writeNewSecret(Path file, String content, String what) {
+    try {
+      if (PemFiles.posix(file)) {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
+      } else {
+        Files.createFile(file);
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw new PkiException(what + " " + file + " already exists", e);
+    } catch (IOException e) {
+      throw new PkiException("cannot create " + what + " " + file, e);
+    }
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new PkiException("cannot write " + what + " " + file, e);
+    }
+  }
+}
