@@ -59,7 +59,7 @@ public final class PrivateFiles {
     }
     try {
       UserPrincipal owner = Files.getOwner(dir);
-      String me = System.getProperty("user.name");
+      String me = me();
       if (me != null && !owner.getName().equals(me)) {
         throw new PkiException(
             what
@@ -82,6 +82,22 @@ public final class PrivateFiles {
     } catch (IOException e) {
       throw new PkiException("cannot check the owner and mode of " + what + " " + dir, e);
     }
+  }
+
+  /**
+   * The user this process runs as: the owner of {@code /proc/self} where there is one (right even
+   * when the user has no name in the password database), else {@code user.name}.
+   */
+  private static String me() {
+    Path self = Path.of("/proc/self");
+    try {
+      if (Files.exists(self)) {
+        return Files.getOwner(self).getName();
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // fall back to the JVM's idea below
+    }
+    return System.getProperty("user.name");
   }
 
   /**
