@@ -58,6 +58,14 @@ public final class ApiService implements HttpService {
     String template = router.template(path);
     HttpMetrics.route(req, MOUNT + (template == null ? "/{unknown}" : template));
     try {
+      replica
+          .halted()
+          .ifPresent(
+              reason -> {
+                // Neither writes nor reads: the local view stops at an entry this replica
+                // could not apply, so any answer could be wrong.
+                throw new RaftrayException(ErrorKind.UNAVAILABLE, reason);
+              });
       AdminToken who = deps.auth().authenticate(req, replica.view());
       Router.Match m = router.match(method, path);
       if (m == null) {

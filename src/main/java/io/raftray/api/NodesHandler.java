@@ -10,8 +10,8 @@ import io.raftray.model.RaftrayException;
 import io.raftray.state.Command;
 import io.raftray.state.Replica;
 import io.raftray.state.Replica.RaftStatus;
-import io.raftray.state.SnapshotCodec;
 import io.raftray.state.State;
+import io.raftray.state.StateDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +30,8 @@ final class NodesHandler {
   static final long UNHEALTHY_AFTER_MS = 5000;
 
   private final Deps deps;
+  // Encoding the whole state per GET /cluster cost a snapshot each; once per applied index now.
+  private final StateDigest digests = new StateDigest();
 
   NodesHandler(Deps deps) {
     this.deps = deps;
@@ -109,7 +111,7 @@ final class NodesHandler {
     out.put("commit_index", st.commitIndex());
     out.put("applied_index", s.appliedIndex());
     // Equal on every node that applied the same index: a cheap divergence check.
-    out.put("state_digest", SnapshotCodec.digest(s));
+    out.put("state_digest", digests.of(s));
     out.put("members", members);
     return out;
   }

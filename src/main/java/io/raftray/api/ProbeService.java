@@ -74,6 +74,12 @@ public final class ProbeService {
 
   private void ready(ServerRequest req, ServerResponse res) {
     HttpMetrics.route(req, Mount.READYZ.path());
+    String halted = replica.halted().orElse(null);
+    if (halted != null) {
+      // Checked first: a halted node's Raft server is closed, so its status means little.
+      json(res, 503, readiness(halted, 0, core.get()));
+      return;
+    }
     RaftStatus st = replica.status();
     State s = replica.view();
     String reason = SelfRemoval.reason(s, st.localId()).orElse(null);
@@ -90,10 +96,14 @@ public final class ProbeService {
     if (reason == null && x != null && x.state() != CoreState.DISABLED && !x.up()) {
       reason = "the core is " + x.state().wire() + ": " + x.detail();
     }
+    json(res, reason == null ? 200 : 503, readiness(reason, s.appliedIndex(), x));
+  }
+
+  private String readiness(String reason, long appliedIndex, XrayStatus x) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", reason == null ? "ready" : "not_ready");
     if (reason == null) {
-      body.put("applied_index", s.appliedIndex());
+      body.put("applied_index", appliedIndex);
     } else {
       body.put("reason", reason);
     }
@@ -113,7 +123,7 @@ public final class ProbeService {
       body.put("xray", xray);
     }
     try {
-      json(res, reason == null ? 200 : 503, Json.mapper().writeValueAsString(body));
+      return Json.mapper().writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the readiness answer", e);
     }
@@ -121,9 +131,33 @@ public final class ProbeService {
 
   private void metrics(ServerRequest req, ServerResponse res) {
     HttpMetrics.route(req, Mount.METRICS.path());
+    StringBuilder out = new StringBuilder(4096);
+    boolean halted = replica.halted().isPresent();
+    gauge(
+        out,
+        "raftray_state_halted",
+        "1 when this replica stopped at a log entry it cannot decode or apply (see /readyz).",
+        halted ? 1 : 0);
+    if (!halted) {
+      raftMetrics(out);
+    }
+    XrayStatus x = core.get();
+    if (x != null) {
+      xrayMetrics(out, x);
+    }
+    DataPlane dp = dataPlane;
+    if (dp != null) {
+      dp.appendMetrics(out);
+    }
+    metrics.writeTo(out);
+    res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.header("Cache-Control", "no-store");
+    res.send(out.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void raftMetrics(StringBuilder out) {
     RaftStatus st = replica.status();
     State s = replica.view();
-    StringBuilder out = new StringBuilder(4096);
     gauge(out, "raftray_raft_term", "Current Raft term.", st.term());
     gauge(out, "raftray_raft_commit_index", "Raft commit index.", st.commitIndex());
     gauge(out, "raftray_raft_applied_index", "Index of the last applied entry.", s.appliedIndex());
@@ -160,18 +194,6 @@ public final class ProbeService {
     gauge(out, "raftray_endpoints", "Endpoints in the cluster.", s.endpoints().size());
     gauge(out, "raftray_grants", "Grants in the cluster.", s.grants().size());
     gauge(out, "raftray_nodes", "Nodes in the cluster state.", s.nodes().size());
-    XrayStatus x = core.get();
-    if (x != null) {
-      xrayMetrics(out, x);
-    }
-    DataPlane dp = dataPlane;
-    if (dp != null) {
-      dp.appendMetrics(out);
-    }
-    metrics.writeTo(out);
-    res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    res.header("Cache-Control", "no-store");
-    res.send(out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static void xrayMetrics(StringBuilder out, XrayStatus x) {

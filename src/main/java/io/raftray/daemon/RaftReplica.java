@@ -126,6 +126,11 @@ final class RaftReplica implements Replica {
   }
 
   @Override
+  public Optional<String> halted() {
+    return sm.halted();
+  }
+
+  @Override
   public Optional<Progress> progress() {
     RaftNode.Progress p = raft.progress();
     Map<String, Peer> peers = new LinkedHashMap<>();

@@ -69,6 +69,12 @@ final class StartingReplica implements Replica {
     return d == null ? Optional.empty() : d.progress();
   }
 
+  @Override
+  public Optional<String> halted() {
+    Replica d = delegate;
+    return d == null ? Optional.empty() : d.halted();
+  }
+
   private Replica ready() {
     Replica d = delegate;
     if (d == null) {

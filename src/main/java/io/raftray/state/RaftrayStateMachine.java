@@ -1,9 +1,15 @@
 package io.raftray.state;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -11,8 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,11 +54,42 @@ public final class RaftrayStateMachine extends BaseStateMachine {
   private final int auditRetention;
   private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
   private final Object appliedMonitor = new Object();
+
+  private final DirectorySync directorySync;
+  // The latest leader stamp this node applied or issued (see startTransaction).
+  private final AtomicReference<Instant> latestTime = new AtomicReference<>(Instant.EPOCH);
+  private volatile String halt;
+
   private volatile State view = State.empty();
 
   public RaftrayStateMachine(Clock clock, int auditRetention) {
+    this(clock, auditRetention, RaftrayStateMachine::fsyncDirectory);
+  }
+
+  RaftrayStateMachine(Clock clock, int auditRetention, DirectorySync directorySync) {
     this.clock = clock;
     this.auditRetention = auditRetention;
+    this.directorySync = directorySync;
+  }
+
+  /** Makes a rename inside {@code dir} durable (a seam for tests). */
+  interface DirectorySync {
+    void sync(Path dir) throws IOException;
+  }
+
+  /**
+   * Why this replica stopped applying the log (an entry it cannot decode or apply), or empty while
+   * it applies normally. Once set it stays until the process restarts.
+   */
+  public Optional<String> halted() {
+    return Optional.ofNullable(halt);
+  }
+
+  /** Forces a directory's entries (a rename into it) to disk. */
+  static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
   }
 
   /** The latest applied state; never blocks. */
@@ -143,6 +182,10 @@ public final class RaftrayStateMachine extends BaseStateMachine {
               + ", expected "
               + snap.getIndex());
     }
+    // Entries purged into the snapshot still bound the next stamps (see startTransaction).
+    loaded.audit().newestFirst(e -> true, Long.MAX_VALUE, 1).stream()
+        .findFirst()
+        .ifPresent(e -> latestTime.accumulateAndGet(e.at(), RaftrayStateMachine::later));
     publish(loaded);
     updateLastAppliedTermIndex(snap.getTerm(), snap.getIndex());
   }
@@ -150,9 +193,12 @@ public final class RaftrayStateMachine extends BaseStateMachine {
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     CommandEnvelope env = CommandCodec.decode(request.getMessage().getContent().toByteArray());
-    // The leader's clock is the cluster's clock; never go backwards within one leader.
+    // The leader's clock is the cluster's clock, but clocks differ: never stamp below any time
+    // this node stamped or applied, so time never runs backwards across a leader change (a new
+    // leader has applied every earlier term's entry before Ratis lets it take requests).
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    byte[] stamped = CommandCodec.encode(env.stampedAt(now));
+    Instant at = latestTime.accumulateAndGet(now, RaftrayStateMachine::later);
+    byte[] stamped = CommandCodec.encode(env.stampedAt(at));
     return TransactionContext.newBuilder()
         .setStateMachine(this)
         .setClientRequest(request)
@@ -160,29 +206,102 @@ public final class RaftrayStateMachine extends BaseStateMachine {
         .build();
   }
 
+  /**
+   * Applies one committed entry. An entry this release cannot decode, or whose apply throws (not a
+   * business rejection: those are results), halts the replica: Ratis would otherwise advance past
+   * it and this replica would silently diverge. Halting throws out of this method, which makes
+   * Ratis stop applying and close this node's Raft server; the view stays at the last good index,
+   * no snapshot is taken past it, and {@link #halted()} says why.
+   */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
+    String stop = halt;
+    if (stop != null) {
+      throw new IllegalStateException(stop);
+    }
     CommandEnvelope env;
     try {
       env = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
     } catch (IOException e) {
-      // An entry this node cannot read must not be skipped: the replicas would diverge.
-      LOG.log(Level.SEVERE, "cannot decode log entry " + index + ": " + e.getMessage());
-      return CompletableFuture.failedFuture(new IOException("cannot decode log entry " + index, e));
+      throw halt(index, undecodable(e), e);
     }
-    Store.Applied applied = Store.apply(view, env, index);
+    Store.Applied applied;
+    try {
+      applied = Store.apply(view, env, index);
+    } catch (RuntimeException e) {
+      throw halt(
+          index,
+          "applying " + env.command().action() + " threw " + e.getClass().getSimpleName(),
+          e);
+    }
+    latestTime.accumulateAndGet(env.at(), RaftrayStateMachine::later);
     publish(applied.state());
     updateLastAppliedTermIndex(entry.getTerm(), index);
     return CompletableFuture.completedFuture(
         Message.valueOf(ByteString.copyFrom(CommandCodec.encodeResult(applied.result()))));
   }
 
+  private IllegalStateException halt(long index, String what, Exception cause) {
+    String reason =
+        "this replica halted at log entry "
+            + index
+            + ": "
+            + what
+            + "; it applies nothing more and serves no cluster data until it is restarted on a"
+            + " release that can apply it";
+    synchronized (appliedMonitor) {
+      if (halt == null) {
+        halt = reason;
+        // One line for the operator; the stack trace (no secrets: class names and frames) goes
+        // with it at FINE for whoever debugs the release.
+        LOG.severe(reason);
+        LOG.log(Level.FINE, "halt cause at log entry " + index, cause);
+      }
+      appliedMonitor.notifyAll();
+    }
+    IllegalStateException e = new IllegalStateException(reason, cause);
+    return e;
+  }
+
+  /** What is wrong with an entry, naming types and fields but never a value (it may be secret). */
+  private static String undecodable(IOException e) {
+    if (e instanceof InvalidTypeIdException t) {
+      return "unknown command type '" + bounded(t.getTypeId()) + "' (written by a newer release?)";
+    }
+    if (e instanceof UnrecognizedPropertyException u) {
+      return "unknown field '"
+          + bounded(u.getPropertyName())
+          + "' in a log entry (written by a newer release?)";
+    }
+    if (e instanceof JsonMappingException m) {
+      return "cannot decode the log entry at " + bounded(m.getPathReference());
+    }
+    if (e instanceof JsonProcessingException) {
+      return "the log entry is not valid JSON";
+    }
+    return "cannot decode the log entry: " + bounded(e.getMessage());
+  }
+
+  private static String bounded(String s) {
+    if (s == null) {
+      return "?";
+    }
+    return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
     // Entries that bypass applyTransaction (leader no-ops, configuration changes) still advance
     // the applied index, so the view, readiness and snapshots agree with Ratis.
+    if (halt != null) {
+      return; // nothing moves past the entry this replica could not apply
+    }
     super.notifyTermIndexUpdated(term, index);
     if (index > view.appliedIndex()) {
       publish(view.withIndex(index));
@@ -213,6 +332,9 @@ public final class RaftrayStateMachine extends BaseStateMachine {
   public long takeSnapshot() throws IOException {
     State s = view;
     TermIndex last = getLastAppliedTermIndex();
+    if (halt != null) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
     if (last == null || last.getIndex() <= 0 || s.appliedIndex() != last.getIndex()) {
       return RaftLog.INVALID_LOG_INDEX;
     }
@@ -229,6 +351,9 @@ public final class RaftrayStateMachine extends BaseStateMachine {
     }
     Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
     var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    // The renames are only durable once the directory is: Ratis purges the log up to this index
+    // as soon as we return, so a crash must not find the log gone and the snapshot unnamed.
+    directorySync.sync(file.getParentFile().toPath());
     storage.updateLatestSnapshot(
         new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
     LOG.info("snapshot taken at index " + last.getIndex());

@@ -55,6 +55,15 @@ public interface Replica {
     throw new RaftrayException(ErrorKind.UNAVAILABLE, "leadership transfer is not available here");
   }
 
+  /**
+   * Why this replica stopped applying the log (it met an entry it cannot decode or apply), or empty
+   * while it applies normally. A halted replica serves no cluster data: the API answers 503 and
+   * {@code /readyz} reports this reason.
+   */
+  default Optional<String> halted() {
+    return Optional.empty();
+  }
+
   /** Replication progress as this node sees it; empty without Raft. */
   default Optional<Progress> progress() {
     return Optional.empty();

@@ -1,0 +1,235 @@
+package io.raftray.state;
+
+import static io.raftray.state.Fixtures.T0;
+import static io.raftray.state.Fixtures.bootstrap;
+import static io.raftray.state.Fixtures.env;
+import static io.raftray.state.Fixtures.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.raftray.testing.MutableClock;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.util.SizeInBytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Ratis adapter as Ratis drives it: entries fed as a follower applies them, transactions
+ * started as the leader stamps them, snapshots taken on a real Ratis storage directory.
+ */
+@Timeout(30)
+class RaftrayStateMachineTest {
+  static final long TERM = 1;
+
+  @TempDir Path tmp;
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final List<Path> synced = new ArrayList<>();
+  private final List<List<String>> filesAtSync = new ArrayList<>();
+
+  /** What a newer release could write: a command type this release does not know. */
+  static byte[] unknownCommandType() {
+    return ("{\"schema\":1,\"at\":\"2026-01-01T00:00:05Z\",\"actor\":\"tok_owner\","
+            + "\"command\":{\"type\":\"group.create\",\"group\":{\"id\":\"grp_1\"}}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void undecodableEntry_haltsTheReplica_andNothingAfterItIsApplied() throws IOException {
+    RaftrayStateMachine sm = started();
+    assertThat(apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0))).ok()).isTrue();
+
+    Throwable failed = catchThrowable(() -> apply(sm, 2, unknownCommandType()));
+
+    assertThat(failed).isNotNull();
+    assertThat(sm.halted()).isPresent();
+    assertThat(sm.halted().orElseThrow()).contains("log entry 2").contains("group.create");
+    assertThat(sm.view().appliedIndex()).isEqualTo(1);
+
+    // A later, perfectly readable entry must not be applied past the one that could not be.
+    byte[] later =
+        CommandCodec.encode(
+            env(new Command.CreateUser(user("usr_1", "alice", 0)), T0.plusSeconds(6)));
+    assertThat(catchThrowable(() -> apply(sm, 3, later))).isNotNull();
+    sm.notifyTermIndexUpdated(TERM, 4);
+
+    assertThat(sm.view().appliedIndex()).isEqualTo(1);
+    assertThat(sm.view().users()).isEmpty();
+    assertThat(sm.getLastAppliedTermIndex().getIndex()).isEqualTo(1);
+    // No snapshot past the hole either: the log stays for a release that can read it.
+    assertThat(sm.takeSnapshot()).isEqualTo(RaftLog.INVALID_LOG_INDEX);
+  }
+
+  @Test
+  void entryWhoseApplyThrows_haltsTheReplica() throws IOException {
+    RaftrayStateMachine sm = started();
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+
+    // Decodes, but the rules cannot handle it: not a business rejection, a bug or a format gap.
+    byte[] broken = CommandCodec.encode(env(new Command.CreateUser(null), T0.plusSeconds(1)));
+    assertThat(catchThrowable(() -> apply(sm, 2, broken))).isNotNull();
+
+    assertThat(sm.halted()).isPresent();
+    assertThat(sm.halted().orElseThrow()).contains("log entry 2").contains("user.create");
+    assertThat(sm.view().appliedIndex()).isEqualTo(1);
+  }
+
+  @Test
+  void rejectedCommand_isAResult_notAHalt() throws IOException {
+    RaftrayStateMachine sm = started();
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+
+    Result r = apply(sm, 2, CommandCodec.encode(env(bootstrap(), T0.plusSeconds(1))));
+
+    assertThat(r.ok()).isFalse();
+    assertThat(sm.halted()).isEmpty();
+    assertThat(sm.view().appliedIndex()).isEqualTo(2);
+  }
+
+  @Test
+  void newLeaderWithASlowClock_neverStampsBelowTheLastAppliedTime() throws IOException {
+    RaftrayStateMachine sm = started();
+    // The previous leader's clock was ahead: its last entry says 10:00:30.
+    Instant previous = T0.plusSeconds(30);
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), previous)));
+
+    // This node's clock says 10:00:00 when it leads.
+    Instant stamped = stamp(sm, new Command.CreateUser(user("usr_1", "alice", 0)));
+    assertThat(stamped).isEqualTo(previous);
+
+    clock.advance(java.time.Duration.ofSeconds(45));
+    assertThat(stamp(sm, new Command.DeleteUser("usr_1"))).isEqualTo(T0.plusSeconds(45));
+  }
+
+  @Test
+  void stampsOfOneLeader_neverGoBackwards_whenItsClockDoes() throws IOException {
+    RaftrayStateMachine sm = started();
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+    clock.advance(java.time.Duration.ofSeconds(10));
+    Instant first = stamp(sm, new Command.DeleteUser("usr_1"));
+    clock.advance(java.time.Duration.ofSeconds(-5));
+
+    assertThat(stamp(sm, new Command.DeleteUser("usr_2"))).isEqualTo(first);
+  }
+
+  @Test
+  void takeSnapshot_syncsTheDirectoryAfterTheRename_beforeReturning() throws IOException {
+    RaftrayStateMachine sm = started();
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+
+    long index = sm.takeSnapshot();
+
+    assertThat(index).isEqualTo(1);
+    File snap = sm.getStateMachineStorage().getSnapshotFile(TERM, 1);
+    assertThat(synced).containsExactly(snap.getParentFile().toPath());
+    // When the directory was synced, the snapshot had its final name and its checksum file.
+    assertThat(filesAtSync.get(0))
+        .contains(snap.getName(), snap.getName() + MD5FileUtil.MD5_SUFFIX)
+        .noneMatch(n -> n.endsWith(".tmp"));
+  }
+
+  @Test
+  void fsyncDirectory_worksOnARealDirectory() throws IOException {
+    Files.writeString(tmp.resolve("f"), "x");
+    RaftrayStateMachine.fsyncDirectory(tmp);
+    assertThat(tmp.resolve("f")).exists();
+  }
+
+  // ---- helpers
+
+  private RaftrayStateMachine started() throws IOException {
+    RaftStorage storage =
+        RaftStorage.newBuilder()
+            .setDirectory(tmp.resolve("raft").toFile())
+            .setOption(RaftStorage.StartupOption.FORMAT)
+            .setStorageFreeSpaceMin(SizeInBytes.valueOf(0))
+            .build();
+    storage.initialize();
+    RaftrayStateMachine sm =
+        new RaftrayStateMachine(
+            clock,
+            10_000,
+            dir -> {
+              synced.add(dir);
+              try (var files = Files.list(dir)) {
+                filesAtSync.add(files.map(p -> p.getFileName().toString()).toList());
+              }
+            });
+    sm.initialize(server(), RaftGroupId.valueOf(UUID.nameUUIDFromBytes(new byte[] {2})), storage);
+    return sm;
+  }
+
+  private static RaftServer server() {
+    RaftPeerId id = RaftPeerId.valueOf("unit");
+    return (RaftServer)
+        Proxy.newProxyInstance(
+            RaftServer.class.getClassLoader(),
+            new Class<?>[] {RaftServer.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getId")) {
+                return id;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+  }
+
+  /** Applies one logged entry as a follower does; throws when the state machine fails it. */
+  static Result apply(RaftrayStateMachine sm, long index, byte[] data) throws IOException {
+    LogEntryProto entry =
+        LogEntryProto.newBuilder()
+            .setTerm(TERM)
+            .setIndex(index)
+            .setStateMachineLogEntry(
+                StateMachineLogEntryProto.newBuilder().setLogData(ByteString.copyFrom(data)))
+            .build();
+    TransactionContext trx =
+        TransactionContext.newBuilder()
+            .setServerRole(RaftPeerRole.FOLLOWER)
+            .setStateMachine(sm)
+            .setLogEntry(entry)
+            .build();
+    Message m = sm.applyTransaction(trx).join();
+    return CommandCodec.decodeResult(m.getContent().toByteArray());
+  }
+
+  /** The time the leader puts into the log entry for a client's command. */
+  private static Instant stamp(RaftrayStateMachine sm, Command c) throws IOException {
+    RaftClientRequest request =
+        RaftClientRequest.newBuilder()
+            .setClientId(ClientId.randomId())
+            .setServerId(RaftPeerId.valueOf("unit"))
+            .setGroupId(RaftGroupId.valueOf(UUID.nameUUIDFromBytes(new byte[] {2})))
+            .setCallId(1)
+            .setMessage(
+                Message.valueOf(
+                    ByteString.copyFrom(CommandCodec.encode(CommandEnvelope.of("tok_owner", c)))))
+            .setType(RaftClientRequest.writeRequestType())
+            .build();
+    TransactionContext trx = sm.startTransaction(request);
+    return CommandCodec.decode(trx.getStateMachineLogEntry().getLogData().toByteArray()).at();
+  }
+}
