@@ -63,7 +63,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--stats-interval",
       paramLabel = "DURATION",
-      description = "How often traffic counters are read, e.g. 5s (default), 500ms, 1m.")
+      description =
+          "How often usage reports are committed, e.g. 5s (default), 500ms, 1m; counters are"
+              + " read every second (or at this interval when shorter).")
   String statsInterval;
 
   @Override

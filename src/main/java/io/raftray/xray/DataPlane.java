@@ -26,8 +26,15 @@ public final class DataPlane implements CoreListener, AutoCloseable {
   private final XraySupervisor supervisor;
   private final Reconciler reconciler;
   private final TrafficCollector collector;
-  private volatile GrpcXrayApi api;
+  private final ApiFactory apis;
+  private volatile XrayApi api;
+  private volatile String apiTarget;
   private volatile boolean up;
+
+  /** Opens the API client of a core (tests hand in a scripted core). */
+  interface ApiFactory {
+    XrayApi open(Flavor flavor, String host, int port);
+  }
 
   public DataPlane(
       String nodeId,
@@ -37,14 +44,27 @@ public final class DataPlane implements CoreListener, AutoCloseable {
       Replica replica,
       Duration resync,
       Clock clock) {
+    this(nodeId, dataDir, supervisor, view, replica, resync, clock, GrpcXrayApi::new);
+  }
+
+  DataPlane(
+      String nodeId,
+      Path dataDir,
+      XraySupervisor supervisor,
+      Supplier<State> view,
+      Replica replica,
+      Duration resync,
+      Clock clock,
+      ApiFactory apis) {
     this.supervisor = supervisor;
+    this.apis = apis;
     this.reconciler = new Reconciler(nodeId, view, resync, clock);
     this.collector =
         new TrafficCollector(
             nodeId,
             dataDir,
             replica,
-            () -> up ? Optional.ofNullable((XrayApi) api) : Optional.empty(),
+            () -> up ? Optional.ofNullable(api) : Optional.empty(),
             supervisor.settings().statsInterval());
   }
 
@@ -62,9 +82,11 @@ public final class DataPlane implements CoreListener, AutoCloseable {
 
   @Override
   public void coreReady(long generation, Flavor flavor, String host, int apiPort) {
-    GrpcXrayApi old = api;
-    if (old == null || old.flavor() != flavor || !old.target().equals(host + ":" + apiPort)) {
-      api = new GrpcXrayApi(flavor, host, apiPort);
+    XrayApi old = api;
+    String target = host + ":" + apiPort;
+    if (old == null || old.flavor() != flavor || !target.equals(apiTarget)) {
+      api = apis.open(flavor, host, apiPort);
+      apiTarget = target;
       if (old != null) {
         old.close();
       }
@@ -77,11 +99,24 @@ public final class DataPlane implements CoreListener, AutoCloseable {
     reconciler.coreReady(generation, api);
   }
 
+  /**
+   * A supervised child that went down exited: its counters are gone, so the collector forgets its
+   * last seen values. An external core that went down is only unreachable from here (one failed
+   * probe): it may well be running and counting, so its last seen values are kept; if it did
+   * restart, its uptime (or counters that went down) tells the collector at the next read.
+   */
   @Override
   public void coreDown(long generation) {
     up = false;
-    collector.coreRestarted();
+    if (supervisor.settings().api().isEmpty()) {
+      collector.coreRestarted();
+    }
     reconciler.coreDown(generation);
+  }
+
+  /** The traffic collector (tests drive its rounds). */
+  TrafficCollector collector() {
+    return collector;
   }
 
   public Reconciler.Status reconcileStatus() {
@@ -133,7 +168,7 @@ public final class DataPlane implements CoreListener, AutoCloseable {
     supervisor.removeListener(this);
     collector.close();
     reconciler.close();
-    GrpcXrayApi a = api;
+    XrayApi a = api;
     if (a != null) {
       a.close();
     }

@@ -35,6 +35,9 @@ interface Dialect {
 
   long getStats(Channel channel, Duration deadline, String name, boolean reset);
 
+  /** GetSysStats' {@code Uptime}: seconds since the core process started. */
+  long uptimeSeconds(Channel channel, Duration deadline);
+
   static Dialect of(Flavor flavor) {
     return switch (flavor) {
       case V2RAY -> new V2RayDialect();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -127,6 +128,22 @@ public final class GrpcXrayApi implements XrayApi {
         List.of(),
         false,
         () -> dialect.getStats(channel, deadline, name, reset));
+  }
+
+  /**
+   * GetSysStats' uptime; empty when the core does not implement the call ({@code UNIMPLEMENTED}),
+   * {@code UNAVAILABLE} like every call when it cannot be reached.
+   */
+  @Override
+  public OptionalLong uptimeSeconds() {
+    try {
+      return OptionalLong.of(dialect.uptimeSeconds(channel, deadline));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return OptionalLong.empty();
+      }
+      throw failure("get sys stats", e.getStatus(), List.of(), false);
+    }
   }
 
   @Override

@@ -15,10 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +55,22 @@ import java.util.logging.Logger;
 public final class TrafficCollector implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TrafficCollector.class.getName());
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * Counters are read at least this often whatever the report interval: what a core counted after
+   * the last read dies with it, so this is the loss bound of a core crash.
+   */
+  public static final Duration MAX_POLL_PERIOD = Duration.ofSeconds(1);
+
+  /**
+   * An estimate of a core's start time (read time minus its uptime in whole seconds) later than the
+   * known one by more than this, within one daemon run (monotonic clock), is another process.
+   */
+  static final long SAME_CORE_TOLERANCE_MILLIS = 3_000;
+
+  /** The same across a daemon restart, where only the wall clock links the two estimates. */
+  static final long SAME_CORE_TOLERANCE_ACROSS_RUNS_MILLIS = 10_000;
+
   static final String PATTERN = "user>>>";
   private static final String UPLINK = ">>>traffic>>>uplink";
   private static final String DOWNLINK = ">>>traffic>>>downlink";
@@ -58,12 +79,22 @@ public final class TrafficCollector implements AutoCloseable {
   private final Replica replica;
   private final Supplier<Optional<XrayApi>> api;
   private final Duration interval;
+  private final Duration pollPeriod;
   private final TrafficJournal journal;
   private final ReentrantLock lock = new ReentrantLock();
   private final ReentrantLock flushLock = new ReentrantLock();
   private final AtomicLong batchesCommitted = new AtomicLong();
   private volatile ScheduledExecutorService timer;
+  private volatile ScheduledExecutorService poller;
   private volatile boolean closed;
+
+  /** The current core's start as {@code System.nanoTime()} minus its uptime; this run only. */
+  private long coreStartNanos;
+
+  private boolean coreStartKnown;
+
+  /** When the flush thread last submitted (nanoTime); 0 = not yet in this run. Flush thread. */
+  private long lastSubmitNanos;
 
   /** After a damaged journal: the first poll only records values (no double counting). */
   private boolean baseline;
@@ -100,6 +131,7 @@ public final class TrafficCollector implements AutoCloseable {
     this.replica = replica;
     this.api = api;
     this.interval = interval;
+    this.pollPeriod = interval.compareTo(MAX_POLL_PERIOD) < 0 ? interval : MAX_POLL_PERIOD;
     this.journal = new TrafficJournal(dataDir.resolve("xray"));
     if (journal.exists()) {
       try {
@@ -134,42 +166,58 @@ public final class TrafficCollector implements AutoCloseable {
       throw new UncheckedIOException("cannot move the damaged traffic journal aside", e);
     }
     journal.generation = null;
+    journal.coreStartedAt = null;
     journal.lastSeen = new TreeMap<>();
     journal.pending.clear();
   }
 
-  /** Polls and flushes every interval on a background thread; pending batches go first. */
-  @SuppressWarnings("FutureReturnValueIgnored") // safeRound() logs failures; close() stops it
+  /**
+   * Reads the counters every {@link #MAX_POLL_PERIOD} (or the interval, when shorter) on one thread
+   * and submits batches on another: the first as soon as there is one, then at most one submit
+   * round per interval, so a slow or leaderless cluster never delays reading the core.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // the tasks log failures; close() stops them
   public synchronized void start() {
     if (timer != null || closed) {
       return;
     }
+    poller = Threads.scheduler("raftray-traffic-poll-" + nodeId);
     timer = Threads.scheduler("raftray-traffic-" + nodeId);
-    timer.scheduleWithFixedDelay(this::safeRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(this::safePoll, 0, pollPeriod.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::flushWhenDue, 0, pollPeriod.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Stops the timer, then one final poll and flush. Idempotent. */
+  /** Stops the timers, then one final poll and flush. Idempotent. */
   @Override
   public void close() {
     ScheduledExecutorService t;
+    ScheduledExecutorService p;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
       t = timer;
+      p = poller;
     }
-    if (t != null) {
-      t.shutdown();
-      try {
-        if (!t.awaitTermination(30, TimeUnit.SECONDS)) {
-          t.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    stop(p);
+    stop(t);
     safeRound();
+  }
+
+  private static void stop(ScheduledExecutorService s) {
+    if (s == null) {
+      return;
+    }
+    s.shutdown();
+    try {
+      if (!s.awaitTermination(30, TimeUnit.SECONDS)) {
+        s.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void safeRound() {
@@ -177,6 +225,31 @@ public final class TrafficCollector implements AutoCloseable {
       round();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "traffic collection round failed", e);
+    }
+  }
+
+  private void safePoll() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "reading traffic counters failed", e);
+    }
+  }
+
+  /** Flush thread: submits when batches wait and the interval since the last submit passed. */
+  private void flushWhenDue() {
+    try {
+      if (pendingBatches() == 0) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (lastSubmitNanos != 0 && now - lastSubmitNanos < interval.toNanos()) {
+        return;
+      }
+      lastSubmitNanos = now;
+      flush();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "submitting usage reports failed", e);
     }
   }
 
@@ -195,7 +268,7 @@ public final class TrafficCollector implements AutoCloseable {
     try {
       epoch++;
       journal.generation = null;
-      journal.lastSeen = new TreeMap<>();
+      forgetCore();
       save();
     } finally {
       lock.unlock();
@@ -213,7 +286,7 @@ public final class TrafficCollector implements AutoCloseable {
     try {
       if (journal.generation != null && !journal.generation.equals(generation)) {
         epoch++;
-        journal.lastSeen = new TreeMap<>();
+        forgetCore();
       }
       journal.generation = generation;
       save();
@@ -222,12 +295,26 @@ public final class TrafficCollector implements AutoCloseable {
     }
   }
 
+  /** The counters belong to a core we have not seen: forget its predecessor's. Under lock. */
+  private void forgetCore() {
+    journal.lastSeen = new TreeMap<>();
+    journal.coreStartedAt = null;
+    coreStartKnown = false;
+  }
+
+  /** One read of the core: its counters and, when it tells, when it started. */
+  private record Reading(
+      Map<String, Long> stats, boolean hasStart, long startNanos, long startWallMillis) {}
+
   /**
    * Reads the counters and records the deltas in the journal; false when the core was not there.
+   *
+   * <p>The core's uptime is read before and after the counters: when the two disagree the core was
+   * replaced during the read and the reading is dropped. A start time later than the one the last
+   * seen values belong to is a restarted core, whatever the supervisor said (an external core can
+   * restart unseen during a lost connection, and a lost connection alone is no restart).
    */
   boolean poll() {
-    Optional<XrayApi> core;
-    Map<String, Long> stats;
     long readIn;
     lock.lock();
     try {
@@ -235,12 +322,13 @@ public final class TrafficCollector implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    Reading reading;
     try {
-      core = api.get();
+      Optional<XrayApi> core = api.get();
       if (core.isEmpty()) {
         return false;
       }
-      stats = core.get().queryStats(PATTERN, false);
+      reading = read(core.get());
     } catch (RuntimeException e) {
       if (!pollFailing) {
         LOG.warning("cannot read traffic counters from the core: " + e.getMessage());
@@ -252,48 +340,173 @@ public final class TrafficCollector implements AutoCloseable {
       LOG.info("reading traffic counters from the core again");
       pollFailing = false;
     }
+    if (reading == null) {
+      return false; // the core was replaced while we read it
+    }
+    // Which users the new traffic belongs to, outside the lock: it may need a Raft read.
+    Map<String, Long> previous;
+    boolean restarted;
+    lock.lock();
+    try {
+      if (readIn != epoch) {
+        return false;
+      }
+      restarted = restarted(reading);
+      previous = restarted ? Map.of() : new TreeMap<>(journal.lastSeen);
+    } finally {
+      lock.unlock();
+    }
+    Owners owners = owners(reading.stats(), previous);
     lock.lock();
     try {
       if (readIn != epoch) {
         return false; // read from the core that just went away: its values mean nothing now
       }
-      record(stats);
+      if (restarted) {
+        LOG.info("the core restarted (its uptime began again): counting its counters from zero");
+        forgetCore();
+      }
+      if (reading.hasStart() && !coreStartKnown) {
+        coreStartKnown = true;
+        coreStartNanos = reading.startNanos();
+      }
+      boolean startChanged = false;
+      if (reading.hasStart() && journal.coreStartedAt == null) {
+        journal.coreStartedAt = reading.startWallMillis();
+        startChanged = true;
+      }
+      record(reading.stats(), owners, startChanged);
       return true;
     } finally {
       lock.unlock();
     }
   }
 
-  private void record(Map<String, Long> stats) {
-    TreeMap<String, Long> seen = new TreeMap<>();
-    TreeMap<String, long[]> byUser = new TreeMap<>();
-    Resolver users = new Resolver(replica.view());
+  /** Uptime, counters, uptime again; null when the two uptimes name different processes. */
+  private static Reading read(XrayApi core) {
+    OptionalLong before = core.uptimeSeconds();
+    long beforeNanos = System.nanoTime();
+    Map<String, Long> stats = core.queryStats(PATTERN, false);
+    OptionalLong after = core.uptimeSeconds();
+    long afterNanos = System.nanoTime();
+    long wall = System.currentTimeMillis();
+    if (before.isEmpty() || after.isEmpty()) {
+      return new Reading(stats, false, 0, 0);
+    }
+    long start1 = beforeNanos - TimeUnit.SECONDS.toNanos(before.getAsLong());
+    long start2 = afterNanos - TimeUnit.SECONDS.toNanos(after.getAsLong());
+    if (Math.abs(start2 - start1) > TimeUnit.MILLISECONDS.toNanos(SAME_CORE_TOLERANCE_MILLIS)) {
+      return null;
+    }
+    return new Reading(stats, true, start1, wall - after.getAsLong() * 1000);
+  }
+
+  /** Whether {@code r} comes from another core than the last seen values. Under lock. */
+  private boolean restarted(Reading r) {
+    if (!r.hasStart()) {
+      return false; // a core without uptime: only the decrease rule and the hooks tell
+    }
+    // A new process starts after the old one: only a start that moved later counts (an earlier
+    // estimate is rounding, or a wall clock set back while the daemon was down).
+    if (coreStartKnown) {
+      return r.startNanos() - coreStartNanos
+          > TimeUnit.MILLISECONDS.toNanos(SAME_CORE_TOLERANCE_MILLIS);
+    }
+    Long known = journal.coreStartedAt;
+    return known != null && r.startWallMillis() - known > SAME_CORE_TOLERANCE_ACROSS_RUNS_MILLIS;
+  }
+
+  /**
+   * The users of the counters with new traffic. The local view can lag (a restarted node still
+   * replaying its log, a follower behind): a user it does not know is looked up once more with a
+   * linearizable read, and only a user the cluster does not have either is deleted. When that read
+   * fails, those counters are held: their last seen value stays, so a later poll charges them.
+   */
+  private Owners owners(Map<String, Long> stats, Map<String, Long> previous) {
+    Map<String, String> byEmail = new HashMap<>();
+    List<String> unknown = new ArrayList<>();
+    Resolver local = new Resolver(replica.view());
     for (Map.Entry<String, Long> e : stats.entrySet()) {
-      String name = e.getKey();
-      boolean up = name.endsWith(UPLINK);
-      if (!name.startsWith(PATTERN) || (!up && !name.endsWith(DOWNLINK)) || e.getValue() == null) {
+      String email = email(e.getKey());
+      Long value = e.getValue();
+      if (email == null || value == null || value.equals(previous.get(e.getKey()))) {
         continue;
       }
+      if (byEmail.containsKey(email) || unknown.contains(email)) {
+        continue;
+      }
+      String userId = Emails.parse(email).map(p -> local.resolve(p.userId())).orElse(null);
+      if (userId != null) {
+        byEmail.put(email, userId);
+      } else if (Emails.parse(email).isPresent()) {
+        unknown.add(email);
+      }
+    }
+    Set<String> held = new HashSet<>();
+    if (!unknown.isEmpty()) {
+      try {
+        Resolver cluster = new Resolver(replica.linearizableView());
+        for (String email : unknown) {
+          String userId = Emails.parse(email).map(p -> cluster.resolve(p.userId())).orElse(null);
+          if (userId != null) {
+            byEmail.put(email, userId);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.fine("cannot confirm " + unknown.size() + " unknown users yet: " + e.getMessage());
+        held.addAll(unknown);
+      }
+    }
+    return new Owners(byEmail, held);
+  }
+
+  /** User id per email (absent: nobody to charge) and the emails that cannot be told yet. */
+  private record Owners(Map<String, String> byEmail, Set<String> held) {}
+
+  /** The email of a user counter name, or null when it is none. */
+  private static String email(String name) {
+    boolean up = name.endsWith(UPLINK);
+    if (!name.startsWith(PATTERN) || (!up && !name.endsWith(DOWNLINK))) {
+      return null;
+    }
+    int end = name.length() - (up ? UPLINK : DOWNLINK).length();
+    return end <= PATTERN.length() ? null : name.substring(PATTERN.length(), end);
+  }
+
+  private void record(Map<String, Long> stats, Owners owners, boolean startChanged) {
+    TreeMap<String, Long> seen = new TreeMap<>();
+    TreeMap<String, long[]> byUser = new TreeMap<>();
+    for (Map.Entry<String, Long> e : stats.entrySet()) {
+      String name = e.getKey();
+      String email = email(name);
+      if (email == null || e.getValue() == null) {
+        continue;
+      }
+      boolean up = name.endsWith(UPLINK);
       long value = Math.max(0, e.getValue());
+      Long prev = journal.lastSeen.get(name);
+      if (!baseline && owners.held().contains(email)) {
+        if (prev != null) {
+          seen.put(name, prev); // charged by a later poll, once the user can be told
+        }
+        continue;
+      }
       seen.put(name, value);
       if (baseline) {
         continue;
       }
-      Long prev = journal.lastSeen.get(name);
       long delta = prev == null || value < prev ? value : value - prev;
       if (delta == 0) {
         continue;
       }
-      String email =
-          name.substring(PATTERN.length(), name.length() - (up ? UPLINK : DOWNLINK).length());
-      String userId = Emails.parse(email).map(p -> users.resolve(p.userId())).orElse(null);
+      String userId = owners.byEmail().get(email);
       if (userId == null) {
         continue; // deleted user (or not a counter of ours): nobody to charge
       }
       long[] sum = byUser.computeIfAbsent(userId, k -> new long[2]);
       sum[up ? 0 : 1] = NodeUsage.add(sum[up ? 0 : 1], delta);
     }
-    boolean changed = baseline || !seen.equals(journal.lastSeen);
+    boolean changed = baseline || startChanged || !seen.equals(journal.lastSeen);
     baseline = false;
     journal.lastSeen = seen;
     if (!byUser.isEmpty()) {

@@ -53,6 +53,7 @@ final class TrafficJournal {
       int version,
       String nodeId,
       String generation,
+      Long coreStartedAt,
       long nextSeq,
       Map<String, Long> lastSeen,
       List<BatchForm> pending) {}
@@ -63,6 +64,13 @@ final class TrafficJournal {
 
   String nodeId;
   String generation;
+
+  /**
+   * When the core the last seen values come from started (epoch millis, from its uptime); null when
+   * unknown (a core without GetSysStats, or a journal written before this field existed).
+   */
+  Long coreStartedAt;
+
   long nextSeq = 1;
   TreeMap<String, Long> lastSeen = new TreeMap<>();
   final List<Batch> pending = new ArrayList<>();
@@ -92,6 +100,7 @@ final class TrafficJournal {
     }
     nodeId = f.nodeId();
     generation = f.generation();
+    coreStartedAt = f.coreStartedAt();
     nextSeq = Math.max(1, f.nextSeq());
     lastSeen = new TreeMap<>(f.lastSeen() == null ? Map.of() : f.lastSeen());
     pending.clear();
@@ -112,7 +121,7 @@ final class TrafficJournal {
     }
     byte[] data =
         JSON.writeValueAsBytes(
-            new FileForm(VERSION, nodeId, generation, nextSeq, lastSeen, batches));
+            new FileForm(VERSION, nodeId, generation, coreStartedAt, nextSeq, lastSeen, batches));
     Path dir = file.getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve(FILE + ".tmp");

@@ -30,6 +30,7 @@ import io.raftray.xray.proto.v2ray.Shadowsocks.CipherType;
 import io.raftray.xray.proto.v2ray.StatsCommand.GetStatsRequest;
 import io.raftray.xray.proto.v2ray.StatsCommand.QueryStatsRequest;
 import io.raftray.xray.proto.v2ray.StatsCommand.Stat;
+import io.raftray.xray.proto.v2ray.StatsCommand.SysStatsRequest;
 import io.raftray.xray.proto.v2ray.StatsServiceGrpc;
 import io.raftray.xray.proto.v2ray.Tcp;
 import io.raftray.xray.proto.v2ray.Tls;
@@ -175,6 +176,16 @@ final class V2RayDialect implements Dialect {
         .getStats(GetStatsRequest.newBuilder().setName(name).setReset(reset).build())
         .getStat()
         .getValue();
+  }
+
+  @Override
+  public long uptimeSeconds(Channel channel, Duration deadline) {
+    // uint32 on the wire: read it unsigned.
+    return Integer.toUnsignedLong(
+        StatsServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+            .getSysStats(SysStatsRequest.getDefaultInstance())
+            .getUptime());
   }
 
   private static HandlerServiceGrpc.HandlerServiceBlockingStub handler(

@@ -3,6 +3,7 @@ package io.raftray.xray;
 import io.raftray.model.Endpoint;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The calls the daemon makes on its local core (HandlerService and StatsService). Implemented over
@@ -28,6 +29,14 @@ public interface XrayApi extends AutoCloseable {
    * matches it). The daemon reads without reset (see docs/data-plane.md).
    */
   Map<String, Long> queryStats(String pattern, boolean reset);
+
+  /**
+   * GetSysStats' {@code Uptime}: seconds since the core process started, which tells a restarted
+   * core from a lost connection. Empty when the core does not offer the call.
+   */
+  default OptionalLong uptimeSeconds() {
+    return OptionalLong.empty();
+  }
 
   @Override
   void close();

@@ -34,6 +34,7 @@ import io.raftray.xray.proto.xray.Splithttp;
 import io.raftray.xray.proto.xray.StatsCommand.GetStatsRequest;
 import io.raftray.xray.proto.xray.StatsCommand.QueryStatsRequest;
 import io.raftray.xray.proto.xray.StatsCommand.Stat;
+import io.raftray.xray.proto.xray.StatsCommand.SysStatsRequest;
 import io.raftray.xray.proto.xray.StatsServiceGrpc;
 import io.raftray.xray.proto.xray.Tcp;
 import io.raftray.xray.proto.xray.Tls;
@@ -174,6 +175,16 @@ final class XrayDialect implements Dialect {
         .getStats(GetStatsRequest.newBuilder().setName(name).setReset(reset).build())
         .getStat()
         .getValue();
+  }
+
+  @Override
+  public long uptimeSeconds(Channel channel, Duration deadline) {
+    // uint32 on the wire: read it unsigned.
+    return Integer.toUnsignedLong(
+        StatsServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+            .getSysStats(SysStatsRequest.getDefaultInstance())
+            .getUptime());
   }
 
   private static HandlerServiceGrpc.HandlerServiceBlockingStub handler(

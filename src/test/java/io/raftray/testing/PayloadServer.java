@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A plain HTTP server on 127.0.0.1 (free port) that answers {@code GET /payload} with a fixed
@@ -30,6 +31,15 @@ public final class PayloadServer implements AutoCloseable {
 
   /** Serves {@code size} bytes (seeded, the same for equal sizes). */
   public static PayloadServer start(int size) {
+    return start(size, 0);
+  }
+
+  /**
+   * Like {@link #start(int)}, but each response is sent at about {@code bytesPerSecond} (64 KiB
+   * chunks, paced against the time the response started), so a transfer takes a known time, like a
+   * client on a slow link. 0 = as fast as possible.
+   */
+  public static PayloadServer start(int size, long bytesPerSecond) {
     byte[] payload = new byte[size];
     new Random(size).nextBytes(payload);
     try {
@@ -44,7 +54,11 @@ public final class PayloadServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.sendResponseHeaders(200, payload.length);
             try (OutputStream out = exchange.getResponseBody()) {
-              out.write(payload);
+              if (bytesPerSecond <= 0) {
+                out.write(payload);
+              } else {
+                paced(out, payload, bytesPerSecond);
+              }
             }
           });
       server.setExecutor(executor);
@@ -52,6 +66,21 @@ public final class PayloadServer implements AutoCloseable {
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void paced(OutputStream out, byte[] body, long bytesPerSecond) throws IOException {
+    long start = System.nanoTime();
+    int chunk = 64 * 1024;
+    for (int off = 0; off < body.length; off += chunk) {
+      int n = Math.min(chunk, body.length - off);
+      out.write(body, off, n);
+      out.flush();
+      long due = start + (long) ((off + n) * 1e9 / bytesPerSecond);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait); // the simulated link's speed, not a wait for a condition
+      }
     }
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.raftray.config.HostPort;
+import io.raftray.config.XraySettings;
 import io.raftray.model.AdminToken;
 import io.raftray.model.Endpoint;
 import io.raftray.model.ErrorKind;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +60,12 @@ class TrafficCollectorTest {
   final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
 
   final List<Long> submittedSeqs = new ArrayList<>();
+
+  /** When set, what the node's local view says (a restarted follower still replaying its log). */
+  final AtomicReference<State> staleView = new AtomicReference<>();
+
+  /** When true, a linearizable read finds no leader. */
+  volatile boolean noReadIndex;
 
   enum Mode {
     OK,
@@ -107,7 +116,8 @@ class TrafficCollectorTest {
       new Replica() {
         @Override
         public State view() {
-          return local.view();
+          State stale = staleView.get();
+          return stale != null ? stale : local.view();
         }
 
         @Override
@@ -130,6 +140,9 @@ class TrafficCollectorTest {
 
         @Override
         public State linearizableView() {
+          if (noReadIndex) {
+            throw new RaftrayException(ErrorKind.UNAVAILABLE, "no raft leader reachable");
+          }
           return local.view();
         }
 
@@ -377,6 +390,198 @@ class TrafficCollectorTest {
     assertThat(local.view().usageSeq(NODE)).isEqualTo(4);
   }
 
+  // ---- issue 10, item 4: restarts told from lost connections, crashes
+
+  /** A data plane for an external core whose API is this test's scripted core. */
+  private DataPlane externalDataPlane() {
+    XraySettings settings =
+        new XraySettings(
+            Optional.empty(),
+            Optional.of(new HostPort("127.0.0.1", 10085)),
+            Optional.of(Flavor.V2RAY),
+            0,
+            Duration.ofHours(1));
+    XraySupervisor supervisor = XraySupervisor.create(settings, dataDir.resolve("xray"));
+    return new DataPlane(
+        NODE,
+        dataDir,
+        supervisor,
+        local::view,
+        replica,
+        Duration.ofHours(1),
+        Clock.systemUTC(),
+        (flavor, host, port) -> core);
+  }
+
+  @Test
+  void externalCoreBlip_throughTheDataPlane_doesNotChargeTheCumulativeCountersAgain() {
+    core.uptime = 1000L;
+    DataPlane dp = externalDataPlane(); // not started: the test runs the collector's rounds
+    try (TrafficCollector collector = dp.collector()) {
+      dp.coreReady(1, Flavor.V2RAY, "127.0.0.1", 10085);
+      core.set(up(ALICE, "grt_1"), 10_000);
+      collector.round();
+      assertThat(alice().uplinkBytes()).isEqualTo(10_000);
+      // One failed probe of the external core's port: the supervisor says down, then up again.
+      // The core never went away (its uptime kept growing), so its counters continue.
+      dp.coreDown(1);
+      core.uptime = 1004L;
+      core.set(up(ALICE, "grt_1"), 10_500);
+      dp.coreReady(2, Flavor.V2RAY, "127.0.0.1", 10085);
+      collector.round();
+      assertThat(alice().uplinkBytes()).as("only the 500 new bytes").isEqualTo(10_500);
+    }
+  }
+
+  @Test
+  void externalCoreRestartedDuringABlip_isToldByItsUptime_andCountsFromZero() {
+    core.uptime = 1000L;
+    DataPlane dp = externalDataPlane();
+    try (TrafficCollector collector = dp.collector()) {
+      dp.coreReady(1, Flavor.V2RAY, "127.0.0.1", 10085);
+      core.set(up(ALICE, "grt_1"), 1000);
+      collector.round();
+      dp.coreDown(1);
+      // The operator restarted the core; it counted more than the old one before we saw it.
+      core.restartProcess();
+      core.uptime = 3L;
+      core.set(up(ALICE, "grt_1"), 1500);
+      dp.coreReady(2, Flavor.V2RAY, "127.0.0.1", 10085);
+      collector.round();
+      assertThat(alice().uplinkBytes()).as("1000 from the old core + 1500 new").isEqualTo(2500);
+    }
+  }
+
+  @Test
+  void uptimeThatRestarted_forgetsLastSeen_evenWhenTheCountersGrewPastTheOldValues() {
+    TrafficCollector c = collector();
+    core.uptime = 50L;
+    core.set(up(ALICE, "grt_1"), 1000);
+    c.round();
+    // No hook at all (nobody saw the core go): only its uptime tells.
+    core.restartProcess();
+    core.uptime = 1L;
+    core.set(up(ALICE, "grt_1"), 1200);
+    c.round();
+    assertThat(alice().uplinkBytes()).isEqualTo(2200);
+    // And it is the same core from then on.
+    core.uptime = 2L;
+    core.set(up(ALICE, "grt_1"), 1300);
+    c.round();
+    assertThat(alice().uplinkBytes()).isEqualTo(2300);
+  }
+
+  @Test
+  void uptimeThatRestarted_isSeenAcrossADaemonRestart_sameUptimeKeepsTheCounters() {
+    core.uptime = 500L;
+    try (TrafficCollector first = collector()) {
+      core.set(up(ALICE, "grt_1"), 1000);
+      first.round();
+    }
+    // The daemon restarts; the same core is still up (uptime went on).
+    core.uptime = 530L;
+    core.set(up(ALICE, "grt_1"), 1100);
+    try (TrafficCollector second = collector()) {
+      second.round();
+      assertThat(alice().uplinkBytes()).isEqualTo(1100);
+    }
+    // It restarts again; meanwhile the core was replaced and has counted 4000 bytes.
+    core.restartProcess();
+    core.uptime = 20L;
+    core.set(up(ALICE, "grt_1"), 4000);
+    TrafficCollector third = collector();
+    third.round();
+    assertThat(alice().uplinkBytes()).isEqualTo(5100);
+  }
+
+  @Test
+  void aPollThatSpansACoreRestart_isDiscarded() {
+    TrafficCollector c = collector();
+    core.uptime = 100L;
+    core.set(up(ALICE, "grt_1"), 1000);
+    c.round();
+    core.set(up(ALICE, "grt_1"), 1100);
+    // The core is replaced while the counters are being read: uptime before and after disagree.
+    core.beforeAnswer =
+        () -> {
+          core.uptime = 0L;
+        };
+    c.round();
+    core.beforeAnswer = null;
+    assertThat(alice().uplinkBytes()).as("nothing from the torn read").isEqualTo(1000);
+    core.restartProcess();
+    core.uptime = 1L;
+    core.set(up(ALICE, "grt_1"), 70);
+    c.round();
+    assertThat(alice().uplinkBytes()).isEqualTo(1070);
+  }
+
+  @Test
+  void restartedDaemonWithAStaleView_chargesAUserItsViewDoesNotKnowYet() {
+    // The daemon restarts with its log not yet replayed: the local view lacks alice.
+    State before = local.view();
+    ok(local.submit(NODE, new Command.CreateUser(user("usr_01JCAROL00000000000000000", "carol"))));
+    String carol = "usr_01JCAROL00000000000000000";
+    staleView.set(before);
+    core.set(up(carol, "grt_7"), 4000);
+    TrafficCollector c = collector();
+    c.round();
+    staleView.set(null);
+    c.round();
+    assertThat(local.view().users().get(carol).uplinkBytes())
+        .as("counted once the cluster confirms the user exists")
+        .isEqualTo(4000);
+  }
+
+  @Test
+  void unknownUserWhileNoLeaderCanConfirm_isKeptForALaterPoll() {
+    State before = local.view();
+    String carol = "usr_01JCAROL00000000000000000";
+    ok(local.submit(NODE, new Command.CreateUser(user(carol, "carol"))));
+    staleView.set(before);
+    noReadIndex = true;
+    core.set(up(carol, "grt_7"), 4000);
+    TrafficCollector c = collector();
+    c.round();
+    assertThat(local.view().users().get(carol).uplinkBytes()).isZero();
+    noReadIndex = false;
+    staleView.set(null);
+    core.set(up(carol, "grt_7"), 4100);
+    c.round();
+    assertThat(local.view().users().get(carol).uplinkBytes()).isEqualTo(4100);
+  }
+
+  @Test
+  void countersAreReadEverySecond_evenWhenReportsAreSentEveryFiveSeconds() throws Exception {
+    TrafficCollector c =
+        new TrafficCollector(NODE, dataDir, replica, core::api, Duration.ofSeconds(30));
+    try {
+      c.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> !core.patterns.isEmpty());
+      core.set(up(ALICE, "grt_1"), 777);
+      // Within about a second the value is read and durable in the journal; the first batch of
+      // a run is submitted at once.
+      await()
+          .atMost(Duration.ofMillis(2500))
+          .until(
+              () ->
+                  Files.exists(dataDir.resolve("xray/traffic-journal.json"))
+                      && journal().path("last_seen").path(up(ALICE, "grt_1")).asLong() == 777);
+      await().atMost(Duration.ofSeconds(5)).until(() -> alice().uplinkBytes() == 777);
+      // Later traffic is still read every second and journaled, long before the 30 s report
+      // interval has passed: a core killed now loses nothing of it.
+      core.set(up(ALICE, "grt_1"), 888);
+      await()
+          .atMost(Duration.ofMillis(2500))
+          .until(() -> journal().path("last_seen").path(up(ALICE, "grt_1")).asLong() == 888);
+      assertThat(journal().get("pending")).as("reported at the next interval").hasSize(1);
+      assertThat(alice().uplinkBytes()).isEqualTo(777);
+    } finally {
+      c.close();
+    }
+    assertThat(alice().uplinkBytes()).as("close() commits it").isEqualTo(888);
+  }
+
   /** A core whose counters the test sets; only QueryStats is used by the collector. */
   static final class ScriptedCore implements XrayApi {
     final Map<String, Long> counters = new ConcurrentHashMap<>();
@@ -386,6 +591,9 @@ class TrafficCollectorTest {
     volatile boolean absent;
     volatile Runnable beforeAnswer;
 
+    /** GetSysStats' uptime in seconds; null = a core without the call. */
+    volatile Long uptime;
+
     ScriptedCore set(String name, long value) {
       counters.put(name, value);
       return this;
@@ -393,6 +601,21 @@ class TrafficCollectorTest {
 
     void coreRestart() {
       counters.clear();
+    }
+
+    /** The process was replaced: counters from zero, uptime from zero. */
+    void restartProcess() {
+      counters.clear();
+      uptime = 0L;
+    }
+
+    @Override
+    public OptionalLong uptimeSeconds() {
+      if (down) {
+        throw new XrayApiException(XrayApiException.Kind.UNAVAILABLE, "connection refused");
+      }
+      Long u = uptime;
+      return u == null ? OptionalLong.empty() : OptionalLong.of(u);
     }
 
     Optional<XrayApi> api() {
