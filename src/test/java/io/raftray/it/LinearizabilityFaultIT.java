@@ -51,6 +51,13 @@ class LinearizabilityFaultIT {
   private static final int CLIENTS_PER_NODE = 2;
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(8);
 
+  /**
+   * {@code -Draftray.faults.localReads=true}: the clients read the node's local state (no
+   * ReadIndex), which a partitioned or lagging follower serves stale. The run must then FAIL: it
+   * shows that the check finds stale reads in a real history and is not vacuous.
+   */
+  private static final boolean LOCAL_READS = Boolean.getBoolean("raftray.faults.localReads");
+
   /** Kept when the test fails: node logs are under {@code n<i>-logs/}. */
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
@@ -420,7 +427,10 @@ class LinearizabilityFaultIT {
     try {
       RaftrayProcess.Response res =
           node.call(
-              node.uri("/api/v1/users?consistency=linearizable&limit=1000"),
+              node.uri(
+                  LOCAL_READS && !process.startsWith("final")
+                      ? "/api/v1/users?limit=1000"
+                      : "/api/v1/users?consistency=linearizable&limit=1000"),
               "GET",
               null,
               CLIENT_TIMEOUT);
