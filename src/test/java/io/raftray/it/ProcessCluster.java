@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -46,12 +47,33 @@ final class ProcessCluster implements AutoCloseable {
    */
   static ProcessCluster form(
       Path dir, List<Integer> ports, List<String> apiBaseUrls, Consumer<RaftrayProcess> afterInit) {
+    return formWith(
+        dir,
+        ports,
+        apiBaseUrls,
+        (i, node) -> {
+          if (i == 0) {
+            afterInit.accept(node);
+          }
+        });
+  }
+
+  /**
+   * Like {@link #form(Path, List, List, Consumer)}, with {@code beforeFirstRun} called for every
+   * node (index, node) after its {@code init} or {@code join} and before its first {@code run}
+   * (e.g. to set {@code cluster_source_address} in its node.json).
+   */
+  static ProcessCluster formWith(
+      Path dir,
+      List<Integer> ports,
+      List<String> apiBaseUrls,
+      BiConsumer<Integer, RaftrayProcess> beforeFirstRun) {
     ProcessCluster c = new ProcessCluster();
     try {
       RaftrayProcess first =
           RaftrayProcess.init(dir.resolve("n1"), ports.get(0), apiBaseUrls.get(0), "node-1");
       c.nodes.add(first);
-      afterInit.accept(first);
+      beforeFirstRun.accept(0, first);
       first.start();
       for (int i = 1; i < ports.size(); i++) {
         String joinToken = c.createJoinToken();
@@ -64,6 +86,7 @@ final class ProcessCluster implements AutoCloseable {
                 "node-" + (i + 1),
                 dir.resolve("n1.token"));
         c.nodes.add(node);
+        beforeFirstRun.accept(i, node);
         node.start();
         c.awaitMembers(i + 1);
       }
