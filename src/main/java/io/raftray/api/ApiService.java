@@ -41,6 +41,7 @@ public final class ApiService implements HttpService {
     new EndpointsHandler(deps).routes(router);
     new UsersHandler(deps).routes(router);
     new GrantsHandler().routes(router);
+    new GroupsHandler().routes(router);
     new AdminTokensHandler(deps).routes(router);
     new JoinHandler(deps).routes(router);
     new AuditHandler().routes(router);

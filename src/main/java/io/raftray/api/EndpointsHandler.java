@@ -34,7 +34,16 @@ import java.util.TreeSet;
 /** {@code /endpoints}: Xray inbounds with validated settings and server-generated keys. */
 final class EndpointsHandler {
   private static final Set<String> CREATE_FIELDS =
-      Set.of("node_id", "tag", "protocol", "port", "transport", "security", "settings", "enabled");
+      Set.of(
+          "node_id",
+          "tag",
+          "protocol",
+          "port",
+          "transport",
+          "security",
+          "settings",
+          "enabled",
+          "labels");
   private static final Set<String> FIXED = Set.of("node_id", "protocol", "transport", "security");
 
   private final Deps deps;
@@ -81,6 +90,7 @@ final class EndpointsHandler {
   private void create(Call c) {
     ObjectNode body = c.body();
     Validator v = Validator.of(body, CREATE_FIELDS);
+    Map<String, String> labels = v.labels("labels");
     State s = c.current();
     String nodeId =
         body.has("node_id") ? v.string("node_id", true, 1, 128) : deps.settings().localNodeId();
@@ -135,7 +145,8 @@ final class EndpointsHandler {
             m.secrets(),
             enabled == null || enabled,
             now,
-            now);
+            now,
+            labels);
     State after = c.submit(new Command.CreateEndpoint(e));
     c.reply(201, Views.endpoint(find(after, e.id()), c.secretsVisible()), after);
   }
@@ -153,6 +164,7 @@ final class EndpointsHandler {
     String tag = v.matching("tag", false, Validator.TAG, Validator.TAG_RULE);
     Long port = v.integer("port", false, 1, 65535);
     Boolean enabled = v.bool("enabled", false);
+    Map<String, String> labels = v.labels("labels");
     Map<String, Object> settings = null;
     JsonNode raw = body.get("settings");
     if (raw != null && !raw.isObject()) {
@@ -217,7 +229,13 @@ final class EndpointsHandler {
     State after =
         c.submit(
             new Command.UpdateEndpoint(
-                e.id(), tag, port == null ? null : port.intValue(), changed, enabled, keys));
+                e.id(),
+                tag,
+                port == null ? null : port.intValue(),
+                changed,
+                enabled,
+                keys,
+                labels));
     c.reply(200, Views.endpoint(find(after, e.id()), c.secretsVisible()), after);
   }
 

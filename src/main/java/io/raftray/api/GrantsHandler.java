@@ -17,9 +17,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /grants}: a user's access to one endpoint, with a credential generated here. */
+/**
+ * {@code /grants}: a user's access to one endpoint. The grant's credential is the one given, else
+ * none (the user's own credentials apply), or, for a user from before per-user credentials, one
+ * generated here.
+ */
 final class GrantsHandler {
-  private static final Set<String> CREATE_FIELDS = Set.of("user_id", "endpoint_id", "enabled");
+  private static final Set<String> CREATE_FIELDS =
+      Set.of("user_id", "endpoint_id", "enabled", "credential");
 
   void routes(Router r) {
     r.get("/grants", Access.READ, this::list);
@@ -41,14 +46,14 @@ final class GrantsHandler {
             g ->
                 (user == null || g.userId().equals(user))
                     && (endpoint == null || g.endpointId().equals(endpoint)),
-            g -> Views.grant(g, c.secretsVisible())),
+            g -> Views.grant(g, s, c.secretsVisible())),
         s);
   }
 
   private void get(Call c) {
     c.query();
     State s = c.read();
-    c.reply(200, Views.grant(find(s, c.id()), c.secretsVisible()), s);
+    c.reply(200, Views.grant(find(s, c.id()), s, c.secretsVisible()), s);
   }
 
   private static Grant find(State s, String id) {
@@ -73,6 +78,10 @@ final class GrantsHandler {
       v.error("endpoint_id", "no such endpoint");
     }
     Boolean enabled = v.bool("enabled", false);
+    String credential = v.string("credential", false, 1, 128);
+    if (credential != null && e != null) {
+      Credentials.checkGrantCredential(v, "credential", credential, e);
+    }
     v.throwIfInvalid();
     for (Grant o : s.grants().values()) {
       if (o.userId().equals(userId) && o.endpointId().equals(endpointId)) {
@@ -90,19 +99,21 @@ final class GrantsHandler {
             Ids.newId("grt", now.toEpochMilli()),
             userId,
             endpointId,
-            Material.credential(e),
+            credential != null
+                ? credential
+                : s.users().get(userId).credentials() != null ? null : Material.credential(e),
             enabled == null || enabled,
             now,
             now);
     State after = c.submit(new Command.CreateGrant(g));
-    c.reply(201, Views.grant(find(after, g.id()), c.secretsVisible()), after);
+    c.reply(201, Views.grant(find(after, g.id()), after, c.secretsVisible()), after);
   }
 
   private void update(Call c) {
     Grant g = find(c.current(), c.id());
     ObjectNode body = c.body();
     Validator v = Validator.of(body, CREATE_FIELDS);
-    for (String f : List.of("user_id", "endpoint_id")) {
+    for (String f : List.of("user_id", "endpoint_id", "credential")) {
       if (body.has(f)) {
         v.error(f, "cannot be changed; create a new grant instead");
       }
@@ -111,7 +122,7 @@ final class GrantsHandler {
     v.throwIfInvalid();
     if (enabled == null) {
       State s = c.current();
-      c.reply(200, Views.grant(g, c.secretsVisible()), s);
+      c.reply(200, Views.grant(g, s, c.secretsVisible()), s);
       return;
     }
     if (enabled && !g.enabled()) {
@@ -119,7 +130,7 @@ final class GrantsHandler {
       checkSingleUser(s, s.endpoints().get(g.endpointId()), g.id());
     }
     State after = c.submit(new Command.UpdateGrant(g.id(), enabled));
-    c.reply(200, Views.grant(find(after, g.id()), c.secretsVisible()), after);
+    c.reply(200, Views.grant(find(after, g.id()), after, c.secretsVisible()), after);
   }
 
   /**

@@ -9,17 +9,26 @@ import io.raftray.model.Ids;
 import io.raftray.model.RaftrayException;
 import io.raftray.model.ResetStrategy;
 import io.raftray.model.User;
+import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
+import io.raftray.state.Access.Entry;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import io.raftray.state.UpdateUserBuilder;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** {@code /users}: CRUD, usage reset and subscription rotation. */
+/**
+ * {@code /users}: CRUD, usage reset, subscription and credential rotation, effective access. Every
+ * new user gets its own credentials generated here (or the ones given).
+ */
 final class UsersHandler {
   static final long MAX_DATA_LIMIT = 1L << 60;
 
@@ -34,7 +43,14 @@ final class UsersHandler {
           "data_limit_bytes",
           "expire_at",
           "reset_strategy",
-          "on_hold_expire_seconds");
+          "on_hold_expire_seconds",
+          "credentials",
+          "group_ids");
+
+  /** At most this many groups per user. */
+  static final int MAX_GROUPS = 100;
+
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   // limited and expired are derived by the state machine from usage and expiry.
   private static final Set<UserStatus> SETTABLE =
       EnumSet.of(UserStatus.ACTIVE, UserStatus.DISABLED, UserStatus.ON_HOLD);
@@ -53,6 +69,8 @@ final class UsersHandler {
     r.delete("/users/{id}", Access.WRITE, this::delete);
     r.post("/users/{id}/reset-usage", Access.WRITE, this::resetUsage);
     r.post("/users/{id}/rotate-subscription", Access.WRITE, this::rotate);
+    r.post("/users/{id}/rotate-credentials", Access.WRITE, this::rotateCredentials);
+    r.get("/users/{id}/access", Access.READ, this::access);
   }
 
   private void list(Call c) {
@@ -105,7 +123,7 @@ final class UsersHandler {
 
   private void create(Call c) {
     ObjectNode body = c.body();
-    Fields f = Fields.read(body, true);
+    Fields f = Fields.read(body, true, null, c.current());
     if (c.current().userIdByName().containsKey(f.name())) {
       conflictName(f.name());
     }
@@ -122,6 +140,8 @@ final class UsersHandler {
             .subscriptionToken(Ids.secret(24))
             .created(now)
             .onHoldExpireSeconds(f.onHoldExpire() == null ? 0L : f.onHoldExpire())
+            .credentials(f.credentials() != null ? f.credentials() : Credentials.generate())
+            .groupIds(f.groupIds() == null ? List.of() : f.groupIds())
             .build();
     State after = c.submit(new Command.CreateUser(u));
     c.reply(201, detail(c, after, find(after, u.id())), after);
@@ -135,9 +155,15 @@ final class UsersHandler {
       Long limit,
       Instant expireAt,
       ResetStrategy reset,
-      Long onHoldExpire) {
+      Long onHoldExpire,
+      UserCredentials credentials,
+      List<String> groupIds) {
 
-    static Fields read(ObjectNode body, boolean create) {
+    /**
+     * {@code base}: the user's current credentials, which given ones are merged into (null for a
+     * new user or one from before per-user credentials: the missing ones are generated).
+     */
+    static Fields read(ObjectNode body, boolean create, UserCredentials base, State s) {
       Validator v = Validator.of(body, FIELDS);
       Fields f =
           new Fields(
@@ -148,10 +174,26 @@ final class UsersHandler {
               v.instantOrNull("expire_at"),
               v.choice(
                   "reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class)),
-              v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS));
+              v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS),
+              Credentials.read(v, "credentials", base),
+              UsersHandler.groupIds(v, s));
       v.throwIfInvalid();
       return f;
     }
+  }
+
+  /** {@code group_ids}: existing group ids, at most {@link #MAX_GROUPS}; null when absent. */
+  static List<String> groupIds(Validator v, State s) {
+    List<String> ids = v.strings("group_ids", false, MAX_GROUPS, ID, "must be a group id");
+    if (ids == null) {
+      return null;
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      if (!s.groups().containsKey(ids.get(i))) {
+        v.error("group_ids[" + i + "]", "no such group: " + ids.get(i));
+      }
+    }
+    return ids;
   }
 
   private static void conflictName(String name) {
@@ -162,7 +204,7 @@ final class UsersHandler {
   private void update(Call c) {
     User u = find(c.current(), c.id());
     ObjectNode body = c.body();
-    Fields f = Fields.read(body, false);
+    Fields f = Fields.read(body, false, u.credentials(), c.current());
     if (f.name() != null
         && !f.name().equals(u.name())
         && c.current().userIdByName().containsKey(f.name())) {
@@ -180,7 +222,14 @@ final class UsersHandler {
             .status(f.status())
             .dataLimitBytes(f.limit())
             .resetStrategy(f.reset())
-            .onHoldExpireSeconds(f.onHoldExpire());
+            .onHoldExpireSeconds(f.onHoldExpire())
+            .groupIds(f.groupIds());
+    // A user from before per-user credentials gets them with its first change (see docs/api.md).
+    if (f.credentials() != null) {
+      update.credentials(f.credentials());
+    } else if (u.credentials() == null) {
+      update.credentials(Credentials.generate());
+    }
     if (body.has("expire_at")) {
       update.expireAt(f.expireAt());
     }
@@ -198,6 +247,48 @@ final class UsersHandler {
     c.noBody();
     State after = c.submit(new Command.ResetUsage(u.id()));
     c.reply(200, detail(c, after, find(after, u.id())), after);
+  }
+
+  private void rotateCredentials(Call c) {
+    User u = find(c.current(), c.id());
+    c.noBody();
+    State after = c.submit(new Command.RotateCredentials(u.id(), Credentials.generate()));
+    c.reply(200, detail(after, find(after, u.id())), after);
+  }
+
+  /** The endpoints the user reaches and through what (grant and/or groups). */
+  private void access(Call c) {
+    c.query();
+    State s = c.read();
+    User u = find(s, c.id());
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (Entry e : io.raftray.state.Access.of(s, u)) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("endpoint_id", e.endpoint().id());
+      row.put("node_id", e.endpoint().nodeId());
+      row.put("tag", e.endpoint().tag());
+      row.put("protocol", Enums.wire(e.endpoint().protocol()));
+      row.put("port", e.endpoint().port());
+      List<Map<String, String>> sources = new ArrayList<>();
+      if (e.grant() != null) {
+        sources.add(Map.of("type", "grant", "id", e.grant().id()));
+      }
+      for (String g : e.groupIds()) {
+        sources.add(Map.of("type", "group", "id", g));
+      }
+      row.put("sources", sources);
+      row.put(
+          "credential_from",
+          !e.usable()
+              ? null
+              : e.grant() != null && e.grant().credential() != null ? "grant" : "user");
+      items.add(row);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("user_id", u.id());
+    out.put("connects", io.raftray.xray.Desired.mayConnect(u.status()));
+    out.put("items", items);
+    c.reply(200, out, s);
   }
 
   private void rotate(Call c) {

@@ -5,9 +5,13 @@ import io.raftray.model.AuditEvent;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Enums;
 import io.raftray.model.Grant;
+import io.raftray.model.Group;
+import io.raftray.model.GroupSelector;
 import io.raftray.model.Node;
 import io.raftray.model.User;
+import io.raftray.model.UserCredentials;
 import io.raftray.model.XrayReport;
+import io.raftray.state.Access;
 import io.raftray.state.State;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +31,8 @@ final class Views {
   private Views() {}
 
   /**
-   * A user; {@code secrets} false (a viewer token) leaves out {@code subscription_url}, which is
-   * the user's credential to every server.
+   * A user; {@code secrets} false (a viewer token) leaves out {@code subscription_url} and
+   * {@code credentials}, which are the user's credentials to every server.
    */
   static Map<String, Object> user(User u, ApiSettings settings, boolean secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -40,6 +44,10 @@ final class Views {
     m.put("expire_at", time(u.expireAt()));
     m.put("reset_strategy", Enums.wire(u.resetStrategy()));
     m.put("on_hold_expire_seconds", u.onHoldExpireSeconds());
+    m.put("group_ids", u.groupIds());
+    if (secrets) {
+      m.put("credentials", credentials(u.credentials()));
+    }
     m.put("used_bytes", u.usedBytes());
     m.put("uplink_bytes", u.uplinkBytes());
     m.put("downlink_bytes", u.downlinkBytes());
@@ -95,22 +103,34 @@ final class Views {
       settings.keySet().removeAll(CLIENT_SECRET_SETTINGS);
     }
     m.put("settings", settings);
+    m.put("labels", e.labels());
     m.put("enabled", e.enabled());
     m.put("created_at", time(e.createdAt()));
     m.put("updated_at", time(e.updatedAt()));
     return m;
   }
 
-  /** A grant; {@code secrets} false (a viewer token) leaves out its {@code credential}. */
-  static Map<String, Object> grant(Grant g, boolean secrets) {
+  /**
+   * A grant with the credential its user connects with: the grant's own, or (source {@code user})
+   * the user's credential for the endpoint's protocol. {@code secrets} false (a viewer token)
+   * leaves out the credential.
+   */
+  static Map<String, Object> grant(Grant g, State s, boolean secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", g.id());
     m.put("user_id", g.userId());
     m.put("endpoint_id", g.endpointId());
     m.put("enabled", g.enabled());
     if (secrets) {
-      m.put("credential", g.credential());
+      User u = s.users().get(g.userId());
+      Endpoint e = s.endpoints().get(g.endpointId());
+      String effective =
+          g.credential() != null || u == null || e == null
+              ? g.credential()
+              : Access.credential(u, g, e);
+      m.put("credential", effective);
     }
+    m.put("credential_source", g.credential() != null ? "grant" : "user");
     m.put("created_at", time(g.createdAt()));
     m.put("updated_at", time(g.updatedAt()));
     return m;
@@ -168,6 +188,41 @@ final class Views {
     m.put("action", e.action());
     m.put("target", e.target());
     m.put("summary", e.summary());
+    return m;
+  }
+
+  /** A user's own credentials as the API shows them; null for a user from before they existed. */
+  static Map<String, Object> credentials(UserCredentials c) {
+    if (c == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("vless_uuid", c.vlessUuid());
+    m.put("vmess_uuid", c.vmessUuid());
+    m.put("trojan_password", c.trojanPassword());
+    m.put("shadowsocks_password", c.shadowsocksPassword());
+    return m;
+  }
+
+  static Map<String, Object> group(Group g, State s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", g.id());
+    m.put("name", g.name());
+    m.put("description", g.description());
+    m.put("endpoint_ids", g.endpointIds());
+    GroupSelector sel = g.selector();
+    if (sel == null) {
+      m.put("selector", null);
+    } else {
+      Map<String, Object> sm = new LinkedHashMap<>();
+      sm.put("protocols", sel.protocols().stream().map(Enums::wire).toList());
+      sm.put("node_labels", sel.nodeLabels());
+      sm.put("endpoint_labels", sel.endpointLabels());
+      m.put("selector", sm);
+    }
+    m.put("member_count", s.membersOf(g.id()).size());
+    m.put("created_at", time(g.createdAt()));
+    m.put("updated_at", time(g.updatedAt()));
     return m;
   }
 

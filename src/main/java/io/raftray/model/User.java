@@ -1,6 +1,9 @@
 package io.raftray.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * A proxy user. {@code uplinkBytes}/{@code downlinkBytes} count the current period (reset by the
@@ -9,6 +12,11 @@ import java.time.Instant;
  * onHoldExpireSeconds} (0 = none) is how long an {@code on_hold} user stays valid once its first
  * traffic activates it: {@code expireAt} becomes that moment plus this duration. It is boxed so
  * that records written before the field existed (snapshots, log entries) read as 0.
+ *
+ * <p>{@code credentials} (null for users created before per-user credentials existed, until they
+ * are rotated or set) are the user's own credentials, used wherever no grant credential applies;
+ * {@code groupIds} (sorted, distinct) name the groups whose endpoints the user reaches. Neither is
+ * written while null or empty, so records from before keep their bytes.
  *
  * <p>The component order is the JSON field order of snapshots and log entries: append new
  * components at the end. Build users with {@link #builder()} or change one with {@link
@@ -29,10 +37,18 @@ public record User(
     Instant periodStartedAt,
     Instant createdAt,
     Instant updatedAt,
-    Long onHoldExpireSeconds) {
+    Long onHoldExpireSeconds,
+    @JsonInclude(JsonInclude.Include.NON_NULL) UserCredentials credentials,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> groupIds) {
 
   public User {
     onHoldExpireSeconds = onHoldExpireSeconds == null ? 0L : onHoldExpireSeconds;
+    groupIds = Values.sortedDistinct(groupIds);
+  }
+
+  /** Whether the user is a member of group {@code groupId}. */
+  public boolean inGroup(String groupId) {
+    return Collections.binarySearch(groupIds, groupId) >= 0;
   }
 
   /** A new active user with an empty note, no limit, no expiry and no periodic reset. */
@@ -105,6 +121,8 @@ public record User(
     private Instant createdAt;
     private Instant updatedAt;
     private long onHoldExpireSeconds;
+    private UserCredentials credentials;
+    private List<String> groupIds = List.of();
 
     private Builder() {}
 
@@ -124,6 +142,8 @@ public record User(
       createdAt = u.createdAt;
       updatedAt = u.updatedAt;
       onHoldExpireSeconds = u.onHoldExpireSeconds;
+      credentials = u.credentials;
+      groupIds = u.groupIds;
     }
 
     public Builder id(String v) {
@@ -210,6 +230,17 @@ public record User(
       return this;
     }
 
+    /** Null: no own credentials (only grants with their own credential work). */
+    public Builder credentials(UserCredentials v) {
+      credentials = v;
+      return this;
+    }
+
+    public Builder groupIds(List<String> v) {
+      groupIds = v;
+      return this;
+    }
+
     public User build() {
       return new User(
           id,
@@ -226,7 +257,9 @@ public record User(
           periodStartedAt,
           createdAt,
           updatedAt,
-          onHoldExpireSeconds);
+          onHoldExpireSeconds,
+          credentials,
+          groupIds);
     }
   }
 }

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Deep immutable copies of JSON-compatible values (maps, lists, strings, numbers, booleans). */
 final class Values {
@@ -17,6 +19,18 @@ final class Values {
     Map<String, Object> out = new LinkedHashMap<>();
     in.forEach((k, v) -> out.put(k, immutable(v)));
     return Collections.unmodifiableMap(out);
+  }
+
+  /** A string map sorted by key (so it encodes the same bytes on every JVM); null is empty. */
+  static Map<String, String> sortedStrings(Map<String, String> in) {
+    return in == null || in.isEmpty()
+        ? Map.of()
+        : Collections.unmodifiableSortedMap(new TreeMap<>(in));
+  }
+
+  /** Distinct strings in ascending order; null is empty. */
+  static List<String> sortedDistinct(List<String> in) {
+    return in == null || in.isEmpty() ? List.of() : List.copyOf(new TreeSet<>(in));
   }
 
   private static Object immutable(Object v) {

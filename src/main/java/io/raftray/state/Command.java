@@ -7,15 +7,20 @@ import io.raftray.model.AdminToken;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Enums;
 import io.raftray.model.Grant;
+import io.raftray.model.Group;
+import io.raftray.model.GroupSelector;
 import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.ResetStrategy;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A change to the replicated state. Commands are verbs; everything random (ids, secrets,
@@ -66,8 +71,35 @@ public sealed interface Command {
       boolean setExpireAt,
       Instant expireAt,
       ResetStrategy resetStrategy,
-      Long onHoldExpireSeconds)
+      Long onHoldExpireSeconds,
+      @JsonInclude(JsonInclude.Include.NON_NULL) UserCredentials credentials,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> groupIds)
       implements Command {
+
+    /** The update as it was before credentials and groups (their fields unchanged). */
+    public UpdateUser(
+        String id,
+        String name,
+        String note,
+        UserStatus status,
+        Long dataLimitBytes,
+        boolean setExpireAt,
+        Instant expireAt,
+        ResetStrategy resetStrategy,
+        Long onHoldExpireSeconds) {
+      this(
+          id,
+          name,
+          note,
+          status,
+          dataLimitBytes,
+          setExpireAt,
+          expireAt,
+          resetStrategy,
+          onHoldExpireSeconds,
+          null,
+          null);
+    }
 
     /** An update of user {@code id} that changes nothing yet: set what changes. */
     public static UpdateUserBuilder of(String id) {
@@ -88,6 +120,8 @@ public sealed interface Command {
       if (onHoldExpireSeconds != null) {
         sb.append(" on_hold_expire_seconds=").append(onHoldExpireSeconds);
       }
+      if (credentials != null) sb.append(" credentials");
+      if (groupIds != null) sb.append(" group_ids=").append(groupIds);
       return sb.toString();
     }
   }
@@ -143,16 +177,18 @@ public sealed interface Command {
       Integer port,
       Map<String, Object> settings,
       Boolean enabled,
-      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> settingsKeys)
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> settingsKeys,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> labels)
       implements Command {
     public UpdateEndpoint {
       settingsKeys = settingsKeys == null ? null : List.copyOf(settingsKeys);
+      labels = labels == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
     }
 
-    /** A whole-settings update, as logged before patches existed. */
+    /** A whole-settings update with labels unchanged, as logged before patches existed. */
     public UpdateEndpoint(
         String id, String tag, Integer port, Map<String, Object> settings, Boolean enabled) {
-      this(id, tag, port, settings, enabled, null);
+      this(id, tag, port, settings, enabled, null, null);
     }
 
     @Override
@@ -162,6 +198,7 @@ public sealed interface Command {
       if (port != null) sb.append(" port=").append(port);
       if (settings != null) sb.append(" settings");
       if (enabled != null) sb.append(" enabled=").append(enabled);
+      if (labels != null) sb.append(" labels");
       return sb.toString();
     }
   }
@@ -451,6 +488,56 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "periodic user check";
+    }
+  }
+
+  /** Replaces a user's own credentials (generated or validated before submission). */
+  @Action("user.rotate_credentials")
+  record RotateCredentials(String id, UserCredentials credentials) implements Command {
+    @Override
+    public String summary() {
+      return "replaced the user's credentials";
+    }
+  }
+
+  @Action("group.create")
+  record CreateGroup(Group group) implements Command {
+    @Override
+    public String summary() {
+      return "created group " + group.name();
+    }
+  }
+
+  /**
+   * Changes a group; null fields stay as they are. {@code setSelector} with a null {@code selector}
+   * removes the selector.
+   */
+  @Action("group.update")
+  record UpdateGroup(
+      String id,
+      String name,
+      String description,
+      List<String> endpointIds,
+      boolean setSelector,
+      GroupSelector selector)
+      implements Command {
+    @Override
+    public String summary() {
+      StringBuilder sb = new StringBuilder("updated");
+      if (name != null) sb.append(" name=").append(name);
+      if (description != null) sb.append(" description");
+      if (endpointIds != null) sb.append(" endpoint_ids=").append(endpointIds.size());
+      if (setSelector) sb.append(selector == null ? " selector removed" : " selector");
+      return sb.toString();
+    }
+  }
+
+  /** Deletes a group and takes it out of every member's {@code group_ids}. */
+  @Action("group.delete")
+  record DeleteGroup(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted group";
     }
   }
 }

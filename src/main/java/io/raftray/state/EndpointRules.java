@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Endpoints, applied by {@link Store}: an endpoint belongs to a node that was not removed, port and
- * tag are unique per node, and deleting an endpoint deletes its grants. The settings themselves are
- * validated by the API before the command is logged.
+ * tag are unique per node, and deleting an endpoint deletes its grants and leaves the groups that
+ * named it. The settings themselves are validated by the API before the command is logged.
  */
 final class EndpointRules {
   private EndpointRules() {}
@@ -52,7 +52,8 @@ final class EndpointRules {
             e.secrets(),
             c.enabled() != null ? c.enabled() : e.enabled(),
             e.createdAt(),
-            now);
+            now,
+            c.labels() != null ? c.labels() : e.labels());
     checkUnique(s, n);
     MembershipRules.checkEnable(s, n);
     return new Changed(s.withEndpoints(State.with(s.endpoints(), e.id(), n)), e.id());
@@ -82,6 +83,7 @@ final class EndpointRules {
     State n =
         s.withEndpoints(State.without(s.endpoints(), e.id()))
             .withGrants(GrantRules.without(s.grants(), g -> g.endpointId().equals(e.id())));
+    n = GroupRules.withoutEndpoint(n, e.id());
     return new Changed(n, e.id());
   }
 

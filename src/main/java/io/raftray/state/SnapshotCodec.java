@@ -18,6 +18,7 @@ import io.raftray.model.AuditEvent;
 import io.raftray.model.Digests;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
+import io.raftray.model.Group;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Json;
@@ -167,6 +168,17 @@ public final class SnapshotCodec {
                             .readerFor(new TypeReference<Map<String, XrayReport>>() {})
                             .readValue(n);
                 b.xrayReports(State.sorted(reports));
+              }),
+          // Added with groups (issue 11); written only when a group exists, so snapshots without
+          // groups keep their bytes.
+          new SnapshotSection(
+              "groups",
+              (s, json) -> s.groups().isEmpty() ? null : json.valueToTree(s.groups().values()),
+              (n, b, ctx) -> {
+                List<Group> groups = readList(n, "groups", new TypeReference<>() {}, OPTIONAL, ctx);
+                TreeMap<String, Group> byId = new TreeMap<>();
+                groups.forEach(g -> byId.put(g.id(), g));
+                b.groups(Collections.unmodifiableNavigableMap(byId));
               }));
 
   private SnapshotCodec() {}

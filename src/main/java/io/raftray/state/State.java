@@ -3,6 +3,7 @@ package io.raftray.state;
 import io.raftray.model.AdminToken;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
+import io.raftray.model.Group;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
@@ -30,6 +31,10 @@ import java.util.TreeSet;
  * written to snapshots). {@code nodeUsage} is the per-node traffic breakdown, user id to node id to
  * usage (entries go with their user); {@code usageSeqs} is the last applied {@code usage.report}
  * sequence number per node, which makes reports idempotent (see docs/data-plane.md).
+ *
+ * <p>{@code groupMembers} is an index of {@code users}' {@code group_ids} (group id to member user
+ * ids, never written to snapshots): {@link UserRules#put} keeps it up to date with each user it
+ * writes, so a group's members are found without scanning every user.
  */
 public record State(
     long appliedIndex,
@@ -49,7 +54,9 @@ public record State(
     SubscriptionSettings subscriptionSettings,
     NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage,
     NavigableMap<String, Long> usageSeqs,
-    NavigableMap<String, XrayReport> xrayReports) {
+    NavigableMap<String, XrayReport> xrayReports,
+    NavigableMap<String, Group> groups,
+    NavigableMap<String, NavigableSet<String>> groupMembers) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -72,6 +79,8 @@ public record State(
     nodeUsage = orEmpty(nodeUsage);
     usageSeqs = orEmpty(usageSeqs);
     xrayReports = orEmpty(xrayReports);
+    groups = orEmpty(groups);
+    groupMembers = orEmpty(groupMembers);
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -93,6 +102,12 @@ public record State(
   public NavigableMap<String, NodeUsage> nodeUsage(String userId) {
     NavigableMap<String, NodeUsage> m = nodeUsage.get(userId);
     return m == null ? Collections.emptyNavigableMap() : m;
+  }
+
+  /** The ids of the users in group {@code groupId} (empty for none or an unknown group). */
+  public NavigableSet<String> membersOf(String groupId) {
+    NavigableSet<String> m = groupMembers.get(groupId);
+    return m == null ? Collections.emptyNavigableSet() : m;
   }
 
   /** The last {@code usage.report} sequence number applied for a node; 0 before the first. */
@@ -201,6 +216,14 @@ public record State(
     return toBuilder().xrayReports(r).build();
   }
 
+  State withGroups(NavigableMap<String, Group> g) {
+    return toBuilder().groups(g).build();
+  }
+
+  State withGroupMembers(NavigableMap<String, NavigableSet<String>> m) {
+    return toBuilder().groupMembers(m).build();
+  }
+
   State withCluster(String id, String caPem) {
     return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
@@ -225,6 +248,8 @@ public record State(
     private NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage;
     private NavigableMap<String, Long> usageSeqs;
     private NavigableMap<String, XrayReport> xrayReports;
+    private NavigableMap<String, Group> groups;
+    private NavigableMap<String, NavigableSet<String>> groupMembers;
 
     private Builder() {}
 
@@ -247,6 +272,8 @@ public record State(
       nodeUsage = s.nodeUsage;
       usageSeqs = s.usageSeqs;
       xrayReports = s.xrayReports;
+      groups = s.groups;
+      groupMembers = s.groupMembers;
     }
 
     public Builder appliedIndex(long v) {
@@ -269,14 +296,20 @@ public record State(
       return this;
     }
 
-    /** The users with their name and subscription token indexes derived from them. */
+    /** The users with their name, subscription token and group indexes derived from them. */
     public Builder users(NavigableMap<String, User> v) {
       Map<String, String> byName = new HashMap<>();
       Map<String, String> byToken = new HashMap<>();
+      TreeMap<String, NavigableSet<String>> members = new TreeMap<>();
       for (User u : v.values()) {
         byName.put(u.name(), u.id());
         byToken.put(u.subscriptionToken(), u.id());
+        for (String g : u.groupIds()) {
+          members.computeIfAbsent(g, k -> new TreeSet<>()).add(u.id());
+        }
       }
+      members.replaceAll((g, ids) -> Collections.unmodifiableNavigableSet(ids));
+      groupMembers = Collections.unmodifiableNavigableMap(members);
       return users(v, Collections.unmodifiableMap(byName), Collections.unmodifiableMap(byToken));
     }
 
@@ -344,6 +377,17 @@ public record State(
       return this;
     }
 
+    public Builder groups(NavigableMap<String, Group> v) {
+      groups = v;
+      return this;
+    }
+
+    /** The group membership index; {@link #users(NavigableMap)} derives it. */
+    Builder groupMembers(NavigableMap<String, NavigableSet<String>> v) {
+      groupMembers = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -363,7 +407,9 @@ public record State(
           subscriptionSettings,
           nodeUsage,
           usageSeqs,
-          xrayReports);
+          xrayReports,
+          groups,
+          groupMembers);
     }
   }
 }

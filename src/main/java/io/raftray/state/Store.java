@@ -13,8 +13,8 @@ import java.util.Objects;
  * replica. Nothing here reads a clock or generates anything. This class handles the envelope
  * (bootstrap gate, audit event, applied index, rejections) and dispatches each command to the rules
  * of its entity ({@link UserRules}, {@link EndpointRules}, {@link GrantRules}, {@link
- * AdminTokenRules}, {@link MembershipRules}, {@link JoinRules}, {@link UsageRules}, {@link
- * XrayRules}).
+ * AdminTokenRules}, {@link GroupRules}, {@link MembershipRules}, {@link JoinRules}, {@link
+ * UsageRules}, {@link XrayRules}).
  */
 public final class Store {
   private Store() {}
@@ -111,6 +111,10 @@ public final class Store {
               "subscription-settings");
       case UsageReport r -> UsageRules.report(s, r, now);
       case UsersTick t -> UsageRules.tick(s, now);
+      case RotateCredentials r -> UserRules.rotateCredentials(s, r, now);
+      case CreateGroup c -> GroupRules.create(s, c, now);
+      case UpdateGroup u -> GroupRules.update(s, u, now);
+      case DeleteGroup d -> GroupRules.delete(s, d, now);
     };
   }
 

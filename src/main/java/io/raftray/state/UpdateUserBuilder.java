@@ -1,8 +1,10 @@
 package io.raftray.state;
 
 import io.raftray.model.ResetStrategy;
+import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Builds a {@link Command.UpdateUser} (start with {@link Command.UpdateUser#of}): set the fields
@@ -18,6 +20,8 @@ public final class UpdateUserBuilder {
   private Instant expireAt;
   private ResetStrategy resetStrategy;
   private Long onHoldExpireSeconds;
+  private UserCredentials credentials;
+  private List<String> groupIds;
 
   UpdateUserBuilder(String id) {
     this.id = id;
@@ -60,6 +64,18 @@ public final class UpdateUserBuilder {
     return this;
   }
 
+  /** Replaces the user's own credentials. */
+  public UpdateUserBuilder credentials(UserCredentials v) {
+    credentials = v;
+    return this;
+  }
+
+  /** Replaces the user's groups (an empty list: none). */
+  public UpdateUserBuilder groupIds(List<String> v) {
+    groupIds = v == null ? null : List.copyOf(v);
+    return this;
+  }
+
   public Command.UpdateUser build() {
     return new Command.UpdateUser(
         id,
@@ -70,6 +86,8 @@ public final class UpdateUserBuilder {
         setExpireAt,
         expireAt,
         resetStrategy,
-        onHoldExpireSeconds);
+        onHoldExpireSeconds,
+        credentials,
+        groupIds);
   }
 }

@@ -8,12 +8,14 @@ import io.raftray.model.UserStatus;
 import io.raftray.state.Command.CreateUser;
 import io.raftray.state.Command.DeleteUser;
 import io.raftray.state.Command.ResetUsage;
+import io.raftray.state.Command.RotateCredentials;
 import io.raftray.state.Command.RotateSubscription;
 import io.raftray.state.Command.UpdateUser;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +37,7 @@ final class UserRules {
     if (s.userIdBySubscriptionToken().containsKey(u.subscriptionToken())) {
       throw new Rejection(CONFLICT, "subscription_token", "subscription token collision");
     }
+    GroupRules.checkGroupsExist(s, u.groupIds());
     User stamped = u.toBuilder().created(now).build();
     return new Changed(put(s, null, withEffectiveStatus(stamped, now)), u.id());
   }
@@ -66,6 +69,13 @@ final class UserRules {
     if (c.onHoldExpireSeconds() != null) {
       b.onHoldExpireSeconds(c.onHoldExpireSeconds());
     }
+    if (c.credentials() != null) {
+      b.credentials(c.credentials());
+    }
+    if (c.groupIds() != null) {
+      GroupRules.checkGroupsExist(s, c.groupIds());
+      b.groupIds(c.groupIds());
+    }
     return new Changed(put(s, u, withEffectiveStatus(b.build(), now)), u.id());
   }
 
@@ -76,6 +86,7 @@ final class UserRules {
     Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
     byToken.remove(u.subscriptionToken());
     State n = s.withUsers(State.without(s.users(), u.id()), byName, byToken);
+    n = n.withGroupMembers(GroupRules.members(n.groupMembers(), u.groupIds(), List.of(), u.id()));
     n = n.withGrants(GrantRules.without(s.grants(), g -> g.userId().equals(u.id())));
     if (n.nodeUsage().containsKey(u.id())) {
       n = n.withUsage(State.without(n.nodeUsage(), u.id()), n.usageSeqs());
@@ -95,6 +106,12 @@ final class UserRules {
       throw new Rejection(CONFLICT, "subscription_token", "subscription token collision");
     }
     return new Changed(put(s, u, u.withSubscriptionToken(r.newToken(), now)), u.id());
+  }
+
+  static Changed rotateCredentials(State s, RotateCredentials r, Instant now) {
+    User u = user(s, r.id());
+    User n = u.toBuilder().credentials(r.credentials()).updatedAt(now).build();
+    return new Changed(put(s, u, n), u.id());
   }
 
   /**
@@ -121,7 +138,10 @@ final class UserRules {
     return u;
   }
 
-  /** The state with {@code u} replacing {@code old} (null for a new user), indexes updated. */
+  /**
+   * The state with {@code u} replacing {@code old} (null for a new user), indexes updated: name,
+   * subscription token and group membership.
+   */
   static State put(State s, User old, User u) {
     Map<String, String> byName = s.userIdByName();
     Map<String, String> byToken = s.userIdBySubscriptionToken();
@@ -139,6 +159,11 @@ final class UserRules {
       }
       byToken.put(u.subscriptionToken(), u.id());
     }
-    return s.withUsers(State.with(s.users(), u.id(), u), byName, byToken);
+    State n = s.withUsers(State.with(s.users(), u.id(), u), byName, byToken);
+    List<String> before = old == null ? List.of() : old.groupIds();
+    if (!before.equals(u.groupIds())) {
+      n = n.withGroupMembers(GroupRules.members(n.groupMembers(), before, u.groupIds(), u.id()));
+    }
+    return n;
   }
 }

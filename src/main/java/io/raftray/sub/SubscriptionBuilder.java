@@ -3,10 +3,12 @@ package io.raftray.sub;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Enums;
 import io.raftray.model.Grant;
+import io.raftray.model.Group;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.state.Access;
 import io.raftray.state.State;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,14 +22,16 @@ import java.util.Set;
 
 /**
  * Builds a user's {@link Subscription} from one immutable view: the one place that turns the state
- * into the proxies every format renders. Grants by user are indexed once per view (the view changes
- * on every applied write), so a request costs a map lookup plus the user's own grants, not a scan
- * of every grant in the cluster.
+ * into the proxies every format renders. Grants by user and the endpoints of each group are indexed
+ * once per view (the view changes on every applied write), so a request costs map lookups plus the
+ * user's own grants and its groups' endpoints, not a scan of every grant in the cluster. A grant
+ * and a group reaching the same endpoint give one proxy, with the grant's credential.
  */
 final class SubscriptionBuilder {
-  private record Indexed(State view, Map<String, List<Grant>> grantsByUser) {}
+  private record Indexed(
+      State view, Map<String, List<Grant>> grantsByUser, Map<String, List<Endpoint>> byGroup) {}
 
-  private volatile Indexed index = new Indexed(null, Map.of());
+  private volatile Indexed index = new Indexed(null, Map.of(), Map.of());
 
   /** The user whose current subscription token is {@code token}, or null. */
   static User userByToken(State view, String token) {
@@ -57,13 +61,34 @@ final class SubscriptionBuilder {
   }
 
   private List<Proxy> proxies(State view, User user, SubscriptionSettings settings) {
-    record Candidate(Node node, Endpoint endpoint, Grant grant) {}
+    record Candidate(Node node, Endpoint endpoint, String credential) {}
     List<Candidate> list = new ArrayList<>();
-    for (Grant g : grantsOf(view, user.id())) {
+    Set<String> seen = new HashSet<>();
+    Indexed idx = indexed(view);
+    for (Grant g : idx.grantsByUser().getOrDefault(user.id(), List.of())) {
       Endpoint e = g.enabled() ? view.endpoints().get(g.endpointId()) : null;
       Node n = e == null || !e.enabled() ? null : view.nodes().get(e.nodeId());
-      if (n != null && n.status() == NodeStatus.ACTIVE && n.accessHost() != null) {
-        list.add(new Candidate(n, e, g));
+      String credential = e == null ? null : Access.credential(user, g, e);
+      if (n != null
+          && n.status() == NodeStatus.ACTIVE
+          && n.accessHost() != null
+          && credential != null) {
+        seen.add(e.id());
+        list.add(new Candidate(n, e, credential));
+      }
+    }
+    // Endpoints the user's groups select, with the user's own credentials.
+    for (String groupId : user.groupIds()) {
+      for (Endpoint e : idx.byGroup().getOrDefault(groupId, List.of())) {
+        Node n = view.nodes().get(e.nodeId());
+        String credential = Access.credential(user, null, e);
+        if (n != null
+            && n.status() == NodeStatus.ACTIVE
+            && n.accessHost() != null
+            && credential != null
+            && seen.add(e.id())) {
+          list.add(new Candidate(n, e, credential));
+        }
       }
     }
     list.sort(
@@ -75,7 +100,7 @@ final class SubscriptionBuilder {
     Set<String> taken = new HashSet<>();
     for (Candidate c : list) {
       String remark = Names.unique(remark(settings, user, c.node(), c.endpoint()), taken);
-      out.add(Proxy.of(remark, c.node().accessHost(), c.endpoint(), c.grant().credential()));
+      out.add(Proxy.of(remark, c.node().accessHost(), c.endpoint(), c.credential()));
     }
     return out;
   }
@@ -93,7 +118,8 @@ final class SubscriptionBuilder {
     return r.isEmpty() ? e.tag() : r;
   }
 
-  private List<Grant> grantsOf(State view, String userId) {
+  /** Grants by user and each group's enabled endpoints, computed once per view. */
+  private Indexed indexed(State view) {
     Indexed i = index;
     if (i.view() != view) {
       Map<String, List<Grant>> by = new HashMap<>();
@@ -101,9 +127,19 @@ final class SubscriptionBuilder {
         by.computeIfAbsent(g.userId(), k -> new ArrayList<>(4)).add(g);
       }
       by.replaceAll((k, l) -> Collections.unmodifiableList(l));
-      i = new Indexed(view, by);
+      Map<String, List<Endpoint>> byGroup = new HashMap<>();
+      if (!view.groups().isEmpty()) {
+        for (Endpoint e : view.endpoints().values()) {
+          if (Access.live(view, e)) {
+            for (Group g : Access.groupsSelecting(view, e)) {
+              byGroup.computeIfAbsent(g.id(), k -> new ArrayList<>()).add(e);
+            }
+          }
+        }
+      }
+      i = new Indexed(view, by, byGroup);
       index = i;
     }
-    return i.grantsByUser().getOrDefault(userId, List.of());
+    return i;
   }
 }

@@ -8,6 +8,7 @@ import io.raftray.model.Role;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,35 @@ class ApiBadInputTest {
       token role missing | POST | /admin-tokens | owner | 400 | role | {"name":"x"}
       revoke last owner token | DELETE | /admin-tokens/{owner_id} | owner | 409 | - | -
       revoke unknown token | DELETE | /admin-tokens/tok_missing | owner | 404 | - | -
+      group name missing | POST | /groups | owner | 400 | name | {}
+      group unknown endpoint | POST | /groups | owner | 400 | endpoint_ids[0] | {"name":"g1","endpoint_ids":["ep_missing"]}
+      group endpoint ids not a list | POST | /groups | owner | 400 | endpoint_ids | {"name":"g1","endpoint_ids":"{ep}"}
+      group empty selector | POST | /groups | owner | 400 | selector | {"name":"g1","selector":{}}
+      group selector bad protocol and labels | POST | /groups | owner | 400 | selector.protocols[0],selector.node_labels | {"name":"g1","selector":{"protocols":["http"],"node_labels":"eu"}}
+      group selector unknown key | POST | /groups | owner | 400 | selector.regions | {"name":"g1","selector":{"regions":["eu"]}}
+      group unknown field | POST | /groups | owner | 400 | members | {"name":"g1","members":[]}
+      duplicate group name | POST | /groups | owner | 409 | name | {"name":"eu"}
+      patch group selector not an object | PATCH | /groups/{group} | owner | 400 | selector | {"selector":[1]}
+      patch group name null | PATCH | /groups/{group} | owner | 400 | name | {"name":null}
+      patch unknown group | PATCH | /groups/grp_missing | owner | 404 | - | {"name":"x"}
+      get unknown group | GET | /groups/grp_missing | owner | 404 | - | -
+      delete unknown group | DELETE | /groups/grp_missing | owner | 404 | - | -
+      viewer creates group | POST | /groups | viewer | 403 | - | {"name":"v"}
+      list groups unknown filter | GET | /groups?name=eu | owner | 400 | name | -
+      user unknown group | POST | /users | owner | 400 | group_ids[0] | {"name":"n1","group_ids":["grp_missing"]}
+      user group ids not a list | POST | /users | owner | 400 | group_ids | {"name":"n1","group_ids":"eu"}
+      user bad credentials | POST | /users | owner | 400 | credentials.vmess_uuid,credentials.trojan_password,credentials.color | {"name":"n1","credentials":{"vmess_uuid":"nope","trojan_password":"short","color":"x"}}
+      patch user credentials not an object | PATCH | /users/{user} | owner | 400 | credentials | {"credentials":"x"}
+      patch user unknown group | PATCH | /users/{user} | owner | 400 | group_ids[1] | {"group_ids":["{group}","grp_missing"]}
+      rotate credentials with a body | POST | /users/{user}/rotate-credentials | owner | 400 | - | {"x":1}
+      rotate credentials unknown user | POST | /users/usr_missing/rotate-credentials | owner | 404 | - | -
+      viewer rotates credentials | POST | /users/{user}/rotate-credentials | viewer | 403 | - | -
+      access of unknown user | GET | /users/usr_missing/access | owner | 404 | - | -
+      access unknown filter | GET | /users/{user}/access?x=1 | owner | 400 | x | -
+      endpoint bad label key | POST | /endpoints | owner | 400 | labels.bad key | {"protocol":"vmess","port":1460,"labels":{"bad key":"v"}}
+      patch endpoint labels not an object | PATCH | /endpoints/{ep} | owner | 400 | labels | {"labels":[1]}
+      grant credential not a uuid | POST | /grants | owner | 400 | credential | {"user_id":"{user}","endpoint_id":"{ep2}","credential":"not-a-uuid"}
+      grant credential change | PATCH | /grants/{grant} | owner | 400 | credential | {"credential":"x"}
       missing auth | GET | /users | none | 401 | - | -
       bad token | GET | /users | bad | 401 | - | -
       viewer writes | POST | /users | viewer | 403 | - | {"name":"v"}
@@ -165,7 +195,10 @@ class ApiBadInputTest {
             .asText();
     String grant =
         f.post("/api/v1/grants", ApiEndpointsGrantsTest.grant(alice, ep)).json().get("id").asText();
-    vars =
+    String group = f.post("/api/v1/groups", "{\"name\":\"eu\"}").json().get("id").asText();
+    vars = new HashMap<>();
+    vars.put("{group}", group);
+    vars.putAll(
         Map.of(
             "{user}",
             alice,
@@ -184,7 +217,7 @@ class ApiBadInputTest {
             "{long_note}",
             "x".repeat(1001),
             "{labels33}",
-            labels(33));
+            labels(33)));
     tokens =
         Map.of(
             "owner",

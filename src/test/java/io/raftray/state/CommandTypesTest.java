@@ -47,7 +47,11 @@ class CommandTypesTest {
             "join_request.reject",
             "subscription_settings.update",
             "usage.report",
-            "users.tick");
+            "users.tick",
+            "user.rotate_credentials",
+            "group.create",
+            "group.update",
+            "group.delete");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }

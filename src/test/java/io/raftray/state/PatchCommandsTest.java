@@ -33,11 +33,11 @@ class PatchCommandsTest {
     assertThat(
             apply(
                     new Command.UpdateEndpoint(
-                        "ep_1", null, null, Map.of("path", "/a"), null, List.of("path")))
+                        "ep_1", null, null, Map.of("path", "/a"), null, List.of("path"), null))
                 .ok())
         .isTrue();
     assertThat(
-            apply(new Command.UpdateEndpoint("ep_1", null, null, Map.of(), null, List.of("host")))
+            apply(new Command.UpdateEndpoint("ep_1", null, null, Map.of(), null, List.of("host"), null))
                 .ok())
         .isTrue();
     assertThat(state.endpoints().get("ep_1").settings())
@@ -60,7 +60,7 @@ class PatchCommandsTest {
     CommandEnvelope patch =
         Fixtures.env(
             new Command.UpdateEndpoint(
-                "ep_1", null, null, Map.of("path", "/a"), null, List.of("path", "host")),
+                "ep_1", null, null, Map.of("path", "/a"), null, List.of("path", "host"), null),
             Fixtures.T0);
     assertThat(CommandCodec.decode(CommandCodec.encode(patch))).isEqualTo(patch);
     CommandEnvelope sub =
