@@ -253,7 +253,7 @@ final class UsersHandler {
     User u = find(c.current(), c.id());
     c.noBody();
     State after = c.submit(new Command.RotateCredentials(u.id(), Credentials.generate()));
-    c.reply(200, detail(after, find(after, u.id())), after);
+    c.reply(200, detail(c, after, find(after, u.id())), after);
   }
 
   /** The endpoints the user reaches and through what (grant and/or groups). */

@@ -31,8 +31,8 @@ final class Views {
   private Views() {}
 
   /**
-   * A user; {@code secrets} false (a viewer token) leaves out {@code subscription_url} and
-   * {@code credentials}, which are the user's credentials to every server.
+   * A user; {@code secrets} false (a viewer token) leaves out {@code subscription_url} and {@code
+   * credentials}, which are the user's credentials to every server.
    */
   static Map<String, Object> user(User u, ApiSettings settings, boolean secrets) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -37,7 +37,9 @@ class PatchCommandsTest {
                 .ok())
         .isTrue();
     assertThat(
-            apply(new Command.UpdateEndpoint("ep_1", null, null, Map.of(), null, List.of("host"), null))
+            apply(
+                    new Command.UpdateEndpoint(
+                        "ep_1", null, null, Map.of(), null, List.of("host"), null))
                 .ok())
         .isTrue();
     assertThat(state.endpoints().get("ep_1").settings())
