@@ -177,7 +177,9 @@ class GroupRulesTest {
                 List.of("ep_1"),
                 new GroupSelector(List.of(Protocol.TROJAN), null, Map.of("b", "2", "a", "1")))));
     run(new Command.CreateUser(member("usr_1", "a", List.of("grp_1"))));
-    run(new Command.UpdateEndpoint("ep_2", null, null, null, null, null, Map.of("z", "9", "k", "v")));
+    run(
+        new Command.UpdateEndpoint(
+            "ep_2", null, null, null, null, null, Map.of("z", "9", "k", "v")));
     State back = SnapshotCodec.decode(SnapshotCodec.encode(state), 100);
     assertThat(back.groups()).isEqualTo(state.groups());
     assertThat(back.users()).isEqualTo(state.users());

@@ -80,6 +80,17 @@ class StateFormatV2Test {
                     "grt_trojan", FormatFixtureLogV2.TROJAN_PASSWORD,
                     "grt_vless", FormatFixtureLogV2.VLESS_UUID,
                     "grt_vmess", FormatFixtureLogV2.VMESS_UUID)));
+    // Users from before per-user credentials have none and no groups; their grants' own
+    // credentials are what effective access (the reconciler, subscriptions) uses.
+    assertThat(s.users().values()).allMatch(u -> u.credentials() == null && u.groupIds().isEmpty());
+    assertThat(s.groups()).isEmpty();
+    Map<String, String> effective = new TreeMap<>();
+    for (var u : s.users().values()) {
+      for (Access.Entry e : Access.of(s, u)) {
+        effective.put(e.grant().id(), e.credential());
+      }
+    }
+    assertThat(effective).isEqualTo(credentials(s));
   }
 
   @Test
