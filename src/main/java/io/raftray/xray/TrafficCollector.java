@@ -50,7 +50,12 @@ import java.util.logging.Logger;
  * {@link #coreReady(String)} with a token naming the running core process (e.g. pid and start time)
  * before its API is handed out. A different token than the journal's forgets the last seen values
  * (the new core counts from zero); the same token (the daemon restarted and adopted the running
- * core) keeps them. Bytes a core counted after the last poll and before it died are lost.
+ * core) keeps them. The core's uptime (GetSysStats) tells a restarted core on its own, so a lost
+ * connection (an external core that did not answer for a while) is not taken for a restart.
+ *
+ * <p>Counters are read every second at most ({@link #MAX_POLL_PERIOD}) and journaled at once;
+ * batches are submitted on their own thread, at most once per interval. Bytes a core counted after
+ * the last read and before it died are lost: at most one poll period of traffic.
  */
 public final class TrafficCollector implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TrafficCollector.class.getName());
