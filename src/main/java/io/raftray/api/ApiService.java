@@ -88,7 +88,18 @@ public final class ApiService implements HttpService {
                   throw new RaftrayException(ErrorKind.CONFLICT, reason);
                 });
       }
-      m.route().handler().handle(new Call(req, res, m.params(), who, deps));
+      Call call = new Call(req, res, m.params(), who, deps);
+      try {
+        m.route().handler().handle(call);
+      } catch (RaftrayException e) {
+        if (method.equals("GET") || !call.mayRetryLinearizable(e)) {
+          throw e;
+        }
+        // The local view may lag (a restarted or cut-off node): check once more against a
+        // linearizable view before answering 404/409/400 to a write.
+        call.syncForRetry();
+        m.route().handler().handle(call);
+      }
     } catch (RaftrayException e) {
       fail(res, () -> Problems.send(res, e));
     } catch (HttpProblem p) {

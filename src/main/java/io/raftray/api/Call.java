@@ -40,6 +40,9 @@ final class Call {
   private final AdminToken actor;
   private final Deps deps;
   private Query query;
+  private byte[] body;
+  private boolean submitted;
+  private boolean synced;
 
   Call(
       ServerRequest req, ServerResponse res, Map<String, String> params, AdminToken actor, Deps d) {
@@ -89,9 +92,33 @@ final class Call {
     return query().linearizable() ? deps.replica().linearizableView() : deps.replica().view();
   }
 
-  /** The local view, used to check a write before it is submitted. */
+  /**
+   * The view a write is checked against before it is submitted: the local one, or after {@link
+   * #syncForRetry} a linearizable one (a Raft ReadIndex).
+   */
   State current() {
-    return deps.replica().view();
+    return synced ? deps.replica().linearizableView() : deps.replica().view();
+  }
+
+  /**
+   * Whether {@code e}, thrown by a write's checks, may come from a lagging local view and is worth
+   * one more try against a linearizable view: a "not found", "conflict" or "invalid" answer given
+   * before anything was submitted or sent, from the local view. A node that just restarted or was
+   * cut off must not answer 404 for a user that another node already acknowledged.
+   */
+  boolean mayRetryLinearizable(RaftrayException e) {
+    return !synced
+        && !submitted
+        && !res.isSent()
+        && switch (e.kind()) {
+          case NOT_FOUND, CONFLICT, INVALID -> true;
+          default -> false;
+        };
+  }
+
+  /** From now on {@link #current()} reads a linearizable view. */
+  void syncForRetry() {
+    synced = true;
   }
 
   /** The request body as a JSON object; 400 when empty, malformed or not an object. */
@@ -127,6 +154,13 @@ final class Call {
   }
 
   private byte[] readBody() {
+    if (body == null) {
+      body = readBodyOnce();
+    }
+    return body;
+  }
+
+  private byte[] readBodyOnce() {
     long max = deps.settings().maxBodyBytes();
     OptionalLong declared = req.headers().contentLength();
     if (declared.isPresent() && declared.getAsLong() > max) {
@@ -178,6 +212,7 @@ final class Call {
 
   /** Commits a command as this request's actor (its token id); a rejection becomes a problem. */
   State submit(Command command) {
+    submitted = true;
     Result r = deps.replica().submit(actor.id(), command);
     if (!r.ok()) {
       throw r.toException();
