@@ -1,6 +1,7 @@
 package io.raftray.state;
 
 import io.raftray.model.AdminToken;
+import io.raftray.model.ClusterSettings;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
 import io.raftray.model.JoinRequest;
@@ -49,7 +50,8 @@ public record State(
     SubscriptionSettings subscriptionSettings,
     NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage,
     NavigableMap<String, Long> usageSeqs,
-    NavigableMap<String, XrayReport> xrayReports) {
+    NavigableMap<String, XrayReport> xrayReports,
+    ClusterSettings settings) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -72,6 +74,7 @@ public record State(
     nodeUsage = orEmpty(nodeUsage);
     usageSeqs = orEmpty(usageSeqs);
     xrayReports = orEmpty(xrayReports);
+    settings = settings == null ? ClusterSettings.defaults() : settings;
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -225,6 +228,7 @@ public record State(
     private NavigableMap<String, NavigableMap<String, NodeUsage>> nodeUsage;
     private NavigableMap<String, Long> usageSeqs;
     private NavigableMap<String, XrayReport> xrayReports;
+    private ClusterSettings settings;
 
     private Builder() {}
 
@@ -247,6 +251,7 @@ public record State(
       nodeUsage = s.nodeUsage;
       usageSeqs = s.usageSeqs;
       xrayReports = s.xrayReports;
+      settings = s.settings;
     }
 
     public Builder appliedIndex(long v) {
@@ -344,6 +349,11 @@ public record State(
       return this;
     }
 
+    public Builder settings(ClusterSettings v) {
+      settings = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -363,7 +373,8 @@ public record State(
           subscriptionSettings,
           nodeUsage,
           usageSeqs,
-          xrayReports);
+          xrayReports,
+          settings);
     }
   }
 }

@@ -61,7 +61,8 @@ public final class Store {
                 env.command().action(),
                 c.target,
                 c.summary != null ? c.summary : env.command().summary());
-        next = next.withAudit(next.audit().append(event));
+        next =
+            next.withAudit(next.audit().append(event, next.settings().effectiveAuditRetention()));
       }
       return new Applied(next.withIndex(index), Result.ok(c.target, index));
     } catch (Rejection r) {
@@ -109,6 +110,7 @@ public final class Store {
           new Changed(s.withSubscriptionSettings(u.settings()), "subscription-settings");
       case UsageReport r -> UsageRules.report(s, r, now);
       case UsersTick t -> UsageRules.tick(s, now);
+      case UpdateSettings u -> SettingsRules.update(s, u);
     };
   }
 

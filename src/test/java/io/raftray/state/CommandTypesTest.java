@@ -47,7 +47,8 @@ class CommandTypesTest {
             "join_request.reject",
             "subscription_settings.update",
             "usage.report",
-            "users.tick");
+            "users.tick",
+            "settings.update");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }
