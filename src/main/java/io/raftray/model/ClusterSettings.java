@@ -1,5 +1,7 @@
 package io.raftray.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * Cluster-wide settings held in the replicated state, so every replica applies the same ones.
  * {@code auditRetention} is how many audit events the state keeps (the oldest whole chunks go
@@ -21,6 +23,7 @@ public record ClusterSettings(Integer auditRetention) {
     return auditRetention == null ? DEFAULT_AUDIT_RETENTION : auditRetention;
   }
 
+  @JsonIgnore
   public boolean isDefault() {
     return auditRetention == null;
   }
