@@ -34,7 +34,17 @@ public final class AuditLog {
     return log;
   }
 
+  /** Appends under the retention this log already has. */
   public AuditLog append(AuditEvent event) {
+    return append(event, retention);
+  }
+
+  /**
+   * Appends and trims to about {@code retention} (the replicated setting, so every replica trims
+   * the same): whole chunks of the oldest events go, so between {@code retention - CHUNK + 1} and
+   * {@code retention + CHUNK - 1} events stay.
+   */
+  public AuditLog append(AuditEvent event, int retention) {
     List<List<AuditEvent>> next = new ArrayList<>(chunks);
     if (next.isEmpty() || next.get(next.size() - 1).size() >= CHUNK) {
       next.add(List.of(event));

@@ -320,8 +320,23 @@ public sealed interface Command {
    * version changes. {@code flavor}, {@code version} and {@code detail} may be null.
    */
   @Action("node.report_xray")
-  record ReportXray(String nodeId, String status, String flavor, String version, String detail)
+  record ReportXray(
+      String nodeId,
+      String status,
+      String flavor,
+      String version,
+      String detail,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean audit)
       implements Command {
+    /**
+     * A report as this release submits it: node state only, counted in the node's {@link
+     * io.raftray.model.XrayReport#reports()}, not an audit event ({@code audit} false). Entries
+     * logged before the field existed have it null and replay as audit events, as they were.
+     */
+    public ReportXray(String nodeId, String status, String flavor, String version, String detail) {
+      this(nodeId, status, flavor, version, detail, false);
+    }
+
     @Override
     public String summary() {
       return "core "
@@ -538,6 +553,20 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "deleted group";
+    }
+  }
+
+  /**
+   * Changes cluster-wide settings ({@code settings.update}); a null field leaves that setting as it
+   * is, so two concurrent changes of different settings both stay (the merge happens in apply).
+   */
+  @Action("settings.update")
+  record UpdateSettings(Integer auditRetention) implements Command {
+    @Override
+    public String summary() {
+      return auditRetention == null
+          ? "settings unchanged"
+          : "audit retention set to " + auditRetention + " events";
     }
   }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
+import io.raftray.model.ClusterSettings;
 import io.raftray.model.Digests;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
@@ -179,7 +180,17 @@ public final class SnapshotCodec {
                 TreeMap<String, Group> byId = new TreeMap<>();
                 groups.forEach(g -> byId.put(g.id(), g));
                 b.groups(Collections.unmodifiableNavigableMap(byId));
-              }));
+              }),
+          // Added with replicated audit retention; written only when not the defaults, so states
+          // that never changed a setting encode as before.
+          new SnapshotSection(
+              "settings",
+              (s, json) -> s.settings().isDefault() ? null : json.valueToTree(s.settings()),
+              (n, b, ctx) ->
+                  b.settings(
+                      n == null || n.isNull()
+                          ? null
+                          : ctx.json().treeToValue(n, ClusterSettings.class))));
 
   private SnapshotCodec() {}
 
@@ -213,8 +224,18 @@ public final class SnapshotCodec {
     }
   }
 
+  /**
+   * Decodes and verifies a snapshot; any damage is an IOException naming what is wrong. The audit
+   * list is trimmed by the replicated {@code audit_retention} setting held in the snapshot itself;
+   * {@code localAuditRetention} (node.json, a per-node value) no longer takes part, or replicas
+   * would disagree.
+   */
+  public static State decode(byte[] data, int localAuditRetention) throws IOException {
+    return decode(data);
+  }
+
   /** Decodes and verifies a snapshot; any damage is an IOException naming what is wrong. */
-  public static State decode(byte[] data, int auditRetention) throws IOException {
+  public static State decode(byte[] data) throws IOException {
     int nl = 0;
     while (nl < data.length && nl < 200 && data[nl] != '\n') {
       nl++;
@@ -235,12 +256,15 @@ public final class SnapshotCodec {
       throw new IOException("snapshot checksum mismatch: the file is corrupt");
     }
     JsonNode root = JSON.readTree(body);
-    Decoding ctx = new Decoding(JSON, auditRetention);
+    // The audit section comes before the settings: read it untrimmed, trim once both are known.
+    Decoding ctx = new Decoding(JSON, Integer.MAX_VALUE);
     State.Builder b = State.builder();
     for (SnapshotSection section : SECTIONS) {
       section.reader().read(root.get(section.field()), b, ctx);
     }
-    return b.build();
+    State s = b.build();
+    int retention = s.settings().effectiveAuditRetention();
+    return s.toBuilder().audit(AuditLog.of(s.audit().all(), retention)).build();
   }
 
   static String sha256(byte[] data) {

@@ -1,6 +1,7 @@
 package io.raftray.state;
 
 import io.raftray.model.AdminToken;
+import io.raftray.model.ClusterSettings;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
 import io.raftray.model.Group;
@@ -56,7 +57,8 @@ public record State(
     NavigableMap<String, Long> usageSeqs,
     NavigableMap<String, XrayReport> xrayReports,
     NavigableMap<String, Group> groups,
-    NavigableMap<String, NavigableSet<String>> groupMembers) {
+    NavigableMap<String, NavigableSet<String>> groupMembers,
+    ClusterSettings settings) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -81,6 +83,7 @@ public record State(
     xrayReports = orEmpty(xrayReports);
     groups = orEmpty(groups);
     groupMembers = orEmpty(groupMembers);
+    settings = settings == null ? ClusterSettings.defaults() : settings;
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -250,6 +253,7 @@ public record State(
     private NavigableMap<String, XrayReport> xrayReports;
     private NavigableMap<String, Group> groups;
     private NavigableMap<String, NavigableSet<String>> groupMembers;
+    private ClusterSettings settings;
 
     private Builder() {}
 
@@ -274,6 +278,7 @@ public record State(
       xrayReports = s.xrayReports;
       groups = s.groups;
       groupMembers = s.groupMembers;
+      settings = s.settings;
     }
 
     public Builder appliedIndex(long v) {
@@ -388,6 +393,11 @@ public record State(
       return this;
     }
 
+    public Builder settings(ClusterSettings v) {
+      settings = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -409,7 +419,8 @@ public record State(
           usageSeqs,
           xrayReports,
           groups,
-          groupMembers);
+          groupMembers,
+          settings);
     }
   }
 }

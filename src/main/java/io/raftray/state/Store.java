@@ -61,7 +61,8 @@ public final class Store {
                 env.command().action(),
                 c.target,
                 c.summary != null ? c.summary : env.command().summary());
-        next = next.withAudit(next.audit().append(event));
+        next =
+            next.withAudit(next.audit().append(event, next.settings().effectiveAuditRetention()));
       }
       return new Applied(next.withIndex(index), Result.ok(c.target, index));
     } catch (Rejection r) {
@@ -115,6 +116,7 @@ public final class Store {
       case CreateGroup c -> GroupRules.create(s, c, now);
       case UpdateGroup u -> GroupRules.update(s, u, now);
       case DeleteGroup d -> GroupRules.delete(s, d, now);
+      case UpdateSettings u -> SettingsRules.update(s, u);
     };
   }
 

@@ -7,7 +7,10 @@ import io.raftray.model.XrayReport;
 import java.time.Instant;
 import java.util.Set;
 
-/** {@code node.report_xray}: a node's report of its own core's health. */
+/**
+ * {@code node.report_xray}: a node's report of its own core's health. Node state, counted per node;
+ * only reports logged before that rule (no {@code audit} field) are audit events.
+ */
 final class XrayRules {
   static final Set<String> STATUSES =
       Set.of("starting", "running", "restarting", "failed", "external", "disabled");
@@ -30,8 +33,18 @@ final class XrayRules {
       throw new Store.Rejection(
           INVALID, "detail", "detail must be at most " + MAX_DETAIL + " characters");
     }
-    XrayReport report = new XrayReport(r.status(), r.flavor(), r.version(), r.detail(), now);
+    if (r.audit() == null || r.audit()) {
+      // Logged before reports became node state: replays as the audit event it was.
+      XrayReport report = new XrayReport(r.status(), r.flavor(), r.version(), r.detail(), now);
+      return new Store.Changed(
+          s.withXrayReports(State.with(s.xrayReports(), n.id(), report)), n.id());
+    }
+    // A crash-looping core reports on every change: count it on the node, keep the audit list
+    // for what admins and nodes decided.
+    XrayReport last = s.xrayReports().get(n.id());
+    long count = (last == null || last.reports() == null ? 0 : last.reports()) + 1;
+    XrayReport report = new XrayReport(r.status(), r.flavor(), r.version(), r.detail(), now, count);
     return new Store.Changed(
-        s.withXrayReports(State.with(s.xrayReports(), n.id(), report)), n.id());
+        s.withXrayReports(State.with(s.xrayReports(), n.id(), report)), n.id(), false, null);
   }
 }

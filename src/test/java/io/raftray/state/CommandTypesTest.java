@@ -51,7 +51,8 @@ class CommandTypesTest {
             "user.rotate_credentials",
             "group.create",
             "group.update",
-            "group.delete");
+            "group.delete",
+            "settings.update");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }

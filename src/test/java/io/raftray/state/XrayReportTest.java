@@ -24,8 +24,9 @@ class XrayReportTest {
   }
 
   @Test
-  void report_isStoredPerNode_withTheLeaderStamp_andAudited() {
+  void report_isStoredPerNode_withTheLeaderStamp_andCounted_notAudited() {
     run(bootstrap());
+    int audit = state.audit().size();
     Result r =
         run(new Command.ReportXray("node_a", "running", "v2ray", "4.34.0", "pid 42, api :10085"));
     assertThat(r.ok()).isTrue();
@@ -33,13 +34,32 @@ class XrayReportTest {
     assertThat(state.xrayReports())
         .containsEntry(
             "node_a",
-            new XrayReport("running", "v2ray", "4.34.0", "pid 42, api :10085", T0.plusSeconds(1)));
-    assertThat(state.audit().all().get(state.audit().size() - 1).action())
-        .isEqualTo("node.report_xray");
+            new XrayReport(
+                "running", "v2ray", "4.34.0", "pid 42, api :10085", T0.plusSeconds(1), 1L));
 
     run(new Command.ReportXray("node_a", "restarting", "v2ray", "4.34.0", "exit 137"));
     assertThat(state.xrayReports().get("node_a").status()).isEqualTo("restarting");
+    assertThat(state.xrayReports().get("node_a").reports()).isEqualTo(2);
     assertThat(state.xrayReports()).hasSize(1);
+    assertThat(state.audit().size()).isEqualTo(audit);
+  }
+
+  @Test
+  void reportLoggedBeforeTheAuditField_replaysAsTheAuditEventItWas() throws Exception {
+    run(bootstrap());
+    // As release v1 logged it: no "audit" field.
+    byte[] v1 =
+        ("{\"schema\":1,\"at\":\"2026-01-01T00:00:01Z\",\"actor\":\"node_a\",\"command\":"
+                + "{\"type\":\"node.report_xray\",\"node_id\":\"node_a\",\"status\":\"failed\","
+                + "\"flavor\":null,\"version\":null,\"detail\":null}}")
+            .getBytes(StandardCharsets.UTF_8);
+    CommandEnvelope env = CommandCodec.decode(v1);
+    assertThat(CommandCodec.encode(env)).isEqualTo(v1);
+    state = Store.apply(state, env, ++index).state();
+
+    assertThat(state.audit().all().get(state.audit().size() - 1).action())
+        .isEqualTo("node.report_xray");
+    assertThat(state.xrayReports().get("node_a").reports()).isNull();
   }
 
   @Test
