@@ -64,8 +64,11 @@ import org.jspecify.annotations.Nullable;
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
-  /** Raft snapshot chunks travel on the listener too; admin routes enforce their own 1 MiB. */
-  static final long MAX_PAYLOAD = 64L * 1024 * 1024;
+  /**
+   * The listener's cap on any body: the largest route (Raft snapshot chunks, sized in {@code
+   * RatisSettings}). Every route enforces its own smaller cap before reading (admin 1 MiB).
+   */
+  static final long MAX_PAYLOAD = RaftHttpService.MAX_BODY;
 
   private final NodeConfig config;
   private final Lifecycle lifecycle;
