@@ -173,10 +173,14 @@ public final class Daemon implements AutoCloseable {
         new ProbeService(
             starting, metrics, () -> config.xray().enabled() ? xray.status() : null, dataPlane);
     ApiService api =
-        new ApiService(starting, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
+        new ApiService(
+            starting,
+            clock,
+            ApiSettings.of(config.nodeId(), config.apiBaseUrl())
+                .withTrustedProxies(config.trustedProxies()));
     SubscriptionService subscriptions =
         new SubscriptionService(starting::view, clock, config.apiBaseUrl());
-    JoinService join = new JoinService(starting, ca, clock);
+    JoinService join = new JoinService(starting, ca, clock, config.trustedProxies());
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     RenewService renew =
         new RenewService(clusterAuth, starting, ca, config.nodeId(), tunables.renewal().validity());
