@@ -1,5 +1,6 @@
 package io.raftray.api;
 
+import io.raftray.config.TrustedProxies;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,13 +12,15 @@ import java.util.Objects;
  * @param maxBodyBytes largest accepted request body; larger bodies get 413
  * @param authFailureLimit failed authentications allowed per source address and window
  * @param authFailureWindow length of the rate limit window
+ * @param trustedProxies proxies whose client-address header is believed (none by default)
  */
 public record ApiSettings(
     String localNodeId,
     String apiBaseUrl,
     long maxBodyBytes,
     int authFailureLimit,
-    Duration authFailureWindow) {
+    Duration authFailureWindow,
+    TrustedProxies trustedProxies) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final int DEFAULT_AUTH_FAILURE_LIMIT = 10;
@@ -27,6 +30,7 @@ public record ApiSettings(
     Objects.requireNonNull(localNodeId, "localNodeId");
     Objects.requireNonNull(apiBaseUrl, "apiBaseUrl");
     Objects.requireNonNull(authFailureWindow, "authFailureWindow");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
     while (apiBaseUrl.endsWith("/")) {
       apiBaseUrl = apiBaseUrl.substring(0, apiBaseUrl.length() - 1);
     }
@@ -34,6 +38,28 @@ public record ApiSettings(
       throw new IllegalArgumentException(
           "api settings out of range: body limit >= 1 KiB, failure limit >= 1, window >= 1 s");
     }
+  }
+
+  /** Without trusted proxies. */
+  public ApiSettings(
+      String localNodeId,
+      String apiBaseUrl,
+      long maxBodyBytes,
+      int authFailureLimit,
+      Duration authFailureWindow) {
+    this(
+        localNodeId,
+        apiBaseUrl,
+        maxBodyBytes,
+        authFailureLimit,
+        authFailureWindow,
+        TrustedProxies.none());
+  }
+
+  /** The same settings with these trusted proxies. */
+  public ApiSettings withTrustedProxies(TrustedProxies proxies) {
+    return new ApiSettings(
+        localNodeId, apiBaseUrl, maxBodyBytes, authFailureLimit, authFailureWindow, proxies);
   }
 
   /** Defaults: 1 MiB bodies, 10 failed authentications per address per minute. */

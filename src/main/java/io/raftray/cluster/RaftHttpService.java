@@ -36,16 +36,31 @@ import org.apache.ratis.util.TimeDuration;
  * envelope otherwise (server exceptions travel inside the envelope). Handlers block; Helidon runs
  * each request on its own virtual thread.
  *
- * <p>Every request is authenticated by {@link ClusterAuth} before anything else: the body is read
- * once, verified against the signature over the route as the sender named it (the mount path {@code
- * /cluster/v1} plus the route, whatever prefix a proxy added), then decoded. A rejected request
- * gets 401, 403 or 503 with a short reason and never reaches Raft.
+ * <p>Before a byte of the body is read, {@link BodyGate} refuses a request without the signature
+ * headers (401), with a declared body above the route's cap (413) or beyond the budget of body
+ * bytes held by unanswered requests (503). Then every request is authenticated by {@link
+ * ClusterAuth} before anything else: the body is read once, verified against the signature over the
+ * route as the sender named it (the mount path {@code /cluster/v1} plus the route, whatever prefix
+ * a proxy added), then decoded. A rejected request gets 401, 403 or 503 with a short reason and
+ * never reaches Raft.
  */
 public final class RaftHttpService implements HttpService {
   private static final Logger LOG = Logger.getLogger(RaftHttpService.class.getName());
 
+  /** The largest body of {@code /raft} (snapshot chunk or AppendEntries batch + envelope). */
+  public static final int MAX_BODY = RatisSettings.MAX_RAFT_BODY;
+
+  /** The largest body of {@code /raft/read-index}: a small protobuf. */
+  static final int MAX_READ_INDEX_BODY = 64 * 1024;
+
+  /** Body bytes that all Raft requests not yet answered may hold at once (about 12 largest). */
+  static final long BODY_BUDGET = 64L * 1024 * 1024;
+
   private final Supplier<RaftServer> server;
   private final ClusterAuth auth;
+  private final BodyGate raftGate = new BodyGate("raft request", MAX_BODY, BODY_BUDGET);
+  private final BodyGate readIndexGate =
+      new BodyGate("read-index request", MAX_READ_INDEX_BODY, 4L * 1024 * 1024);
 
   public RaftHttpService(Supplier<RaftServer> server, ClusterAuth auth) {
     this.server = Objects.requireNonNull(server, "server");
@@ -64,7 +79,14 @@ public final class RaftHttpService implements HttpService {
   }
 
   private void raft(ServerRequest req, ServerResponse res) {
-    byte[] body = body(req);
+    try (BodyGate.Permit permit = raftGate.admit(req, auth != null)) {
+      raft(req, res, permit.read(req));
+    } catch (BodyGate.Refused e) {
+      refuse(res, e);
+    }
+  }
+
+  private void raft(ServerRequest req, ServerResponse res, byte[] body) {
     if (!authenticated(req, res, RaftHttpCaller.RAFT_ROUTE, body)) {
       return;
     }
@@ -100,7 +122,14 @@ public final class RaftHttpService implements HttpService {
   }
 
   private void readIndex(ServerRequest req, ServerResponse res) {
-    byte[] body = body(req);
+    try (BodyGate.Permit permit = readIndexGate.admit(req, auth != null)) {
+      readIndex(req, res, permit.read(req));
+    } catch (BodyGate.Refused e) {
+      refuse(res, e);
+    }
+  }
+
+  private void readIndex(ServerRequest req, ServerResponse res, byte[] body) {
     if (!authenticated(req, res, RaftHttpCaller.READ_INDEX_ROUTE, body)) {
       return;
     }
@@ -167,9 +196,13 @@ public final class RaftHttpService implements HttpService {
     return false;
   }
 
-  /** An empty body is a valid (empty) protobuf message, which the handlers then reject. */
-  private static byte[] body(ServerRequest req) {
-    return req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+  /**
+   * Answers a request the gate refused before (or while) reading its body. The connection is
+   * closed, so the server does not go on to read and discard a body it refused.
+   */
+  static void refuse(ServerResponse res, BodyGate.Refused e) {
+    res.header(HeaderNames.CONNECTION, "close");
+    Problems.sendText(res, e.kind, e.getMessage());
   }
 
   private static void protobuf(ServerResponse res, Status status, byte[] body) {

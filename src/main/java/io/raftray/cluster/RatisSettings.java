@@ -19,6 +19,19 @@ final class RatisSettings {
   private static final long MIN_SEGMENT = 8 * 1024;
   private static final long MAX_SEGMENT = 32L * 1024 * 1024;
   private static final long MAX_PREALLOCATED = 4L * 1024 * 1024;
+
+  /**
+   * Largest snapshot chunk the leader sends in one InstallSnapshot request (Ratis' default is 16
+   * MB); the Raft route's body cap ({@link #MAX_RAFT_BODY}) is derived from it.
+   */
+  static final int SNAPSHOT_CHUNK_MAX = 4 * 1024 * 1024;
+
+  /** Bytes of log entries the leader batches into one AppendEntries (Ratis' default, 4 MB). */
+  static final int APPEND_BUFFER_MAX = 4 * 1024 * 1024;
+
+  /** The largest body {@code /cluster/v1/raft} accepts: a chunk or a batch, plus the envelope. */
+  static final int MAX_RAFT_BODY = Math.max(SNAPSHOT_CHUNK_MAX, APPEND_BUFFER_MAX) + 1024 * 1024;
+
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
   private RatisSettings() {}
@@ -31,6 +44,9 @@ final class RatisSettings {
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, ratis(cfg.electionTimeoutMax()));
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, ratis(cfg.requestTimeout()));
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, ratis(cfg.requestTimeout()));
+    RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(
+        p, SizeInBytes.valueOf(SNAPSHOT_CHUNK_MAX));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(APPEND_BUFFER_MAX));
     // Followers answer linearizable reads themselves after a ReadIndex round trip to the leader.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     if (cfg.snapshotThreshold() > 0) {

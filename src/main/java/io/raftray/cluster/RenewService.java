@@ -21,7 +21,6 @@ import io.raftray.state.Command;
 import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +55,8 @@ public final class RenewService implements HttpService {
   private final ClusterCa ca;
   private final String localNodeId;
   private final Duration validity;
+  // Renewals are rare (one per member per 20 days): a small budget is plenty.
+  private final BodyGate gate = new BodyGate("renewal request", MAX_BODY, 16L * MAX_BODY);
 
   public RenewService(
       ClusterAuth auth, Replica replica, ClusterCa ca, String localNodeId, Duration validity) {
@@ -72,17 +73,14 @@ public final class RenewService implements HttpService {
   }
 
   private void renew(ServerRequest req, ServerResponse res) {
-    byte[] body;
-    try (InputStream in = req.content().inputStream()) {
-      body = in.readNBytes(MAX_BODY + 1);
-    } catch (IOException e) {
-      Problems.sendText(res, ErrorKind.INVALID, "cannot read request body");
-      return;
+    try (BodyGate.Permit permit = gate.admit(req)) {
+      renew(req, res, permit.read(req));
+    } catch (BodyGate.Refused e) {
+      RaftHttpService.refuse(res, e);
     }
-    if (body.length > MAX_BODY) {
-      Problems.sendText(res, ErrorKind.TOO_LARGE, "renewal request too large");
-      return;
-    }
+  }
+
+  private void renew(ServerRequest req, ServerResponse res, byte[] body) {
     ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, ROUTE, body));
     if (!outcome.accepted()) {
       Problems.sendText(

@@ -27,12 +27,14 @@ public record NodeConfig(
     Raft raft,
     int auditRetention,
     Optional<InetAddress> clusterSourceAddress,
-    XraySettings xray) {
+    XraySettings xray,
+    TrustedProxies trustedProxies) {
 
   public NodeConfig {
     initialPeers = List.copyOf(initialPeers);
     Objects.requireNonNull(clusterSourceAddress, "clusterSourceAddress");
     Objects.requireNonNull(xray, "xray");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
   }
 
   /** Audit events kept when {@code node.json} does not say. */
@@ -98,6 +100,7 @@ public record NodeConfig(
     private int auditRetention = DEFAULT_AUDIT_RETENTION;
     private Optional<InetAddress> clusterSourceAddress = Optional.empty();
     private XraySettings xray = XraySettings.none();
+    private TrustedProxies trustedProxies = TrustedProxies.none();
 
     private Builder() {}
 
@@ -115,6 +118,7 @@ public record NodeConfig(
       auditRetention = c.auditRetention;
       clusterSourceAddress = c.clusterSourceAddress;
       xray = c.xray;
+      trustedProxies = c.trustedProxies;
     }
 
     public Builder dataDir(@Nullable Path v) {
@@ -179,6 +183,12 @@ public record NodeConfig(
       return this;
     }
 
+    /** Reverse proxies whose client-address header is believed ({@code trusted_proxies}). */
+    public Builder trustedProxies(TrustedProxies v) {
+      trustedProxies = v;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(
           Objects.requireNonNull(dataDir, "dataDir"),
@@ -193,7 +203,8 @@ public record NodeConfig(
           raft,
           auditRetention,
           clusterSourceAddress,
-          xray);
+          xray,
+          trustedProxies);
     }
   }
 }

@@ -42,7 +42,9 @@ public final class NodeConfigFile {
           "raft",
           "audit_retention",
           "cluster_source_address",
-          "xray");
+          "xray",
+          "trusted_proxies",
+          "client_address_header");
   private static final Set<String> RAFT_KEYS =
       Set.of(
           "election_timeout_min_ms",
@@ -75,6 +77,7 @@ public final class NodeConfigFile {
     raft.put("write_timeout_ms", c.raft().writeTimeout().toMillis());
     root.put("audit_retention", c.auditRetention());
     c.clusterSourceAddress().ifPresent(a -> root.put("cluster_source_address", a.getHostAddress()));
+    c.trustedProxies().write(root);
     if (!c.xray().isDefault()) {
       writeXray(root.putObject("xray"), c.xray());
     }
@@ -157,6 +160,7 @@ public final class NodeConfigFile {
       }
     }
     XraySettings xray = readXray(root.path("xray"), problems);
+    TrustedProxies proxies = TrustedProxies.read(root, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
@@ -173,6 +177,7 @@ public final class NodeConfigFile {
         .auditRetention(auditRetention)
         .clusterSourceAddress(sourceAddress)
         .xray(xray)
+        .trustedProxies(proxies)
         .build();
   }
 

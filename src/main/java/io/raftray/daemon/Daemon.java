@@ -64,8 +64,11 @@ import org.jspecify.annotations.Nullable;
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
-  /** Raft snapshot chunks travel on the listener too; admin routes enforce their own 1 MiB. */
-  static final long MAX_PAYLOAD = 64L * 1024 * 1024;
+  /**
+   * The listener's cap on any body: the largest route (Raft snapshot chunks, sized in {@code
+   * RatisSettings}). Every route enforces its own smaller cap before reading (admin 1 MiB).
+   */
+  static final long MAX_PAYLOAD = RaftHttpService.MAX_BODY;
 
   private final NodeConfig config;
   private final Lifecycle lifecycle;
@@ -171,10 +174,14 @@ public final class Daemon implements AutoCloseable {
         new ProbeService(
             starting, metrics, () -> config.xray().enabled() ? xray.status() : null, dataPlane);
     ApiService api =
-        new ApiService(starting, clock, ApiSettings.of(config.nodeId(), config.apiBaseUrl()));
+        new ApiService(
+            starting,
+            clock,
+            ApiSettings.of(config.nodeId(), config.apiBaseUrl())
+                .withTrustedProxies(config.trustedProxies()));
     SubscriptionService subscriptions =
         new SubscriptionService(starting::view, clock, config.apiBaseUrl());
-    JoinService join = new JoinService(starting, ca, clock);
+    JoinService join = new JoinService(starting, ca, clock, config.trustedProxies());
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     RenewService renew =
         new RenewService(clusterAuth, starting, ca, config.nodeId(), tunables.renewal().validity());

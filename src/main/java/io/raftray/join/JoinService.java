@@ -10,6 +10,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.config.TrustedProxies;
+import io.raftray.http.ClientAddress;
+import io.raftray.http.FailureLimiter;
 import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
@@ -38,12 +41,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -72,17 +77,70 @@ public final class JoinService implements HttpService {
           .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
+  /** Refused join requests (bad proof, unknown token, malformed) per client and minute. */
+  static final int FAILURE_LIMIT = 20;
+
+  static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+  static final int MAX_TRACKED = 10_000;
+
+  /** Linearizable reads (a Raft ReadIndex each) the join routes may have in flight at once. */
+  static final int MAX_LINEARIZABLE_READS = 2;
+
   private final Replica replica;
   private final ClusterCa ca;
   private final Clock clock;
+  private final TrustedProxies proxies;
+  private final FailureLimiter failures;
+  private final Misses misses;
+  private final Semaphore linearizable = new Semaphore(MAX_LINEARIZABLE_READS);
 
   /**
    * @param ca the cluster CA of this node; it must hold the CA key to admit nodes
    */
   public JoinService(Replica replica, ClusterCa ca, Clock clock) {
+    this(replica, ca, clock, TrustedProxies.none());
+  }
+
+  /**
+   * @param proxies reverse proxies whose client-address header is believed for the failure limit
+   */
+  public JoinService(Replica replica, ClusterCa ca, Clock clock, TrustedProxies proxies) {
     this.replica = Objects.requireNonNull(replica, "replica");
     this.ca = Objects.requireNonNull(ca, "ca");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.proxies = Objects.requireNonNull(proxies, "proxies");
+    this.failures =
+        new FailureLimiter(clock, FAILURE_LIMIT, FAILURE_WINDOW.toMillis(), MAX_TRACKED);
+    this.misses = new Misses(MAX_TRACKED);
+  }
+
+  /**
+   * Ids (join tokens, join requests) that a linearizable read did not find. Ids are random and
+   * never reused, so an id unknown to the leader once stays unknown: the answer can be repeated
+   * without another Raft round trip. Bounded; the least recently asked id is forgotten first.
+   */
+  private static final class Misses {
+    private final LinkedHashMap<String, Boolean> ids;
+
+    Misses(int capacity) {
+      ids =
+          new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > capacity;
+            }
+          };
+    }
+
+    synchronized boolean contains(String id) {
+      return ids.get(id) != null;
+    }
+
+    synchronized void add(String id) {
+      ids.put(id, Boolean.TRUE);
+    }
   }
 
   @Override
@@ -98,6 +156,7 @@ public final class JoinService implements HttpService {
 
   private void join(ServerRequest req, ServerResponse res) {
     guarded(
+        req,
         res,
         () -> {
           JoinWire.Request r = JoinValidation.request(parse(readBody(req)));
@@ -107,6 +166,13 @@ public final class JoinService implements HttpService {
             throw new RaftrayException(
                 ErrorKind.FORBIDDEN,
                 "the proof does not match join token " + token.id() + ": wrong or tampered token");
+          }
+          JoinRequest earlier = earlierRequest(r);
+          if (earlier != null) {
+            // The same host asks again (its answer was lost): the same answer, no second use.
+            LOG.info("join request " + earlier.id() + " asked again; answering it once more");
+            answer(res, earlier, verifier);
+            return;
           }
           String unusable = token.unusableReason(now());
           if (unusable != null) {
@@ -144,14 +210,16 @@ public final class JoinService implements HttpService {
 
   private void poll(ServerRequest req, ServerResponse res) {
     guarded(
+        req,
         res,
         () -> {
           String id = req.path().pathParameters().get("id");
           JoinRequest r = replica.view().joinRequests().get(id);
           if (r == null) {
-            r = replica.linearizableView().joinRequests().get(id);
+            r = fresh(id).joinRequests().get(id);
           }
           if (r == null) {
+            misses.add(id);
             throw new RaftrayException(ErrorKind.NOT_FOUND, "join request not found");
           }
           JoinToken token = replica.view().joinTokens().get(r.tokenId());
@@ -262,13 +330,50 @@ public final class JoinService implements HttpService {
     return ClusterCa.hostNames(apiBaseUrl);
   }
 
+  /**
+   * The request this token's holder made earlier with the same CSR, name and URL: the one whose
+   * answer a joiner may have lost. Null when there is none.
+   */
+  private JoinRequest earlierRequest(JoinWire.Request r) {
+    for (JoinRequest e : replica.view().joinRequests().values()) {
+      if (e.tokenId().equals(r.tokenId())
+          && e.csrPem().equals(r.csrPem())
+          && e.nodeName().equals(r.nodeName())
+          && e.apiBaseUrl().equals(r.apiBaseUrl())) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The leader's state for an id this replica does not know: one Raft ReadIndex, unless the id is a
+   * known miss (then the local view, which cannot hold it either) or too many such reads are in
+   * flight (503, so anonymous requests cannot queue up Raft work).
+   */
+  private State fresh(String id) {
+    if (misses.contains(id)) {
+      return replica.view();
+    }
+    if (!linearizable.tryAcquire()) {
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE, "too many join lookups in progress on this node; retry");
+    }
+    try {
+      return replica.linearizableView();
+    } finally {
+      linearizable.release();
+    }
+  }
+
   /** The token named in a request; a replica that has not seen it yet asks the leader. */
   private JoinToken token(String id) {
     JoinToken t = replica.view().joinTokens().get(id);
     if (t == null) {
-      t = replica.linearizableView().joinTokens().get(id);
+      t = fresh(id).joinTokens().get(id);
     }
     if (t == null) {
+      misses.add(id);
       throw new RaftrayException(
           ErrorKind.FORBIDDEN, "unknown join token " + id + " (wrong cluster, or deleted)");
     }
@@ -290,15 +395,42 @@ public final class JoinService implements HttpService {
     void run() throws Exception;
   }
 
-  private static void guarded(ServerResponse res, Body body) {
+  /**
+   * Runs a join route: a client over its failure limit gets 429 before anything is read or looked
+   * up; a refused request (bad proof, unknown token or request, malformed) counts as a failure.
+   */
+  private void guarded(ServerRequest req, ServerResponse res, Body body) {
+    String source = ClientAddress.limitKey(ClientAddress.of(req, proxies));
+    OptionalLong blocked = failures.blockedFor(source);
+    if (blocked.isPresent()) {
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(blocked.getAsLong()));
+      res.header(HeaderNames.CONNECTION, "close");
+      Problems.send(
+          res,
+          ErrorKind.RATE_LIMITED,
+          "too many refused join requests from this address; retry in "
+              + blocked.getAsLong()
+              + " s");
+      return;
+    }
     try {
       body.run();
     } catch (RaftrayException e) {
+      if (counts(e.kind())) {
+        failures.fail(source);
+      }
       Problems.send(res, e);
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "unexpected error on a join route", e);
       Problems.send(res, ErrorKind.INTERNAL, "internal error; see the node log");
     }
+  }
+
+  private static boolean counts(ErrorKind kind) {
+    return switch (kind) {
+      case INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, TOO_LARGE -> true;
+      default -> false;
+    };
   }
 
   private static byte[] readBody(ServerRequest req) {

@@ -3,6 +3,7 @@ package io.raftray.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftray.api.ApiFixture.Resp;
+import io.raftray.config.TrustedProxies;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
 import io.raftray.model.Role;
@@ -11,6 +12,7 @@ import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,20 +58,86 @@ class ApiAuthTest {
   }
 
   @Test
-  void failedAuth_isRateLimitedPerAddress_untilWindowPasses() {
+  void failedAuth_isRateLimitedPerAddress_untilWindowPasses_butAValidTokenIsNeverBlocked() {
     ApiSettings s =
         new ApiSettings(ApiFixture.NODE_ID, ApiFixture.BASE_URL, 1 << 20, 3, Duration.ofMinutes(1));
     try (ApiFixture f = ApiFixture.start(s, true, b -> b)) {
       for (int i = 0; i < 3; i++) {
         assertThat(f.send("GET", "/api/v1/users", "rrt_nope.x", null).status()).isEqualTo(401);
       }
-      Resp limited = f.send("GET", "/api/v1/users", f.owner, null);
+      Resp limited = f.send("GET", "/api/v1/users", "rrt_nope.y", null);
       assertThat(limited.status()).isEqualTo(429);
       assertThat(limited.header("Content-Type")).isEqualTo("application/problem+json");
       assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 60L);
+      // The admin behind the same address is not locked out by someone else's guesses.
+      assertThat(f.send("GET", "/api/v1/users", f.owner, null).status()).isEqualTo(200);
       assertThat(f.send("GET", "/api/v1/users", "rrt_nope.x", null).status()).isEqualTo(429);
       f.clock.advance(Duration.ofSeconds(61));
+      assertThat(f.send("GET", "/api/v1/users", "rrt_nope.x", null).status()).isEqualTo(401);
       assertThat(f.send("GET", "/api/v1/users", f.owner, null).status()).isEqualTo(200);
+    }
+  }
+
+  private static Resp withForwardedFor(ApiFixture f, String token, String forwardedFor) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          f.http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + f.server.port() + "/api/v1/users"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("X-Forwarded-For", forwardedFor)
+                  .timeout(Duration.ofSeconds(20))
+                  .GET()
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new Resp(r.statusCode(), r.headers(), r.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void behindATrustedProxy_theForwardedClientIsLimited_notTheProxy() {
+    ApiSettings s =
+        new ApiSettings(ApiFixture.NODE_ID, ApiFixture.BASE_URL, 1 << 20, 3, Duration.ofMinutes(1))
+            .withTrustedProxies(
+                new TrustedProxies(
+                    List.of(TrustedProxies.Range.parse("127.0.0.0/8").orElseThrow()),
+                    TrustedProxies.DEFAULT_HEADER));
+    try (ApiFixture f = ApiFixture.start(s, true, b -> b)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(withForwardedFor(f, "rrt_nope.x", "198.51.100.1, 203.0.113.7").status())
+            .isEqualTo(401);
+      }
+      assertThat(withForwardedFor(f, "rrt_nope.x", "203.0.113.7").status()).isEqualTo(429);
+      // Another client behind the same proxy is not blocked.
+      assertThat(withForwardedFor(f, "rrt_nope.x", "203.0.113.8").status()).isEqualTo(401);
+      // IPv6 clients count by /64: rotating the interface id does not reset the count.
+      for (int i = 0; i < 3; i++) {
+        assertThat(withForwardedFor(f, "rrt_nope.x", "2001:db8:1:2::" + (i + 1)).status())
+            .isEqualTo(401);
+      }
+      assertThat(withForwardedFor(f, "rrt_nope.x", "2001:db8:1:2:ffff::9").status()).isEqualTo(429);
+      assertThat(withForwardedFor(f, "rrt_nope.x", "2001:db8:1:3::1").status()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void anUntrustedPeer_cannotChooseItsAddressWithTheHeader() {
+    ApiSettings s =
+        new ApiSettings(ApiFixture.NODE_ID, ApiFixture.BASE_URL, 1 << 20, 3, Duration.ofMinutes(1))
+            .withTrustedProxies(
+                new TrustedProxies(
+                    List.of(TrustedProxies.Range.parse("10.0.0.0/8").orElseThrow()),
+                    TrustedProxies.DEFAULT_HEADER));
+    try (ApiFixture f = ApiFixture.start(s, true, b -> b)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(withForwardedFor(f, "rrt_nope.x", "203.0.113." + i).status()).isEqualTo(401);
+      }
+      assertThat(withForwardedFor(f, "rrt_nope.x", "203.0.113.99").status()).isEqualTo(429);
     }
   }
 

@@ -57,4 +57,42 @@ class NodeConfigSourceAddressTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster_source_address must be an IPv4 or IPv6 address");
   }
+
+  @Test
+  void trustedProxies_absentByDefault_roundTrip_andAreValidated() throws Exception {
+    NodeConfigFile.write(config(Optional.empty()));
+    assertThat(Files.readString(dir.resolve("node.json"))).doesNotContain("trusted_proxies");
+    assertThat(NodeConfigFile.read(dir).trustedProxies()).isEqualTo(TrustedProxies.none());
+
+    TrustedProxies proxies =
+        new TrustedProxies(
+            List.of(
+                TrustedProxies.Range.parse("10.0.0.0/8").orElseThrow(),
+                TrustedProxies.Range.parse("::1").orElseThrow()),
+            "X-Real-IP");
+    NodeConfigFile.write(config(Optional.empty()).toBuilder().trustedProxies(proxies).build());
+    TrustedProxies read = NodeConfigFile.read(dir).trustedProxies();
+    assertThat(read.header()).isEqualTo("X-Real-IP");
+    assertThat(read.ranges())
+        .map(Object::toString)
+        .containsExactly("10.0.0.0/8", "0:0:0:0:0:0:0:1");
+    assertThat(read.trusts(InetAddress.getByName("10.200.1.1"))).isTrue();
+    assertThat(read.trusts(InetAddress.getByName("11.0.0.1"))).isFalse();
+
+    ObjectNode root = (ObjectNode) Json.mapper().readTree(dir.resolve("node.json").toFile());
+    root.putArray("trusted_proxies").add("10.0.0.0/33").add("proxy.example");
+    root.put("client_address_header", "Forwarded");
+    Files.write(dir.resolve("node.json"), Json.mapper().writeValueAsBytes(root));
+    assertThatThrownBy(() -> NodeConfigFile.read(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trusted_proxies: '10.0.0.0/33' is not an IP address or CIDR range")
+        .hasMessageContaining("trusted_proxies: 'proxy.example' is not an IP address")
+        .hasMessageContaining("the Forwarded header is not supported");
+
+    root.remove("trusted_proxies");
+    root.put("client_address_header", "X-Real-IP");
+    Files.write(dir.resolve("node.json"), Json.mapper().writeValueAsBytes(root));
+    assertThatThrownBy(() -> NodeConfigFile.read(dir))
+        .hasMessageContaining("client_address_header needs trusted_proxies");
+  }
 }
