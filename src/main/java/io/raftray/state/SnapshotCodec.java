@@ -26,6 +26,7 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
 import io.raftray.state.SnapshotSection.Decoding;
 import java.io.IOException;
@@ -179,6 +180,21 @@ public final class SnapshotCodec {
                 TreeMap<String, Group> byId = new TreeMap<>();
                 groups.forEach(g -> byId.put(g.id(), g));
                 b.groups(Collections.unmodifiableNavigableMap(byId));
+              }),
+          // Added with user templates; written only when there is one, so the digest of a state
+          // without templates is what it was.
+          new SnapshotSection(
+              "user_templates",
+              (s, json) ->
+                  s.userTemplates().isEmpty()
+                      ? null
+                      : json.valueToTree(List.copyOf(s.userTemplates().values())),
+              (n, b, ctx) -> {
+                List<UserTemplate> templates =
+                    readList(n, "user_templates", new TypeReference<>() {}, OPTIONAL, ctx);
+                TreeMap<String, UserTemplate> byId = new TreeMap<>();
+                templates.forEach(t -> byId.put(t.id(), t));
+                b.userTemplates(Collections.unmodifiableNavigableMap(byId));
               }));
 
   private SnapshotCodec() {}

@@ -10,6 +10,7 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
 import java.util.Collections;
 import java.util.HashMap;
@@ -56,7 +57,8 @@ public record State(
     NavigableMap<String, Long> usageSeqs,
     NavigableMap<String, XrayReport> xrayReports,
     NavigableMap<String, Group> groups,
-    NavigableMap<String, NavigableSet<String>> groupMembers) {
+    NavigableMap<String, NavigableSet<String>> groupMembers,
+    NavigableMap<String, UserTemplate> userTemplates) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -81,6 +83,7 @@ public record State(
     xrayReports = orEmpty(xrayReports);
     groups = orEmpty(groups);
     groupMembers = orEmpty(groupMembers);
+    userTemplates = orEmpty(userTemplates);
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -224,6 +227,10 @@ public record State(
     return toBuilder().groupMembers(m).build();
   }
 
+  State withUserTemplates(NavigableMap<String, UserTemplate> t) {
+    return toBuilder().userTemplates(t).build();
+  }
+
   State withCluster(String id, String caPem) {
     return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
@@ -250,6 +257,7 @@ public record State(
     private NavigableMap<String, XrayReport> xrayReports;
     private NavigableMap<String, Group> groups;
     private NavigableMap<String, NavigableSet<String>> groupMembers;
+    private NavigableMap<String, UserTemplate> userTemplates;
 
     private Builder() {}
 
@@ -274,6 +282,7 @@ public record State(
       xrayReports = s.xrayReports;
       groups = s.groups;
       groupMembers = s.groupMembers;
+      userTemplates = s.userTemplates;
     }
 
     public Builder appliedIndex(long v) {
@@ -388,6 +397,11 @@ public record State(
       return this;
     }
 
+    public Builder userTemplates(NavigableMap<String, UserTemplate> v) {
+      userTemplates = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -409,7 +423,8 @@ public record State(
           usageSeqs,
           xrayReports,
           groups,
-          groupMembers);
+          groupMembers,
+          userTemplates);
     }
   }
 }

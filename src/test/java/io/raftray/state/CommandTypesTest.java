@@ -51,7 +51,12 @@ class CommandTypesTest {
             "user.rotate_credentials",
             "group.create",
             "group.update",
-            "group.delete");
+            "group.delete",
+            "user_template.create",
+            "user_template.update",
+            "user_template.delete",
+            "users.create_batch",
+            "users.bulk");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }
