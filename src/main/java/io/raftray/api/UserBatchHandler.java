@@ -39,7 +39,7 @@ final class UserBatchHandler {
   static final int MAX_SELECTION = 50_000;
 
   private static final Set<String> BULK_FIELDS =
-      Set.of("action", "ids", "filter", "seconds", "bytes", "dry_run");
+      Set.of("action", "ids", "filter", "seconds", "bytes", "group_ids", "dry_run");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final Deps deps;
@@ -142,6 +142,20 @@ final class UserBatchHandler {
     if (action != null) {
       amount = amount(v, action);
     }
+    List<String> groups = null;
+    if (action != null && action.takesGroups()) {
+      groups = v.strings("group_ids", true, 100, ID, "must be a group id");
+      if (groups != null && groups.isEmpty()) {
+        v.error("group_ids", "must name at least one group");
+      }
+      for (int i = 0; groups != null && i < groups.size(); i++) {
+        if (!c.current().groups().containsKey(groups.get(i))) {
+          v.error("group_ids[" + i + "]", "no such group");
+        }
+      }
+    } else if (v.has("group_ids")) {
+      v.error("group_ids", "only add_groups and remove_groups take group_ids");
+    }
     List<String> ids = null;
     UserFilter filter = null;
     if (v.has("ids") == v.has("filter")) {
@@ -179,7 +193,7 @@ final class UserBatchHandler {
           tokens.add(Ids.secret(24));
         }
       }
-      after = c.submit(new Command.BulkUsers(action, selected, amount, tokens));
+      after = c.submit(new Command.BulkUsers(action, selected, amount, tokens, groups));
     }
     List<Object> sample = new ArrayList<>();
     for (String id : selected.subList(0, Math.min(SAMPLE, selected.size()))) {

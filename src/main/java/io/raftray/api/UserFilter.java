@@ -21,11 +21,13 @@ import java.util.function.Predicate;
  * Which users a list ({@code GET /users?...}) or a bulk action ({@code "filter": {...}}) means; the
  * keys are the same in both. Every key narrows: {@code status}, {@code q} (in name or note, any
  * case), {@code expire_before} (users with an expiry before that time; never-expiring users do not
- * match), {@code used_over} (period usage above that many bytes). A pure predicate over one user.
+ * match), {@code used_over} (period usage above that many bytes), {@code group_id} (members of that
+ * group). A pure predicate over one user.
  */
-record UserFilter(UserStatus status, String text, Instant expireBefore, Long usedOver)
+record UserFilter(
+    UserStatus status, String text, Instant expireBefore, Long usedOver, String groupId)
     implements Predicate<User> {
-  static final List<String> KEYS = List.of("status", "q", "expire_before", "used_over");
+  static final List<String> KEYS = List.of("status", "q", "expire_before", "used_over", "group_id");
 
   @Override
   public boolean test(User u) {
@@ -34,7 +36,8 @@ record UserFilter(UserStatus status, String text, Instant expireBefore, Long use
             || u.name().toLowerCase(Locale.ROOT).contains(text)
             || u.note().toLowerCase(Locale.ROOT).contains(text))
         && (expireBefore == null || (u.expireAt() != null && u.expireAt().isBefore(expireBefore)))
-        && (usedOver == null || u.usedBytes() > usedOver);
+        && (usedOver == null || u.usedBytes() > usedOver)
+        && (groupId == null || u.inGroup(groupId));
   }
 
   /** From the list's query parameters (already checked against {@link #KEYS}). */
@@ -72,7 +75,7 @@ record UserFilter(UserStatus status, String text, Instant expireBefore, Long use
       throw new RaftrayException(ErrorKind.INVALID, "invalid query parameters", errors);
     }
     String text = q.filter("q") == null ? null : q.filter("q").toLowerCase(Locale.ROOT);
-    return new UserFilter(status, text, before, used);
+    return new UserFilter(status, text, before, used, q.filter("group_id"));
   }
 
   /**
@@ -89,8 +92,9 @@ record UserFilter(UserStatus status, String text, Instant expireBefore, Long use
       v.error("expire_before", "must be an RFC 3339 date-time");
     }
     Long used = v.integer("used_over", false, 0, Long.MAX_VALUE);
+    String group = v.string("group_id", false, 1, 64);
     return new UserFilter(
-        status, text == null ? null : text.toLowerCase(Locale.ROOT), before, used);
+        status, text == null ? null : text.toLowerCase(Locale.ROOT), before, used, group);
   }
 
   /** For a validator over a JSON body field that must be an object. */

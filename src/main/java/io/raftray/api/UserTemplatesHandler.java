@@ -34,7 +34,8 @@ final class UserTemplatesHandler {
           "expire_seconds",
           "reset_strategy",
           "on_hold",
-          "on_hold_expire_seconds");
+          "on_hold_expire_seconds",
+          "group_ids");
 
   void routes(Router r) {
     r.get("/user-templates", Access.READ, this::list);
@@ -63,6 +64,7 @@ final class UserTemplatesHandler {
     UserTemplate t = read(v, Ids.newId("utp", c.now().toEpochMilli()), name, null);
     v.throwIfInvalid();
     checkName(c.current(), t);
+    checkGroups(c.current(), t);
     State after = c.submit(new Command.CreateUserTemplate(t));
     c.reply(201, view(find(after, t.id())), after);
   }
@@ -80,6 +82,7 @@ final class UserTemplatesHandler {
       return;
     }
     checkName(c.current(), t);
+    checkGroups(c.current(), t);
     State after = c.submit(new Command.UpdateUserTemplate(t));
     c.reply(200, view(find(after, t.id())), after);
   }
@@ -99,6 +102,7 @@ final class UserTemplatesHandler {
     Boolean onHold = v.bool("on_hold", false);
     Long onHoldExpire =
         v.integer("on_hold_expire_seconds", false, 0, UsersHandler.MAX_ON_HOLD_EXPIRE_SECONDS);
+    List<String> groups = v.strings("group_ids", false, 100, GROUP_ID, "must be a group id");
     return new UserTemplate(
         id,
         name == null ? "" : name,
@@ -109,7 +113,24 @@ final class UserTemplatesHandler {
         onHold != null ? onHold : old != null && old.onHold(),
         onHoldExpire != null ? onHoldExpire : old != null ? old.onHoldExpireSeconds() : 0,
         old == null ? null : old.createdAt(),
-        old == null ? null : old.updatedAt());
+        old == null ? null : old.updatedAt(),
+        groups != null ? groups : old != null ? old.groupIds() : List.of());
+  }
+
+  static final java.util.regex.Pattern GROUP_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** 400 naming every group id of the template that names no group. */
+  private static void checkGroups(State s, UserTemplate t) {
+    List<FieldError> errors = new java.util.ArrayList<>();
+    for (int i = 0; i < t.groupIds().size(); i++) {
+      if (!s.groups().containsKey(t.groupIds().get(i))) {
+        errors.add(new FieldError("group_ids[" + i + "]", "no such group"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new RaftrayException(ErrorKind.INVALID, "unknown group ids", errors);
+    }
   }
 
   private static void checkName(State s, UserTemplate t) {
@@ -139,6 +160,7 @@ final class UserTemplatesHandler {
     m.put("reset_strategy", Enums.wire(t.resetStrategy()));
     m.put("on_hold", t.onHold());
     m.put("on_hold_expire_seconds", t.onHoldExpireSeconds());
+    m.put("group_ids", t.groupIds());
     m.put("created_at", Views.time(t.createdAt()));
     m.put("updated_at", Views.time(t.updatedAt()));
     return m;

@@ -143,6 +143,7 @@ final class UsersHandler {
         .created(now)
         .onHoldExpireSeconds(
             f.onHoldExpire() != null ? f.onHoldExpire() : t != null ? t.onHoldExpireSeconds() : 0L)
+        .groupIds(t != null ? t.groupIds() : List.of())
         .build();
   }
 

@@ -16,10 +16,19 @@ public enum BulkAction {
   ENABLE,
   DISABLE,
   ROTATE_SUBSCRIPTION,
-  DELETE;
+  DELETE,
+  /** The groups in {@code group_ids} added to each user's {@code group_ids}. */
+  ADD_GROUPS,
+  /** The groups in {@code group_ids} taken out of each user's {@code group_ids}. */
+  REMOVE_GROUPS;
 
   /** Whether the action needs an {@code amount}. */
   public boolean takesAmount() {
     return this == EXTEND || this == ADD_DATA || this == SET_LIMIT;
+  }
+
+  /** Whether the action needs {@code group_ids}. */
+  public boolean takesGroups() {
+    return this == ADD_GROUPS || this == REMOVE_GROUPS;
   }
 }

@@ -12,9 +12,11 @@ import io.raftray.state.Command.CreateUsers;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -59,6 +61,11 @@ final class BulkRules {
       if (byToken.containsKey(u.subscriptionToken())) {
         throw new Rejection(CONFLICT, at + "subscription_token", "subscription token collision");
       }
+      for (String g : u.groupIds()) {
+        if (!s.groups().containsKey(g)) {
+          throw new Rejection(INVALID, at + "group_ids", "no such group: " + g);
+        }
+      }
       User stamped = UserRules.withEffectiveStatus(u.toBuilder().created(now).build(), now);
       users.put(u.id(), stamped);
       byName.put(u.name(), u.id());
@@ -69,11 +76,19 @@ final class BulkRules {
             Collections.unmodifiableNavigableMap(users),
             Collections.unmodifiableMap(byName),
             Collections.unmodifiableMap(byToken));
+    if (c.users().stream().anyMatch(u -> !u.groupIds().isEmpty())) {
+      n = withMembersIndex(n);
+    }
     return new Changed(n, "users");
   }
 
+  /** The state with its group membership index derived again from its users (one pass). */
+  private static State withMembersIndex(State s) {
+    return s.toBuilder().users(s.users()).build();
+  }
+
   static Changed bulk(State s, BulkUsers b, Instant now) {
-    check(b);
+    check(s, b);
     if (b.operation() == BulkAction.DELETE) {
       return delete(s, b);
     }
@@ -119,6 +134,8 @@ final class BulkRules {
               byToken.put(token, u.id());
               yield u.withSubscriptionToken(token, now);
             }
+            case ADD_GROUPS -> withGroups(u, b.groupIds(), true, now);
+            case REMOVE_GROUPS -> withGroups(u, b.groupIds(), false, now);
             case DELETE -> throw new IllegalStateException("handled above");
           };
       users.put(u.id(), UserRules.withEffectiveStatus(next, now));
@@ -138,7 +155,21 @@ final class BulkRules {
     if (resetUsage != null) {
       n = n.withUsage(Collections.unmodifiableNavigableMap(resetUsage), n.usageSeqs());
     }
+    if (b.operation().takesGroups()) {
+      n = withMembersIndex(n);
+    }
     return new Changed(n, "users");
+  }
+
+  private static User withGroups(User u, List<String> groups, boolean add, Instant now) {
+    List<String> next = new ArrayList<>(u.groupIds());
+    if (add) {
+      next.addAll(groups);
+    } else {
+      next.removeAll(groups);
+    }
+    User changed = u.toBuilder().groupIds(next).build();
+    return changed.groupIds().equals(u.groupIds()) ? u : changed.toBuilder().updatedAt(now).build();
   }
 
   /** {@code expire_at} later by {@code seconds}, from now when it passed; never-expiring stays. */
@@ -169,6 +200,9 @@ final class BulkRules {
             Collections.unmodifiableNavigableMap(users),
             Collections.unmodifiableMap(byName),
             Collections.unmodifiableMap(byToken));
+    if (gone.stream().anyMatch(id -> !s.users().get(id).groupIds().isEmpty())) {
+      n = withMembersIndex(n);
+    }
     n = n.withGrants(GrantRules.without(s.grants(), g -> gone.contains(g.userId())));
     if (gone.stream().anyMatch(n.nodeUsage()::containsKey)) {
       TreeMap<String, NavigableMap<String, NodeUsage>> usage = new TreeMap<>(n.nodeUsage());
@@ -178,7 +212,7 @@ final class BulkRules {
     return new Changed(n, "users");
   }
 
-  private static void check(BulkUsers b) {
+  private static void check(State s, BulkUsers b) {
     if (b.operation() == null) {
       throw new Rejection(INVALID, "action", "a bulk action is required");
     }
@@ -195,6 +229,14 @@ final class BulkRules {
         ? b.newTokens().size() != b.ids().size()
         : !b.newTokens().isEmpty()) {
       throw new Rejection(INVALID, "new_tokens", "one new token per id, for rotation only");
+    }
+    if (b.operation().takesGroups()) {
+      if (b.groupIds().isEmpty()) {
+        throw new Rejection(INVALID, "group_ids", "name at least one group");
+      }
+      GroupRules.checkGroupsExist(s, b.groupIds());
+    } else if (!b.groupIds().isEmpty()) {
+      throw new Rejection(INVALID, "group_ids", "only add_groups and remove_groups take groups");
     }
     if (new HashSet<>(b.ids()).size() != b.ids().size()) {
       throw new Rejection(INVALID, "ids", "an id is given twice");

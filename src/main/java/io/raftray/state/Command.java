@@ -542,14 +542,26 @@ public sealed interface Command {
    * One action over the users in {@code ids} (resolved by the node that took the request; ids of
    * users deleted meanwhile are skipped). {@code amount} is the seconds of {@code extend} and the
    * bytes of {@code add_data}/{@code set_limit}; {@code newTokens} holds one new subscription token
-   * per id for {@code rotate_subscription}. One audit event with the count.
+   * per id for {@code rotate_subscription}; {@code groupIds} the groups of {@code add_groups} and
+   * {@code remove_groups}. One audit event with the count.
    */
   @Action("users.bulk")
-  record BulkUsers(BulkAction operation, List<String> ids, Long amount, List<String> newTokens)
+  record BulkUsers(
+      BulkAction operation,
+      List<String> ids,
+      Long amount,
+      List<String> newTokens,
+      List<String> groupIds)
       implements Command {
     public BulkUsers {
       ids = ids == null ? List.of() : List.copyOf(ids);
       newTokens = newTokens == null ? List.of() : List.copyOf(newTokens);
+      groupIds = groupIds == null ? List.of() : List.copyOf(groupIds);
+    }
+
+    /** An action that names no groups. */
+    public BulkUsers(BulkAction operation, List<String> ids, Long amount, List<String> newTokens) {
+      this(operation, ids, amount, newTokens, null);
     }
 
     @Override
@@ -557,6 +569,7 @@ public sealed interface Command {
       return "bulk "
           + Enums.wire(operation)
           + (amount == null ? "" : " " + amount)
+          + (groupIds.isEmpty() ? "" : " " + String.join(",", groupIds))
           + " on "
           + ids.size()
           + (ids.size() == 1 ? " user" : " users");

@@ -25,6 +25,7 @@ final class UserTemplateRules {
       throw new Rejection(CONFLICT, "id", "user template id already exists");
     }
     checkName(s, t);
+    GroupRules.checkGroupsExist(s, t.groupIds());
     UserTemplate stamped =
         new UserTemplate(
             t.id(),
@@ -36,7 +37,8 @@ final class UserTemplateRules {
             t.onHold(),
             t.onHoldExpireSeconds(),
             now,
-            now);
+            now,
+            t.groupIds());
     return new Changed(s.withUserTemplates(State.with(s.userTemplates(), t.id(), stamped)), t.id());
   }
 
@@ -44,6 +46,7 @@ final class UserTemplateRules {
     UserTemplate old = template(s, u.template().id());
     UserTemplate t = u.template();
     checkName(s, t);
+    GroupRules.checkGroupsExist(s, t.groupIds());
     UserTemplate next =
         new UserTemplate(
             t.id(),
@@ -55,7 +58,8 @@ final class UserTemplateRules {
             t.onHold(),
             t.onHoldExpireSeconds(),
             old.createdAt(),
-            now);
+            now,
+            t.groupIds());
     return new Changed(s.withUserTemplates(State.with(s.userTemplates(), t.id(), next)), t.id());
   }
 

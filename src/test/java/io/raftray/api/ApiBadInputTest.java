@@ -155,6 +155,10 @@ class ApiBadInputTest {
       bulk add_data negative | POST | /users/bulk | owner | 400 | bytes | {"action":"add_data","ids":["{user}"],"bytes":-1}
       bulk disable with seconds | POST | /users/bulk | owner | 400 | seconds | {"action":"disable","ids":["{user}"],"seconds":5}
       bulk dry_run not boolean | POST | /users/bulk | owner | 400 | dry_run | {"action":"disable","ids":["{user}"],"dry_run":"yes"}
+      bulk add_groups unknown group | POST | /users/bulk | owner | 400 | group_ids[0] | {"action":"add_groups","ids":["{user}"],"group_ids":["grp_missing"]}
+      bulk add_groups without groups | POST | /users/bulk | owner | 400 | group_ids | {"action":"add_groups","ids":["{user}"]}
+      bulk disable with groups | POST | /users/bulk | owner | 400 | group_ids | {"action":"disable","ids":["{user}"],"group_ids":["grp_x"]}
+      template unknown group | POST | /user-templates | owner | 400 | group_ids[0] | {"name":"t3","group_ids":["grp_missing"]}
       viewer bulk | POST | /users/bulk | viewer | 403 | - | {"action":"disable","filter":{}}
       missing auth | GET | /users | none | 401 | - | -
       bad token | GET | /users | bad | 401 | - | -

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.raftray.model.AuditEvent;
 import io.raftray.model.BulkAction;
 import io.raftray.model.ErrorKind;
+import io.raftray.model.Group;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import io.raftray.state.Command.BulkUsers;
@@ -224,6 +225,59 @@ class BulkRulesTest {
     assertThat(state.audit().size()).isEqualTo(auditBefore + 1);
     assertThat(lastAudit().action()).isEqualTo("users.bulk");
     assertThat(lastAudit().summary()).isEqualTo("bulk delete on 3 users");
+  }
+
+  @Test
+  void bulk_addAndRemoveGroups_keepMembershipIndex() {
+    run(new Command.CreateGroup(new Group("grp_eu", "eu", "", List.of(), null, null, null)));
+    run(new Command.CreateGroup(new Group("grp_us", "us", "", List.of(), null, null, null)));
+    run(new CreateUsers(users(0, 3)));
+    Result r =
+        run(
+            new BulkUsers(
+                BulkAction.ADD_GROUPS,
+                List.of("usr_00000", "usr_00001"),
+                null,
+                null,
+                List.of("grp_eu", "grp_us")));
+    assertThat(r.ok()).as(r.message()).isTrue();
+    assertThat(state.users().get("usr_00000").groupIds()).containsExactly("grp_eu", "grp_us");
+    assertThat(state.groupMembers().get("grp_eu")).containsExactly("usr_00000", "usr_00001");
+    run(
+        new BulkUsers(
+            BulkAction.REMOVE_GROUPS, List.of("usr_00000"), null, null, List.of("grp_eu")));
+    assertThat(state.users().get("usr_00000").groupIds()).containsExactly("grp_us");
+    assertThat(state.groupMembers().get("grp_eu")).containsExactly("usr_00001");
+    assertThat(lastAudit().summary()).isEqualTo("bulk remove_groups grp_eu on 1 user");
+    run(new BulkUsers(BulkAction.DELETE, List.of("usr_00001"), null, null));
+    assertThat(state.groupMembers()).doesNotContainKey("grp_eu");
+    assertThat(state.groupMembers().get("grp_us")).containsExactly("usr_00000");
+  }
+
+  @Test
+  void bulk_groupsUnknownOrMissing_areRejected() {
+    run(new CreateUsers(users(0, 1)));
+    State before = state;
+    assertThat(
+            run(new BulkUsers(
+                    BulkAction.ADD_GROUPS, List.of("usr_00000"), null, null, List.of("grp_x")))
+                .field())
+        .isEqualTo("group_ids");
+    assertThat(run(new BulkUsers(BulkAction.ADD_GROUPS, List.of("usr_00000"), null, null)).field())
+        .isEqualTo("group_ids");
+    assertThat(state.users()).isEqualTo(before.users());
+  }
+
+  @Test
+  void createBatch_withGroups_indexesMembers_unknownGroupRejects() {
+    run(new Command.CreateGroup(new Group("grp_eu", "eu", "", List.of(), null, null, null)));
+    User a = user("usr_a", "a", 0).toBuilder().groupIds(List.of("grp_eu")).build();
+    User b = user("usr_b", "b", 0).toBuilder().groupIds(List.of("grp_nope")).build();
+    Result bad = run(new CreateUsers(List.of(a, b)));
+    assertThat(bad.field()).isEqualTo("users[1].group_ids");
+    assertThat(state.users()).isEmpty();
+    assertThat(run(new CreateUsers(List.of(a))).ok()).isTrue();
+    assertThat(state.groupMembers().get("grp_eu")).containsExactly("usr_a");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.ResetStrategy;
 import io.raftray.model.UserTemplate;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +24,7 @@ class UserTemplateRulesTest {
 
   static UserTemplate template(String id, String name) {
     return new UserTemplate(
-        id, name, "n", 1000, 86400, ResetStrategy.MONTH, true, 3600, null, null);
+        id, name, "n", 1000, 86400, ResetStrategy.MONTH, true, 3600, null, null, List.of());
   }
 
   @BeforeEach
@@ -38,7 +39,8 @@ class UserTemplateRulesTest {
     assertThat(t.createdAt()).isEqualTo(T0.plusSeconds(1));
     assertThat(t.onHoldExpireSeconds()).isEqualTo(3600);
     UserTemplate changed =
-        new UserTemplate("utp_1", "basic2", "", 5, 0, ResetStrategy.NO_RESET, false, 0, null, null);
+        new UserTemplate(
+            "utp_1", "basic2", "", 5, 0, ResetStrategy.NO_RESET, false, 0, null, null, List.of());
     assertThat(run(new Command.UpdateUserTemplate(changed)).ok()).isTrue();
     t = state.userTemplates().get("utp_1");
     assertThat(t.name()).isEqualTo("basic2");
@@ -64,6 +66,19 @@ class UserTemplateRulesTest {
         .isEqualTo(ErrorKind.NOT_FOUND);
     assertThat(run(new Command.DeleteUserTemplate("utp_9")).error()).isEqualTo(ErrorKind.NOT_FOUND);
     assertThat(state.userTemplates()).isEqualTo(before.userTemplates());
+  }
+
+  @Test
+  void create_withUnknownGroup_isRejected_withKnownGroupKeepsIt() {
+    UserTemplate t = template("utp_1", "eu");
+    UserTemplate withGroup =
+        new UserTemplate(t.id(), t.name(), "", 0, 0, null, false, 0, null, null, List.of("grp_eu"));
+    assertThat(run(new Command.CreateUserTemplate(withGroup)).field()).isEqualTo("group_ids");
+    run(
+        new Command.CreateGroup(
+            new io.raftray.model.Group("grp_eu", "eu", "", List.of(), null, null, null)));
+    assertThat(run(new Command.CreateUserTemplate(withGroup)).ok()).isTrue();
+    assertThat(state.userTemplates().get("utp_1").groupIds()).containsExactly("grp_eu");
   }
 
   @Test
