@@ -39,7 +39,10 @@ public final class ApiService implements HttpService {
     this.deps = new Deps(replica, clock, settings, new Auth(clock, settings));
     new NodesHandler(deps).routes(router);
     new EndpointsHandler(deps).routes(router);
+    // before UsersHandler: /users/batch and /users/bulk, not /users/{id}, name their metrics
+    new UserBatchHandler(deps).routes(router);
     new UsersHandler(deps).routes(router);
+    new UserTemplatesHandler().routes(router);
     new GrantsHandler().routes(router);
     new GroupsHandler().routes(router);
     new AdminTokensHandler(deps).routes(router);

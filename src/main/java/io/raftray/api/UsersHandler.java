@@ -2,7 +2,6 @@ package io.raftray.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.api.Router.Access;
-import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
 import io.raftray.model.Ids;
@@ -12,6 +11,7 @@ import io.raftray.model.User;
 import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
 import io.raftray.state.Access.Entry;
+import io.raftray.model.UserTemplate;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import io.raftray.state.UpdateUserBuilder;
@@ -51,11 +51,20 @@ final class UsersHandler {
   static final int MAX_GROUPS = 100;
 
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+  /** What a create (alone or in a batch) may hold: the fields and the template to start from. */
+  static final Set<String> CREATE_FIELDS = union(FIELDS, "template_id");
   // limited and expired are derived by the state machine from usage and expiry.
   private static final Set<UserStatus> SETTABLE =
       EnumSet.of(UserStatus.ACTIVE, UserStatus.DISABLED, UserStatus.ON_HOLD);
 
   private final Deps deps;
+
+  private static Set<String> union(Set<String> a, String b) {
+    java.util.HashSet<String> out = new java.util.HashSet<>(a);
+    out.add(b);
+    return Set.copyOf(out);
+  }
 
   UsersHandler(Deps deps) {
     this.deps = deps;
@@ -74,31 +83,12 @@ final class UsersHandler {
   }
 
   private void list(Call c) {
-    Query q = c.query("status", "q");
-    UserStatus status = null;
-    if (q.filter("status") != null) {
-      status = Enums.parse(UserStatus.class, q.filter("status"));
-      if (status == null) {
-        throw new RaftrayException(
-            ErrorKind.INVALID,
-            "invalid query parameters",
-            List.of(
-                new FieldError("status", "must be one of: " + Enums.choices(UserStatus.class))));
-      }
-    }
-    UserStatus want = status;
-    String text = q.filter("q") == null ? null : q.filter("q").toLowerCase(Locale.ROOT);
+    Query q = c.query(UserFilter.KEYS.toArray(String[]::new));
+    UserFilter filter = UserFilter.of(q);
     State s = c.read();
     c.reply(
         200,
-        q.page(
-            s.users(),
-            u ->
-                (want == null || u.status() == want)
-                    && (text == null
-                        || u.name().toLowerCase(Locale.ROOT).contains(text)
-                        || u.note().toLowerCase(Locale.ROOT).contains(text)),
-            u -> Views.user(u, deps.settings(), c.secretsVisible())),
+        q.page(s.users(), filter, u -> Views.user(u, deps.settings(), c.secretsVisible())),
         s);
   }
 
@@ -124,31 +114,64 @@ final class UsersHandler {
   private void create(Call c) {
     ObjectNode body = c.body();
     Fields f = Fields.read(body, true, null, c.current());
-    if (c.current().userIdByName().containsKey(f.name())) {
+    State view = c.current();
+    UserTemplate t = template(view, f);
+    if (view.userIdByName().containsKey(f.name())) {
       conflictName(f.name());
     }
-    Instant now = c.now();
-    User u =
-        User.builder()
-            .id(Ids.newId("usr", now.toEpochMilli()))
-            .name(f.name())
-            .note(f.note() == null ? "" : f.note())
-            .status(f.status() == null ? UserStatus.ACTIVE : f.status())
-            .dataLimitBytes(f.limit() == null ? 0 : f.limit())
-            .expireAt(f.expireAt())
-            .resetStrategy(f.reset() == null ? ResetStrategy.NO_RESET : f.reset())
-            .subscriptionToken(Ids.secret(24))
-            .created(now)
-            .onHoldExpireSeconds(f.onHoldExpire() == null ? 0L : f.onHoldExpire())
-            .credentials(f.credentials() != null ? f.credentials() : Credentials.generate())
-            .groupIds(f.groupIds() == null ? List.of() : f.groupIds())
-            .build();
+    User u = newUser(f, t, c.now());
     State after = c.submit(new Command.CreateUser(u));
     c.reply(201, detail(c, after, find(after, u.id())), after);
   }
 
+  /** The template a create names, or null; 400 on {@code template_id} when there is none. */
+  static UserTemplate template(State view, Fields f) {
+    if (f.templateId() == null) {
+      return null;
+    }
+    UserTemplate t = view.userTemplates().get(f.templateId());
+    if (t == null) {
+      String msg = "no user template with this id";
+      throw new RaftrayException(
+          ErrorKind.INVALID, msg, List.of(new FieldError("template_id", msg)));
+    }
+    return t;
+  }
+
+  /**
+   * A new user from validated fields: what the request gives wins, then the template's defaults
+   * ({@code t} may be null), then the built-in ones. Ids and the subscription token are made here.
+   */
+  static User newUser(Fields f, UserTemplate t, Instant now) {
+    UserStatus status =
+        f.status() != null
+            ? f.status()
+            : t != null && t.onHold() ? UserStatus.ON_HOLD : UserStatus.ACTIVE;
+    Instant expireAt = f.expireAt();
+    if (!f.expireAtGiven() && t != null && t.expireSeconds() > 0 && status != UserStatus.ON_HOLD) {
+      expireAt = now.plusSeconds(t.expireSeconds());
+    }
+    return User.builder()
+        .id(Ids.newId("usr", now.toEpochMilli()))
+        .name(f.name())
+        .note(f.note() != null ? f.note() : t != null ? t.note() : "")
+        .status(status)
+        .dataLimitBytes(f.limit() != null ? f.limit() : t != null ? t.dataLimitBytes() : 0)
+        .expireAt(expireAt)
+        .resetStrategy(
+            f.reset() != null ? f.reset() : t != null ? t.resetStrategy() : ResetStrategy.NO_RESET)
+        .subscriptionToken(Ids.secret(24))
+        .created(now)
+        .onHoldExpireSeconds(
+            f.onHoldExpire() != null ? f.onHoldExpire() : t != null ? t.onHoldExpireSeconds() : 0L)
+        .credentials(f.credentials() != null ? f.credentials() : Credentials.generate())
+        .groupIds(
+            f.groupIds() != null ? f.groupIds() : t != null ? t.groupIds() : List.<String>of())
+        .build();
+  }
+
   /** The writable fields of a user, each validated (all problems at once); null when absent. */
-  private record Fields(
+  record Fields(
       String name,
       String note,
       UserStatus status,
@@ -157,28 +180,36 @@ final class UsersHandler {
       ResetStrategy reset,
       Long onHoldExpire,
       UserCredentials credentials,
-      List<String> groupIds) {
+      List<String> groupIds,
+      String templateId,
+      boolean expireAtGiven) {
 
     /**
      * {@code base}: the user's current credentials, which given ones are merged into (null for a
      * new user or one from before per-user credentials: the missing ones are generated).
      */
     static Fields read(ObjectNode body, boolean create, UserCredentials base, State s) {
-      Validator v = Validator.of(body, FIELDS);
-      Fields f =
-          new Fields(
-              v.matching("name", create, Validator.NAME, Validator.NAME_RULE),
-              v.string("note", false, 0, 1000),
-              v.choice("status", false, UserStatus.class, SETTABLE),
-              v.integer("data_limit_bytes", false, 0, MAX_DATA_LIMIT),
-              v.instantOrNull("expire_at"),
-              v.choice(
-                  "reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class)),
-              v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS),
-              Credentials.read(v, "credentials", base),
-              UsersHandler.groupIds(v, s));
+      Validator v = Validator.of(body, create ? CREATE_FIELDS : FIELDS);
+      Fields f = read(v, create, base, s);
       v.throwIfInvalid();
       return f;
+    }
+
+    /** The fields {@code v} holds (unknown ones already reported); problems collected in it. */
+    static Fields read(Validator v, boolean create, UserCredentials base, State s) {
+      return new Fields(
+          v.matching("name", create, Validator.NAME, Validator.NAME_RULE),
+          v.string("note", false, 0, 1000),
+          v.choice("status", false, UserStatus.class, SETTABLE),
+          v.integer("data_limit_bytes", false, 0, MAX_DATA_LIMIT),
+          v.instantOrNull("expire_at"),
+          v.choice(
+              "reset_strategy", false, ResetStrategy.class, EnumSet.allOf(ResetStrategy.class)),
+          v.integer("on_hold_expire_seconds", false, 0, MAX_ON_HOLD_EXPIRE_SECONDS),
+          Credentials.read(v, "credentials", base),
+          UsersHandler.groupIds(v, s),
+          create ? v.matching("template_id", false, Validator.NAME, "must be a template id") : null,
+          v.has("expire_at"));
     }
   }
 

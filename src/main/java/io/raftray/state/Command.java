@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
 import io.raftray.model.AdminToken;
+import io.raftray.model.BulkAction;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Enums;
 import io.raftray.model.Grant;
@@ -16,6 +17,7 @@ import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
+import io.raftray.model.UserTemplate;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -567,6 +569,88 @@ public sealed interface Command {
       return auditRetention == null
           ? "settings unchanged"
           : "audit retention set to " + auditRetention + " events";
+    }
+  }
+
+  @Action("user_template.create")
+  record CreateUserTemplate(UserTemplate template) implements Command {
+    @Override
+    public String summary() {
+      return "created user template " + template.name();
+    }
+  }
+
+  /** Replaces a template as a whole (the API merges a PATCH into the template it read). */
+  @Action("user_template.update")
+  record UpdateUserTemplate(UserTemplate template) implements Command {
+    @Override
+    public String summary() {
+      return "updated user template " + template.name();
+    }
+  }
+
+  @Action("user_template.delete")
+  record DeleteUserTemplate(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted user template";
+    }
+  }
+
+  /**
+   * Creates up to {@code MAX_BATCH} users in one entry, all or nothing: one conflicting item (id,
+   * name or subscription token taken, or given twice) rejects the whole batch, naming it as {@code
+   * users[i].field}. One audit event for the batch.
+   */
+  @Action("users.create_batch")
+  record CreateUsers(List<User> users) implements Command {
+    public static final int MAX_BATCH = 1000;
+
+    public CreateUsers {
+      users = users == null ? List.of() : List.copyOf(users);
+    }
+
+    @Override
+    public String summary() {
+      return "created " + users.size() + (users.size() == 1 ? " user" : " users");
+    }
+  }
+
+  /**
+   * One action over the users in {@code ids} (resolved by the node that took the request; ids of
+   * users deleted meanwhile are skipped). {@code amount} is the seconds of {@code extend} and the
+   * bytes of {@code add_data}/{@code set_limit}; {@code newTokens} holds one new subscription token
+   * per id for {@code rotate_subscription}; {@code groupIds} the groups of {@code add_groups} and
+   * {@code remove_groups}. One audit event with the count.
+   */
+  @Action("users.bulk")
+  record BulkUsers(
+      BulkAction operation,
+      List<String> ids,
+      Long amount,
+      List<String> newTokens,
+      List<String> groupIds)
+      implements Command {
+    public BulkUsers {
+      ids = ids == null ? List.of() : List.copyOf(ids);
+      newTokens = newTokens == null ? List.of() : List.copyOf(newTokens);
+      groupIds = groupIds == null ? List.of() : List.copyOf(groupIds);
+    }
+
+    /** An action that names no groups. */
+    public BulkUsers(BulkAction operation, List<String> ids, Long amount, List<String> newTokens) {
+      this(operation, ids, amount, newTokens, null);
+    }
+
+    @Override
+    public String summary() {
+      return "bulk "
+          + Enums.wire(operation)
+          + (amount == null ? "" : " " + amount)
+          + (groupIds.isEmpty() ? "" : " " + String.join(",", groupIds))
+          + " on "
+          + ids.size()
+          + (ids.size() == 1 ? " user" : " users");
     }
   }
 }

@@ -27,6 +27,7 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
 import io.raftray.state.SnapshotSection.Decoding;
 import java.io.IOException;
@@ -190,7 +191,22 @@ public final class SnapshotCodec {
                   b.settings(
                       n == null || n.isNull()
                           ? null
-                          : ctx.json().treeToValue(n, ClusterSettings.class))));
+                          : ctx.json().treeToValue(n, ClusterSettings.class))),
+          // Added with user templates; written only when there is one, so the digest of a state
+          // without templates is what it was.
+          new SnapshotSection(
+              "user_templates",
+              (s, json) ->
+                  s.userTemplates().isEmpty()
+                      ? null
+                      : json.valueToTree(List.copyOf(s.userTemplates().values())),
+              (n, b, ctx) -> {
+                List<UserTemplate> templates =
+                    readList(n, "user_templates", new TypeReference<>() {}, OPTIONAL, ctx);
+                TreeMap<String, UserTemplate> byId = new TreeMap<>();
+                templates.forEach(t -> byId.put(t.id(), t));
+                b.userTemplates(Collections.unmodifiableNavigableMap(byId));
+              }));
 
   private SnapshotCodec() {}
 

@@ -11,6 +11,7 @@ import io.raftray.model.Node;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
+import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
 import java.util.Collections;
 import java.util.HashMap;
@@ -58,7 +59,8 @@ public record State(
     NavigableMap<String, XrayReport> xrayReports,
     NavigableMap<String, Group> groups,
     NavigableMap<String, NavigableSet<String>> groupMembers,
-    ClusterSettings settings) {
+    ClusterSettings settings,
+    NavigableMap<String, UserTemplate> userTemplates) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -84,6 +86,7 @@ public record State(
     groups = orEmpty(groups);
     groupMembers = orEmpty(groupMembers);
     settings = settings == null ? ClusterSettings.defaults() : settings;
+    userTemplates = orEmpty(userTemplates);
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -227,6 +230,10 @@ public record State(
     return toBuilder().groupMembers(m).build();
   }
 
+  State withUserTemplates(NavigableMap<String, UserTemplate> t) {
+    return toBuilder().userTemplates(t).build();
+  }
+
   State withCluster(String id, String caPem) {
     return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
@@ -254,6 +261,7 @@ public record State(
     private NavigableMap<String, Group> groups;
     private NavigableMap<String, NavigableSet<String>> groupMembers;
     private ClusterSettings settings;
+    private NavigableMap<String, UserTemplate> userTemplates;
 
     private Builder() {}
 
@@ -279,6 +287,7 @@ public record State(
       groups = s.groups;
       groupMembers = s.groupMembers;
       settings = s.settings;
+      userTemplates = s.userTemplates;
     }
 
     public Builder appliedIndex(long v) {
@@ -398,6 +407,11 @@ public record State(
       return this;
     }
 
+    public Builder userTemplates(NavigableMap<String, UserTemplate> v) {
+      userTemplates = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -420,7 +434,8 @@ public record State(
           xrayReports,
           groups,
           groupMembers,
-          settings);
+          settings,
+          userTemplates);
     }
   }
 }

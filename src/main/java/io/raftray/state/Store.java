@@ -117,6 +117,11 @@ public final class Store {
       case UpdateGroup u -> GroupRules.update(s, u, now);
       case DeleteGroup d -> GroupRules.delete(s, d, now);
       case UpdateSettings u -> SettingsRules.update(s, u);
+      case CreateUserTemplate c -> UserTemplateRules.create(s, c, now);
+      case UpdateUserTemplate u -> UserTemplateRules.update(s, u, now);
+      case DeleteUserTemplate d -> UserTemplateRules.delete(s, d);
+      case CreateUsers c -> BulkRules.createBatch(s, c, now);
+      case BulkUsers b -> BulkRules.bulk(s, b, now);
     };
   }
 

@@ -152,6 +152,44 @@ class ApiBadInputTest {
       patch endpoint labels not an object | PATCH | /endpoints/{ep} | owner | 400 | labels | {"labels":[1]}
       grant credential not a uuid | POST | /grants | owner | 400 | credential | {"user_id":"{user}","endpoint_id":"{ep2}","credential":"not-a-uuid"}
       grant credential change | PATCH | /grants/{grant} | owner | 400 | credential | {"credential":"x"}
+      user unknown template | POST | /users | owner | 400 | template_id | {"name":"n1","template_id":"utp_missing"}
+      patch user template id | PATCH | /users/{user} | owner | 400 | template_id | {"template_id":"{template}"}
+      list bad expire_before | GET | /users?expire_before=soon | owner | 400 | expire_before | -
+      list bad used_over | GET | /users?used_over=-1 | owner | 400 | used_over | -
+      template name missing | POST | /user-templates | owner | 400 | name | {}
+      template bad fields | POST | /user-templates | owner | 400 | data_limit_bytes,expire_seconds,reset_strategy,on_hold,on_hold_expire_seconds,x | {"name":"t2","data_limit_bytes":-1,"expire_seconds":"1d","reset_strategy":"hourly","on_hold":"yes","on_hold_expire_seconds":-5,"x":1}
+      template name taken | POST | /user-templates | owner | 409 | name | {"name":"basic"}
+      patch template bad limit | PATCH | /user-templates/{template} | owner | 400 | data_limit_bytes | {"data_limit_bytes":1.5}
+      patch unknown template | PATCH | /user-templates/utp_missing | owner | 404 | - | {"note":"x"}
+      get unknown template | GET | /user-templates/utp_missing | owner | 404 | - | -
+      delete unknown template | DELETE | /user-templates/utp_missing | owner | 404 | - | -
+      viewer creates template | POST | /user-templates | viewer | 403 | - | {"name":"v"}
+      batch users missing | POST | /users/batch | owner | 400 | users | {}
+      batch users not a list | POST | /users/batch | owner | 400 | users | {"users":{"name":"x"}}
+      batch empty | POST | /users/batch | owner | 400 | users | {"users":[]}
+      batch unknown field | POST | /users/batch | owner | 400 | users,extra | {"users":{},"extra":1}
+      batch item problems | POST | /users/batch | owner | 400 | users[0].name,users[1],users[2].data_limit_bytes,users[2].template_id | {"users":[{"name":"a b"},"x",{"name":"ok","data_limit_bytes":-1,"template_id":"utp_missing"}]}
+      batch name taken and twice | POST | /users/batch | owner | 409 | users[0].name,users[2].name | {"users":[{"name":"alice"},{"name":"c1"},{"name":"c1"}]}
+      batch over 1000 | POST | /users/batch | owner | 413 | users | {batch1001}
+      viewer batch | POST | /users/batch | viewer | 403 | - | {"users":[{"name":"v"}]}
+      bulk action missing | POST | /users/bulk | owner | 400 | action | {"ids":["{user}"]}
+      bulk action unknown | POST | /users/bulk | owner | 400 | action | {"action":"explode","ids":["{user}"]}
+      bulk neither ids nor filter | POST | /users/bulk | owner | 400 | ids | {"action":"disable"}
+      bulk both ids and filter | POST | /users/bulk | owner | 400 | filter | {"action":"disable","ids":["{user}"],"filter":{}}
+      bulk unknown id | POST | /users/bulk | owner | 400 | ids[1] | {"action":"disable","ids":["{user}","usr_missing"]}
+      bulk empty ids | POST | /users/bulk | owner | 400 | ids | {"action":"disable","ids":[]}
+      bulk bad filter | POST | /users/bulk | owner | 400 | filter.status,filter.used_over,filter.expire_before,filter.colour | {"action":"disable","filter":{"status":"gone","used_over":-1,"expire_before":"soon","colour":"red"}}
+      bulk filter not an object | POST | /users/bulk | owner | 400 | filter | {"action":"disable","filter":"all"}
+      bulk extend without seconds | POST | /users/bulk | owner | 400 | seconds | {"action":"extend","ids":["{user}"]}
+      bulk extend with bytes | POST | /users/bulk | owner | 400 | bytes | {"action":"extend","ids":["{user}"],"seconds":1,"bytes":1}
+      bulk add_data negative | POST | /users/bulk | owner | 400 | bytes | {"action":"add_data","ids":["{user}"],"bytes":-1}
+      bulk disable with seconds | POST | /users/bulk | owner | 400 | seconds | {"action":"disable","ids":["{user}"],"seconds":5}
+      bulk dry_run not boolean | POST | /users/bulk | owner | 400 | dry_run | {"action":"disable","ids":["{user}"],"dry_run":"yes"}
+      bulk add_groups unknown group | POST | /users/bulk | owner | 400 | group_ids[0] | {"action":"add_groups","ids":["{user}"],"group_ids":["grp_missing"]}
+      bulk add_groups without groups | POST | /users/bulk | owner | 400 | group_ids | {"action":"add_groups","ids":["{user}"]}
+      bulk disable with groups | POST | /users/bulk | owner | 400 | group_ids | {"action":"disable","ids":["{user}"],"group_ids":["grp_x"]}
+      template unknown group | POST | /user-templates | owner | 400 | group_ids[0] | {"name":"t3","group_ids":["grp_missing"]}
+      viewer bulk | POST | /users/bulk | viewer | 403 | - | {"action":"disable","filter":{}}
       missing auth | GET | /users | none | 401 | - | -
       bad token | GET | /users | bad | 401 | - | -
       viewer writes | POST | /users | viewer | 403 | - | {"name":"v"}
@@ -196,28 +234,22 @@ class ApiBadInputTest {
     String grant =
         f.post("/api/v1/grants", ApiEndpointsGrantsTest.grant(alice, ep)).json().get("id").asText();
     String group = f.post("/api/v1/groups", "{\"name\":\"eu\"}").json().get("id").asText();
-    vars = new HashMap<>();
-    vars.put("{group}", group);
-    vars.putAll(
-        Map.of(
-            "{user}",
-            alice,
-            "{ep}",
-            ep,
-            "{ep2}",
-            ep2,
-            "{grant}",
-            grant,
-            "{node}",
-            ApiFixture.NODE_ID,
-            "{owner_id}",
-            f.ownerId,
-            "{long_name}",
-            "n".repeat(65),
-            "{long_note}",
-            "x".repeat(1001),
-            "{labels33}",
-            labels(33)));
+    String template =
+        f.post("/api/v1/user-templates", "{\"name\":\"basic\"}").json().get("id").asText();
+    vars =
+        Map.ofEntries(
+            Map.entry("{template}", template),
+            Map.entry("{group}", group),
+            Map.entry("{batch1001}", batch1001()),
+            Map.entry("{user}", alice),
+            Map.entry("{ep}", ep),
+            Map.entry("{ep2}", ep2),
+            Map.entry("{grant}", grant),
+            Map.entry("{node}", ApiFixture.NODE_ID),
+            Map.entry("{owner_id}", f.ownerId),
+            Map.entry("{long_name}", "n".repeat(65)),
+            Map.entry("{long_note}", "x".repeat(1001)),
+            Map.entry("{labels33}", labels(33)));
     tokens =
         Map.of(
             "owner",
@@ -282,6 +314,14 @@ class ApiBadInputTest {
     b[0] = '{';
     b[b.length - 1] = '}';
     return b;
+  }
+
+  private static String batch1001() {
+    StringBuilder sb = new StringBuilder("{\"users\":[");
+    for (int i = 0; i < 1001; i++) {
+      sb.append(i == 0 ? "" : ",").append("{\"name\":\"b").append(i).append("\"}");
+    }
+    return sb.append("]}").toString();
   }
 
   private static String labels(int n) {

@@ -52,7 +52,12 @@ class CommandTypesTest {
             "group.create",
             "group.update",
             "group.delete",
-            "settings.update");
+            "settings.update",
+            "user_template.create",
+            "user_template.update",
+            "user_template.delete",
+            "users.create_batch",
+            "users.bulk");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }

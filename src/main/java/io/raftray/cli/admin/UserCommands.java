@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
       UserCommands.Update.class,
       UserCommands.Delete.class,
       UserCommands.ResetUsage.class,
-      UserCommands.RotateSubscription.class
+      UserCommands.RotateSubscription.class,
+      UserBulkCommands.Batch.class,
+      UserBulkCommands.Bulk.class
     })
 final class UserCommands extends CommandGroup {
 

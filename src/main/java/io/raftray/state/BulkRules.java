@@ -1,0 +1,250 @@
+package io.raftray.state;
+
+import static io.raftray.model.ErrorKind.CONFLICT;
+import static io.raftray.model.ErrorKind.INVALID;
+
+import io.raftray.model.BulkAction;
+import io.raftray.model.NodeUsage;
+import io.raftray.model.User;
+import io.raftray.model.UserStatus;
+import io.raftray.state.Command.BulkUsers;
+import io.raftray.state.Command.CreateUsers;
+import io.raftray.state.Store.Changed;
+import io.raftray.state.Store.Rejection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Many users in one entry, applied by {@link Store}: {@code users.create_batch} (all or nothing)
+ * and {@code users.bulk} (one action over a list of ids). Each copies the user map and its indexes
+ * once for the whole entry, not once per user, so 1,000 users in a batch or 10,000 in a bulk action
+ * cost about as much as one copy of the user map. The per-user effects are those of {@link
+ * UserRules}; a cascade added to {@link UserRules#delete} must be added to {@link #delete} too.
+ */
+final class BulkRules {
+  /** The largest data limit the API accepts; {@code add_data} saturates here. */
+  static final long MAX_DATA_LIMIT = 1L << 60;
+
+  /** The longest {@code extend}: a hundred years (and far from {@code Instant}'s range). */
+  static final long MAX_EXTEND_SECONDS = 100L * 366 * 86_400;
+
+  private BulkRules() {}
+
+  static Changed createBatch(State s, CreateUsers c, Instant now) {
+    if (c.users().isEmpty()) {
+      throw new Rejection(INVALID, "users", "a batch needs at least one user");
+    }
+    if (c.users().size() > CreateUsers.MAX_BATCH) {
+      throw new Rejection(
+          INVALID, "users", "a batch holds at most " + CreateUsers.MAX_BATCH + " users");
+    }
+    TreeMap<String, User> users = new TreeMap<>(s.users());
+    Map<String, String> byName = new HashMap<>(s.userIdByName());
+    Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
+    for (int i = 0; i < c.users().size(); i++) {
+      User u = c.users().get(i);
+      String at = "users[" + i + "].";
+      if (users.containsKey(u.id())) {
+        throw new Rejection(CONFLICT, at + "id", "user id already exists");
+      }
+      if (byName.containsKey(u.name())) {
+        throw new Rejection(CONFLICT, at + "name", "user name '" + u.name() + "' is taken");
+      }
+      if (byToken.containsKey(u.subscriptionToken())) {
+        throw new Rejection(CONFLICT, at + "subscription_token", "subscription token collision");
+      }
+      for (String g : u.groupIds()) {
+        if (!s.groups().containsKey(g)) {
+          throw new Rejection(INVALID, at + "group_ids", "no such group: " + g);
+        }
+      }
+      User stamped = UserRules.withEffectiveStatus(u.toBuilder().created(now).build(), now);
+      users.put(u.id(), stamped);
+      byName.put(u.name(), u.id());
+      byToken.put(u.subscriptionToken(), u.id());
+    }
+    State n =
+        s.withUsers(
+            Collections.unmodifiableNavigableMap(users),
+            Collections.unmodifiableMap(byName),
+            Collections.unmodifiableMap(byToken));
+    if (c.users().stream().anyMatch(u -> !u.groupIds().isEmpty())) {
+      n = withMembersIndex(n);
+    }
+    return new Changed(n, "users");
+  }
+
+  /** The state with its group membership index derived again from its users (one pass). */
+  private static State withMembersIndex(State s) {
+    return s.toBuilder().users(s.users()).build();
+  }
+
+  static Changed bulk(State s, BulkUsers b, Instant now) {
+    check(s, b);
+    if (b.operation() == BulkAction.DELETE) {
+      return delete(s, b);
+    }
+    TreeMap<String, User> users = new TreeMap<>(s.users());
+    Map<String, String> byName = s.userIdByName();
+    Map<String, String> byToken = s.userIdBySubscriptionToken();
+    NavigableMap<String, NavigableMap<String, NodeUsage>> usage = s.nodeUsage();
+    if (b.operation() == BulkAction.ROTATE_SUBSCRIPTION) {
+      byToken = new HashMap<>(byToken);
+    }
+    TreeMap<String, NavigableMap<String, NodeUsage>> resetUsage = null;
+    if (b.operation() == BulkAction.RESET_USAGE) {
+      resetUsage = new TreeMap<>(usage);
+    }
+    for (int i = 0; i < b.ids().size(); i++) {
+      User u = users.get(b.ids().get(i));
+      if (u == null) {
+        continue; // deleted between selection and apply
+      }
+      User next =
+          switch (b.operation()) {
+            case EXTEND -> extend(u, b.amount(), now);
+            case ADD_DATA ->
+                u.dataLimitBytes() == 0
+                    ? u
+                    : u.toBuilder()
+                        .dataLimitBytes(Math.min(MAX_DATA_LIMIT, u.dataLimitBytes() + b.amount()))
+                        .updatedAt(now)
+                        .build();
+            case SET_LIMIT -> u.toBuilder().dataLimitBytes(b.amount()).updatedAt(now).build();
+            case RESET_USAGE -> u.withUsageReset(now);
+            case ENABLE ->
+                u.status() == UserStatus.DISABLED ? u.withStatus(UserStatus.ACTIVE, now) : u;
+            case DISABLE ->
+                u.status() == UserStatus.DISABLED ? u : u.withStatus(UserStatus.DISABLED, now);
+            case ROTATE_SUBSCRIPTION -> {
+              String token = b.newTokens().get(i);
+              if (byToken.containsKey(token)) {
+                throw new Rejection(
+                    CONFLICT, "new_tokens[" + i + "]", "subscription token collision");
+              }
+              byToken.remove(u.subscriptionToken());
+              byToken.put(token, u.id());
+              yield u.withSubscriptionToken(token, now);
+            }
+            case ADD_GROUPS -> withGroups(u, b.groupIds(), true, now);
+            case REMOVE_GROUPS -> withGroups(u, b.groupIds(), false, now);
+            case DELETE -> throw new IllegalStateException("handled above");
+          };
+      users.put(u.id(), UserRules.withEffectiveStatus(next, now));
+      if (resetUsage != null && resetUsage.containsKey(u.id())) {
+        TreeMap<String, NodeUsage> periods = new TreeMap<>();
+        resetUsage.get(u.id()).forEach((node, nu) -> periods.put(node, nu.periodReset()));
+        resetUsage.put(u.id(), Collections.unmodifiableNavigableMap(periods));
+      }
+    }
+    State n =
+        s.withUsers(
+            Collections.unmodifiableNavigableMap(users),
+            byName,
+            byToken == s.userIdBySubscriptionToken()
+                ? byToken
+                : Collections.unmodifiableMap(byToken));
+    if (resetUsage != null) {
+      n = n.withUsage(Collections.unmodifiableNavigableMap(resetUsage), n.usageSeqs());
+    }
+    if (b.operation().takesGroups()) {
+      n = withMembersIndex(n);
+    }
+    return new Changed(n, "users");
+  }
+
+  private static User withGroups(User u, List<String> groups, boolean add, Instant now) {
+    List<String> next = new ArrayList<>(u.groupIds());
+    if (add) {
+      next.addAll(groups);
+    } else {
+      next.removeAll(groups);
+    }
+    User changed = u.toBuilder().groupIds(next).build();
+    return changed.groupIds().equals(u.groupIds()) ? u : changed.toBuilder().updatedAt(now).build();
+  }
+
+  /** {@code expire_at} later by {@code seconds}, from now when it passed; never-expiring stays. */
+  private static User extend(User u, long seconds, Instant now) {
+    if (u.expireAt() == null) {
+      return u;
+    }
+    Instant from = u.expireAt().isAfter(now) ? u.expireAt() : now;
+    return u.toBuilder().expireAt(from.plusSeconds(seconds)).updatedAt(now).build();
+  }
+
+  /** The users, their grants and their per-node traffic, in one pass (see UserRules#delete). */
+  private static Changed delete(State s, BulkUsers b) {
+    TreeMap<String, User> users = new TreeMap<>(s.users());
+    Map<String, String> byName = new HashMap<>(s.userIdByName());
+    Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
+    Set<String> gone = new HashSet<>();
+    for (String id : b.ids()) {
+      User u = users.remove(id);
+      if (u != null) {
+        gone.add(id);
+        byName.remove(u.name());
+        byToken.remove(u.subscriptionToken());
+      }
+    }
+    State n =
+        s.withUsers(
+            Collections.unmodifiableNavigableMap(users),
+            Collections.unmodifiableMap(byName),
+            Collections.unmodifiableMap(byToken));
+    if (gone.stream().anyMatch(id -> !s.users().get(id).groupIds().isEmpty())) {
+      n = withMembersIndex(n);
+    }
+    n = n.withGrants(GrantRules.without(s.grants(), g -> gone.contains(g.userId())));
+    if (gone.stream().anyMatch(n.nodeUsage()::containsKey)) {
+      TreeMap<String, NavigableMap<String, NodeUsage>> usage = new TreeMap<>(n.nodeUsage());
+      usage.keySet().removeAll(gone);
+      n = n.withUsage(Collections.unmodifiableNavigableMap(usage), n.usageSeqs());
+    }
+    return new Changed(n, "users");
+  }
+
+  private static void check(State s, BulkUsers b) {
+    if (b.operation() == null) {
+      throw new Rejection(INVALID, "action", "a bulk action is required");
+    }
+    if (b.operation().takesAmount()) {
+      long max = maxAmount(b.operation());
+      if (b.amount() == null || b.amount() < 0 || b.amount() > max) {
+        throw new Rejection(INVALID, "amount", "must be an integer between 0 and " + max);
+      }
+    } else if (b.amount() != null) {
+      throw new Rejection(
+          INVALID, "amount", io.raftray.model.Enums.wire(b.operation()) + " takes no amount");
+    }
+    if (b.operation() == BulkAction.ROTATE_SUBSCRIPTION
+        ? b.newTokens().size() != b.ids().size()
+        : !b.newTokens().isEmpty()) {
+      throw new Rejection(INVALID, "new_tokens", "one new token per id, for rotation only");
+    }
+    if (b.operation().takesGroups()) {
+      if (b.groupIds().isEmpty()) {
+        throw new Rejection(INVALID, "group_ids", "name at least one group");
+      }
+      GroupRules.checkGroupsExist(s, b.groupIds());
+    } else if (!b.groupIds().isEmpty()) {
+      throw new Rejection(INVALID, "group_ids", "only add_groups and remove_groups take groups");
+    }
+    if (new HashSet<>(b.ids()).size() != b.ids().size()) {
+      throw new Rejection(INVALID, "ids", "an id is given twice");
+    }
+  }
+
+  /** The largest {@code amount} of an action that takes one. */
+  static long maxAmount(BulkAction a) {
+    return a == BulkAction.EXTEND ? MAX_EXTEND_SECONDS : MAX_DATA_LIMIT;
+  }
+}
