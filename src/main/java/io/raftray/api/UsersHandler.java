@@ -10,8 +10,8 @@ import io.raftray.model.ResetStrategy;
 import io.raftray.model.User;
 import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
-import io.raftray.state.Access.Entry;
 import io.raftray.model.UserTemplate;
+import io.raftray.state.Access.Entry;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import io.raftray.state.UpdateUserBuilder;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -54,6 +53,7 @@ final class UsersHandler {
 
   /** What a create (alone or in a batch) may hold: the fields and the template to start from. */
   static final Set<String> CREATE_FIELDS = union(FIELDS, "template_id");
+
   // limited and expired are derived by the state machine from usage and expiry.
   private static final Set<UserStatus> SETTABLE =
       EnumSet.of(UserStatus.ACTIVE, UserStatus.DISABLED, UserStatus.ON_HOLD);
@@ -87,9 +87,7 @@ final class UsersHandler {
     UserFilter filter = UserFilter.of(q);
     State s = c.read();
     c.reply(
-        200,
-        q.page(s.users(), filter, u -> Views.user(u, deps.settings(), c.secretsVisible())),
-        s);
+        200, q.page(s.users(), filter, u -> Views.user(u, deps.settings(), c.secretsVisible())), s);
   }
 
   private void get(Call c) {
