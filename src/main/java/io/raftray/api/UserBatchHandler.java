@@ -125,7 +125,7 @@ final class UserBatchHandler {
     List<Object> out = new ArrayList<>();
     for (User u : users) {
       User applied = after.users().get(u.id());
-      out.add(Views.user(applied == null ? u : applied, deps.settings()));
+      out.add(Views.user(applied == null ? u : applied, deps.settings(), c.secretsVisible()));
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("count", users.size());
@@ -198,7 +198,8 @@ final class UserBatchHandler {
     List<Object> sample = new ArrayList<>();
     for (String id : selected.subList(0, Math.min(SAMPLE, selected.size()))) {
       User u = after.users().get(id);
-      sample.add(Views.user(u != null ? u : view.users().get(id), deps.settings()));
+      sample.add(
+          Views.user(u != null ? u : view.users().get(id), deps.settings(), c.secretsVisible()));
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("action", Enums.wire(action));

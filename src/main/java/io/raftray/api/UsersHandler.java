@@ -2,6 +2,7 @@ package io.raftray.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.api.Router.Access;
+import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
 import io.raftray.model.Ids;
