@@ -274,6 +274,12 @@ public final class ClusterAuth {
       if (!serialMatches(cert, known.certSerial())) {
         return forbidden(node, "certificate is not the one recorded for the node");
       }
+      // The serial alone is not an identity: any holder of the CA key can mint a certificate
+      // with a recorded serial. The key must be the one recorded for the node (its certificate in
+      // the state). Records without a certificate (old snapshots) bind by serial until renewal.
+      if (known.certificatePem() != null && !sameKey(cert, recordedCertificate(known, ca))) {
+        return forbidden(node, "certificate key is not the one recorded for the node");
+      }
     } else {
       if (!initialPeers.contains(node)) {
         return forbidden(node, "unknown node");
@@ -401,6 +407,17 @@ public final class ClusterAuth {
       return Optional.of("certificate names another node");
     }
     return Optional.empty();
+  }
+
+  /** The certificate recorded for {@code n}, null when it does not parse or verify. */
+  private X509Certificate recordedCertificate(Node n, X509Certificate ca) {
+    return n.certificatePem() == null ? null : certificate(n.certificatePem(), ca);
+  }
+
+  /** Same subject public key (SPKI, DER)? */
+  static boolean sameKey(X509Certificate cert, X509Certificate recorded) {
+    return recorded != null
+        && Arrays.equals(cert.getPublicKey().getEncoded(), recorded.getPublicKey().getEncoded());
   }
 
   private static boolean removed(State s, String node) {

@@ -10,6 +10,7 @@ import io.raftray.cluster.ClusterAuth.Request;
 import io.raftray.cluster.ClusterAuth.Verdict;
 import io.raftray.model.NodeStatus;
 import io.raftray.pki.ClusterCa;
+import io.raftray.pki.ForgedCertificates;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.Signatures;
 import io.raftray.state.State;
@@ -322,6 +323,41 @@ class ClusterAuthTest {
     Outcome o = verify(sign(renewed, "POST", PATH, BODY));
     assertThat(o.verdict()).isEqualTo(Verdict.FORBIDDEN);
     assertThat(o.reason()).isEqualTo("certificate is not the one recorded for the node");
+  }
+
+  @Test
+  void verify_certificateMintedWithTheRecordedSerialButAnotherKey_forbidden() {
+    // A removed node kept its copy of the CA key: it mints a certificate for node-2 with the
+    // serial recorded for node-2 and its own key, and signs with that key.
+    NodeIdentity forged =
+        ForgedCertificates.identity(CA, "node-2", N2.nodeCert().getSerialNumber());
+    Outcome o = verify(sign(forged, "POST", PATH, BODY));
+    assertThat(o.verdict()).isEqualTo(Verdict.FORBIDDEN);
+    assertThat(o.reason()).isEqualTo("certificate key is not the one recorded for the node");
+  }
+
+  @Test
+  void verify_noCertificateRecorded_fallsBackToTheSerial() {
+    // Snapshots of old releases may hold a node without its certificate: the serial still binds
+    // it until the next renewal records one.
+    io.raftray.model.Node n2 = node(N2, NodeStatus.ACTIVE);
+    io.raftray.model.Node bare =
+        new io.raftray.model.Node(
+            n2.id(),
+            n2.name(),
+            n2.apiBaseUrl(),
+            n2.accessHost(),
+            n2.labels(),
+            n2.role(),
+            n2.status(),
+            n2.facts(),
+            n2.certSerial(),
+            n2.certNotAfter(),
+            null,
+            n2.joinedAt(),
+            n2.updatedAt());
+    state.set(state(CA, node(N1, NodeStatus.ACTIVE), bare));
+    assertThat(verify(sign(N2, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
   }
 
   @Test
