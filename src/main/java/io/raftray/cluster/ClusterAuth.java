@@ -191,6 +191,18 @@ public final class ClusterAuth {
     return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, Clock.systemUTC());
   }
 
+  /** The replicated state as this node has applied it. */
+  State currentState() {
+    return state.get();
+  }
+
+  /** Logs (rate limited) that an authenticated member sent a request it may not send. */
+  void logRefusal(String nodeId, String reason) {
+    logRejection(
+        new Request("POST", "/cluster/v1/raft", Map.of(), new byte[0], List.of(), "-"),
+        new Outcome(Verdict.FORBIDDEN, nodeId, reason));
+  }
+
   /** Checks {@code request}; logs a rejection. */
   Outcome verify(Request request) {
     Outcome outcome;
