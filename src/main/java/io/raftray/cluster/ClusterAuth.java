@@ -324,7 +324,7 @@ public final class ClusterAuth {
     if (!valid) {
       return unauthenticated(node, "bad signature");
     }
-    return switch (nonces.remember(node + ' ' + nonce, sent + maxSkewMillis, now)) {
+    return switch (nonces.remember(node, nonce, sent + maxSkewMillis, now)) {
       case FRESH -> new Outcome(Verdict.ACCEPTED, node, "ok");
       case REPLAYED -> unauthenticated(node, "replayed nonce");
       case FULL -> new Outcome(Verdict.UNAVAILABLE, node, "too many recent requests");

@@ -247,6 +247,18 @@ class ClusterAuthTest {
   }
 
   @Test
+  void verify_oneMemberFillingItsNonces_doesNotLockOutTheOthers() {
+    auth = newAuth(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(verify(sign(N2, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
+    }
+    assertThat(verify(sign(N2, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.UNAVAILABLE);
+    // Another member still gets through: the bound is per sender.
+    assertThat(verify(sign(N1, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(verify(sign(N1, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
+  }
+
+  @Test
   void verify_unknownNode_forbidden() {
     NodeIdentity stranger = identity(CA, "node-9");
     Outcome o = verify(sign(stranger, "POST", PATH, BODY));
