@@ -313,8 +313,12 @@ public final class ClusterAuth {
         return forbidden(node, "tls client certificate does not match the signing node");
       }
     }
+    String to = r.headers().get(ClusterSignature.TO);
     byte[] canonical =
-        ClusterSignature.canonical(r.method(), r.path(), node, timestamp, nonce, r.body());
+        to == null
+            ? ClusterSignature.canonical(r.method(), r.path(), node, timestamp, nonce, r.body())
+            : ClusterSignature.canonical(
+                r.method(), r.path(), node, to, timestamp, nonce, r.body());
     boolean valid;
     try {
       valid = Signatures.verify(cert.getPublicKey(), canonical, signature);
@@ -323,6 +327,10 @@ public final class ClusterAuth {
     }
     if (!valid) {
       return unauthenticated(node, "bad signature");
+    }
+    // Checked after the signature so that a rewritten target header reads as what it is.
+    if (to != null && !to.equals(self.nodeId())) {
+      return unauthenticated(node, "request is addressed to another node");
     }
     return switch (nonces.remember(node, nonce, sent + maxSkewMillis, now)) {
       case FRESH -> new Outcome(Verdict.ACCEPTED, node, "ok");

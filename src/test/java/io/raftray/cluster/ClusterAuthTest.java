@@ -259,6 +259,31 @@ class ClusterAuthTest {
   }
 
   @Test
+  void verify_requestReplayedToAnotherMember_refused() {
+    Map<String, String> h = new NodeRequestSigner(N2, clock).headers("POST", PATH, "node-1", BODY);
+    assertThat(verify(h).verdict()).isEqualTo(Verdict.ACCEPTED);
+    ClusterAuth atNode3 =
+        new ClusterAuth(
+            state::get, N3, List.of("node-1", "node-2", "node-3"), Duration.ofSeconds(60), clock);
+    Outcome o = atNode3.verify(new Request("POST", PATH, h, BODY, List.of(), "192.0.2.7:4711"));
+    assertThat(o.verdict()).isEqualTo(Verdict.UNAUTHENTICATED);
+    assertThat(o.reason()).isEqualTo("request is addressed to another node");
+    // Rewriting the target header does not help: the signature covers it.
+    Outcome forged =
+        atNode3.verify(
+            new Request(
+                "POST", PATH, with(h, "X-Raftray-To", "node-3"), BODY, List.of(), "192.0.2.7:1"));
+    assertThat(forged.verdict()).isEqualTo(Verdict.UNAUTHENTICATED);
+    assertThat(forged.reason()).isEqualTo("bad signature");
+    // Dropping it makes it a v1 request, whose signature does not verify either.
+    Outcome stripped =
+        atNode3.verify(
+            new Request(
+                "POST", PATH, with(h, "X-Raftray-To", null), BODY, List.of(), "192.0.2.7:1"));
+    assertThat(stripped.reason()).isEqualTo("bad signature");
+  }
+
+  @Test
   void verify_unknownNode_forbidden() {
     NodeIdentity stranger = identity(CA, "node-9");
     Outcome o = verify(sign(stranger, "POST", PATH, BODY));
