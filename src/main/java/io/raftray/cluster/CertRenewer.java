@@ -148,7 +148,7 @@ public final class CertRenewer {
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signer.headers("POST", RenewService.ROUTE, body).forEach(b::header);
+    signer.headers("POST", RenewService.ROUTE, target.id(), body).forEach(b::header);
     HttpResponse<String> res;
     try {
       res = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

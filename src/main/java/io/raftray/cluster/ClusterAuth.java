@@ -191,6 +191,18 @@ public final class ClusterAuth {
     return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, Clock.systemUTC());
   }
 
+  /** The replicated state as this node has applied it. */
+  State currentState() {
+    return state.get();
+  }
+
+  /** Logs (rate limited) that an authenticated member sent a request it may not send. */
+  void logRefusal(String nodeId, String reason) {
+    logRejection(
+        new Request("POST", "/cluster/v1/raft", Map.of(), new byte[0], List.of(), "-"),
+        new Outcome(Verdict.FORBIDDEN, nodeId, reason));
+  }
+
   /** Checks {@code request}; logs a rejection. */
   Outcome verify(Request request) {
     Outcome outcome;
@@ -274,6 +286,12 @@ public final class ClusterAuth {
       if (!serialMatches(cert, known.certSerial())) {
         return forbidden(node, "certificate is not the one recorded for the node");
       }
+      // The serial alone is not an identity: any holder of the CA key can mint a certificate
+      // with a recorded serial. The key must be the one recorded for the node (its certificate in
+      // the state). Records without a certificate (old snapshots) bind by serial until renewal.
+      if (known.certificatePem() != null && !sameKey(cert, recordedCertificate(known, ca))) {
+        return forbidden(node, "certificate key is not the one recorded for the node");
+      }
     } else {
       if (!initialPeers.contains(node)) {
         return forbidden(node, "unknown node");
@@ -295,8 +313,12 @@ public final class ClusterAuth {
         return forbidden(node, "tls client certificate does not match the signing node");
       }
     }
+    String to = r.headers().get(ClusterSignature.TO);
     byte[] canonical =
-        ClusterSignature.canonical(r.method(), r.path(), node, timestamp, nonce, r.body());
+        to == null
+            ? ClusterSignature.canonical(r.method(), r.path(), node, timestamp, nonce, r.body())
+            : ClusterSignature.canonical(
+                r.method(), r.path(), node, to, timestamp, nonce, r.body());
     boolean valid;
     try {
       valid = Signatures.verify(cert.getPublicKey(), canonical, signature);
@@ -306,7 +328,11 @@ public final class ClusterAuth {
     if (!valid) {
       return unauthenticated(node, "bad signature");
     }
-    return switch (nonces.remember(node + ' ' + nonce, sent + maxSkewMillis, now)) {
+    // Checked after the signature so that a rewritten target header reads as what it is.
+    if (to != null && !to.equals(self.nodeId())) {
+      return unauthenticated(node, "request is addressed to another node");
+    }
+    return switch (nonces.remember(node, nonce, sent + maxSkewMillis, now)) {
       case FRESH -> new Outcome(Verdict.ACCEPTED, node, "ok");
       case REPLAYED -> unauthenticated(node, "replayed nonce");
       case FULL -> new Outcome(Verdict.UNAVAILABLE, node, "too many recent requests");
@@ -401,6 +427,17 @@ public final class ClusterAuth {
       return Optional.of("certificate names another node");
     }
     return Optional.empty();
+  }
+
+  /** The certificate recorded for {@code n}, null when it does not parse or verify. */
+  private X509Certificate recordedCertificate(Node n, X509Certificate ca) {
+    return n.certificatePem() == null ? null : certificate(n.certificatePem(), ca);
+  }
+
+  /** Same subject public key (SPKI, DER)? */
+  static boolean sameKey(X509Certificate cert, X509Certificate recorded) {
+    return recorded != null
+        && Arrays.equals(cert.getPublicKey().getEncoded(), recorded.getPublicKey().getEncoded());
   }
 
   private static boolean removed(State s, String node) {

@@ -13,8 +13,11 @@ import java.util.Map;
 public interface ClusterRequestSigner {
 
   /** Signs nothing; the default until node signatures exist. */
-  ClusterRequestSigner NONE = (method, path, body) -> Map.of();
+  ClusterRequestSigner NONE = (method, path, to, body) -> Map.of();
 
-  /** Headers to add to the request; must not return null. */
-  Map<String, String> headers(String method, String path, byte[] body);
+  /**
+   * Headers to add to a request for the node {@code to} (its node id, which the signature covers);
+   * must not return null.
+   */
+  Map<String, String> headers(String method, String path, String to, byte[] body);
 }

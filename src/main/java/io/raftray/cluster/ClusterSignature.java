@@ -19,6 +19,9 @@ import java.util.List;
  * {nonce, exactly as sent}
  * {lowercase hex SHA-256 of the body}
  * </pre>
+ *
+ * <p>Version 2 ({@code raftray-v2}, header {@code X-Raftray-To}) adds the receiving node id after
+ * the sender id; see {@link #canonical(String, String, String, String, String, String, byte[])}.
  */
 final class ClusterSignature {
   static final String VERSION = "raftray-v1";
@@ -27,11 +30,33 @@ final class ClusterSignature {
   static final String NONCE = "X-Raftray-Nonce";
   static final String SIGNATURE = "X-Raftray-Signature";
   static final String CERT = "X-Raftray-Cert";
-  static final List<String> HEADERS = List.of(NODE, TIMESTAMP, NONCE, SIGNATURE, CERT);
+  static final String TO = "X-Raftray-To";
+  static final String VERSION_2 = "raftray-v2";
+  static final List<String> HEADERS = List.of(NODE, TIMESTAMP, NONCE, SIGNATURE, CERT, TO);
   static final int NONCE_BYTES = 16;
 
   private ClusterSignature() {}
 
+  /**
+   * The v2 string, bound to the receiving node: {@code raftray-v2}, method, path, sender id,
+   * receiver id, timestamp, nonce, body hash. A request captured on its way to one member cannot be
+   * replayed to another.
+   */
+  static byte[] canonical(
+      String method,
+      String path,
+      String nodeId,
+      String to,
+      String timestamp,
+      String nonce,
+      byte[] body) {
+    String text =
+        String.join(
+            "\n", VERSION_2, method, path, nodeId, to, timestamp, nonce, Digests.sha256Hex(body));
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The v1 string (no receiver), still verified for senders of earlier releases. */
   static byte[] canonical(
       String method, String path, String nodeId, String timestamp, String nonce, byte[] body) {
     String text =

@@ -64,7 +64,16 @@ public final class NodeRequestSigner implements ClusterRequestSigner {
   }
 
   @Override
+  public Map<String, String> headers(String method, String path, String to, byte[] body) {
+    return sign(method, path, Objects.requireNonNull(to, "to"), body);
+  }
+
+  /** The v1 form, without the receiver: what earlier releases send (kept for their tests). */
   public Map<String, String> headers(String method, String path, byte[] body) {
+    return sign(method, path, null, body);
+  }
+
+  private Map<String, String> sign(String method, String path, String to, byte[] body) {
     Current c = current();
     NodeIdentity identity = c.identity();
     String timestamp = Long.toString(clock.millis());
@@ -72,15 +81,22 @@ public final class NodeRequestSigner implements ClusterRequestSigner {
     random.nextBytes(nonceBytes);
     String nonce = B64URL.encodeToString(nonceBytes);
     byte[] canonical =
-        ClusterSignature.canonical(method, path, identity.nodeId(), timestamp, nonce, body);
+        to == null
+            ? ClusterSignature.canonical(method, path, identity.nodeId(), timestamp, nonce, body)
+            : ClusterSignature.canonical(
+                method, path, identity.nodeId(), to, timestamp, nonce, body);
     String signature =
         Base64.getEncoder().encodeToString(Signatures.sign(identity.privateKey(), canonical));
-    return Map.of(
-        ClusterSignature.NODE, identity.nodeId(),
-        ClusterSignature.TIMESTAMP, timestamp,
-        ClusterSignature.NONCE, nonce,
-        ClusterSignature.SIGNATURE, signature,
-        ClusterSignature.CERT, c.certificate());
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put(ClusterSignature.NODE, identity.nodeId());
+    h.put(ClusterSignature.TIMESTAMP, timestamp);
+    h.put(ClusterSignature.NONCE, nonce);
+    h.put(ClusterSignature.SIGNATURE, signature);
+    h.put(ClusterSignature.CERT, c.certificate());
+    if (to != null) {
+      h.put(ClusterSignature.TO, to);
+    }
+    return Map.copyOf(h);
   }
 
   @Override

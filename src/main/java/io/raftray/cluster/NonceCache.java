@@ -1,13 +1,16 @@
 package io.raftray.cluster;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
  * Nonces seen within the clock-skew window, each kept until its request's timestamp leaves the
- * window (after that the timestamp check alone rejects a replay). Bounded: when full of live
- * entries it refuses new ones rather than forgetting old ones, since forgetting would reopen
- * replays. Only requests with a valid signature reach it, so only members can fill it.
+ * window (after that the timestamp check alone rejects a replay). Bounded per sender: when one
+ * sender's share is full of live entries its new requests are refused rather than old ones
+ * forgotten (forgetting would reopen replays), and the other senders are unaffected. Only requests
+ * with a valid signature reach it, so only members (whose number the replicated state bounds) hold
+ * a share.
  */
 final class NonceCache {
   enum Result {
@@ -18,35 +21,54 @@ final class NonceCache {
 
   private static final long PURGE_INTERVAL_MILLIS = 1_000;
 
-  private final int capacity;
-  private final Map<String, Long> expiries = new HashMap<>();
+  private final int capacityPerSender;
+  private final Map<String, Map<String, Long>> bySender = new HashMap<>();
   private long nextPurge = Long.MIN_VALUE;
 
-  NonceCache(int capacity) {
-    if (capacity < 1) {
+  NonceCache(int capacityPerSender) {
+    if (capacityPerSender < 1) {
       throw new IllegalArgumentException("nonce cache capacity must be >= 1");
     }
-    this.capacity = capacity;
+    this.capacityPerSender = capacityPerSender;
   }
 
-  /** Records {@code key} until {@code expiresAt}; says whether it was already there. */
-  synchronized Result remember(String key, long expiresAt, long now) {
-    if (now >= nextPurge || expiries.size() >= capacity) {
-      expiries.values().removeIf(e -> e < now);
+  /** {@link #remember(String, String, long, long)} for a single anonymous sender. */
+  Result remember(String key, long expiresAt, long now) {
+    return remember("", key, expiresAt, now);
+  }
+
+  /** Records {@code nonce} of {@code sender} until {@code expiresAt}; says whether it was seen. */
+  synchronized Result remember(String sender, String nonce, long expiresAt, long now) {
+    if (now >= nextPurge) {
+      purge(now);
       nextPurge = now + PURGE_INTERVAL_MILLIS;
     }
-    Long previous = expiries.get(key);
+    Map<String, Long> seen = bySender.computeIfAbsent(sender, s -> new HashMap<>());
+    Long previous = seen.get(nonce);
     if (previous != null && previous >= now) {
       return Result.REPLAYED;
     }
-    if (expiries.size() >= capacity) {
-      return Result.FULL;
+    if (seen.size() >= capacityPerSender) {
+      seen.values().removeIf(e -> e < now);
+      if (seen.size() >= capacityPerSender) {
+        return Result.FULL;
+      }
     }
-    expiries.put(key, expiresAt);
+    seen.put(nonce, expiresAt);
     return Result.FRESH;
   }
 
+  private void purge(long now) {
+    for (Iterator<Map<String, Long>> it = bySender.values().iterator(); it.hasNext(); ) {
+      Map<String, Long> seen = it.next();
+      seen.values().removeIf(e -> e < now);
+      if (seen.isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
   synchronized int size() {
-    return expiries.size();
+    return bySender.values().stream().mapToInt(Map::size).sum();
   }
 }

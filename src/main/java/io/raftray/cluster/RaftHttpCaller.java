@@ -87,7 +87,7 @@ final class RaftHttpCaller {
             .timeout(timeout)
             .header("Content-Type", CONTENT_TYPE)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signer.headers("POST", route, body).forEach(b::header);
+    signer.headers("POST", route, peer.getId().toString(), body).forEach(b::header);
     return b.build();
   }
 

@@ -10,6 +10,7 @@ import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,8 @@ public final class RaftHttpService implements HttpService {
   }
 
   private void raft(ServerRequest req, ServerResponse res, byte[] body) {
-    if (!authenticated(req, res, RaftHttpCaller.RAFT_ROUTE, body)) {
+    String sender = authenticate(req, res, RaftHttpCaller.RAFT_ROUTE, body);
+    if (sender == null) {
       return;
     }
     RaftServer s = server.get();
@@ -101,6 +103,14 @@ public final class RaftHttpService implements HttpService {
     } catch (InvalidProtocolBufferException e) {
       Problems.sendText(res, ErrorKind.INVALID, "malformed raft request");
       return;
+    }
+    if (auth != null) {
+      Optional<String> refused = RaftRequestPolicy.refusal(request, sender, auth.currentState());
+      if (refused.isPresent()) {
+        auth.logRefusal(sender, refused.get());
+        Problems.sendText(res, ErrorKind.FORBIDDEN, "cluster request forbidden: " + refused.get());
+        return;
+      }
     }
     RaftNettyServerReplyProto reply;
     try {
@@ -179,12 +189,20 @@ public final class RaftHttpService implements HttpService {
 
   /** Answers the rejection and returns false unless {@link ClusterAuth} accepts the request. */
   private boolean authenticated(ServerRequest req, ServerResponse res, String route, byte[] body) {
+    return authenticate(req, res, route, body) != null;
+  }
+
+  /**
+   * The authenticated sender's node id ({@code ""} without authentication), or null after answering
+   * the rejection.
+   */
+  private String authenticate(ServerRequest req, ServerResponse res, String route, byte[] body) {
     if (auth == null) {
-      return true;
+      return "";
     }
     ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, route, body));
     if (outcome.accepted()) {
-      return true;
+      return outcome.nodeId();
     }
     String prefix =
         switch (outcome.verdict()) {
@@ -193,7 +211,7 @@ public final class RaftHttpService implements HttpService {
           default -> "cluster request not accepted: ";
         };
     Problems.sendText(res, outcome.verdict().kind, prefix + outcome.reason());
-    return false;
+    return null;
   }
 
   /**

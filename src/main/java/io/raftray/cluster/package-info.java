@@ -26,13 +26,17 @@
  *       io.raftray.cluster.ClusterAuth} before their body is decoded. A direct mTLS client
  *       certificate, when present, must name the same node.
  *   <li>A sender the replicated state knows must not be REMOVED and must use the certificate serial
- *       recorded for it. A sender the state does not know yet is accepted only if it is in this
- *       node's initial peer list and its certificate chains to this node's own cluster CA: that
- *       covers the fresh multi-node bootstrap, where the state is empty (or records only the first
- *       node) while the group already runs. Removal must therefore keep a REMOVED record, never
- *       delete it.
+ *       and public key recorded for it (any voter holds the CA key, so a serial alone proves
+ *       nothing). A sender the state does not know yet is accepted only if it is in this node's
+ *       initial peer list and its certificate chains to this node's own cluster CA: that covers the
+ *       fresh multi-node bootstrap, where the state is empty (or records only the first node) while
+ *       the group already runs. Removal must therefore keep a REMOVED record, never delete it.
  *   <li>Timestamps more than the skew window (default 60 s) from this node's clock and nonces seen
- *       within the window are rejected; nonces are remembered in bounded memory only.
+ *       within the window are rejected; nonces are remembered in bounded memory per sender. v2
+ *       signatures name the receiving node.
+ *   <li>Only the Ratis requests raftray sends are dispatched from the network ({@code
+ *       RaftRequestPolicy}): no group or snapshot management, configuration changes only as a node
+ *       adding itself or dropping nodes the state marks removed.
  *   <li>No write or linearizable read waits longer than the configured write deadline plus one
  *       request timeout; then it fails with {@link io.raftray.cluster.ClusterUnavailableException}.
  * </ul>

@@ -10,6 +10,7 @@ import io.raftray.cluster.ClusterAuth.Request;
 import io.raftray.cluster.ClusterAuth.Verdict;
 import io.raftray.model.NodeStatus;
 import io.raftray.pki.ClusterCa;
+import io.raftray.pki.ForgedCertificates;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.Signatures;
 import io.raftray.state.State;
@@ -246,6 +247,43 @@ class ClusterAuthTest {
   }
 
   @Test
+  void verify_oneMemberFillingItsNonces_doesNotLockOutTheOthers() {
+    auth = newAuth(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(verify(sign(N2, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
+    }
+    assertThat(verify(sign(N2, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.UNAVAILABLE);
+    // Another member still gets through: the bound is per sender.
+    assertThat(verify(sign(N1, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(verify(sign(N1, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
+  }
+
+  @Test
+  void verify_requestReplayedToAnotherMember_refused() {
+    Map<String, String> h = new NodeRequestSigner(N2, clock).headers("POST", PATH, "node-1", BODY);
+    assertThat(verify(h).verdict()).isEqualTo(Verdict.ACCEPTED);
+    ClusterAuth atNode3 =
+        new ClusterAuth(
+            state::get, N3, List.of("node-1", "node-2", "node-3"), Duration.ofSeconds(60), clock);
+    Outcome o = atNode3.verify(new Request("POST", PATH, h, BODY, List.of(), "192.0.2.7:4711"));
+    assertThat(o.verdict()).isEqualTo(Verdict.UNAUTHENTICATED);
+    assertThat(o.reason()).isEqualTo("request is addressed to another node");
+    // Rewriting the target header does not help: the signature covers it.
+    Outcome forged =
+        atNode3.verify(
+            new Request(
+                "POST", PATH, with(h, "X-Raftray-To", "node-3"), BODY, List.of(), "192.0.2.7:1"));
+    assertThat(forged.verdict()).isEqualTo(Verdict.UNAUTHENTICATED);
+    assertThat(forged.reason()).isEqualTo("bad signature");
+    // Dropping it makes it a v1 request, whose signature does not verify either.
+    Outcome stripped =
+        atNode3.verify(
+            new Request(
+                "POST", PATH, with(h, "X-Raftray-To", null), BODY, List.of(), "192.0.2.7:1"));
+    assertThat(stripped.reason()).isEqualTo("bad signature");
+  }
+
+  @Test
   void verify_unknownNode_forbidden() {
     NodeIdentity stranger = identity(CA, "node-9");
     Outcome o = verify(sign(stranger, "POST", PATH, BODY));
@@ -322,6 +360,41 @@ class ClusterAuthTest {
     Outcome o = verify(sign(renewed, "POST", PATH, BODY));
     assertThat(o.verdict()).isEqualTo(Verdict.FORBIDDEN);
     assertThat(o.reason()).isEqualTo("certificate is not the one recorded for the node");
+  }
+
+  @Test
+  void verify_certificateMintedWithTheRecordedSerialButAnotherKey_forbidden() {
+    // A removed node kept its copy of the CA key: it mints a certificate for node-2 with the
+    // serial recorded for node-2 and its own key, and signs with that key.
+    NodeIdentity forged =
+        ForgedCertificates.identity(CA, "node-2", N2.nodeCert().getSerialNumber());
+    Outcome o = verify(sign(forged, "POST", PATH, BODY));
+    assertThat(o.verdict()).isEqualTo(Verdict.FORBIDDEN);
+    assertThat(o.reason()).isEqualTo("certificate key is not the one recorded for the node");
+  }
+
+  @Test
+  void verify_noCertificateRecorded_fallsBackToTheSerial() {
+    // Snapshots of old releases may hold a node without its certificate: the serial still binds
+    // it until the next renewal records one.
+    io.raftray.model.Node n2 = node(N2, NodeStatus.ACTIVE);
+    io.raftray.model.Node bare =
+        new io.raftray.model.Node(
+            n2.id(),
+            n2.name(),
+            n2.apiBaseUrl(),
+            n2.accessHost(),
+            n2.labels(),
+            n2.role(),
+            n2.status(),
+            n2.facts(),
+            n2.certSerial(),
+            n2.certNotAfter(),
+            null,
+            n2.joinedAt(),
+            n2.updatedAt());
+    state.set(state(CA, node(N1, NodeStatus.ACTIVE), bare));
+    assertThat(verify(sign(N2, "POST", PATH, BODY)).verdict()).isEqualTo(Verdict.ACCEPTED);
   }
 
   @Test

@@ -17,6 +17,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.ratis.client.impl.ClientProtoUtils;
+import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +40,8 @@ class RaftHttpServiceAuthTest {
   private static final byte[] BODY = {1, 2, 3};
 
   private WebServer web;
+  private final List<String> serverCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile RaftServer server;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -45,7 +53,7 @@ class RaftHttpServiceAuthTest {
             List.of("node-1", "node-2"),
             Duration.ofSeconds(60),
             Clock.systemUTC());
-    RaftHttpService service = new RaftHttpService(() -> null, auth);
+    RaftHttpService service = new RaftHttpService(() -> server, auth);
     web =
         WebServer.builder()
             .host("127.0.0.1")
@@ -96,5 +104,46 @@ class RaftHttpServiceAuthTest {
     assertThat(unsigned.statusCode()).isEqualTo(401);
     assertThat(unsigned.body())
         .isEqualTo("cluster request not authenticated: missing signature headers");
+  }
+
+  @Test
+  void post_groupManagementFromAMember_refusedWithoutReachingRaft() throws Exception {
+    // A stand-in server that records every call: nothing may reach it.
+    server =
+        (RaftServer)
+            java.lang.reflect.Proxy.newProxyInstance(
+                RaftServer.class.getClassLoader(),
+                new Class<?>[] {RaftServer.class},
+                (proxy, method, args) -> {
+                  serverCalls.add(method.getName());
+                  if (method.getName().equals("getId")) {
+                    return RaftPeerId.valueOf("node-1");
+                  }
+                  throw new java.io.IOException("stand-in server");
+                });
+    byte[] body =
+        RaftNettyServerRequestProto.newBuilder()
+            .setGroupManagementRequest(
+                ClientProtoUtils.toGroupManagementRequestProto(
+                    GroupManagementRequest.newRemove(
+                        ClientId.randomId(),
+                        RaftPeerId.valueOf("node-1"),
+                        1,
+                        RaftNode.groupId(AuthFixture.CLUSTER),
+                        true,
+                        false)))
+            .build()
+            .toByteArray();
+    NodeRequestSigner signer = new NodeRequestSigner(N2);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + web.port() + "/edge/cluster/v1/raft"))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    signer.headers("POST", "/cluster/v1/raft", body).forEach(b::header);
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(serverCalls).doesNotContain("groupManagement");
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).contains("not accepted from the network");
   }
 }
