@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ApiHaltTest {
   static final String REASON =
-      "this replica halted at log entry 7: unknown command type 'group.create'";
+      "this replica halted at log entry 7: unknown command type 'squad.create'";
 
   /** The real replica, until {@link #halt} makes it report what the state machine would. */
   static final class Halting implements Replica {

@@ -54,7 +54,7 @@ class RaftrayStateMachineTest {
   /** What a newer release could write: a command type this release does not know. */
   static byte[] unknownCommandType() {
     return ("{\"schema\":1,\"at\":\"2026-01-01T00:00:05Z\",\"actor\":\"tok_owner\","
-            + "\"command\":{\"type\":\"group.create\",\"group\":{\"id\":\"grp_1\"}}}")
+            + "\"command\":{\"type\":\"squad.create\",\"squad\":{\"id\":\"sqd_1\"}}}")
         .getBytes(StandardCharsets.UTF_8);
   }
 
@@ -67,7 +67,7 @@ class RaftrayStateMachineTest {
 
     assertThat(failed).isNotNull();
     assertThat(sm.halted()).isPresent();
-    assertThat(sm.halted().orElseThrow()).contains("log entry 2").contains("group.create");
+    assertThat(sm.halted().orElseThrow()).contains("log entry 2").contains("squad.create");
     assertThat(sm.view().appliedIndex()).isEqualTo(1);
 
     // A later, perfectly readable entry must not be applied past the one that could not be.
