@@ -1,0 +1,77 @@
+# Sourced by the one-node benchmarks (single-node.sh, batch.sh): finds the JDK, builds the jar if
+# stale, inits one node in a temporary directory (always cleaned up), starts it and waits for
+# /readyz. Sets: JAVA, JCMD, version, jar, commit, tmp, data, token, port, base, pid, bench_pid, ok.
+# shellcheck shell=bash
+JAVA_OPTS="${RAFTRAY_JAVA_OPTS:-}"
+
+say() { echo "bench: $*" >&2; }
+
+# --- JDK: the same rules as the ./raftray launcher (shared in scripts/jdk.sh) ---------------
+# shellcheck source=../scripts/jdk.sh
+. "$root/scripts/jdk.sh"
+JAVA_HOME="$(find_java)" || exit 1
+export JAVA_HOME # the launcher below then uses exactly this JDK
+JAVA="$JAVA_HOME/bin/java"
+JCMD=""
+[ -x "$JAVA_HOME/bin/jcmd" ] && JCMD="$JAVA_HOME/bin/jcmd"
+
+# --- build if stale: the launcher does it (and prints its version) ---------------------------
+say "JDK $JAVA_HOME; building target/raftray.jar if stale"
+version="$(RAFTRAY_JAVA_OPTS= "$root/raftray" --version)"
+jar="$root/target/raftray.jar"
+[ -f "$jar" ] || { say "no $jar after the build"; exit 1; }
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git -C "$root" status --porcelain -- src pom.xml 2>/dev/null)" ]; then commit="$commit+dirty"; fi
+
+# --- temp node, always cleaned up ------------------------------------------------------------
+tmp="$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/raftray-bench.XXXXXX")"
+pid=""
+bench_pid=""
+ok=0
+cleanup() {
+  local rc=$?
+  if [ -n "$bench_pid" ] && kill -0 "$bench_pid" 2>/dev/null; then
+    kill -TERM "$bench_pid" 2>/dev/null || true
+    wait "$bench_pid" 2>/dev/null || true
+  fi
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { say "daemon did not stop in 15 s; killing"; kill -KILL "$pid" 2>/dev/null || true; }
+    wait "$pid" 2>/dev/null || true
+  fi
+  if [ "$ok" != 1 ] && [ -f "$tmp/daemon.log" ]; then
+    say "failed; last daemon log lines:"; tail -n 30 "$tmp/daemon.log" >&2 || true
+  fi
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+data="$tmp/data"
+token="$tmp/owner.token"
+port="$("$JAVA" "$here/WriteBench.java" free-port)"
+base="https://127.0.0.1:$port"
+say "init node in $data on 127.0.0.1:$port"
+# shellcheck disable=SC2086
+"$JAVA" $JAVA_OPTS -jar "$jar" init --data-dir "$data" --bind "127.0.0.1:$port" \
+  --api-base-url "$base" --access-host 127.0.0.1 --admin-token-file "$token" >"$tmp/init.log" 2>&1 \
+  || { cat "$tmp/init.log" >&2; exit 1; }
+
+say "starting daemon (JVM flags: ${JAVA_OPTS:-none})"
+# shellcheck disable=SC2086
+"$JAVA" $JAVA_OPTS -jar "$jar" run --data-dir "$data" >"$tmp/daemon.log" 2>&1 &
+pid=$!
+
+say "waiting for /readyz (pid $pid)"
+ready=0
+for _ in $(seq 1 600); do # up to 60 s
+  kill -0 "$pid" 2>/dev/null || { say "daemon exited during startup"; exit 1; }
+  if curl -fsS --max-time 2 --cacert "$data/tls/ca.crt" "$base/readyz" >/dev/null 2>&1; then
+    ready=1; break
+  fi
+  sleep 0.1
+done
+[ "$ready" = 1 ] || { say "daemon not ready after 60 s"; exit 1; }
