@@ -33,7 +33,8 @@ for b in $(seq 0 $((batches - 1))); do
   [ "$code" = 201 ] || { say "batch $b answered $code: $(head -c 500 "$tmp/answer.json")"; exit 1; }
 done
 end=$(date +%s%N)
-count="$(curl -fsS --cacert "$data/tls/ca.crt" "$base/metrics" | awk '/^raftray_users[ {]/ {print $NF; exit}')"
+curl -fsS -o "$tmp/metrics.txt" --cacert "$data/tls/ca.crt" "$base/metrics"
+count="$(awk '/^raftray_users[ {]/ {print $NF; exit}' "$tmp/metrics.txt")"
 ms=$(( (end - start) / 1000000 ))
 echo "users/batch: $USERS users in $batches requests of up to 1000: ${ms} ms wall time" \
   "(raftray_users=${count:-?}; nproc=$(nproc); raftray $version, commit $commit)"
