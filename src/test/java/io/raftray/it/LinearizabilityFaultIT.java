@@ -183,6 +183,8 @@ class LinearizabilityFaultIT {
               .isEqualTo(finals.get(i));
         }
 
+        Path dump = tmp.resolve("history-" + n + "-nodes.txt");
+        java.nio.file.Files.writeString(dump, history.dump());
         long checkStart = System.nanoTime();
         SetHistory.Report report = history.check();
         long checkMs = ms(System.nanoTime() - checkStart);
@@ -209,6 +211,7 @@ class LinearizabilityFaultIT {
                 report.notes().isEmpty() ? "" : " (" + report.notes() + ")",
                 String.join("; ", faults));
         System.out.println(summary);
+        System.out.println(tag + ": history in " + dump + " (kept when the test fails)");
         assertThat(report.anomalies()).as("linearizability of the user set\n%s", summary).isEmpty();
         assertThat(unexpected).as("unexpected answers\n%s", summary).isEmpty();
         assertThat(counts.getOrDefault("ADD OK", 0L))

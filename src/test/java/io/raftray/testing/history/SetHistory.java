@@ -152,6 +152,25 @@ public final class SetHistory {
     }
   }
 
+  /**
+   * Every operation, one line each in invocation order, times in seconds from the first invocation;
+   * a read lists the names it saw.
+   */
+  public String dump() {
+    List<Op> all = new ArrayList<>(ops());
+    all.sort(Comparator.comparingLong(Op::call));
+    long base = all.isEmpty() ? 0 : all.get(0).call();
+    StringBuilder b = new StringBuilder();
+    for (Op o : all) {
+      b.append(o.describe(base));
+      if (o.kind() == Kind.READ) {
+        b.append(' ').append(new TreeSet<>(o.seen()));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
   /** Counts by kind and outcome, e.g. {@code {ADD OK=120, ADD UNKNOWN=3, READ OK=400}}. */
   public Map<String, Long> counts() {
     Map<String, Long> m = new TreeMap<>();
