@@ -14,7 +14,9 @@ import io.raftray.pki.PkiException;
 import io.raftray.pki.Signatures;
 import io.raftray.state.State;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -174,6 +176,16 @@ public final class ClusterAuth {
       Duration maxSkew,
       Clock clock,
       int nonceCapacity) {
+    this(state, self, initialPeerIds, maxSkew, clock, new NonceCache(nonceCapacity));
+  }
+
+  ClusterAuth(
+      Supplier<State> state,
+      NodeIdentity self,
+      Collection<String> initialPeerIds,
+      Duration maxSkew,
+      Clock clock,
+      NonceCache nonces) {
     this.state = Objects.requireNonNull(state, "state");
     this.self = Objects.requireNonNull(self, "self");
     this.initialPeers = Set.copyOf(initialPeerIds);
@@ -182,13 +194,27 @@ public final class ClusterAuth {
     }
     this.maxSkewMillis = maxSkew.toMillis();
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.nonces = new NonceCache(nonceCapacity);
+    this.nonces = Objects.requireNonNull(nonces, "nonces");
   }
 
   /** With the default ±60 s window and the system clock. */
   public static ClusterAuth create(
       Supplier<State> state, NodeIdentity self, Collection<String> initialPeerIds) {
     return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, Clock.systemUTC());
+  }
+
+  /**
+   * With the default ±60 s window and the system clock, remembering accepted nonces in {@code
+   * nonceDir} so that a restart inside the window does not let a recorded request be replayed.
+   */
+  public static ClusterAuth create(
+      Supplier<State> state, NodeIdentity self, Collection<String> initialPeerIds, Path nonceDir)
+      throws IOException {
+    Clock clock = Clock.systemUTC();
+    NonceCache nonces =
+        NonceCache.persistent(
+            DEFAULT_NONCE_CAPACITY, nonceDir, 2 * DEFAULT_MAX_SKEW.toMillis(), clock.millis());
+    return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, clock, nonces);
   }
 
   /** The replicated state as this node has applied it. */

@@ -1,8 +1,11 @@
 package io.raftray.cluster;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Nonces seen within the clock-skew window, each kept until its request's timestamp leaves the
@@ -10,7 +13,8 @@ import java.util.Map;
  * sender's share is full of live entries its new requests are refused rather than old ones
  * forgotten (forgetting would reopen replays), and the other senders are unaffected. Only requests
  * with a valid signature reach it, so only members (whose number the replicated state bounds) hold
- * a share.
+ * a share. With a {@link NonceJournal} every accepted nonce is also written to disk before the
+ * request is served, and a restarted node starts with the nonces still in their window.
  */
 final class NonceCache {
   enum Result {
@@ -23,13 +27,39 @@ final class NonceCache {
 
   private final int capacityPerSender;
   private final Map<String, Map<String, Long>> bySender = new HashMap<>();
+  private final @Nullable NonceJournal journal;
   private long nextPurge = Long.MIN_VALUE;
 
   NonceCache(int capacityPerSender) {
+    this(capacityPerSender, null);
+  }
+
+  private NonceCache(int capacityPerSender, @Nullable NonceJournal journal) {
     if (capacityPerSender < 1) {
       throw new IllegalArgumentException("nonce cache capacity must be >= 1");
     }
     this.capacityPerSender = capacityPerSender;
+    this.journal = journal;
+  }
+
+  /**
+   * A cache backed by the journal in {@code dir}, holding the journal's nonces still alive at
+   * {@code now}. {@code rotateMillis} must be at least the longest a nonce lives from its
+   * acceptance (twice the skew window).
+   */
+  static NonceCache persistent(int capacityPerSender, Path dir, long rotateMillis, long now)
+      throws IOException {
+    NonceJournal.Opened opened = NonceJournal.open(dir, rotateMillis, now);
+    NonceCache cache = new NonceCache(capacityPerSender, opened.journal());
+    synchronized (cache) {
+      for (NonceJournal.Entry e : opened.alive()) {
+        cache
+            .bySender
+            .computeIfAbsent(e.sender(), s -> new HashMap<>())
+            .put(e.nonce(), e.expiresAt());
+      }
+    }
+    return cache;
   }
 
   /** {@link #remember(String, String, long, long)} for a single anonymous sender. */
@@ -53,6 +83,9 @@ final class NonceCache {
       if (seen.size() >= capacityPerSender) {
         return Result.FULL;
       }
+    }
+    if (journal != null) {
+      journal.append(sender, nonce, expiresAt, now);
     }
     seen.put(nonce, expiresAt);
     return Result.FRESH;

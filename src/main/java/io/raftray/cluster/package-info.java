@@ -32,7 +32,8 @@
  *       fresh multi-node bootstrap, where the state is empty (or records only the first node) while
  *       the group already runs. Removal must therefore keep a REMOVED record, never delete it.
  *   <li>Timestamps more than the skew window (default 60 s) from this node's clock and nonces seen
- *       within the window are rejected; nonces are remembered in bounded memory per sender. v2
+ *       within the window are rejected; nonces are remembered in bounded memory per sender and
+ *       journaled to disk before the request is served, so a restart does not forget them. v2
  *       signatures name the receiving node.
  *   <li>Only the Ratis requests raftray sends are dispatched from the network ({@code
  *       RaftRequestPolicy}): no group or snapshot management, configuration changes only as a node

@@ -41,6 +41,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -150,9 +151,19 @@ public final class Daemon implements AutoCloseable {
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
     StartingReplica starting = new StartingReplica(config.nodeId());
     AtomicReference<RaftServer> raftServer = new AtomicReference<>();
-    ClusterAuth clusterAuth =
-        ClusterAuth.create(
-            sm::view, loaded, config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList());
+    Path nonceDir = config.dataDir().resolve("cluster-nonces");
+    ClusterAuth clusterAuth;
+    try {
+      clusterAuth =
+          ClusterAuth.create(
+              sm::view,
+              loaded,
+              config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList(),
+              nonceDir);
+    } catch (IOException e) {
+      throw new StartupException(
+          "cannot open the nonce journal in " + nonceDir + ": " + Causes.rootMessage(e), e);
+    }
     // Created now so /readyz reports the core from the start; its process starts after Raft.
     XraySupervisor xray =
         lifecycle.add("core", XraySupervisor.create(config.xray(), config.xrayDir()));

@@ -15,6 +15,7 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.Signatures;
 import io.raftray.state.State;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class ClusterAuthTest {
@@ -234,6 +236,35 @@ class ClusterAuthTest {
     Outcome replay = verify(h);
     assertThat(replay.verdict()).isEqualTo(Verdict.UNAUTHENTICATED);
     assertThat(replay.reason()).isEqualTo("replayed nonce");
+  }
+
+  @Test
+  void verify_requestReplayedAfterARestartInsideTheWindow_unauthenticated(@TempDir Path data)
+      throws Exception {
+    auth = journaledAuth(data);
+    Map<String, String> h = sign(N2, "POST", PATH, BODY);
+    assertThat(verify(h).verdict()).isEqualTo(Verdict.ACCEPTED);
+    // The node is killed (nothing closed, nothing flushed) and starts again 20 s later.
+    clock.advance(Duration.ofSeconds(20));
+    auth = journaledAuth(data);
+    Outcome replay = verify(h);
+    assertThat(replay.verdict()).isEqualTo(Verdict.UNAUTHENTICATED);
+    assertThat(replay.reason()).isEqualTo("replayed nonce");
+    // New requests after the restart are served, and remembered across the next restart too.
+    Map<String, String> fresh = sign(N2, "POST", PATH, BODY);
+    assertThat(verify(fresh).verdict()).isEqualTo(Verdict.ACCEPTED);
+    auth = journaledAuth(data);
+    assertThat(verify(fresh).reason()).isEqualTo("replayed nonce");
+  }
+
+  private ClusterAuth journaledAuth(Path data) throws Exception {
+    return new ClusterAuth(
+        state::get,
+        N1,
+        List.of("node-1", "node-2", "node-3"),
+        Duration.ofSeconds(60),
+        clock,
+        NonceCache.persistent(1000, data.resolve("cluster-nonces"), 120_000, clock.millis()));
   }
 
   @Test
