@@ -217,6 +217,11 @@ public final class ClusterAuth {
     return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, clock, nonces);
   }
 
+  /** Closes the nonce journal (at shutdown, after the listener stopped). */
+  public void closeJournal() throws IOException {
+    nonces.close();
+  }
+
   /** The replicated state as this node has applied it. */
   State currentState() {
     return state.get();

@@ -101,6 +101,13 @@ final class NonceCache {
     }
   }
 
+  /** Closes the journal, if any; remembered nonces stay usable in memory. */
+  synchronized void close() throws IOException {
+    if (journal != null) {
+      journal.close();
+    }
+  }
+
   synchronized int size() {
     return bySender.values().stream().mapToInt(Map::size).sum();
   }

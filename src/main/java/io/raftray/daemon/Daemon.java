@@ -164,6 +164,7 @@ public final class Daemon implements AutoCloseable {
       throw new StartupException(
           "cannot open the nonce journal in " + nonceDir + ": " + Causes.rootMessage(e), e);
     }
+    lifecycle.add("nonce journal", clusterAuth, clusterAuth::closeJournal);
     // Created now so /readyz reports the core from the start; its process starts after Raft.
     XraySupervisor xray =
         lifecycle.add("core", XraySupervisor.create(config.xray(), config.xrayDir()));
