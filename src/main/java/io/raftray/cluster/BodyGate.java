@@ -20,7 +20,8 @@ import java.util.concurrent.Semaphore;
  *   <li>a declared {@code Content-Length} above the route's cap is refused with 413 unread; a body
  *       without a declared length is read up to the cap and refused beyond it;
  *   <li>the bytes held by requests whose signature is not yet verified (or that are being handled)
- *       are bounded by one budget per route class; over it the request gets 503 unread.
+ *       are bounded by one budget per route class, and so is their number (many small bodies would
+ *       otherwise pass a byte budget); over either the request gets 503 unread.
  * </ul>
  *
  * <p>Thread-safe; one instance per route class and daemon.
@@ -60,6 +61,7 @@ final class BodyGate {
         released = true;
       }
       budget.release(units);
+      slots.release();
     }
   }
 
@@ -68,19 +70,25 @@ final class BodyGate {
   private final String what;
   private final int maxBody;
   private final Semaphore budget;
+  private final Semaphore slots;
 
   /**
    * @param what the route class in messages ("raft request", "renewal request")
    * @param maxBody the largest body the route accepts, in bytes
    * @param budgetBytes the most body bytes all requests of the class may hold at once
+   * @param maxInFlight the most requests of the class admitted and not yet answered
    */
-  BodyGate(String what, int maxBody, long budgetBytes) {
+  BodyGate(String what, int maxBody, long budgetBytes, int maxInFlight) {
     if (maxBody < 1 || budgetBytes < maxBody) {
       throw new IllegalArgumentException("the budget must hold at least one largest body");
+    }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("at least one request must be admitted");
     }
     this.what = what;
     this.maxBody = maxBody;
     this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, budgetBytes / UNIT));
+    this.slots = new Semaphore(maxInFlight);
   }
 
   int maxBody() {
@@ -132,7 +140,12 @@ final class BodyGate {
     }
     long size = declared.isPresent() ? declared.getAsLong() : maxBody;
     int units = (int) Math.max(1, (size + UNIT - 1) / UNIT);
+    if (!slots.tryAcquire()) {
+      throw new Refused(
+          ErrorKind.UNAVAILABLE, "too many " + what + "s in progress on this node; retry");
+    }
     if (!budget.tryAcquire(units)) {
+      slots.release();
       throw new Refused(
           ErrorKind.UNAVAILABLE, "too many " + what + "s in progress on this node; retry");
     }

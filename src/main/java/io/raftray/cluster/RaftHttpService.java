@@ -59,9 +59,21 @@ public final class RaftHttpService implements HttpService {
 
   private final Supplier<RaftServer> server;
   private final ClusterAuth auth;
-  private final BodyGate raftGate = new BodyGate("raft request", MAX_BODY, BODY_BUDGET);
+
+  /**
+   * Raft requests admitted and not yet answered. A leader keeps a few appends in flight per
+   * follower (and a follower forwards client requests), so this is far above what members send.
+   */
+  static final int MAX_IN_FLIGHT = 4096;
+
+  /** Read-index requests admitted and not yet answered. */
+  static final int MAX_READ_INDEX_IN_FLIGHT = 256;
+
+  private final BodyGate raftGate =
+      new BodyGate("raft request", MAX_BODY, BODY_BUDGET, MAX_IN_FLIGHT);
   private final BodyGate readIndexGate =
-      new BodyGate("read-index request", MAX_READ_INDEX_BODY, 4L * 1024 * 1024);
+      new BodyGate(
+          "read-index request", MAX_READ_INDEX_BODY, 4L * 1024 * 1024, MAX_READ_INDEX_IN_FLIGHT);
 
   public RaftHttpService(Supplier<RaftServer> server, ClusterAuth auth) {
     this.server = Objects.requireNonNull(server, "server");

@@ -55,8 +55,13 @@ public final class RenewService implements HttpService {
   private final ClusterCa ca;
   private final String localNodeId;
   private final Duration validity;
+
   // Renewals are rare (one per member per 20 days): a small budget is plenty.
-  private final BodyGate gate = new BodyGate("renewal request", MAX_BODY, 16L * MAX_BODY);
+  /** Renewals admitted and not yet answered: a node renews once in weeks. */
+  static final int MAX_IN_FLIGHT = 16;
+
+  private final BodyGate gate =
+      new BodyGate("renewal request", MAX_BODY, 16L * MAX_BODY, MAX_IN_FLIGHT);
 
   public RenewService(
       ClusterAuth auth, Replica replica, ClusterCa ca, String localNodeId, Duration validity) {

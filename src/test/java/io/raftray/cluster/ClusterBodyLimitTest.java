@@ -160,6 +160,40 @@ class ClusterBodyLimitTest {
   }
 
   @Test
+  void renew_manySmallUnfinishedBodies_areBoundedInNumber_thenFreed() throws Exception {
+    // Small bodies pass the byte budget (256 KiB holds 256 of these); their number is bounded too.
+    List<Socket> holding = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < RenewService.MAX_IN_FLIGHT; i++) {
+        Map<String, String> forged =
+            new NodeRequestSigner(N2).headers("POST", "/cluster/v1/renew", new byte[] {1});
+        Socket s = new Socket("127.0.0.1", web.port());
+        holding.add(s);
+        StringBuilder head =
+            new StringBuilder("POST /cluster/v1/renew HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .append("Content-Length: 200\r\n");
+        forged.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        s.getOutputStream().write((head + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+      }
+      Map<String, String> signed =
+          new NodeRequestSigner(N2).headers("POST", "/cluster/v1/renew", new byte[0]);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> headOnly("/cluster/v1/renew", 200, signed).startsWith("HTTP/1.1 503"));
+    } finally {
+      for (Socket s : holding) {
+        s.close();
+      }
+    }
+    Map<String, String> other =
+        new NodeRequestSigner(N2).headers("POST", "/cluster/v1/renew", new byte[] {9});
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !headOnly("/cluster/v1/renew", 100, other).startsWith("HTTP/1.1 503"));
+  }
+
+  @Test
   void renew_withoutSignatureHeaders_isRefusedBeforeTheBodyArrives() throws Exception {
     assertThat(headOnly("/cluster/v1/renew", 10_000, Map.of()))
         .isEqualTo("HTTP/1.1 401 Unauthorized");
