@@ -148,6 +148,7 @@ public final class ClusterAuth {
   private final long maxSkewMillis;
   private final Clock clock;
   private final NonceCache nonces;
+  private final MemberVouching vouching;
   private final Map<String, X509Certificate> caByPem = new ConcurrentHashMap<>();
   private final Map<String, Verified> certByText = new ConcurrentHashMap<>();
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
@@ -174,6 +175,21 @@ public final class ClusterAuth {
       Duration maxSkew,
       Clock clock,
       int nonceCapacity) {
+    this(state, self, initialPeerIds, maxSkew, clock, nonceCapacity, null);
+  }
+
+  /**
+   * @param lookup asks members this node knows about a sender its state does not know (a node that
+   *     joined while this one was down); null: such senders are refused
+   */
+  ClusterAuth(
+      Supplier<State> state,
+      NodeIdentity self,
+      Collection<String> initialPeerIds,
+      Duration maxSkew,
+      Clock clock,
+      int nonceCapacity,
+      MemberVouching.Lookup lookup) {
     this.state = Objects.requireNonNull(state, "state");
     this.self = Objects.requireNonNull(self, "self");
     this.initialPeers = Set.copyOf(initialPeerIds);
@@ -183,12 +199,34 @@ public final class ClusterAuth {
     this.maxSkewMillis = maxSkew.toMillis();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.nonces = new NonceCache(nonceCapacity);
+    this.vouching = lookup == null ? null : new MemberVouching(lookup, clock);
   }
 
   /** With the default ±60 s window and the system clock. */
   public static ClusterAuth create(
       Supplier<State> state, NodeIdentity self, Collection<String> initialPeerIds) {
     return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, Clock.systemUTC());
+  }
+
+  /**
+   * Like {@link #create(Supplier, NodeIdentity, Collection)}, and a sender the state does not know
+   * is checked against its record as a known member has it ({@code lookup}, see {@code
+   * docs/cluster-auth.md}, "Senders that joined while this node was down").
+   */
+  public static ClusterAuth create(
+      Supplier<State> state,
+      NodeIdentity self,
+      Collection<String> initialPeerIds,
+      MemberLookup lookup) {
+    Objects.requireNonNull(lookup, "lookup");
+    return new ClusterAuth(
+        state,
+        self,
+        initialPeerIds,
+        DEFAULT_MAX_SKEW,
+        Clock.systemUTC(),
+        DEFAULT_NONCE_CAPACITY,
+        lookup::ask);
   }
 
   /** The replicated state as this node has applied it. */
@@ -205,9 +243,21 @@ public final class ClusterAuth {
 
   /** Checks {@code request}; logs a rejection. */
   Outcome verify(Request request) {
+    return verify(request, true);
+  }
+
+  /**
+   * Like {@link #verify}, but a sender must be known to this node's own state (or be an initial
+   * peer): no member is asked about it. For the member lookup route itself, so lookups never chain.
+   */
+  Outcome verifyKnown(Request request) {
+    return verify(request, false);
+  }
+
+  private Outcome verify(Request request, boolean mayAsk) {
     Outcome outcome;
     try {
-      outcome = check(request);
+      outcome = check(request, mayAsk);
     } catch (RuntimeException e) {
       // A bug must not let a request through, nor leak details to the sender.
       LOG.log(Level.SEVERE, "cluster authentication failed unexpectedly", e);
@@ -219,7 +269,7 @@ public final class ClusterAuth {
     return outcome;
   }
 
-  private Outcome check(Request r) {
+  private Outcome check(Request r, boolean mayAsk) {
     String node = r.headers().get(ClusterSignature.NODE);
     String timestamp = r.headers().get(ClusterSignature.TIMESTAMP);
     String nonce = r.headers().get(ClusterSignature.NONCE);
@@ -268,6 +318,7 @@ public final class ClusterAuth {
     }
     Node known = current.bootstrapped() ? current.nodes().get(node) : null;
     X509Certificate cert;
+    boolean askMembers = false;
     if (known != null) {
       if (known.status() == NodeStatus.REMOVED) {
         return forbidden(node, "node was removed");
@@ -293,7 +344,10 @@ public final class ClusterAuth {
         return forbidden(node, "certificate key is not the one recorded for the node");
       }
     } else {
-      if (!initialPeers.contains(node)) {
+      // Not in this node's state: an initial peer (bootstrap), or a node that joined while this
+      // one was down, which a member this node knows must confirm (checked after the signature).
+      askMembers = !initialPeers.contains(node);
+      if (askMembers && (vouching == null || !mayAsk || !current.bootstrapped())) {
         return forbidden(node, "unknown node");
       }
       if (presented == null) {
@@ -332,11 +386,51 @@ public final class ClusterAuth {
     if (to != null && !to.equals(self.nodeId())) {
       return unauthenticated(node, "request is addressed to another node");
     }
+    if (askMembers) {
+      Outcome refused = vouched(node, cert, ca);
+      if (refused != null) {
+        return refused;
+      }
+    }
     return switch (nonces.remember(node, nonce, sent + maxSkewMillis, now)) {
       case FRESH -> new Outcome(Verdict.ACCEPTED, node, "ok");
       case REPLAYED -> unauthenticated(node, "replayed nonce");
       case FULL -> new Outcome(Verdict.UNAVAILABLE, node, "too many recent requests");
     };
+  }
+
+  /**
+   * A sender this node's state does not know, with a CA-issued certificate whose key signed the
+   * request: a member this node knows must have a record of it that is not removed, with this
+   * certificate's serial (not denied) and key. Null when it does; the refusal otherwise.
+   */
+  private Outcome vouched(String node, X509Certificate cert, X509Certificate ca) {
+    String serial = cert.getSerialNumber().toString(16);
+    MemberVouching.Vouch v = vouching.vouch(node, serial);
+    if (v.answer() == null) {
+      return v.busy()
+          ? new Outcome(Verdict.UNAVAILABLE, node, "unknown node; " + v.problem())
+          : forbidden(node, "unknown node; " + v.problem());
+    }
+    MemberLookup.Answer a = v.answer();
+    if (!a.known()) {
+      return forbidden(node, "unknown node");
+    }
+    if (a.removed()) {
+      return forbidden(node, "node was removed");
+    }
+    if (a.serialRevoked()) {
+      return forbidden(node, "certificate was revoked");
+    }
+    if (!serialMatches(cert, a.certSerial())) {
+      return forbidden(node, "certificate is not the one recorded for the node");
+    }
+    X509Certificate recorded =
+        a.certificatePem() == null ? null : certificate(a.certificatePem(), ca);
+    if (!sameKey(cert, recorded)) {
+      return forbidden(node, "certificate key is not the one recorded for the node");
+    }
+    return null;
   }
 
   /** The CA that must have issued the sender's certificate. */
