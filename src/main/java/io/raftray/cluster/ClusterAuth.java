@@ -335,12 +335,17 @@ public final class ClusterAuth {
         return forbidden(node, "certificate was revoked");
       }
       if (!serialMatches(cert, known.certSerial())) {
-        return forbidden(node, "certificate is not the one recorded for the node");
-      }
-      // The serial alone is not an identity: any holder of the CA key can mint a certificate
-      // with a recorded serial. The key must be the one recorded for the node (its certificate in
-      // the state). Records without a certificate (old snapshots) bind by serial until renewal.
-      if (known.certificatePem() != null && !sameKey(cert, recordedCertificate(known, ca))) {
+        if (presented == null || vouching == null || !mayAsk) {
+          return forbidden(node, "certificate is not the one recorded for the node");
+        }
+        // Renewed while this node was down? Only a member this node knows can say (after the
+        // signature): its record must carry this certificate's serial and key.
+        askMembers = true;
+      } else if (known.certificatePem() != null && !sameKey(cert, recordedCertificate(known, ca))) {
+        // The serial alone is not an identity: any holder of the CA key can mint a certificate
+        // with a recorded serial. The key must be the one recorded for the node (its certificate
+        // in the state). Records without a certificate (old snapshots) bind by serial until
+        // renewal.
         return forbidden(node, "certificate key is not the one recorded for the node");
       }
     } else {
@@ -387,7 +392,7 @@ public final class ClusterAuth {
       return unauthenticated(node, "request is addressed to another node");
     }
     if (askMembers) {
-      Outcome refused = vouched(node, cert, ca);
+      Outcome refused = vouched(node, cert, ca, current);
       if (refused != null) {
         return refused;
       }
@@ -400,17 +405,22 @@ public final class ClusterAuth {
   }
 
   /**
-   * A sender this node's state does not know, with a CA-issued certificate whose key signed the
-   * request: a member this node knows must have a record of it that is not removed, with this
-   * certificate's serial (not denied) and key. Null when it does; the refusal otherwise.
+   * A sender this node's state does not know (or knows with another certificate: renewed while this
+   * node was down), with a CA-issued certificate whose key signed the request: a member this node
+   * knows must have a record of it that is not removed, with this certificate's serial (not denied)
+   * and key. Null when it does; the refusal otherwise.
    */
-  private Outcome vouched(String node, X509Certificate cert, X509Certificate ca) {
+  private Outcome vouched(String node, X509Certificate cert, X509Certificate ca, State local) {
     String serial = cert.getSerialNumber().toString(16);
     MemberVouching.Vouch v = vouching.vouch(node, serial);
     if (v.answer() == null) {
+      String what =
+          local.nodes().containsKey(node)
+              ? "certificate is not the one recorded for the node; "
+              : "unknown node; ";
       return v.busy()
-          ? new Outcome(Verdict.UNAVAILABLE, node, "unknown node; " + v.problem())
-          : forbidden(node, "unknown node; " + v.problem());
+          ? new Outcome(Verdict.UNAVAILABLE, node, what + v.problem())
+          : forbidden(node, what + v.problem());
     }
     MemberLookup.Answer a = v.answer();
     if (!a.known()) {

@@ -168,6 +168,29 @@ class ClusterAuthVouchingTest {
   }
 
   @Test
+  void knownSenderRenewedWhileThisNodeWasDown_confirmedByAnotherMember_accepted() {
+    NodeIdentity renewed = identity(CA, "node-2");
+    replies.set(List.of(says(node(renewed, NodeStatus.ACTIVE), false)));
+    assertThat(verify(renewed).verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(asked).containsExactly("node-2 excluding [node-2]");
+    // The certificate recorded here still works without asking.
+    assertThat(verify(N2).verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(asked).hasSize(1);
+    // A certificate minted for node-2 with a new serial: the member's record has another one.
+    Outcome minted = verify(identity(CA, "node-2"));
+    assertThat(minted.verdict()).isEqualTo(Verdict.FORBIDDEN);
+    assertThat(minted.reason()).isEqualTo("certificate is not the one recorded for the node");
+  }
+
+  @Test
+  void knownSenderWithAnotherCertificate_noMemberAnswers_refusedAsBefore() {
+    replies.set(List.of());
+    Outcome o = verify(identity(CA, "node-2"));
+    assertThat(o.verdict()).isEqualTo(Verdict.FORBIDDEN);
+    assertThat(o.reason()).startsWith("certificate is not the one recorded for the node");
+  }
+
+  @Test
   void verifyKnown_neverAsks() {
     replies.set(List.of(says(node(N4, NodeStatus.ACTIVE), false)));
     Map<String, String> h = new NodeRequestSigner(N4, clock).headers("POST", PATH, "node-1", BODY);
