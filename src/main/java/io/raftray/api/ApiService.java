@@ -85,7 +85,7 @@ public final class ApiService implements HttpService {
       }
       authorize(who, m.route());
       if (!method.equals("GET")) {
-        SelfRemoval.reason(replica.view(), deps.settings().localNodeId())
+        SelfRemoval.reason(replica, replica.view(), deps.settings().localNodeId())
             .ifPresent(
                 reason -> {
                   throw new RaftrayException(ErrorKind.CONFLICT, reason);

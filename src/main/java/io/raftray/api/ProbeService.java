@@ -82,7 +82,7 @@ public final class ProbeService {
     }
     RaftStatus st = replica.status();
     State s = replica.view();
-    String reason = SelfRemoval.reason(s, st.localId()).orElse(null);
+    String reason = SelfRemoval.reason(replica, s, st.localId()).orElse(null);
     if (reason != null) {
       // reported as is below
     } else if (!s.bootstrapped()) {

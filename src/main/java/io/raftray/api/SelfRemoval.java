@@ -2,6 +2,7 @@ package io.raftray.api;
 
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
+import io.raftray.state.Replica;
 import io.raftray.state.State;
 import java.util.Optional;
 
@@ -12,11 +13,14 @@ import java.util.Optional;
 final class SelfRemoval {
   private SelfRemoval() {}
 
-  /** The reason to give when {@code nodeId}'s own record in {@code s} is {@code removed}. */
-  static Optional<String> reason(State s, String nodeId) {
+  /**
+   * The reason to give when {@code nodeId}'s own record in {@code s} is {@code removed}, or when
+   * {@code replica} learned from the members that it was removed while it was down.
+   */
+  static Optional<String> reason(Replica replica, State s, String nodeId) {
     Node n = s.nodes().get(nodeId);
     if (n == null || n.status() != NodeStatus.REMOVED) {
-      return Optional.empty();
+      return replica.removedNotice();
     }
     return Optional.of(
         "this node was removed from the cluster at "

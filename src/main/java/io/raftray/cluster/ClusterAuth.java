@@ -150,6 +150,7 @@ public final class ClusterAuth {
   private final long maxSkewMillis;
   private final Clock clock;
   private final NonceCache nonces;
+  private final MemberVouching vouching;
   private final Map<String, X509Certificate> caByPem = new ConcurrentHashMap<>();
   private final Map<String, Verified> certByText = new ConcurrentHashMap<>();
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
@@ -176,16 +177,22 @@ public final class ClusterAuth {
       Duration maxSkew,
       Clock clock,
       int nonceCapacity) {
-    this(state, self, initialPeerIds, maxSkew, clock, new NonceCache(nonceCapacity));
+    this(state, self, initialPeerIds, maxSkew, clock, new NonceCache(nonceCapacity), null);
   }
 
+  /**
+   * @param nonces the nonce memory (journaled to disk in a daemon)
+   * @param lookup asks members this node knows about a sender its state does not know (a node that
+   *     joined while this one was down); null: such senders are refused
+   */
   ClusterAuth(
       Supplier<State> state,
       NodeIdentity self,
       Collection<String> initialPeerIds,
       Duration maxSkew,
       Clock clock,
-      NonceCache nonces) {
+      NonceCache nonces,
+      MemberVouching.Lookup lookup) {
     this.state = Objects.requireNonNull(state, "state");
     this.self = Objects.requireNonNull(self, "self");
     this.initialPeers = Set.copyOf(initialPeerIds);
@@ -195,6 +202,7 @@ public final class ClusterAuth {
     this.maxSkewMillis = maxSkew.toMillis();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.nonces = Objects.requireNonNull(nonces, "nonces");
+    this.vouching = lookup == null ? null : new MemberVouching(lookup, clock);
   }
 
   /** With the default ±60 s window and the system clock. */
@@ -204,17 +212,26 @@ public final class ClusterAuth {
   }
 
   /**
-   * With the default ±60 s window and the system clock, remembering accepted nonces in {@code
-   * nonceDir} so that a restart inside the window does not let a recorded request be replayed.
+   * Like {@link #create(Supplier, NodeIdentity, Collection)}, and a sender the state does not know
+   * is checked against its record as a known member has it ({@code lookup}, see {@code
+   * docs/cluster-auth.md}, "Senders that joined while this node was down"). Accepted nonces are
+   * remembered in {@code nonceDir} so that a restart inside the window does not let a recorded
+   * request be replayed.
    */
   public static ClusterAuth create(
-      Supplier<State> state, NodeIdentity self, Collection<String> initialPeerIds, Path nonceDir)
+      Supplier<State> state,
+      NodeIdentity self,
+      Collection<String> initialPeerIds,
+      MemberLookup lookup,
+      Path nonceDir)
       throws IOException {
+    Objects.requireNonNull(lookup, "lookup");
     Clock clock = Clock.systemUTC();
     NonceCache nonces =
         NonceCache.persistent(
             DEFAULT_NONCE_CAPACITY, nonceDir, 2 * DEFAULT_MAX_SKEW.toMillis(), clock.millis());
-    return new ClusterAuth(state, self, initialPeerIds, DEFAULT_MAX_SKEW, clock, nonces);
+    return new ClusterAuth(
+        state, self, initialPeerIds, DEFAULT_MAX_SKEW, clock, nonces, lookup::ask);
   }
 
   /** Closes the nonce journal (at shutdown, after the listener stopped). */
@@ -236,9 +253,21 @@ public final class ClusterAuth {
 
   /** Checks {@code request}; logs a rejection. */
   Outcome verify(Request request) {
+    return verify(request, true);
+  }
+
+  /**
+   * Like {@link #verify}, but a sender must be known to this node's own state (or be an initial
+   * peer): no member is asked about it. For the member lookup route itself, so lookups never chain.
+   */
+  Outcome verifyKnown(Request request) {
+    return verify(request, false);
+  }
+
+  private Outcome verify(Request request, boolean mayAsk) {
     Outcome outcome;
     try {
-      outcome = check(request);
+      outcome = check(request, mayAsk);
     } catch (RuntimeException e) {
       // A bug must not let a request through, nor leak details to the sender.
       LOG.log(Level.SEVERE, "cluster authentication failed unexpectedly", e);
@@ -250,7 +279,7 @@ public final class ClusterAuth {
     return outcome;
   }
 
-  private Outcome check(Request r) {
+  private Outcome check(Request r, boolean mayAsk) {
     String node = r.headers().get(ClusterSignature.NODE);
     String timestamp = r.headers().get(ClusterSignature.TIMESTAMP);
     String nonce = r.headers().get(ClusterSignature.NONCE);
@@ -299,6 +328,7 @@ public final class ClusterAuth {
     }
     Node known = current.bootstrapped() ? current.nodes().get(node) : null;
     X509Certificate cert;
+    boolean askMembers = false;
     if (known != null) {
       if (known.status() == NodeStatus.REMOVED) {
         return forbidden(node, "node was removed");
@@ -315,16 +345,24 @@ public final class ClusterAuth {
         return forbidden(node, "certificate was revoked");
       }
       if (!serialMatches(cert, known.certSerial())) {
-        return forbidden(node, "certificate is not the one recorded for the node");
-      }
-      // The serial alone is not an identity: any holder of the CA key can mint a certificate
-      // with a recorded serial. The key must be the one recorded for the node (its certificate in
-      // the state). Records without a certificate (old snapshots) bind by serial until renewal.
-      if (known.certificatePem() != null && !sameKey(cert, recordedCertificate(known, ca))) {
+        if (presented == null || vouching == null || !mayAsk) {
+          return forbidden(node, "certificate is not the one recorded for the node");
+        }
+        // Renewed while this node was down? Only a member this node knows can say (after the
+        // signature): its record must carry this certificate's serial and key.
+        askMembers = true;
+      } else if (known.certificatePem() != null && !sameKey(cert, recordedCertificate(known, ca))) {
+        // The serial alone is not an identity: any holder of the CA key can mint a certificate
+        // with a recorded serial. The key must be the one recorded for the node (its certificate
+        // in the state). Records without a certificate (old snapshots) bind by serial until
+        // renewal.
         return forbidden(node, "certificate key is not the one recorded for the node");
       }
     } else {
-      if (!initialPeers.contains(node)) {
+      // Not in this node's state: an initial peer (bootstrap), or a node that joined while this
+      // one was down, which a member this node knows must confirm (checked after the signature).
+      askMembers = !initialPeers.contains(node);
+      if (askMembers && (vouching == null || !mayAsk || !current.bootstrapped())) {
         return forbidden(node, "unknown node");
       }
       if (presented == null) {
@@ -363,11 +401,56 @@ public final class ClusterAuth {
     if (to != null && !to.equals(self.nodeId())) {
       return unauthenticated(node, "request is addressed to another node");
     }
+    if (askMembers) {
+      Outcome refused = vouched(node, cert, ca, current);
+      if (refused != null) {
+        return refused;
+      }
+    }
     return switch (nonces.remember(node, nonce, sent + maxSkewMillis, now)) {
       case FRESH -> new Outcome(Verdict.ACCEPTED, node, "ok");
       case REPLAYED -> unauthenticated(node, "replayed nonce");
       case FULL -> new Outcome(Verdict.UNAVAILABLE, node, "too many recent requests");
     };
+  }
+
+  /**
+   * A sender this node's state does not know (or knows with another certificate: renewed while this
+   * node was down), with a CA-issued certificate whose key signed the request: a member this node
+   * knows must have a record of it that is not removed, with this certificate's serial (not denied)
+   * and key. Null when it does; the refusal otherwise.
+   */
+  private Outcome vouched(String node, X509Certificate cert, X509Certificate ca, State local) {
+    String serial = cert.getSerialNumber().toString(16);
+    MemberVouching.Vouch v = vouching.vouch(node, serial);
+    if (v.answer() == null) {
+      String what =
+          local.nodes().containsKey(node)
+              ? "certificate is not the one recorded for the node; "
+              : "unknown node; ";
+      return v.busy()
+          ? new Outcome(Verdict.UNAVAILABLE, node, what + v.problem())
+          : forbidden(node, what + v.problem());
+    }
+    MemberLookup.Answer a = v.answer();
+    if (!a.known()) {
+      return forbidden(node, "unknown node");
+    }
+    if (a.removed()) {
+      return forbidden(node, "node was removed");
+    }
+    if (a.serialRevoked()) {
+      return forbidden(node, "certificate was revoked");
+    }
+    if (!serialMatches(cert, a.certSerial())) {
+      return forbidden(node, "certificate is not the one recorded for the node");
+    }
+    X509Certificate recorded =
+        a.certificatePem() == null ? null : certificate(a.certificatePem(), ca);
+    if (!sameKey(cert, recorded)) {
+      return forbidden(node, "certificate key is not the one recorded for the node");
+    }
+    return null;
   }
 
   /** The CA that must have issued the sender's certificate. */

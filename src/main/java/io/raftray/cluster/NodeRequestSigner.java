@@ -99,6 +99,27 @@ public final class NodeRequestSigner implements ClusterRequestSigner {
     return Map.copyOf(h);
   }
 
+  /**
+   * Headers that sign an answer to {@code asker}'s request with nonce {@code requestNonce} on
+   * {@code path} (see {@link MemberLookup#answerCanonical}): node, timestamp, signature.
+   */
+  Map<String, String> answerHeaders(String path, String asker, String requestNonce, byte[] body) {
+    NodeIdentity identity = current().identity();
+    String timestamp = Long.toString(clock.millis());
+    byte[] canonical =
+        ClusterSignature.canonical(
+            "ANSWER", path, identity.nodeId(), asker, timestamp, requestNonce, body);
+    String signature =
+        Base64.getEncoder().encodeToString(Signatures.sign(identity.privateKey(), canonical));
+    return Map.of(
+        ClusterSignature.NODE,
+        identity.nodeId(),
+        ClusterSignature.TIMESTAMP,
+        timestamp,
+        ClusterSignature.SIGNATURE,
+        signature);
+  }
+
   @Override
   public String toString() {
     return "NodeRequestSigner[" + identities.get().nodeId() + "]";

@@ -11,6 +11,8 @@ import io.raftray.api.HttpMetrics;
 import io.raftray.api.ProbeService;
 import io.raftray.cluster.CertRenewer;
 import io.raftray.cluster.ClusterAuth;
+import io.raftray.cluster.MemberLookup;
+import io.raftray.cluster.MemberService;
 import io.raftray.cluster.NodeRequestSigner;
 import io.raftray.cluster.RaftHttpService;
 import io.raftray.cluster.RaftNode;
@@ -43,6 +45,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,6 +73,9 @@ public final class Daemon implements AutoCloseable {
    * RatisSettings}). Every route enforces its own smaller cap before reading (admin 1 MiB).
    */
   static final long MAX_PAYLOAD = RaftHttpService.MAX_BODY;
+
+  /** How long one member may take to answer a membership lookup. */
+  private static final Duration MEMBER_LOOKUP_TIMEOUT = Duration.ofSeconds(3);
 
   private final NodeConfig config;
   private final Lifecycle lifecycle;
@@ -151,6 +157,10 @@ public final class Daemon implements AutoCloseable {
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
     StartingReplica starting = new StartingReplica(config.nodeId());
     AtomicReference<RaftServer> raftServer = new AtomicReference<>();
+    // Asks members this node knows about nodes its state does not know yet (membership changed
+    // while it was down): a sender that joined meanwhile, or this node's own removal.
+    MemberLookup members =
+        new MemberLookup(cluster, signer, sm::view, config.nodeId(), MEMBER_LOOKUP_TIMEOUT);
     Path nonceDir = config.dataDir().resolve("cluster-nonces");
     ClusterAuth clusterAuth;
     try {
@@ -159,6 +169,7 @@ public final class Daemon implements AutoCloseable {
               sm::view,
               loaded,
               config.initialPeers().stream().map(NodeConfig.Peer::nodeId).toList(),
+              members,
               nonceDir);
     } catch (IOException e) {
       throw new StartupException(
@@ -197,6 +208,7 @@ public final class Daemon implements AutoCloseable {
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     RenewService renew =
         new RenewService(clusterAuth, starting, ca, config.nodeId(), tunables.renewal().validity());
+    MemberService member = new MemberService(clusterAuth, starting, signer, config.nodeId());
     // Every mount and its authentication: io.raftray.http.Mount.
     WebServer web =
         startWeb(
@@ -207,6 +219,7 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.JOIN.path(), join);
               r.register(Mount.RAFT.path(), raftHttp);
               r.register(Mount.RENEW.path(), renew);
+              r.register(Mount.MEMBER.path(), member);
               r.register(Mount.API.path(), api);
               r.register(Mount.SUB.path(), subscriptions);
               probes.mount(r);
@@ -227,7 +240,10 @@ public final class Daemon implements AutoCloseable {
     }
     lifecycle.add("raft", raft);
     raftServer.set(raft.server());
-    RaftReplica replica = new RaftReplica(raft, sm, config.raft().writeTimeout());
+    RemovalWatch removal =
+        new RemovalWatch(
+            config.nodeId(), members::ask, sm::view, () -> raft.leaderId().isPresent(), clock);
+    RaftReplica replica = new RaftReplica(raft, sm, config.raft().writeTimeout(), removal::notice);
     starting.set(replica);
     LOG.info(
         "node "
@@ -266,7 +282,7 @@ public final class Daemon implements AutoCloseable {
     ScheduledExecutorService maintenance =
         Threads.scheduler("raftray-maintenance-" + config.name());
     lifecycle.add("maintenance", maintenance, maintenance::shutdownNow);
-    scheduleMaintenance(maintenance, config, sm, renewer, tunables, replica, xray);
+    scheduleMaintenance(maintenance, config, sm, renewer, tunables, replica, xray, removal);
     UsageTicker ticker =
         lifecycle.add(
             "usage ticker",
@@ -293,10 +309,17 @@ public final class Daemon implements AutoCloseable {
       CertRenewer renewer,
       Tunables tunables,
       Replica replica,
-      XraySupervisor xray) {
+      XraySupervisor xray,
+      RemovalWatch removal) {
     AtomicBoolean removalLogged = new AtomicBoolean();
     maintenance.scheduleWithFixedDelay(
-        () -> watchRemoval(config, sm, removalLogged), 1, 1, TimeUnit.SECONDS);
+        () -> {
+          watchRemoval(config, sm, removalLogged);
+          removal.check();
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     long interval = tunables.renewal().checkInterval().toMillis();
     maintenance.scheduleWithFixedDelay(
         renewer::check, Math.min(interval, 5000), interval, TimeUnit.MILLISECONDS);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -28,11 +29,21 @@ final class RaftReplica implements Replica {
   private final RaftNode raft;
   private final RaftrayStateMachine sm;
   private final Duration timeout;
+  private final Supplier<Optional<String>> removedNotice;
 
   RaftReplica(RaftNode raft, RaftrayStateMachine sm, Duration timeout) {
+    this(raft, sm, timeout, Optional::empty);
+  }
+
+  RaftReplica(
+      RaftNode raft,
+      RaftrayStateMachine sm,
+      Duration timeout,
+      Supplier<Optional<String>> removedNotice) {
     this.raft = raft;
     this.sm = sm;
     this.timeout = timeout;
+    this.removedNotice = removedNotice;
   }
 
   @Override
@@ -128,6 +139,11 @@ final class RaftReplica implements Replica {
   @Override
   public Optional<String> halted() {
     return sm.halted();
+  }
+
+  @Override
+  public Optional<String> removedNotice() {
+    return removedNotice.get();
   }
 
   @Override

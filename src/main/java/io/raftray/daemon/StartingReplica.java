@@ -75,6 +75,12 @@ final class StartingReplica implements Replica {
     return d == null ? Optional.empty() : d.halted();
   }
 
+  @Override
+  public Optional<String> removedNotice() {
+    Replica d = delegate;
+    return d == null ? Optional.empty() : d.removedNotice();
+  }
+
   private Replica ready() {
     Replica d = delegate;
     if (d == null) {

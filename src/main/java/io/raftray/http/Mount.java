@@ -19,6 +19,11 @@ public enum Mount {
   RAFT("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
   /** {@code /renew}. */
   RENEW("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
+  /**
+   * {@code /member}: a member's record as the answering node's linearizable view has it; the answer
+   * is signed by the answering node.
+   */
+  MEMBER("/cluster/v1", "node request signature + the node's certificate (ClusterAuth, own state)"),
   HEALTHZ("/healthz", "none (reveals nothing)"),
   READYZ("/readyz", "none (no secrets, no user ids)"),
   METRICS("/metrics", "none (no secrets, no tokens in labels)");

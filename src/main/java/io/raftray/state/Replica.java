@@ -64,6 +64,16 @@ public interface Replica {
     return Optional.empty();
   }
 
+  /**
+   * Why this node no longer serves the cluster although its own view does not say it was removed:
+   * it was removed while it was down, and the members it knows told it so when it came back (they
+   * refuse its requests as those of a removed node). Empty otherwise. Like a removal in the view,
+   * writes answer 409 and {@code /readyz} 503 with this reason; reads still answer.
+   */
+  default Optional<String> removedNotice() {
+    return Optional.empty();
+  }
+
   /** Replication progress as this node sees it; empty without Raft. */
   default Optional<Progress> progress() {
     return Optional.empty();

@@ -153,12 +153,13 @@ class ClusterFailoverIT {
       assertThat(perNode.get(2)).isEqualTo(perNode.get(0));
       c.awaitConverged(Duration.ofSeconds(30));
       // docs/cluster-auth.md: a restarted node replays its log before it knows members that
-      // joined later and refuses their requests (403 "unknown node") until it has caught up.
-      // Anything else is a failure.
+      // joined later; it asks a member it knows about them, and refuses them ("unknown node...")
+      // while no such member answers (the other one may be down or frozen). Anything else is a
+      // failure.
       List<String> rejected = c.rejectedClusterRequests();
       assertThat(rejected)
           .as("cluster requests rejected by ClusterAuth other than the documented restart case")
-          .allMatch(l -> l.endsWith(": unknown node (403)"));
+          .allMatch(l -> l.contains(": unknown node"));
       System.out.printf(
           "ClusterFailoverIT: %d 'unknown node' rejections while restarted nodes caught up%n",
           rejected.size());

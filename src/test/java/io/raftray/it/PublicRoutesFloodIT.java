@@ -33,6 +33,7 @@ class PublicRoutesFloodIT {
           "/cluster/v1/raft",
           "/cluster/v1/raft/read-index",
           "/cluster/v1/renew",
+          "/cluster/v1/member",
           "/cluster/v1/join",
           "/api/v1/users",
           "/sub/abcdefabcdefabcdefabcdef");

@@ -1,0 +1,224 @@
+package io.raftray.cluster;
+
+import io.raftray.model.Json;
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
+import io.raftray.pki.PemFiles;
+import io.raftray.pki.PkiException;
+import io.raftray.pki.Signatures;
+import io.raftray.state.State;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Asks members this node already knows (from its own replicated state) for the record of a node,
+ * over {@code POST /cluster/v1/member} ({@link MemberService}): the request is signed like every
+ * cluster request, the answer comes from the member's linearizable view and is signed by the
+ * member's key over this request's nonce, and it is accepted only when that signature verifies with
+ * the key recorded for the member in <em>this</em> node's state. So an answer can only come from a
+ * member this node trusts anyway, and a node is never asked about itself by itself.
+ *
+ * <p>Used when a node comes back after membership changed while it was down: to check a sender its
+ * state does not know yet ({@link ClusterAuth}), and to find out whether it was itself removed.
+ * Thread-safe.
+ */
+public final class MemberLookup {
+  static final String METHOD = "POST";
+
+  /** The request body: the receiving node, the node asked about, the serial the asker sees. */
+  public record Query(String to, String nodeId, String serial) {}
+
+  /**
+   * The answer body. {@code known} false: the member's linearizable view has no such node (the
+   * other fields are null). {@code serialRevoked}: the serial of the query is on the deny list.
+   */
+  public record Answer(
+      String nodeId,
+      boolean known,
+      String status,
+      String certSerial,
+      String certificatePem,
+      boolean serialRevoked,
+      long appliedIndex) {
+
+    static Answer of(State s, Query q) {
+      Node n = s.nodes().get(q.nodeId());
+      boolean revoked = q.serial() != null && s.isRevoked(q.serial());
+      if (n == null) {
+        return new Answer(q.nodeId(), false, null, null, null, revoked, s.appliedIndex());
+      }
+      return new Answer(
+          n.id(),
+          true,
+          n.status().name().toLowerCase(java.util.Locale.ROOT),
+          n.certSerial(),
+          n.certificatePem(),
+          revoked,
+          s.appliedIndex());
+    }
+
+    public boolean removed() {
+      return NodeStatus.REMOVED.name().equalsIgnoreCase(status);
+    }
+  }
+
+  /**
+   * What one member said: a verified {@code answer}, or null with the HTTP status (0 when it did
+   * not answer) and a short text.
+   */
+  public record Reply(String memberId, String memberName, int status, Answer answer, String text) {
+    public boolean verified() {
+      return answer != null;
+    }
+  }
+
+  private final HttpClient http;
+  private final ClusterRequestSigner signer;
+  private final Supplier<State> state;
+  private final String self;
+  private final Duration timeout;
+
+  public MemberLookup(
+      HttpClient http,
+      ClusterRequestSigner signer,
+      Supplier<State> state,
+      String selfId,
+      Duration timeout) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.signer = Objects.requireNonNull(signer, "signer");
+    this.state = Objects.requireNonNull(state, "state");
+    this.self = Objects.requireNonNull(selfId, "selfId");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /**
+   * Asks the active members of this node's state other than itself and {@code exclude}, in id
+   * order, until one gives a verified answer (the last reply then). Never throws: unreachable and
+   * refusing members are replies too.
+   */
+  public List<Reply> ask(String nodeId, String serial, Set<String> exclude) {
+    State s = state.get();
+    List<Reply> replies = new ArrayList<>();
+    for (Node m : s.nodes().values()) {
+      if (m.status() != NodeStatus.ACTIVE
+          || m.id().equals(self)
+          || exclude.contains(m.id())
+          || m.apiBaseUrl() == null) {
+        continue;
+      }
+      Reply r = askOne(m, new Query(m.id(), nodeId, serial));
+      replies.add(r);
+      if (r.verified()) {
+        break;
+      }
+    }
+    return replies;
+  }
+
+  private Reply askOne(Node member, Query q) {
+    byte[] body;
+    try {
+      body = Json.mapper().writeValueAsBytes(q);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode member query", e);
+    }
+    Map<String, String> headers = signer.headers(METHOD, MemberService.ROUTE, member.id(), body);
+    String base = member.apiBaseUrl();
+    URI uri =
+        URI.create(
+            (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + MemberService.ROUTE);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    HttpResponse<byte[]> res;
+    try {
+      res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      return new Reply(member.id(), member.name(), 0, null, "no answer: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Reply(member.id(), member.name(), 0, null, "interrupted");
+    }
+    byte[] answerBody = res.body() == null ? new byte[0] : res.body();
+    if (res.statusCode() != 200) {
+      String text = new String(answerBody, java.nio.charset.StandardCharsets.UTF_8);
+      return new Reply(
+          member.id(),
+          member.name(),
+          res.statusCode(),
+          null,
+          text.length() > 200 ? text.substring(0, 200) : text);
+    }
+    Optional<String> problem =
+        verifyAnswer(member, headers.get(ClusterSignature.NONCE), res, answerBody);
+    if (problem.isPresent()) {
+      return new Reply(member.id(), member.name(), 200, null, problem.get());
+    }
+    Answer a;
+    try {
+      a = Json.mapper().readValue(answerBody, Answer.class);
+    } catch (IOException e) {
+      return new Reply(member.id(), member.name(), 200, null, "unreadable answer");
+    }
+    if (a == null || !q.nodeId().equals(a.nodeId())) {
+      return new Reply(member.id(), member.name(), 200, null, "answer about another node");
+    }
+    return new Reply(member.id(), member.name(), 200, a, "ok");
+  }
+
+  /** The answer must be signed by {@code member}'s recorded key over our nonce and the body. */
+  private Optional<String> verifyAnswer(
+      Node member, String nonce, HttpResponse<byte[]> res, byte[] body) {
+    String by = res.headers().firstValue(ClusterSignature.NODE).orElse(null);
+    String timestamp = res.headers().firstValue(ClusterSignature.TIMESTAMP).orElse(null);
+    String signature = res.headers().firstValue(ClusterSignature.SIGNATURE).orElse(null);
+    if (by == null || timestamp == null || signature == null || nonce == null) {
+      return Optional.of("unsigned answer");
+    }
+    if (!by.equals(member.id())) {
+      return Optional.of("answer signed by another node");
+    }
+    if (member.certificatePem() == null) {
+      return Optional.of("no certificate recorded for the member");
+    }
+    try {
+      X509Certificate cert = PemFiles.parseCertificate(member.certificatePem(), "member");
+      byte[] canonical = answerCanonical(member.id(), self, timestamp, nonce, body);
+      if (!Signatures.verify(
+          cert.getPublicKey(), canonical, Base64.getDecoder().decode(signature))) {
+        return Optional.of("bad answer signature");
+      }
+    } catch (PkiException | IllegalArgumentException e) {
+      return Optional.of("bad answer signature");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What the answering member signs: the v2 canonical string with the method {@code ANSWER}, the
+   * route, the member as sender, the asker as receiver, the answer's timestamp, the nonce of the
+   * asker's request (so an old answer cannot be passed off as this one) and the answer body.
+   */
+  static byte[] answerCanonical(
+      String member, String asker, String timestamp, String requestNonce, byte[] body) {
+    return ClusterSignature.canonical(
+        "ANSWER", MemberService.ROUTE, member, asker, timestamp, requestNonce, body);
+  }
+}
