@@ -41,6 +41,9 @@ final class JoinRules {
     if (c.maxUses() < 1) {
       throw new Rejection(INVALID, "max_uses", "must be at least 1");
     }
+    if (c.secretHash() == null && c.verifyKey() == null) {
+      throw new Rejection(INVALID, "verify_key", "a join token needs a verification key");
+    }
     JoinToken t =
         new JoinToken(
             c.id(),
@@ -52,7 +55,9 @@ final class JoinRules {
             now,
             now.plusSeconds(c.ttlSeconds()),
             c.createdBy(),
-            false);
+            false,
+            c.verifyKey(),
+            c.caHolder());
     return new Changed(s.withJoinTokens(State.with(s.joinTokens(), t.id(), t)), t.id());
   }
 
