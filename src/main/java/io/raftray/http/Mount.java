@@ -17,7 +17,7 @@ public enum Mount {
   JOIN("/cluster/v1", "none for /ca; /join needs the join token's HMAC proof in the body"),
   /** {@code /raft}, {@code /raft/read-index}. */
   RAFT("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
-  /** {@code /renew}. */
+  /** {@code /renew}, {@code /admit}: signing on a CA holder. */
   RENEW("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
   HEALTHZ("/healthz", "none (reveals nothing)"),
   READYZ("/readyz", "none (no secrets, no user ids)"),

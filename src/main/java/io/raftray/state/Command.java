@@ -674,4 +674,18 @@ public sealed interface Command {
           + (ids.size() == 1 ? " user" : " users");
     }
   }
+
+  /**
+   * Garbage-collects a node whose join never completed: still {@code joining} a day after its join
+   * token expired ({@code JoinRules.JOIN_GRACE}). Submitted by the leader's ticker for nodes that
+   * are not in the Raft configuration; applied like a removal (record kept as {@code removed},
+   * serial denied), which frees its name.
+   */
+  @Action("node.expire_joining")
+  record ExpireJoiningNode(String id) implements Command {
+    @Override
+    public String summary() {
+      return "removed a node whose join never completed";
+    }
+  }
 }

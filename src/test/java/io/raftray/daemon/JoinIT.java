@@ -270,6 +270,17 @@ class JoinIT {
     assertThat(io.raftray.pki.NodeIdentity.loadCaKey(n3.config().dataDir())).isEmpty();
     assertThat(io.raftray.pki.NodeIdentity.loadClusterCa(n3.config().dataDir()).canIssue())
         .isFalse();
+
+    // The replicated holder set: node-1 alone; a CA-holder token (used through node-2, which
+    // cannot read the sealed key it relays) makes node-4 a holder with the key.
+    var nodes = n1.replica().view().nodes();
+    assertThat(nodes.get(n1.config().nodeId()).holdsCaKey()).isTrue();
+    assertThat(nodes.get(n2.config().nodeId()).holdsCaKey()).isFalse();
+    String holderToken = createToken(n1, "{\"ca_holder\":true}");
+    Daemon n4 = joinAndStart(onlyVia(holderToken, n2), "node-4");
+    assertThat(io.raftray.pki.NodeIdentity.loadClusterCa(n4.config().dataDir()).canIssue())
+        .isTrue();
+    assertThat(n1.replica().view().nodes().get(n4.config().nodeId()).holdsCaKey()).isTrue();
   }
 
   /** Runs a join on another thread: multi-use tokens make it wait for an admin's decision. */
