@@ -66,6 +66,7 @@ final class JoinHandler {
     m.put("created_at", Views.time(t.createdAt()));
     m.put("created_by", t.createdBy());
     m.put("revoked", t.revoked());
+    m.put("ca_holder", t.makesCaHolder());
     return m;
   }
 
@@ -91,10 +92,11 @@ final class JoinHandler {
   }
 
   private void createToken(Call c) {
-    Validator v = Validator.of(c.body(), Set.of("ttl_seconds", "max_uses", "role"));
+    Validator v = Validator.of(c.body(), Set.of("ttl_seconds", "max_uses", "role", "ca_holder"));
     Long ttl = v.integer("ttl_seconds", false, 1, MAX_TTL_SECONDS);
     Long maxUses = v.integer("max_uses", false, 1, MAX_USES);
     NodeRole role = v.choice("role", false, NodeRole.class, EnumSet.of(NodeRole.VOTER));
+    Boolean caHolder = v.bool("ca_holder", false);
     v.throwIfInvalid();
     State s = c.current();
     if (!s.bootstrapped()) {
@@ -114,6 +116,7 @@ final class JoinHandler {
             ttl == null ? DEFAULT_TTL_SECONDS : ttl,
             maxUses == null ? 1 : maxUses.intValue(),
             role == null ? NodeRole.VOTER : role,
+            caHolder != null && caHolder,
             c.actorId(),
             deps.clock());
     State after = c.submit(issued.command());

@@ -224,6 +224,14 @@ final class NodesHandler {
     if (voter && st.memberIds().size() <= 1) {
       throw new RaftrayException(ErrorKind.CONFLICT, "cannot remove the last voter of the cluster");
     }
+    if (n.holdsCaKey() && s.nodes().values().stream().filter(Node::holdsCaKey).count() <= 1) {
+      // Checked again by the state machine; here so that no leadership moves for nothing.
+      throw new RaftrayException(
+          ErrorKind.CONFLICT,
+          "node "
+              + n.id()
+              + " is the last CA holder: join another node with a CA-holder token first");
+    }
     if (n.id().equals(st.localId())) {
       throw new RaftrayException(
           ErrorKind.CONFLICT,

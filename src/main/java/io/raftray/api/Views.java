@@ -156,6 +156,7 @@ final class Views {
     m.put("labels", n.labels());
     m.put("status", Enums.wire(n.status()));
     m.put("role", Enums.wire(n.role()));
+    m.put("ca_holder", n.holdsCaKey());
     m.put("facts", n.facts());
     m.put("xray", xray(n, report));
     m.put("cert_serial", n.certSerial());

@@ -33,9 +33,9 @@ import java.util.logging.Logger;
 
 /**
  * Renews this node's certificate before it expires: generates a new key here (it never leaves the
- * host), sends a CSR on a signed {@code POST /cluster/v1/renew} to a member (leader first), and on
- * success writes {@code tls/node.key} + {@code node.crt} and swaps the {@link LiveIdentity} that
- * the listener, the node-to-node client and the request signer use.
+ * host), sends a CSR on a signed {@code POST /cluster/v1/renew} to a CA holder (leader first when
+ * it is one), and on success writes {@code tls/node.key} + {@code node.crt} and swaps the {@link
+ * LiveIdentity} that the listener, the node-to-node client and the request signer use.
  *
  * <p>The new key is written to {@code tls/node.key.next} before the request: if the node stops
  * after the cluster committed the new certificate but before it saved it, the next check adopts the
@@ -119,7 +119,7 @@ public final class CertRenewer {
     PemFiles.writePrivateKey(pendingKey(), keys.getPrivate());
     String csr = Csr.create(keys, config.nodeId());
     String replaces = now.nodeCert().getSerialNumber().toString(16);
-    IOException last = new IOException("no member to renew with is known yet");
+    IOException last = new IOException("no CA holder to renew with is known yet");
     for (Node target : targets(state.get())) {
       RenewService.RenewRequest request = new RenewService.RenewRequest(target.id(), replaces, csr);
       try {
@@ -202,22 +202,25 @@ public final class CertRenewer {
     return true;
   }
 
+  /**
+   * Where to renew: the CA holders of the state (only they sign; the leader first when it is one,
+   * this node last), never a node the state does not mark as a holder. A renewal is not forwarded:
+   * the holder must see this node's own signature.
+   */
   private List<Node> targets(State s) {
     List<Node> out = new ArrayList<>();
     String lead = leader.get().orElse(null);
     Node leaderNode = lead == null ? null : s.nodes().get(lead);
-    if (leaderNode != null && !lead.equals(config.nodeId())) {
+    if (leaderNode != null && leaderNode.holdsCaKey() && !lead.equals(config.nodeId())) {
       out.add(leaderNode);
     }
     for (Node n : s.nodes().values()) {
-      if (n.status() != NodeStatus.REMOVED
-          && !n.id().equals(lead)
-          && !n.id().equals(config.nodeId())) {
+      if (n.holdsCaKey() && !n.id().equals(lead) && !n.id().equals(config.nodeId())) {
         out.add(n);
       }
     }
     Node self = s.nodes().get(config.nodeId());
-    if (self != null) {
+    if (self != null && self.holdsCaKey()) {
       out.add(self);
     }
     return out;

@@ -38,7 +38,7 @@ public final class MemberService implements HttpService {
   private final Replica replica;
   private final NodeRequestSigner signer;
   private final String localNodeId;
-  private final BodyGate gate = new BodyGate("member query", MAX_BODY, 16L * MAX_BODY);
+  private final BodyGate gate = new BodyGate("member query", MAX_BODY, 16L * MAX_BODY, 16);
   private final Semaphore reads = new Semaphore(MAX_CONCURRENT);
 
   public MemberService(

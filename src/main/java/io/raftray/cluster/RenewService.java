@@ -20,20 +20,31 @@ import io.raftray.pki.PkiException;
 import io.raftray.state.Command;
 import io.raftray.state.Replica;
 import io.raftray.state.Result;
+import io.raftray.state.State;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code POST /renew} (mounted at {@code /cluster/v1}): a member asks for a new certificate for a
- * key it generated. The request is authenticated by {@link ClusterAuth} with the member's current
- * certificate, so only a member can renew, and only its own certificate. This node signs the CSR
- * with the CA key (voters hold it) and commits {@link Command.RenewNodeCertificate} through Raft;
- * the old serial goes on the deny list in that same entry.
+ * The signing routes of a CA holder (mounted at {@code /cluster/v1}), both authenticated by {@link
+ * ClusterAuth}: only nodes the replicated state marks as CA holders ({@link Node#holdsCaKey()}) and
+ * that have the key sign; any other node answers 503 naming the holders.
+ *
+ * <p>{@code POST /renew}: a member asks for a new certificate for a key it generated, with its
+ * current certificate, so only a member can renew, and only its own certificate. This node signs
+ * the CSR and commits {@link Command.RenewNodeCertificate} through Raft; the old serial goes on the
+ * deny list in that same entry. Renewers send it to a CA holder ({@link CertRenewer}); it is never
+ * forwarded, because the holder must see the renewing node's own signature.
+ *
+ * <p>{@code POST /admit}: a member that took a join but does not hold the CA key asks this holder
+ * to sign and record the node of an approved join request ({@link Admitter}). What is signed is
+ * decided by the replicated state (the approved request and its CSR), not by the asking member.
  *
  * <p>The body names the receiving node ({@code to}) and the serial being replaced: the signature
  * covers the body, so a request captured on the way cannot be replayed to another member, and a
@@ -41,6 +52,7 @@ import java.util.logging.Logger;
  */
 public final class RenewService implements HttpService {
   public static final String ROUTE = Mount.RENEW.path() + "/renew";
+  public static final String ADMIT_ROUTE = Mount.RENEW.path() + "/admit";
   static final int MAX_BODY = 16 * 1024;
   private static final Logger LOG = Logger.getLogger(RenewService.class.getName());
 
@@ -50,11 +62,25 @@ public final class RenewService implements HttpService {
   /** The answer: the new certificate. */
   public record RenewAnswer(String nodeCertPem, String certSerial, Instant certNotAfter) {}
 
+  /** {@code POST /admit}: the receiving node id and the approved join request to admit. */
+  public record AdmitRequest(String to, String requestId) {}
+
+  /** Signs and records the node of an approved join request on this CA holder. */
+  @FunctionalInterface
+  public interface Admitter {
+    /**
+     * The join answer (JSON) for request {@code requestId}; throws {@link RaftrayException} when
+     * the request is unknown, not approved, or cannot be admitted.
+     */
+    byte[] admit(String requestId);
+  }
+
   private final ClusterAuth auth;
   private final Replica replica;
   private final ClusterCa ca;
   private final String localNodeId;
   private final Duration validity;
+  private final Admitter admitter;
 
   // Renewals are rare (one per member per 20 days): a small budget is plenty.
   /** Renewals admitted and not yet answered: a node renews once in weeks. */
@@ -65,6 +91,25 @@ public final class RenewService implements HttpService {
 
   public RenewService(
       ClusterAuth auth, Replica replica, ClusterCa ca, String localNodeId, Duration validity) {
+    this(
+        auth,
+        replica,
+        ca,
+        localNodeId,
+        validity,
+        id -> {
+          throw new RaftrayException(ErrorKind.UNAVAILABLE, "this node does not admit joins");
+        });
+  }
+
+  public RenewService(
+      ClusterAuth auth,
+      Replica replica,
+      ClusterCa ca,
+      String localNodeId,
+      Duration validity,
+      Admitter admitter) {
+    this.admitter = Objects.requireNonNull(admitter, "admitter");
     this.auth = Objects.requireNonNull(auth, "auth");
     this.replica = Objects.requireNonNull(replica, "replica");
     this.ca = Objects.requireNonNull(ca, "ca");
@@ -74,7 +119,27 @@ public final class RenewService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.post("/renew", this::renew);
+    rules.post("/renew", this::renew).post("/admit", this::admit);
+  }
+
+  /**
+   * Whether this node signs: it has the CA key and the state it has marks it as a CA holder (an
+   * owner may have released it, or it may have joined as an ordinary node).
+   */
+  public static boolean signs(ClusterCa ca, State s, String localNodeId) {
+    Node me = s.nodes().get(localNodeId);
+    return ca.canIssue() && me != null && me.holdsCaKey();
+  }
+
+  /** The names of the CA holders other than {@code localNodeId}, for a refusal. */
+  static String holderNames(State s, String localNodeId) {
+    List<String> names = new ArrayList<>();
+    for (Node n : s.nodes().values()) {
+      if (n.holdsCaKey() && !n.id().equals(localNodeId)) {
+        names.add(n.name());
+      }
+    }
+    return names.isEmpty() ? "none known" : String.join(", ", names);
   }
 
   private void renew(ServerRequest req, ServerResponse res) {
@@ -83,6 +148,65 @@ public final class RenewService implements HttpService {
     } catch (BodyGate.Refused e) {
       RaftHttpService.refuse(res, e);
     }
+  }
+
+  private void admit(ServerRequest req, ServerResponse res) {
+    try (BodyGate.Permit permit = gate.admit(req)) {
+      admit(req, res, permit.read(req));
+    } catch (BodyGate.Refused e) {
+      RaftHttpService.refuse(res, e);
+    }
+  }
+
+  private void admit(ServerRequest req, ServerResponse res, byte[] body) {
+    ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, ADMIT_ROUTE, body));
+    if (!outcome.accepted()) {
+      Problems.sendText(
+          res, outcome.verdict().kind, "cluster request not accepted: " + outcome.reason());
+      return;
+    }
+    AdmitRequest r;
+    try {
+      r =
+          Json.mapper()
+              .readerFor(AdmitRequest.class)
+              .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(body);
+    } catch (IOException e) {
+      Problems.sendText(res, ErrorKind.INVALID, "malformed admission request");
+      return;
+    }
+    if (r == null || r.requestId() == null || !r.requestId().matches("[A-Za-z0-9_-]{1,64}")) {
+      Problems.sendText(res, ErrorKind.INVALID, "request_id is required");
+      return;
+    }
+    if (!localNodeId.equals(r.to())) {
+      Problems.sendText(res, ErrorKind.FORBIDDEN, "admission request is addressed to another node");
+      return;
+    }
+    State s = replica.view();
+    if (!signs(ca, s, localNodeId)) {
+      Problems.sendText(
+          res,
+          ErrorKind.UNAVAILABLE,
+          "this node is not a CA holder; CA holders: " + holderNames(s, localNodeId));
+      return;
+    }
+    byte[] answer;
+    try {
+      answer = admitter.admit(r.requestId());
+    } catch (RaftrayException e) {
+      Problems.sendText(res, e.kind(), e.getMessage());
+      return;
+    }
+    LOG.log(
+        Level.INFO,
+        "admitted join request {0} for member {1}",
+        new Object[] {r.requestId(), outcome.nodeId()});
+    res.status(Status.OK_200)
+        .header(HeaderNames.CONTENT_TYPE, "application/json")
+        .header(HeaderNames.CACHE_CONTROL, "no-store")
+        .send(answer);
   }
 
   private void renew(ServerRequest req, ServerResponse res, byte[] body) {
@@ -112,11 +236,15 @@ public final class RenewService implements HttpService {
       Problems.sendText(res, ErrorKind.FORBIDDEN, "renewal request is addressed to another node");
       return;
     }
-    if (!ca.canIssue()) {
-      Problems.sendText(res, ErrorKind.UNAVAILABLE, "this node does not hold the CA key");
+    State s = replica.view();
+    if (!signs(ca, s, localNodeId)) {
+      Problems.sendText(
+          res,
+          ErrorKind.UNAVAILABLE,
+          "this node is not a CA holder; renew at one of: " + holderNames(s, localNodeId));
       return;
     }
-    Node node = replica.view().nodes().get(nodeId);
+    Node node = s.nodes().get(nodeId);
     if (node == null) {
       Problems.sendText(res, ErrorKind.FORBIDDEN, "node not known to this member yet");
       return;

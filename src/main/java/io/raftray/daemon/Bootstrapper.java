@@ -150,7 +150,8 @@ public final class Bootstrapper {
 
   /**
    * Writes key material, certificates and node.json into each request's (existing, empty) data
-   * directory. The CA key is kept by every node: all of them are voters.
+   * directory. Every node created here is a CA holder and keeps the CA key; nodes that join later
+   * get it only with a CA-holder join token.
    */
   public static Seed prepare(List<InitRequest> reqs, Clock clock) throws IOException {
     String clusterId = UUID.randomUUID().toString();
@@ -201,7 +202,8 @@ public final class Bootstrapper {
               cert.getNotAfter().toInstant(),
               PemFiles.certificateToPem(cert),
               now,
-              now));
+              now,
+              true));
     }
     AdminTokens.Issued owner = AdminTokens.issue("owner", Role.OWNER, clock);
     return new Seed(clusterId, PemFiles.certificateToPem(ca.certificate()), configs, nodes, owner);

@@ -11,6 +11,7 @@ import io.raftray.api.HttpMetrics;
 import io.raftray.api.ProbeService;
 import io.raftray.cluster.CertRenewer;
 import io.raftray.cluster.ClusterAuth;
+import io.raftray.cluster.MemberClient;
 import io.raftray.cluster.MemberLookup;
 import io.raftray.cluster.MemberService;
 import io.raftray.cluster.NodeRequestSigner;
@@ -204,10 +205,24 @@ public final class Daemon implements AutoCloseable {
                 .withTrustedProxies(config.trustedProxies()));
     SubscriptionService subscriptions =
         new SubscriptionService(starting::view, clock, config.apiBaseUrl());
-    JoinService join = new JoinService(starting, ca, clock, config.trustedProxies());
+    // Only CA holders sign; a node that is not one asks a holder over the cluster channel.
+    JoinService join =
+        new JoinService(
+            starting,
+            ca,
+            clock,
+            config.trustedProxies(),
+            config.nodeId(),
+            new MemberClient(cluster, signer));
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     RenewService renew =
-        new RenewService(clusterAuth, starting, ca, config.nodeId(), tunables.renewal().validity());
+        new RenewService(
+            clusterAuth,
+            starting,
+            ca,
+            config.nodeId(),
+            tunables.renewal().validity(),
+            join::admitForMember);
     MemberService member = new MemberService(clusterAuth, starting, signer, config.nodeId());
     // Every mount and its authentication: io.raftray.http.Mount.
     WebServer web =
@@ -292,7 +307,9 @@ public final class Daemon implements AutoCloseable {
         config, lifecycle, web, sm, replica, identity, renewer, admission, xray, dataPlane);
   }
 
-  /** The cluster CA with its key (voters): certificates of joining nodes are issued with it. */
+  /**
+   * The cluster CA, with its key on CA holders (a node without {@code tls/ca.key} only trusts it).
+   */
   private static ClusterCa clusterCa(NodeConfig config) throws StartupException {
     try {
       return NodeIdentity.loadClusterCa(config.dataDir());

@@ -17,7 +17,7 @@ public enum Mount {
   JOIN("/cluster/v1", "none for /ca; /join needs the join token's HMAC proof in the body"),
   /** {@code /raft}, {@code /raft/read-index}. */
   RAFT("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
-  /** {@code /renew}. */
+  /** {@code /renew}, {@code /admit}: signing on a CA holder. */
   RENEW("/cluster/v1", "node request signature + the node's certificate (ClusterAuth)"),
   /**
    * {@code /member}: a member's record as the answering node's linearizable view has it; the answer

@@ -1,9 +1,17 @@
 package io.raftray.join;
 
+import io.raftray.model.Ids;
+import io.raftray.model.JoinToken;
+import io.raftray.pki.KeyPairs;
+import io.raftray.pki.PkiException;
+import io.raftray.pki.Signatures;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -11,21 +19,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The keys of a join token. From the secret {@code S} the holder derives the verifier {@code V =
- * SHA-256(S)}; the cluster stores only {@code hex(V)}. Both sides derive from {@code V}: the proof
- * key (HKDF-SHA256, info {@code raftray-join-proof-v1}) for HMAC proofs over the request fields,
- * and a per-response key (HKDF-SHA256 with a random salt) that encrypts the CA key with
- * AES-256-GCM. Nothing derived from the secret is ever sent except HMAC values and ciphertext.
+ * The keys of a join token (see {@code docs/joining.md}).
+ *
+ * <p>Format 2 (this release): the secret {@code S} is the private scalar of a P-256 key pair; the
+ * cluster stores only the public half ({@code verify_key}). The joiner signs the canonical request
+ * fields (and, to poll, the request id) with {@code S}; the cluster verifies with the public key,
+ * so what it stores cannot make a proof. A CA key for a CA-holder join is sealed to the joiner's
+ * node key (ECDH with a fresh key pair, HKDF-SHA256, AES-256-GCM): nothing stored derives it.
+ *
+ * <p>Format 1 (tokens of the previous release, still verified while they live): the verifier {@code
+ * V = SHA-256(S)} is stored; proofs are HMACs keyed from {@code V}, and the CA key was sealed under
+ * a key derived from {@code V}.
  */
 public final class JoinCrypto {
   static final String PROOF_INFO = "raftray-join-proof-v1";
   static final String CA_KEY_INFO = "raftray-join-ca-key-v1";
   static final String ALGORITHM = "A256GCM+HKDF-SHA256";
+  static final String CA_KEY_INFO_V2 = "raftray-join-ca-key-v2";
+  static final String ALGORITHM_V2 = "ECDH-P256+HKDF-SHA256+A256GCM";
 
   private JoinCrypto() {}
 
@@ -49,9 +66,136 @@ public final class JoinCrypto {
     return proof(verifier, canonicalJoin(r));
   }
 
+  // ---- format 2: a signing key pair
+
+  /** A new token key pair: its private scalar is the token secret. */
+  static KeyPair newTokenKey() {
+    return KeyPairs.generate();
+  }
+
+  /** The value the cluster stores for a format-2 token: base64 of the public key's DER. */
+  static String verifyKey(PublicKey key) {
+    return Base64.getEncoder().encodeToString(key.getEncoded());
+  }
+
+  /** The token's private key from its secret (format 2). */
+  static PrivateKey tokenKey(byte[] secret) {
+    return KeyPairs.privateKeyFromScalar(secret);
+  }
+
+  /** Signature proof of the token over the canonical join request fields (format 2). */
+  static String signJoin(PrivateKey tokenKey, JoinWire.Request r) {
+    return b64url(Signatures.sign(tokenKey, canonical(JOIN_V2, r)));
+  }
+
+  /** Signature proof for polling one join request (format 2). */
+  static String signPoll(PrivateKey tokenKey, String tokenId, String requestId) {
+    return b64url(Signatures.sign(tokenKey, pollFields(POLL_V2, tokenId, requestId)));
+  }
+
+  /** Whether {@code proof} proves {@code t} over the request: signature or HMAC by format. */
+  static boolean joinProofValid(JoinToken t, JoinWire.Request r) {
+    if (t.verifyKey() != null) {
+      return verifies(t.verifyKey(), canonical(JOIN_V2, r), r.proof());
+    }
+    return t.secretHash() != null
+        && proofMatches(r.proof(), joinProof(verifierFromHash(t.secretHash()), r));
+  }
+
+  /** Whether {@code presented} proves {@code t} for polling {@code requestId}. */
+  static boolean pollProofValid(JoinToken t, String requestId, String presented) {
+    if (t.verifyKey() != null) {
+      return verifies(t.verifyKey(), pollFields(POLL_V2, t.id(), requestId), presented);
+    }
+    return t.secretHash() != null
+        && proofMatches(presented, pollProof(verifierFromHash(t.secretHash()), t.id(), requestId));
+  }
+
+  private static boolean verifies(String verifyKey, byte[] message, String proof) {
+    if (proof == null) {
+      return false;
+    }
+    try {
+      PublicKey key = KeyPairs.publicKeyFromDer(Base64.getDecoder().decode(verifyKey));
+      return Signatures.verify(key, message, Base64.getUrlDecoder().decode(proof));
+    } catch (IllegalArgumentException | PkiException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Seals {@code plaintext} (the CA key) to {@code recipient} (the joiner's node key from its CSR):
+   * ECDH with a fresh P-256 key pair, HKDF-SHA256 (random salt, info {@code
+   * raftray-join-ca-key-v2}), AES-256-GCM with {@code aad}.
+   */
+  static JoinWire.Sealed sealTo(PublicKey recipient, byte[] plaintext, String aad) {
+    KeyPair ephemeral = KeyPairs.generate();
+    byte[] salt = Ids.randomBytes(32);
+    byte[] iv = Ids.randomBytes(12);
+    try {
+      byte[] key = agreedKey(ephemeral.getPrivate(), recipient, salt);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+      c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+      byte[] ct = c.doFinal(plaintext);
+      return new JoinWire.Sealed(
+          ALGORITHM_V2,
+          b64url(salt),
+          b64url(iv),
+          b64url(ct),
+          b64url(ephemeral.getPublic().getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ECDH / AES-GCM is not available", e);
+    }
+  }
+
+  /** Opens what {@link #sealTo} made, with the recipient's private key. */
+  static byte[] openWith(PrivateKey recipient, JoinWire.Sealed sealed, String aad)
+      throws GeneralSecurityException {
+    if (!ALGORITHM_V2.equals(sealed.alg()) || sealed.epk() == null) {
+      throw new GeneralSecurityException("unknown encryption " + sealed.alg());
+    }
+    Base64.Decoder b64 = Base64.getUrlDecoder();
+    PublicKey epk;
+    try {
+      epk = KeyPairs.publicKeyFromDer(b64.decode(sealed.epk()));
+    } catch (PkiException e) {
+      throw new GeneralSecurityException("bad ephemeral key", e);
+    }
+    byte[] key = agreedKey(recipient, epk, b64.decode(sealed.salt()));
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(
+        Cipher.DECRYPT_MODE,
+        new SecretKeySpec(key, "AES"),
+        new GCMParameterSpec(128, b64.decode(sealed.iv())));
+    c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+    return c.doFinal(b64.decode(sealed.ciphertext()));
+  }
+
+  private static byte[] agreedKey(PrivateKey own, PublicKey other, byte[] salt)
+      throws GeneralSecurityException {
+    KeyAgreement ka = KeyAgreement.getInstance("ECDH");
+    ka.init(own);
+    ka.doPhase(other, true);
+    return hkdf(ka.generateSecret(), salt, CA_KEY_INFO_V2.getBytes(StandardCharsets.US_ASCII), 32);
+  }
+
+  private static String b64url(byte[] b) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private static final String JOIN_V1 = "raftray-join-v1";
+  private static final String JOIN_V2 = "raftray-join-v2";
+  private static final String POLL_V1 = "raftray-join-poll-v1";
+  private static final String POLL_V2 = "raftray-join-poll-v2";
+
+  private static byte[] pollFields(String label, String tokenId, String requestId) {
+    return lines(List.of(label, tokenId, requestId));
+  }
+
   /** HMAC proof for polling one join request. */
   static String pollProof(byte[] verifier, String tokenId, String requestId) {
-    return proof(verifier, lines(List.of("raftray-join-poll-v1", tokenId, requestId)));
+    return proof(verifier, pollFields(POLL_V1, tokenId, requestId));
   }
 
   static boolean proofMatches(String presented, String expected) {
@@ -73,8 +217,12 @@ public final class JoinCrypto {
    * field is length-prefixed (no separator ambiguity) and facts are sorted by key.
    */
   static byte[] canonicalJoin(JoinWire.Request r) {
+    return canonical(JOIN_V1, r);
+  }
+
+  private static byte[] canonical(String label, JoinWire.Request r) {
     List<String> fields = new ArrayList<>();
-    fields.add("raftray-join-v1");
+    fields.add(label);
     fields.add(r.tokenId());
     fields.add(r.csrPem());
     fields.add(r.nodeName());
@@ -110,7 +258,11 @@ public final class JoinCrypto {
       byte[] ct = c.doFinal(plaintext);
       Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
       return new JoinWire.Sealed(
-          ALGORITHM, b64.encodeToString(salt), b64.encodeToString(iv), b64.encodeToString(ct));
+          ALGORITHM,
+          b64.encodeToString(salt),
+          b64.encodeToString(iv),
+          b64.encodeToString(ct),
+          null);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available", e);
     }

@@ -10,15 +10,19 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.cluster.MemberClient;
+import io.raftray.cluster.RenewService;
 import io.raftray.config.TrustedProxies;
 import io.raftray.http.ClientAddress;
 import io.raftray.http.FailureLimiter;
 import io.raftray.http.Mount;
 import io.raftray.http.Problems;
+import io.raftray.model.Causes;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
 import io.raftray.model.Ids;
 import io.raftray.model.JoinRequest;
+import io.raftray.model.JoinRequestStatus;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
@@ -51,17 +55,20 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The public cluster routes, relative to where the daemon mounts them ({@code /cluster/v1}): {@code
  * GET /ca} (the CA certificate PEM), {@code POST /join} and {@code GET /join/{request_id}}. No node
- * identity is required here: the join token is the credential, proven by an HMAC over the request
- * (see {@link JoinCrypto}); the secret itself never arrives.
+ * identity is required here: the join token is the credential, proven by a signature (format-1
+ * tokens: an HMAC) over the request (see {@link JoinCrypto}); the secret itself never arrives.
  *
  * <p>Any node can take a join: the token use is committed through Raft (so followers reach the
- * leader like for any write), and on approval this node signs the certificate from the CSR, records
- * the node (status {@code joining}) and answers with the certificate, the peers and the CA key
- * sealed under the token. The Raft membership change follows when the new node runs ({@link
+ * leader like for any write). On approval a CA holder signs the certificate from the CSR, records
+ * the node (status {@code joining}) and answers with the certificate, the peers and, for a
+ * CA-holder token only, the CA key sealed to the joiner's node key. A node that does not sign asks
+ * a CA holder to do it over the authenticated cluster channel ({@link RenewService#ADMIT_ROUTE})
+ * and relays the answer. The Raft membership change follows when the new node runs ({@link
  * Admission}), because Ratis only adds a peer that answers.
  */
 public final class JoinService implements HttpService {
@@ -93,18 +100,33 @@ public final class JoinService implements HttpService {
   private final FailureLimiter failures;
   private final Misses misses;
   private final Semaphore linearizable = new Semaphore(MAX_LINEARIZABLE_READS);
+  private final @Nullable String localNodeId;
+  private final @Nullable MemberClient holders;
+  private volatile @Nullable ClusterCa checker;
 
   /**
-   * @param ca the cluster CA of this node; it must hold the CA key to admit nodes
+   * A service that signs with {@code ca} whenever it holds the key (tests without a cluster).
+   *
+   * @param ca the cluster CA of this node
    */
   public JoinService(Replica replica, ClusterCa ca, Clock clock) {
-    this(replica, ca, clock, TrustedProxies.none());
+    this(replica, ca, clock, TrustedProxies.none(), null, null);
   }
 
   /**
    * @param proxies reverse proxies whose client-address header is believed for the failure limit
+   * @param localNodeId this node: it signs only while the state marks it as a CA holder
+   * @param holders how to ask a CA holder to sign when this node does not; null: never forward
    */
-  public JoinService(Replica replica, ClusterCa ca, Clock clock, TrustedProxies proxies) {
+  public JoinService(
+      Replica replica,
+      ClusterCa ca,
+      Clock clock,
+      TrustedProxies proxies,
+      @Nullable String localNodeId,
+      @Nullable MemberClient holders) {
+    this.localNodeId = localNodeId;
+    this.holders = holders;
     this.replica = Objects.requireNonNull(replica, "replica");
     this.ca = Objects.requireNonNull(ca, "ca");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -161,8 +183,7 @@ public final class JoinService implements HttpService {
         () -> {
           JoinWire.Request r = JoinValidation.request(parse(readBody(req)));
           JoinToken token = token(r.tokenId());
-          byte[] verifier = JoinCrypto.verifierFromHash(token.secretHash());
-          if (!JoinCrypto.proofMatches(r.proof(), JoinCrypto.joinProof(verifier, r))) {
+          if (!JoinCrypto.joinProofValid(token, r)) {
             throw new RaftrayException(
                 ErrorKind.FORBIDDEN,
                 "the proof does not match join token " + token.id() + ": wrong or tampered token");
@@ -171,7 +192,7 @@ public final class JoinService implements HttpService {
           if (earlier != null) {
             // The same host asks again (its answer was lost): the same answer, no second use.
             LOG.info("join request " + earlier.id() + " asked again; answering it once more");
-            answer(res, earlier, verifier);
+            answer(res, earlier);
             return;
           }
           String unusable = token.unusableReason(now());
@@ -180,8 +201,9 @@ public final class JoinService implements HttpService {
           }
           String nodeId = Ids.newId("node");
           // Check CSR and host names by issuing once before the token use is committed, so a
-          // request that cannot be served does not burn the token.
-          issue(r.csrPem(), nodeId, r.apiBaseUrl());
+          // request that cannot be served does not burn the token (with a throwaway CA on a node
+          // that does not sign).
+          issue(checkingCa(), r.csrPem(), nodeId, r.apiBaseUrl());
           String requestId = Ids.newId("jrq");
           submit(
               token.id(),
@@ -204,7 +226,7 @@ public final class JoinService implements HttpService {
                   + token.id()
                   + ": "
                   + created.status().name().toLowerCase(Locale.ROOT));
-          answer(res, created, verifier);
+          answer(res, created);
         });
   }
 
@@ -223,19 +245,20 @@ public final class JoinService implements HttpService {
             throw new RaftrayException(ErrorKind.NOT_FOUND, "join request not found");
           }
           JoinToken token = replica.view().joinTokens().get(r.tokenId());
-          byte[] verifier = JoinCrypto.verifierFromHash(token.secretHash());
+          if (token == null) {
+            token = fresh(r.tokenId()).joinTokens().get(r.tokenId());
+          }
           String presented =
               req.headers().first(HeaderNames.create(JoinWire.PROOF_HEADER)).orElse(null);
-          if (!JoinCrypto.proofMatches(
-              presented, JoinCrypto.pollProof(verifier, token.id(), r.id()))) {
+          if (token == null || !JoinCrypto.pollProofValid(token, r.id(), presented)) {
             throw new RaftrayException(
                 ErrorKind.FORBIDDEN, "the proof does not match the join request's token");
           }
-          answer(res, r, verifier);
+          answer(res, r);
         });
   }
 
-  private void answer(ServerResponse res, JoinRequest r, byte[] verifier) {
+  private void answer(ServerResponse res, JoinRequest r) {
     switch (r.status()) {
       case PENDING -> json(res, 202, new JoinWire.Pending(r.id(), "pending"));
       case REJECTED ->
@@ -245,19 +268,120 @@ public final class JoinService implements HttpService {
                   + r.id()
                   + " was rejected"
                   + (r.reason() == null || r.reason().isEmpty() ? "" : ": " + r.reason()));
-      case APPROVED -> json(res, 200, admit(r, verifier));
+      case APPROVED -> {
+        if (needsHolder(replica.view(), r)) {
+          byte[] answer = onHolder(r);
+          res.status(200);
+          res.header(HeaderNames.CONTENT_TYPE, "application/json");
+          res.header(HeaderNames.CACHE_CONTROL, "no-store");
+          res.send(answer);
+        } else {
+          json(res, 200, admit(r));
+        }
+      }
+    }
+  }
+
+  /** Whether this node signs: it has the CA key and the state marks it as a CA holder. */
+  private boolean signs(State s) {
+    if (localNodeId == null) {
+      return ca.canIssue();
+    }
+    Node me = s.nodes().get(localNodeId);
+    return ca.canIssue() && me != null && me.holdsCaKey();
+  }
+
+  /**
+   * Whether answering {@code r} needs the CA key here while this node does not sign: a node still
+   * to be signed, or a CA-holder join whose answer carries the (sealed) CA key.
+   */
+  private boolean needsHolder(State s, JoinRequest r) {
+    if (signs(s)) {
+      return false;
+    }
+    JoinToken token = s.joinTokens().get(r.tokenId());
+    return !s.nodes().containsKey(r.nodeId()) || (token != null && token.makesCaHolder());
+  }
+
+  /**
+   * Asks a CA holder to admit {@code r} (signed member request, {@link RenewService#ADMIT_ROUTE})
+   * and relays its answer, which this node cannot read the sealed CA key of.
+   */
+  private byte[] onHolder(JoinRequest r) {
+    State s = replica.view();
+    if (holders == null) {
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE, "this node does not hold the CA key; join through a CA holder");
+    }
+    List<String> failures = new ArrayList<>();
+    for (Node n : s.nodes().values()) {
+      if (!n.holdsCaKey() || n.status() != NodeStatus.ACTIVE || n.id().equals(localNodeId)) {
+        continue;
+      }
+      try {
+        byte[] body =
+            Json.mapper().writeValueAsBytes(new RenewService.AdmitRequest(n.id(), r.id()));
+        byte[] answer = holders.post(n, RenewService.ADMIT_ROUTE, body);
+        Json.mapper().readValue(answer, JoinWire.Answer.class);
+        LOG.info("join request " + r.id() + " was signed on CA holder " + n.name());
+        return answer;
+      } catch (IOException e) {
+        failures.add(n.name() + ": " + Causes.rootMessage(e));
+      }
+    }
+    LOG.warning(
+        "no CA holder signed join request "
+            + r.id()
+            + (failures.isEmpty() ? " (none known)" : ": " + String.join("; ", failures)));
+    throw new RaftrayException(
+        ErrorKind.UNAVAILABLE, "no CA holder could sign the certificate now; retry later");
+  }
+
+  /**
+   * For {@link RenewService}'s admission route on a CA holder: the answer to the approved request
+   * {@code requestId}, signed and recorded here.
+   */
+  public byte[] admitForMember(String requestId) {
+    JoinRequest r = replica.view().joinRequests().get(requestId);
+    if (r == null) {
+      r = replica.linearizableView().joinRequests().get(requestId);
+    }
+    if (r == null) {
+      throw new RaftrayException(ErrorKind.NOT_FOUND, "join request not found");
+    }
+    if (r.status() != JoinRequestStatus.APPROVED) {
+      throw new RaftrayException(
+          ErrorKind.CONFLICT,
+          "join request " + r.id() + " is " + r.status().name().toLowerCase(Locale.ROOT));
+    }
+    if (!signs(replica.view())) {
+      throw new RaftrayException(ErrorKind.UNAVAILABLE, "this node is not a CA holder");
+    }
+    try {
+      return Json.mapper().writeValueAsBytes(admit(r));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode join answer", e);
     }
   }
 
   /**
    * Signs and records the node of an approved request, once: a repeated poll (or a race between two
-   * nodes) finds the recorded node and answers with its certificate.
+   * nodes) finds the recorded node and answers with its certificate. Runs on a CA holder.
    */
-  private JoinWire.Answer admit(JoinRequest r, byte[] verifier) {
+  private JoinWire.Answer admit(JoinRequest r) {
     State s = replica.view();
+    JoinToken token = s.joinTokens().get(r.tokenId());
+    if (token == null) {
+      s = replica.linearizableView();
+      token = s.joinTokens().get(r.tokenId());
+    }
+    if (token == null) {
+      throw new RaftrayException(ErrorKind.NOT_FOUND, "join token of the request not found");
+    }
+    boolean holder = token.makesCaHolder() && token.verifyKey() != null;
     Node node = s.nodes().get(r.nodeId());
     if (node == null) {
-      X509Certificate cert = issue(r.csrPem(), r.nodeId(), r.apiBaseUrl());
+      X509Certificate cert = issue(ca, r.csrPem(), r.nodeId(), r.apiBaseUrl());
       Instant now = now();
       Node n =
           new Node(
@@ -273,7 +397,8 @@ public final class JoinService implements HttpService {
               cert.getNotAfter().toInstant(),
               PemFiles.certificateToPem(cert),
               now,
-              now);
+              now,
+              holder);
       Result added = replica.submit(r.tokenId(), new Command.AddNode(n));
       if (!added.ok() && added.error() != ErrorKind.CONFLICT) {
         throw new RaftrayException(added.error(), added.message());
@@ -290,16 +415,15 @@ public final class JoinService implements HttpService {
         peers.add(new JoinWire.Peer(n.id(), n.apiBaseUrl()));
       }
     }
-    JoinToken token = s.joinTokens().get(r.tokenId());
     JoinWire.Sealed sealed = null;
-    if (token.role() == NodeRole.VOTER) {
+    if (holder && node.holdsCaKey()) {
+      // Sealed to the joiner's node key from its CSR (which the token's signature covers):
+      // nothing in the replicated state derives the key that opens it.
       sealed =
-          JoinCrypto.seal(
-              verifier,
+          JoinCrypto.sealTo(
+              Csr.parse(r.csrPem()).publicKey(),
               ca.privateKey().orElseThrow().getEncoded(),
-              aad(s.clusterId(), r.nodeId()),
-              Ids.randomBytes(32),
-              Ids.randomBytes(12));
+              aad(s.clusterId(), r.nodeId()));
     }
     return new JoinWire.Answer(
         s.clusterId(), r.nodeId(), node.certificatePem(), s.caCertPem(), peers, sealed);
@@ -309,15 +433,28 @@ public final class JoinService implements HttpService {
     return "raftray-ca-key|" + clusterId + "|" + nodeId;
   }
 
-  private X509Certificate issue(String csrPem, String nodeId, String apiBaseUrl) {
-    if (!ca.canIssue()) {
+  /** The CA to check a CSR with before a token use: this node's, or a throwaway one. */
+  private ClusterCa checkingCa() {
+    if (ca.canIssue()) {
+      return ca;
+    }
+    ClusterCa c = checker;
+    if (c == null) {
+      c = ClusterCa.create(ca.clusterId());
+      checker = c;
+    }
+    return c;
+  }
+
+  private X509Certificate issue(ClusterCa with, String csrPem, String nodeId, String apiBaseUrl) {
+    if (!with.canIssue()) {
       throw new RaftrayException(
-          ErrorKind.UNAVAILABLE, "this node does not hold the CA key; join through a voter");
+          ErrorKind.UNAVAILABLE, "this node does not hold the CA key; join through a CA holder");
     }
     try {
       Csr.parse(csrPem);
-      return ca.issueFromCsr(
-          csrPem, ca.clusterId(), nodeId, hostNames(apiBaseUrl), NODE_CERT_VALIDITY);
+      return with.issueFromCsr(
+          csrPem, with.clusterId(), nodeId, hostNames(apiBaseUrl), NODE_CERT_VALIDITY);
     } catch (PkiException e) {
       throw new RaftrayException(
           ErrorKind.INVALID,

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.raftray.model.Ids;
 import io.raftray.model.Json;
 import io.raftray.model.NodeRole;
+import io.raftray.pki.KeyPairs;
+import io.raftray.pki.PkiException;
 import io.raftray.state.Command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -14,13 +17,14 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Join token text: {@code rrj_} + base64url (no padding) of a small JSON object {@code {"v":1,
- * "cluster_id", "urls", "ca_pin", "token_id", "secret"}}, the secret being 32 random bytes
- * (base64url). The token is self-contained so that a new host needs nothing else to join.
+ * Join token text: {@code rrj_} + base64url (no padding) of a small JSON object {@code {"v":2,
+ * "cluster_id", "urls", "ca_pin", "token_id", "secret"}}, the secret being the 32-byte private
+ * scalar of the token's P-256 key (base64url); format 1 (previous release) had 32 random bytes
+ * whose SHA-256 the cluster stored. The token is self-contained so that a new host needs nothing
+ * else to join.
  */
 public final class JoinTokens {
   public static final String PREFIX = "rrj_";
-  static final int SECRET_BYTES = 32;
   static final int MAX_TEXT = 4096;
   private static final Pattern PIN = Pattern.compile("sha256:[0-9a-f]{64}");
 
@@ -52,7 +56,7 @@ public final class JoinTokens {
     }
   }
 
-  /** Creates a token; submit {@code issued.command()} to make it valid. */
+  /** Creates an ordinary token (the joiner gets no CA key). */
   public static Issued issue(
       String clusterId,
       List<String> urls,
@@ -62,15 +66,34 @@ public final class JoinTokens {
       NodeRole role,
       String createdBy,
       Clock clock) {
+    return issue(clusterId, urls, caPin, ttlSeconds, maxUses, role, false, createdBy, clock);
+  }
+
+  /**
+   * Creates a token; submit {@code issued.command()} to make it valid. The command carries only the
+   * token's public key: nothing in it (or in the log and snapshots) makes a proof. {@code
+   * caHolder}: the joiner becomes a CA holder and receives the CA key.
+   */
+  public static Issued issue(
+      String clusterId,
+      List<String> urls,
+      String caPin,
+      long ttlSeconds,
+      int maxUses,
+      NodeRole role,
+      boolean caHolder,
+      String createdBy,
+      Clock clock) {
     Objects.requireNonNull(clusterId, "clusterId");
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("a join token needs at least one url");
     }
     String id = Ids.newId("jtk", clock.millis());
-    byte[] secret = Ids.randomBytes(SECRET_BYTES);
+    KeyPair key = JoinCrypto.newTokenKey();
+    byte[] secret = KeyPairs.privateScalar(key.getPrivate());
     Content c =
         new Content(
-            1,
+            2,
             clusterId,
             urls,
             caPin,
@@ -88,7 +111,14 @@ public final class JoinTokens {
     }
     return new Issued(
         new Command.CreateJoinToken(
-            id, JoinCrypto.secretHash(secret), ttlSeconds, maxUses, role, createdBy),
+            id,
+            null,
+            ttlSeconds,
+            maxUses,
+            role,
+            createdBy,
+            JoinCrypto.verifyKey(key.getPublic()),
+            caHolder ? Boolean.TRUE : null),
         text);
   }
 
@@ -105,7 +135,7 @@ public final class JoinTokens {
     } catch (IllegalArgumentException | IOException e) {
       throw JoinException.usage("join token is damaged (cannot decode it)");
     }
-    if (c.v() != 1) {
+    if (c.v() != 1 && c.v() != 2) {
       throw JoinException.usage("join token version " + c.v() + " is not supported");
     }
     if (c.clusterId() == null
@@ -120,7 +150,10 @@ public final class JoinTokens {
       if (c.secretBytes().length < 16) {
         throw JoinException.usage("join token secret is too short");
       }
-    } catch (IllegalArgumentException e) {
+      if (c.v() == 2) {
+        JoinCrypto.tokenKey(c.secretBytes());
+      }
+    } catch (IllegalArgumentException | PkiException e) {
       throw JoinException.usage("join token is damaged (bad secret)");
     }
     for (String u : c.urls()) {

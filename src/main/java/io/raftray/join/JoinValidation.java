@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 final class JoinValidation {
   static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_]{1,64}");
-  static final Pattern PROOF = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+  /** An HMAC-SHA256 (format-1 tokens, 43 characters) or an ECDSA P-256 signature (format 2). */
+  static final Pattern PROOF = Pattern.compile("[A-Za-z0-9_-]{43,128}");
+
   static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
   static final Pattern FACT_KEY = Pattern.compile("[a-z0-9_.-]{1,64}");
   static final int MAX_FACTS = 32;
@@ -38,7 +41,8 @@ final class JoinValidation {
     }
     String tokenId =
         text(body, "token_id", TOKEN_ID, "must be the token id from the join token", errors);
-    String proof = text(body, "proof", PROOF, "must be a base64url HMAC-SHA256", errors);
+    String proof =
+        text(body, "proof", PROOF, "must be a base64url proof of the join token", errors);
     String csr = text(body, "csr_pem", null, "must be a PEM certificate request", errors);
     if (csr != null && csr.length() > MAX_CSR) {
       errors.add(new FieldError("csr_pem", "must be at most " + MAX_CSR + " characters"));

@@ -1,5 +1,6 @@
 package io.raftray.join;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +20,16 @@ final class JoinWire {
       String accessHost,
       Map<String, String> facts) {}
 
-  /** Ciphertext of the CA private key (PKCS#8 DER) with what is needed to derive its key. */
-  record Sealed(String alg, String salt, String iv, String ciphertext) {}
+  /**
+   * Ciphertext of the CA private key (PKCS#8 DER) with what is needed to derive its key; {@code
+   * epk} is the sender's ephemeral public key (format 2, sealed to the joiner's node key).
+   */
+  record Sealed(
+      String alg,
+      String salt,
+      String iv,
+      String ciphertext,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String epk) {}
 
   record Peer(String nodeId, String apiBaseUrl) {}
 

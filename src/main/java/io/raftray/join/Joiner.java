@@ -104,14 +104,14 @@ public final class Joiner {
             .build();
     KeyPair key = KeyPairs.generate();
     String csr = Csr.create(key, o.name());
-    byte[] verifier = JoinCrypto.verifier(token.secretBytes());
+    Proofs proofs = new Proofs(token);
     JoinWire.Request unsigned =
         new JoinWire.Request(
             token.tokenId(), null, csr, o.name(), o.apiBaseUrl(), o.accessHost(), o.facts());
     JoinWire.Request req =
         new JoinWire.Request(
             token.tokenId(),
-            JoinCrypto.joinProof(verifier, unsigned),
+            proofs.join(unsigned),
             csr,
             o.name(),
             o.apiBaseUrl(),
@@ -122,7 +122,7 @@ public final class Joiner {
     if (res.statusCode() == 202) {
       String requestId = field(res, "request_id");
       o.progress().accept("join request " + requestId + " is waiting for an admin's approval");
-      res = awaitDecision(http, base, token, verifier, requestId, o);
+      res = awaitDecision(http, base, proofs.poll(requestId), requestId, o);
     }
     if (res.statusCode() != 200) {
       throw refused(res);
@@ -133,7 +133,33 @@ public final class Joiner {
     } catch (IOException e) {
       throw JoinException.failed("the cluster sent an unreadable join answer", e);
     }
-    return install(o, token, ca, key, verifier, answer);
+    return install(o, token, ca, key, answer);
+  }
+
+  /**
+   * The proofs of a token: signatures with the token key (format 2) or, for a format-1 token of the
+   * previous release, HMACs keyed from the verifier.
+   */
+  private static final class Proofs {
+    private final JoinTokens.Content token;
+
+    Proofs(JoinTokens.Content token) {
+      this.token = token;
+    }
+
+    String join(JoinWire.Request r) {
+      return token.v() == 2
+          ? JoinCrypto.signJoin(JoinCrypto.tokenKey(token.secretBytes()), r)
+          : JoinCrypto.joinProof(JoinCrypto.verifier(token.secretBytes()), r);
+    }
+
+    String poll(String requestId) {
+      return token.v() == 2
+          ? JoinCrypto.signPoll(
+              JoinCrypto.tokenKey(token.secretBytes()), token.tokenId(), requestId)
+          : JoinCrypto.pollProof(
+              JoinCrypto.verifier(token.secretBytes()), token.tokenId(), requestId);
+    }
   }
 
   private record Fetched(String url, X509Certificate ca) {}
@@ -196,15 +222,9 @@ public final class Joiner {
   }
 
   private static HttpResponse<String> awaitDecision(
-      HttpClient http,
-      String base,
-      JoinTokens.Content token,
-      byte[] verifier,
-      String requestId,
-      Options o)
+      HttpClient http, String base, String proof, String requestId, Options o)
       throws JoinException {
     Instant deadline = Instant.now().plus(o.approvalTimeout());
-    String proof = JoinCrypto.pollProof(verifier, token.tokenId(), requestId);
     while (true) {
       HttpRequest get =
           HttpRequest.newBuilder(URI.create(base + "/cluster/v1/join/" + requestId))
@@ -230,12 +250,7 @@ public final class Joiner {
   }
 
   private static NodeConfig install(
-      Options o,
-      JoinTokens.Content token,
-      X509Certificate ca,
-      KeyPair key,
-      byte[] verifier,
-      JoinWire.Answer a)
+      Options o, JoinTokens.Content token, X509Certificate ca, KeyPair key, JoinWire.Answer a)
       throws JoinException {
     if (!token.clusterId().equals(a.clusterId())) {
       throw JoinException.failed("the join answer is for another cluster: " + a.clusterId());
@@ -254,9 +269,12 @@ public final class Joiner {
     PrivateKey caKey = null;
     if (a.caKeyEncrypted() != null) {
       try {
+        String aad = JoinService.aad(a.clusterId(), a.nodeId());
         byte[] der =
-            JoinCrypto.open(
-                verifier, a.caKeyEncrypted(), JoinService.aad(a.clusterId(), a.nodeId()));
+            JoinCrypto.ALGORITHM_V2.equals(a.caKeyEncrypted().alg())
+                ? JoinCrypto.openWith(key.getPrivate(), a.caKeyEncrypted(), aad)
+                : JoinCrypto.open(
+                    JoinCrypto.verifier(token.secretBytes()), a.caKeyEncrypted(), aad);
         caKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
         ClusterCa.of(ca, Optional.of(caKey));
       } catch (GeneralSecurityException | PkiException | IllegalArgumentException e) {

@@ -34,8 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The self-signed cluster CA. Every member holds its certificate (the trust anchor of all cluster
- * TLS); voters also hold its private key so that whichever becomes leader can issue and renew node
- * certificates.
+ * TLS); only the CA holders (the nodes of {@code init}, and nodes joined with a CA-holder token)
+ * hold its private key and issue and renew node certificates (see {@code docs/cluster-auth.md}).
  */
 public final class ClusterCa {
   static final String SUBJECT_PREFIX = "Raftray CA ";
@@ -99,8 +99,9 @@ public final class ClusterCa {
   }
 
   /**
-   * Wraps an existing CA certificate, with its private key on voters. Checks that the certificate
-   * is a self-signed P-256 CA named {@code Raftray CA <cluster-id>} and that the key matches.
+   * Wraps an existing CA certificate, with its private key on CA holders. Checks that the
+   * certificate is a self-signed P-256 CA named {@code Raftray CA <cluster-id>} and that the key
+   * matches.
    */
   public static ClusterCa of(X509Certificate certificate, Optional<PrivateKey> privateKey) {
     Objects.requireNonNull(certificate, "certificate");
@@ -133,7 +134,7 @@ public final class ClusterCa {
     return certificate;
   }
 
-  /** The CA private key; present on voters only. */
+  /** The CA private key; present on CA holders only. */
   public Optional<PrivateKey> privateKey() {
     return Optional.ofNullable(privateKey);
   }

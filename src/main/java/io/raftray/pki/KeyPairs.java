@@ -1,16 +1,21 @@
 package io.raftray.pki;
 
+import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPrivateKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 
 /** ECDSA P-256 key pairs, the only key type the cluster uses. */
 public final class KeyPairs {
@@ -59,6 +64,42 @@ public final class KeyPairs {
       return Signatures.verify(publicKey, challenge, Signatures.sign(privateKey, challenge));
     } catch (PkiException e) {
       return false;
+    }
+  }
+
+  /** The private scalar of a P-256 key, 32 bytes big-endian. */
+  public static byte[] privateScalar(PrivateKey key) {
+    BigInteger d = ((ECPrivateKey) requireP256(key, "private key")).getS();
+    byte[] raw = d.toByteArray();
+    byte[] out = new byte[32];
+    int n = Math.min(raw.length, 32);
+    System.arraycopy(raw, raw.length - n, out, 32 - n, n);
+    return out;
+  }
+
+  /**
+   * The P-256 private key with scalar {@code d} (32 bytes big-endian); throws when {@code d} is not
+   * in [1, n-1].
+   */
+  public static PrivateKey privateKeyFromScalar(byte[] d) {
+    BigInteger s = new BigInteger(1, d);
+    if (d.length != 32 || s.signum() == 0 || s.compareTo(P256.getOrder()) >= 0) {
+      throw new PkiException("not a P-256 private key");
+    }
+    try {
+      return KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(s, P256));
+    } catch (GeneralSecurityException e) {
+      throw new PkiException("not a P-256 private key", e);
+    }
+  }
+
+  /** A P-256 public key from its DER SubjectPublicKeyInfo; throws when it is anything else. */
+  public static PublicKey publicKeyFromDer(byte[] der) {
+    try {
+      PublicKey k = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+      return requireP256(k, "public key");
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new PkiException("not a P-256 public key", e);
     }
   }
 

@@ -18,8 +18,8 @@ import java.util.Optional;
  * NodeIdentity} is always usable for mTLS and request signing. Validity dates are not checked here:
  * an expired certificate still has to be loadable to be renewed or reported.
  *
- * <p>On disk, under {@code <dataDir>/tls} (created 0700): {@code ca.crt}, {@code ca.key} (voters
- * only), {@code node.crt}, {@code node.key}. Key files are 0600.
+ * <p>On disk, under {@code <dataDir>/tls} (created 0700): {@code ca.crt}, {@code ca.key} (CA
+ * holders only), {@code node.crt}, {@code node.key}. Key files are 0600.
  */
 public record NodeIdentity(
     String clusterId,
@@ -102,7 +102,7 @@ public record NodeIdentity(
     PemFiles.writeCertificate(tls.resolve(NODE_CERT), nodeCert);
   }
 
-  /** The CA private key from {@code tls/ca.key}; empty when this node is not a voter. */
+  /** The CA private key from {@code tls/ca.key}; empty when this node is not a CA holder. */
   public static Optional<PrivateKey> loadCaKey(Path dataDir) {
     Path file = tlsDir(dataDir).resolve(CA_KEY);
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -350,12 +350,33 @@ public sealed interface Command {
 
   /**
    * Creates a join token; {@code expires_at} is the leader-stamped time plus {@code ttlSeconds}.
-   * Only the hash of the secret is in the command (and so in the log).
+   * Neither the secret nor anything that verifies as it is in the command (and so in the log): this
+   * release sends {@code verifyKey} (the token's public key) and a null {@code secretHash}; entries
+   * of the previous release carry {@code secretHash} only. {@code caHolder} true makes the joiner a
+   * CA holder.
    */
   @Action("join_token.create")
   record CreateJoinToken(
-      String id, String secretHash, long ttlSeconds, int maxUses, NodeRole role, String createdBy)
+      String id,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String secretHash,
+      long ttlSeconds,
+      int maxUses,
+      NodeRole role,
+      String createdBy,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String verifyKey,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean caHolder)
       implements Command {
+    /** A command as the previous release wrote it (a format-1 token). */
+    public CreateJoinToken(
+        String id,
+        String secretHash,
+        long ttlSeconds,
+        int maxUses,
+        NodeRole role,
+        String createdBy) {
+      this(id, secretHash, ttlSeconds, maxUses, role, createdBy, null, null);
+    }
+
     @Override
     public String summary() {
       return "created join token for "
@@ -651,6 +672,20 @@ public sealed interface Command {
           + " on "
           + ids.size()
           + (ids.size() == 1 ? " user" : " users");
+    }
+  }
+
+  /**
+   * Garbage-collects a node whose join never completed: still {@code joining} a day after its join
+   * token expired ({@code JoinRules.JOIN_GRACE}). Submitted by the leader's ticker for nodes that
+   * are not in the Raft configuration; applied like a removal (record kept as {@code removed},
+   * serial denied), which frees its name.
+   */
+  @Action("node.expire_joining")
+  record ExpireJoiningNode(String id) implements Command {
+    @Override
+    public String summary() {
+      return "removed a node whose join never completed";
     }
   }
 }

@@ -14,11 +14,15 @@ import io.raftray.state.Command.ActivateNode;
 import io.raftray.state.Command.ApproveJoinRequest;
 import io.raftray.state.Command.CreateJoinRequest;
 import io.raftray.state.Command.CreateJoinToken;
+import io.raftray.state.Command.ExpireJoiningNode;
 import io.raftray.state.Command.RejectJoinRequest;
 import io.raftray.state.Command.RevokeJoinToken;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,6 +32,12 @@ import java.util.Locale;
  */
 final class JoinRules {
   static final long MAX_TTL_SECONDS = 24 * 3600;
+
+  /**
+   * How long after its token expired a node may stay {@code joining} (joined but never started):
+   * then the leader's ticker removes it, and its name is free again.
+   */
+  static final Duration JOIN_GRACE = Duration.ofDays(1);
 
   private JoinRules() {}
 
@@ -41,6 +51,9 @@ final class JoinRules {
     if (c.maxUses() < 1) {
       throw new Rejection(INVALID, "max_uses", "must be at least 1");
     }
+    if (c.secretHash() == null && c.verifyKey() == null) {
+      throw new Rejection(INVALID, "verify_key", "a join token needs a verification key");
+    }
     JoinToken t =
         new JoinToken(
             c.id(),
@@ -52,7 +65,9 @@ final class JoinRules {
             now,
             now.plusSeconds(c.ttlSeconds()),
             c.createdBy(),
-            false);
+            false,
+            c.verifyKey(),
+            c.caHolder());
     return new Changed(s.withJoinTokens(State.with(s.joinTokens(), t.id(), t)), t.id());
   }
 
@@ -133,6 +148,40 @@ final class JoinRules {
     if (!r.nodeName().equals(node.name()) || !r.apiBaseUrl().equals(node.apiBaseUrl())) {
       throw new Rejection(INVALID, "node", "node does not match its join request " + r.id());
     }
+  }
+
+  /**
+   * Nodes still {@code joining} at {@code now} more than {@link #JOIN_GRACE} after their join token
+   * expired (without a request or token on record: after their {@code joined_at} plus the longest
+   * token life), in id order.
+   */
+  static List<String> staleJoins(State s, Instant now) {
+    List<String> out = new ArrayList<>();
+    for (Node n : s.nodes().values()) {
+      if (n.status() == NodeStatus.JOINING && !now.isBefore(joinDeadline(s, n))) {
+        out.add(n.id());
+      }
+    }
+    return out;
+  }
+
+  private static Instant joinDeadline(State s, Node n) {
+    JoinRequest r = requestForNode(s, n.id());
+    JoinToken t = r == null ? null : s.joinTokens().get(r.tokenId());
+    Instant expired = t != null ? t.expiresAt() : n.joinedAt().plusSeconds(MAX_TTL_SECONDS);
+    return expired.plus(JOIN_GRACE);
+  }
+
+  static Changed expireJoining(State s, ExpireJoiningNode e, Instant now) {
+    Node n = s.nodes().get(e.id());
+    if (n == null) {
+      throw new Rejection(NOT_FOUND, null, "node " + e.id() + " not found");
+    }
+    if (n.status() != NodeStatus.JOINING || now.isBefore(joinDeadline(s, n))) {
+      throw new Rejection(
+          CONFLICT, null, "node " + e.id() + " is not a joining node past its join deadline");
+    }
+    return MembershipRules.remove(s, new Command.RemoveNode(n.id()), now);
   }
 
   static Changed activateNode(State s, ActivateNode a, Instant now) {

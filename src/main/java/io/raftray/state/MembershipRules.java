@@ -59,6 +59,14 @@ final class MembershipRules {
     if (members <= 1) {
       throw new Rejection(CONFLICT, null, "cannot remove the last node of the cluster");
     }
+    if (n.holdsCaKey() && caHolders(s) <= 1) {
+      throw new Rejection(
+          CONFLICT,
+          null,
+          "node "
+              + r.id()
+              + " is the last CA holder: join another node with a CA-holder token first");
+    }
     Node removed = n.withStatus(NodeStatus.REMOVED, now);
     TreeMap<String, Endpoint> endpoints = new TreeMap<>(s.endpoints());
     boolean touched = false;
@@ -94,6 +102,11 @@ final class MembershipRules {
         s.withNodes(State.with(s.nodes(), n.id(), u))
             .withRevokedSerials(State.withSerial(s.revokedSerials(), n.certSerial()));
     return new Changed(next, n.id());
+  }
+
+  /** The members that hold the CA key and sign certificates (see {@link Node#holdsCaKey()}). */
+  static long caHolders(State s) {
+    return s.nodes().values().stream().filter(Node::holdsCaKey).count();
   }
 
   /**

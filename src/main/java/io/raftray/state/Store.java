@@ -112,6 +112,7 @@ public final class Store {
               "subscription-settings");
       case UsageReport r -> UsageRules.report(s, r, now);
       case UsersTick t -> UsageRules.tick(s, now);
+      case ExpireJoiningNode e -> JoinRules.expireJoining(s, e, now);
       case RotateCredentials r -> UserRules.rotateCredentials(s, r, now);
       case CreateGroup c -> GroupRules.create(s, c, now);
       case UpdateGroup u -> GroupRules.update(s, u, now);

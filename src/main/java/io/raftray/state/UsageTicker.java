@@ -68,6 +68,7 @@ public final class UsageTicker implements AutoCloseable {
     if (!"LEADER".equals(st.role()) || !st.leaderId().map(nodeId::equals).orElse(false)) {
       return false;
     }
+    expireStaleJoins(st);
     if (!Store.due(replica.view(), clock.instant())) {
       return false;
     }
@@ -78,6 +79,22 @@ public final class UsageTicker implements AutoCloseable {
     }
     streak.succeeded("users.tick committed again");
     return true;
+  }
+
+  /**
+   * Removes nodes whose join never completed ({@link JoinRules#staleJoins}); never one that is in
+   * the Raft configuration (it became a voter and is activating).
+   */
+  private void expireStaleJoins(Replica.RaftStatus st) {
+    for (String id : JoinRules.staleJoins(replica.view(), clock.instant())) {
+      if (st.memberIds().contains(id)) {
+        continue;
+      }
+      Result r = replica.submit(nodeId, new Command.ExpireJoiningNode(id));
+      if (r.ok()) {
+        LOG.info("removed node " + id + ": its join never completed");
+      }
+    }
   }
 
   private void failed(String why) {

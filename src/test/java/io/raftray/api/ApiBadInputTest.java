@@ -122,6 +122,8 @@ class ApiBadInputTest {
       token role missing | POST | /admin-tokens | owner | 400 | role | {"name":"x"}
       revoke last owner token | DELETE | /admin-tokens/{owner_id} | owner | 409 | - | -
       revoke unknown token | DELETE | /admin-tokens/tok_missing | owner | 404 | - | -
+      join token ca_holder not boolean | POST | /join-tokens | owner | 400 | ca_holder | {"ca_holder":"yes"}
+      join token ttl and ca_holder bad | POST | /join-tokens | owner | 400 | ttl_seconds,ca_holder | {"ttl_seconds":0,"ca_holder":1}
       group name missing | POST | /groups | owner | 400 | name | {}
       group unknown endpoint | POST | /groups | owner | 400 | endpoint_ids[0] | {"name":"g1","endpoint_ids":["ep_missing"]}
       group endpoint ids not a list | POST | /groups | owner | 400 | endpoint_ids | {"name":"g1","endpoint_ids":"{ep}"}

@@ -46,9 +46,12 @@ class ApiJoinTest {
         .isEqualTo(TlsContexts.caPin(PemFiles.parseCertificate(ApiFixture.CA_PEM, "ca")));
     byte[] secret = Base64.getUrlDecoder().decode(c.secret());
     assertThat(secret).hasSizeGreaterThanOrEqualTo(16);
-    // Only the hash is replicated.
-    assertThat(f.view().joinTokens().get(c.tokenId()).secretHash())
-        .isEqualTo(JoinCrypto.secretHash(secret));
+    // Only the token's public key is replicated, nothing that makes a proof.
+    assertThat(f.view().joinTokens().get(c.tokenId()).secretHash()).isNull();
+    assertThat(f.view().joinTokens().get(c.tokenId()).verifyKey())
+        .isNotBlank()
+        .doesNotContain(JoinCrypto.secretHash(secret));
+    assertThat(t.path("ca_holder").asBoolean(true)).isFalse();
 
     JsonNode listed = f.get("/api/v1/join-tokens").json().path("items").get(0);
     assertThat(listed.has("token")).isFalse();

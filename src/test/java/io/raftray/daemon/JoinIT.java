@@ -217,6 +217,72 @@ class JoinIT {
         .isZero();
   }
 
+  private static Path caKeyFile(Daemon d) {
+    return d.config().dataDir().resolve("tls").resolve("ca.key");
+  }
+
+  /** The same token, but naming only {@code via} as the node to contact. */
+  private static String onlyVia(String token, Daemon via) throws Exception {
+    JoinTokens.Content c = JoinTokens.decode(token);
+    return JoinTokens.encode(
+        new JoinTokens.Content(
+            c.v(),
+            c.clusterId(),
+            List.of(via.config().apiBaseUrl()),
+            c.caPin(),
+            c.tokenId(),
+            c.secret()));
+  }
+
+  /**
+   * Issue 10 item 2 (d): only designated CA holders have the CA key. An ordinary joiner gets none,
+   * a join and a renewal through a node without the key still work (the signing happens on a
+   * holder), and a removed ordinary node has no key to mint certificates with.
+   */
+  @Test
+  void ordinaryJoiners_holdNoCaKey_joinAndRenewThroughNonHolders_removedOneCannotMint()
+      throws Exception {
+    Daemon n1 = initFirst(10_000);
+    Daemon n2 = joinAndStart(createToken(n1, "{}"), "node-2");
+    assertThat(caKeyFile(n1)).exists();
+    assertThat(caKeyFile(n2)).as("CA key in an ordinary joiner's data directory").doesNotExist();
+
+    // node-3 reaches only node-2, which has no CA key: the certificate is signed on node-1.
+    Daemon n3 = joinAndStart(onlyVia(createToken(n2, "{}"), n2), "node-3");
+    assertThat(caKeyFile(n3)).doesNotExist();
+    Set<String> all = daemons.stream().map(d -> d.config().nodeId()).collect(Collectors.toSet());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertMembership(all));
+
+    // A non-holder renews its certificate (signed on the holder).
+    String before = n2.identity().nodeCert().getSerialNumber().toString(16);
+    String renewed = n2.renewCertificate();
+    assertThat(renewed).isNotEqualTo(before);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                renewed.equals(n1.replica().view().nodes().get(n2.config().nodeId()).certSerial()));
+
+    // A removed ordinary node: nothing to mint with.
+    String n3Id = n3.config().nodeId();
+    HttpResponse<String> del = api.call(n1, "DELETE", "/api/v1/nodes/" + n3Id, null);
+    assertThat(del.statusCode()).as(del.body()).isEqualTo(204);
+    assertThat(io.raftray.pki.NodeIdentity.loadCaKey(n3.config().dataDir())).isEmpty();
+    assertThat(io.raftray.pki.NodeIdentity.loadClusterCa(n3.config().dataDir()).canIssue())
+        .isFalse();
+
+    // The replicated holder set: node-1 alone; a CA-holder token (used through node-2, which
+    // cannot read the sealed key it relays) makes node-4 a holder with the key.
+    var nodes = n1.replica().view().nodes();
+    assertThat(nodes.get(n1.config().nodeId()).holdsCaKey()).isTrue();
+    assertThat(nodes.get(n2.config().nodeId()).holdsCaKey()).isFalse();
+    String holderToken = createToken(n1, "{\"ca_holder\":true}");
+    Daemon n4 = joinAndStart(onlyVia(holderToken, n2), "node-4");
+    assertThat(io.raftray.pki.NodeIdentity.loadClusterCa(n4.config().dataDir()).canIssue())
+        .isTrue();
+    assertThat(n1.replica().view().nodes().get(n4.config().nodeId()).holdsCaKey()).isTrue();
+  }
+
   /** Runs a join on another thread: multi-use tokens make it wait for an admin's decision. */
   private static CompletableFuture<NodeConfig> joinInBackground(Joiner.Options o) {
     return CompletableFuture.supplyAsync(

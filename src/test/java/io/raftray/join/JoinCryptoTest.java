@@ -3,10 +3,12 @@ package io.raftray.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftray.model.JoinToken;
 import io.raftray.model.NodeRole;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,7 @@ class JoinCryptoTest {
   }
 
   @Test
-  void token_roundTrips_andStoresOnlyTheHash() throws Exception {
+  void token_roundTrips_andStoresOnlyItsPublicKey() throws Exception {
     JoinTokens.Issued issued = issue();
     assertThat(issued.text()).startsWith("rrj_");
     assertThat(issued.toString()).doesNotContain(issued.text());
@@ -54,9 +56,112 @@ class JoinCryptoTest {
     assertThat(c.caPin()).isEqualTo(PIN);
     assertThat(c.tokenId()).isEqualTo(issued.command().id());
     assertThat(c.secretBytes()).hasSize(32);
-    assertThat(issued.command().secretHash()).isEqualTo(JoinCrypto.secretHash(c.secretBytes()));
+    assertThat(c.v()).isEqualTo(2);
+    assertThat(issued.command().secretHash()).isNull();
+    assertThat(issued.command().verifyKey()).isNotBlank();
+    assertThat(issued.command().caHolder()).isNull();
     assertThat(issued.command().toString()).doesNotContain(c.secret());
     assertThat(JoinTokens.encode(c)).isEqualTo(issued.text());
+  }
+
+  /** Issue 10 item 8: what the cluster stores for a token is not the verifier of its secret. */
+  @Test
+  void storedTokenRecord_holdsNeitherTheSecretNorItsVerifier() throws Exception {
+    JoinTokens.Issued issued = issue();
+    JoinTokens.Content c = JoinTokens.decode(issued.text());
+    String verifier = HexFormat.of().formatHex(JoinCrypto.sha256(c.secretBytes()));
+    String stored = io.raftray.model.Json.mapper().writeValueAsString(issued.command());
+    assertThat(stored).doesNotContain(verifier).doesNotContain(c.secret());
+  }
+
+  private static JoinToken stored(JoinTokens.Issued issued) {
+    var c = issued.command();
+    return new JoinToken(
+        c.id(),
+        c.secretHash(),
+        c.role(),
+        c.ttlSeconds(),
+        c.maxUses(),
+        0,
+        Instant.EPOCH,
+        Instant.EPOCH.plusSeconds(c.ttlSeconds()),
+        c.createdBy(),
+        false,
+        c.verifyKey(),
+        c.caHolder());
+  }
+
+  @Test
+  void signedProofs_verifyWithTheStoredKeyOnly_andCoverEveryField() throws Exception {
+    JoinTokens.Issued issued = issue();
+    JoinTokens.Content c = JoinTokens.decode(issued.text());
+    JoinToken t = stored(issued);
+    JoinWire.Request unsigned =
+        new JoinWire.Request(
+            c.tokenId(), null, "CSR", "node-2", "https://n2:8443", "n2", Map.of("os", "linux"));
+    String proof = JoinCrypto.signJoin(JoinCrypto.tokenKey(c.secretBytes()), unsigned);
+    assertThat(proof).matches(JoinValidation.PROOF.pattern());
+    assertThat(JoinCrypto.joinProofValid(t, withProof(unsigned, proof))).isTrue();
+    JoinWire.Request swapped =
+        new JoinWire.Request(
+            c.tokenId(), proof, "CSR2", "node-2", "https://n2:8443", "n2", Map.of("os", "linux"));
+    assertThat(JoinCrypto.joinProofValid(t, swapped)).isFalse();
+    // Another token's key, or a proof made from what is stored, does not verify.
+    JoinTokens.Content other = JoinTokens.decode(issue().text());
+    assertThat(
+            JoinCrypto.joinProofValid(
+                t,
+                withProof(
+                    unsigned,
+                    JoinCrypto.signJoin(JoinCrypto.tokenKey(other.secretBytes()), unsigned))))
+        .isFalse();
+    assertThat(JoinCrypto.joinProofValid(t, withProof(unsigned, "A".repeat(43)))).isFalse();
+    String poll = JoinCrypto.signPoll(JoinCrypto.tokenKey(c.secretBytes()), c.tokenId(), "jrq_1");
+    assertThat(JoinCrypto.pollProofValid(t, "jrq_1", poll)).isTrue();
+    assertThat(JoinCrypto.pollProofValid(t, "jrq_2", poll)).isFalse();
+    assertThat(JoinCrypto.pollProofValid(t, "jrq_1", null)).isFalse();
+  }
+
+  @Test
+  void formatOneTokens_ofThePreviousRelease_stillVerifyByTheirHash() {
+    byte[] secret = new byte[32];
+    secret[0] = 7;
+    JoinToken v1 =
+        new JoinToken(
+            "jtk_1",
+            JoinCrypto.secretHash(secret),
+            NodeRole.VOTER,
+            900,
+            1,
+            0,
+            Instant.EPOCH,
+            Instant.EPOCH.plusSeconds(900),
+            "tok_1",
+            false);
+    JoinWire.Request unsigned =
+        new JoinWire.Request("jtk_1", null, "CSR", "n", "https://n:1", "n", Map.of());
+    String proof = JoinCrypto.joinProof(JoinCrypto.verifier(secret), unsigned);
+    assertThat(JoinCrypto.joinProofValid(v1, withProof(unsigned, proof))).isTrue();
+    assertThat(JoinCrypto.joinProofValid(v1, withProof(unsigned, "B".repeat(43)))).isFalse();
+  }
+
+  @Test
+  void caKey_isSealedToTheJoinersNodeKey() throws Exception {
+    java.security.KeyPair node = io.raftray.pki.KeyPairs.generate();
+    byte[] plain = "ca key".getBytes(StandardCharsets.UTF_8);
+    JoinWire.Sealed s = JoinCrypto.sealTo(node.getPublic(), plain, "c|n");
+    assertThat(s.alg()).isEqualTo(JoinCrypto.ALGORITHM_V2);
+    assertThat(JoinCrypto.openWith(node.getPrivate(), s, "c|n")).isEqualTo(plain);
+    assertThatThrownBy(() -> JoinCrypto.openWith(node.getPrivate(), s, "c|other"))
+        .isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(
+            () -> JoinCrypto.openWith(io.raftray.pki.KeyPairs.generate().getPrivate(), s, "c|n"))
+        .isInstanceOf(GeneralSecurityException.class);
+  }
+
+  private static JoinWire.Request withProof(JoinWire.Request r, String proof) {
+    return new JoinWire.Request(
+        r.tokenId(), proof, r.csrPem(), r.nodeName(), r.apiBaseUrl(), r.accessHost(), r.facts());
   }
 
   @Test

@@ -119,13 +119,16 @@ class JoinServiceTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static JoinWire.Request request(String tokenId, byte[] verifier, String csr) {
+  /** A join request proven with {@code token}'s key, or with a made-up HMAC when it is null. */
+  private static JoinWire.Request request(String tokenId, JoinTokens.Content token, String csr) {
     JoinWire.Request unsigned =
         new JoinWire.Request(
             tokenId, null, csr, "node-b", "https://127.0.0.1:2", "127.0.0.1", Map.of());
     return new JoinWire.Request(
         tokenId,
-        JoinCrypto.joinProof(verifier == null ? new byte[32] : verifier, unsigned),
+        token == null
+            ? JoinCrypto.joinProof(new byte[32], unsigned)
+            : JoinCrypto.signJoin(JoinCrypto.tokenKey(token.secretBytes()), unsigned),
         csr,
         "node-b",
         "https://127.0.0.1:2",
@@ -166,7 +169,7 @@ class JoinServiceTest {
             "tok_owner",
             Clock.systemUTC());
     assertThat(local.submit("tok_owner", issued.command()).ok()).isTrue();
-    byte[] verifier = JoinCrypto.verifier(JoinTokens.decode(issued.text()).secretBytes());
+    JoinTokens.Content verifier = JoinTokens.decode(issued.text());
     String csr = Csr.create(KeyPairs.generate(), "node-b");
     HttpResponse<String> first = post(request(issued.command().id(), verifier, csr));
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);

@@ -59,6 +59,35 @@ class JoinRulesTest {
         T0);
   }
 
+  /** Issue 10 item 10: a node that joined but never started does not hold its name forever. */
+  @Test
+  void joiningNode_pastItsTokensExpiryPlusGrace_isRemoved_andItsNameIsFreeAgain() {
+    run(token("jtk_1", 900, 1), T0);
+    assertThat(run(request("jrq_1", "jtk_1", "node_b", "b"), T0).ok()).isTrue();
+    assertThat(run(new Command.AddNode(joining("node_b", "b")), T0).ok()).isTrue();
+    Instant deadline = T0.plusSeconds(900).plus(JoinRules.JOIN_GRACE);
+    assertThat(JoinRules.staleJoins(state, deadline.minusSeconds(1))).isEmpty();
+    assertThat(JoinRules.staleJoins(state, deadline)).containsExactly("node_b");
+
+    State before = state;
+    Result early = run(new Command.ExpireJoiningNode("node_b"), deadline.minusSeconds(1));
+    assertThat(early.error()).isEqualTo(ErrorKind.CONFLICT);
+    assertThat(state.nodes()).isEqualTo(before.nodes());
+    // The name is taken while the node is joining.
+    run(token("jtk_2", 900, 1), deadline);
+    assertThat(run(request("jrq_2", "jtk_2", "node_c", "b"), deadline).error())
+        .isEqualTo(ErrorKind.CONFLICT);
+
+    assertThat(run(new Command.ExpireJoiningNode("node_b"), deadline).ok()).isTrue();
+    assertThat(state.nodes().get("node_b").status()).isEqualTo(NodeStatus.REMOVED);
+    assertThat(state.isRevoked("02")).isTrue();
+    assertThat(JoinRules.staleJoins(state, deadline)).isEmpty();
+    assertThat(run(request("jrq_3", "jtk_2", "node_c", "b"), deadline).ok()).isTrue();
+    // An active node is never expired.
+    assertThat(run(new Command.ExpireJoiningNode("node_a"), deadline).error())
+        .isEqualTo(ErrorKind.CONFLICT);
+  }
+
   @Test
   void createToken_expiresAtIsStampedTimePlusTtl() {
     assertThat(run(token("jtk_1", 900, 1), T0.plusSeconds(5)).ok()).isTrue();

@@ -67,6 +67,25 @@ class MembershipRulesTest {
         .isEqualTo(ErrorKind.CONFLICT);
   }
 
+  /** Issue 10 item 2 (d): the CA key must stay on at least one member that signs. */
+  @Test
+  void theLastCaHolder_cannotBeRemoved_andRecordsWithoutTheFieldCountAsHolders() {
+    // node_a and node_b were recorded without ca_holder (as before it existed): both hold the key.
+    assertThat(state.nodes().get("node_a").holdsCaKey()).isTrue();
+    assertThat(state.nodes().get("node_b").holdsCaKey()).isTrue();
+    assertThat(run(new Command.AddNode(node("node_c", "0c").withCaHolder(false, T0))).ok())
+        .isTrue();
+    assertThat(state.nodes().get("node_c").holdsCaKey()).isFalse();
+    assertThat(run(new Command.RemoveNode("node_b")).ok()).isTrue();
+    assertThat(state.nodes().get("node_b").holdsCaKey()).isFalse();
+    State before = state;
+    Result last = run(new Command.RemoveNode("node_a"));
+    assertThat(last.error()).isEqualTo(ErrorKind.CONFLICT);
+    assertThat(last.message()).contains("last CA holder");
+    assertThat(state.nodes()).isEqualTo(before.nodes());
+    assertThat(run(new Command.RemoveNode("node_c")).ok()).isTrue();
+  }
+
   @Test
   void removeNode_twice_orLastNode_isConflict() {
     assertThat(run(new Command.RemoveNode("node_b")).ok()).isTrue();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftray.model.ErrorKind;
+import io.raftray.model.Node;
+import io.raftray.model.NodeRole;
+import io.raftray.model.NodeStatus;
 import io.raftray.model.RaftrayException;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,6 +51,7 @@ class UsageTickerTest {
   final AtomicInteger submits = new AtomicInteger();
   volatile String role = "LEADER";
   volatile RuntimeException failWith;
+  volatile List<String> members = List.of();
 
   final Replica replica =
       new Replica() {
@@ -72,7 +77,7 @@ class UsageTickerTest {
         @Override
         public RaftStatus status() {
           return new RaftStatus(
-              NODE, Optional.of(role.equals("LEADER") ? NODE : "node_b"), 2, role, 1, 1, List.of());
+              NODE, Optional.of(role.equals("LEADER") ? NODE : "node_b"), 2, role, 1, 1, members);
         }
       };
 
@@ -108,6 +113,62 @@ class UsageTickerTest {
     assertThat(local.view().audit().all().getLast().action()).isEqualTo("users.tick");
     assertThat(t.tick()).as("done, not due any more").isFalse();
     assertThat(submits.get()).isEqualTo(1);
+  }
+
+  /** Issue 10 item 10: the leader removes a node that joined but never started. */
+  @Test
+  void leader_expiresJoinsThatNeverCompleted_butNeverARaftMember() {
+    assertThat(
+            local
+                .submit(
+                    NODE,
+                    new Command.CreateJoinToken(
+                        "jtk_1", "ab".repeat(32), 900, 1, NodeRole.VOTER, "tok_owner"))
+                .ok())
+        .isTrue();
+    assertThat(
+            local
+                .submit(
+                    "jtk_1",
+                    new Command.CreateJoinRequest(
+                        "jrq_1", "jtk_1", "node_j", "j", "https://j:8443", "j", Map.of(), "CSR"))
+                .ok())
+        .isTrue();
+    Node joining =
+        new Node(
+            "node_j",
+            "j",
+            "https://j:8443",
+            "j",
+            Map.of(),
+            NodeRole.VOTER,
+            NodeStatus.JOINING,
+            Map.of(),
+            "0j",
+            T0.plusSeconds(86400),
+            "PEM",
+            T0,
+            T0,
+            false);
+    assertThat(local.submit("jtk_1", new Command.AddNode(joining)).ok()).isTrue();
+    UsageTicker t = new UsageTicker(NODE, replica, clock, Duration.ofSeconds(1));
+    now.set(T0.plusSeconds(899).plus(Duration.ofDays(1)));
+    t.tick();
+    assertThat(local.view().nodes().get("node_j").status()).isEqualTo(NodeStatus.JOINING);
+    now.set(T0.plusSeconds(900).plus(Duration.ofDays(1)));
+    members = List.of(NODE, "node_j");
+    t.tick();
+    assertThat(local.view().nodes().get("node_j").status())
+        .as("in the raft configuration: activating, not abandoned")
+        .isEqualTo(NodeStatus.JOINING);
+    members = List.of(NODE);
+    role = "FOLLOWER";
+    t.tick();
+    assertThat(local.view().nodes().get("node_j").status()).isEqualTo(NodeStatus.JOINING);
+    role = "LEADER";
+    t.tick();
+    assertThat(local.view().nodes().get("node_j").status()).isEqualTo(NodeStatus.REMOVED);
+    assertThat(local.view().audit().all()).anyMatch(e -> e.action().equals("node.expire_joining"));
   }
 
   @Test

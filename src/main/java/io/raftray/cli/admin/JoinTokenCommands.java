@@ -58,6 +58,13 @@ final class JoinTokenCommands extends CommandGroup {
     @Option(names = "--role", paramLabel = "ROLE", description = "Raft role: voter (default).")
     String role;
 
+    @Option(
+        names = "--ca-holder",
+        description =
+            "The new node also holds the cluster CA key and signs certificates (default: an"
+                + " ordinary node without the key).")
+    boolean caHolder;
+
     @Override
     void validate() throws UsageException {
       if (ttl != null && (ttl.isZero() || ttl.compareTo(Duration.ofHours(24)) > 0)) {
@@ -79,6 +86,9 @@ final class JoinTokenCommands extends CommandGroup {
       }
       if (role != null) {
         body.put("role", role);
+      }
+      if (caHolder) {
+        body.put("ca_holder", true);
       }
       out.createdSecret(
           api.post("join-tokens", body),

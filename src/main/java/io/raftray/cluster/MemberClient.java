@@ -1,0 +1,68 @@
+package io.raftray.cluster;
+
+import io.raftray.model.Node;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Signed {@code POST}s from this node to another member on {@code /cluster/v1/**} (TLS trusting
+ * only the cluster CA, the node request signature of {@link NodeRequestSigner}). Used to ask a CA
+ * holder to sign what this node cannot ({@link RenewService#ADMIT_ROUTE}).
+ */
+public final class MemberClient {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final HttpClient http;
+  private final ClusterRequestSigner signer;
+
+  public MemberClient(HttpClient http, ClusterRequestSigner signer) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.signer = Objects.requireNonNull(signer, "signer");
+  }
+
+  /** A refused request: the member's status and its one-line reason. */
+  public static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    Refused(int status, String reason) {
+      super("answered " + status + ": " + reason);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  /** POSTs {@code body} to {@code route} on {@code target}; the answer body on 200. */
+  public byte[] post(Node target, String route, byte[] body) throws IOException {
+    String base = target.apiBaseUrl();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + route))
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    signer.headers("POST", route, target.id(), body).forEach(b::header);
+    HttpResponse<byte[]> res;
+    try {
+      res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    if (res.statusCode() != 200) {
+      String why = new String(res.body(), java.nio.charset.StandardCharsets.UTF_8);
+      throw new Refused(res.statusCode(), why.length() > 200 ? why.substring(0, 200) : why);
+    }
+    return res.body();
+  }
+}
