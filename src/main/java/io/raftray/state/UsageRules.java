@@ -65,7 +65,8 @@ final class UsageRules {
       if (u == null || (up == 0 && down == 0)) {
         continue; // deleted since the core counted it, or nothing to add
       }
-      User n = u.withTraffic(up, down);
+      // online_at: the leader stamp of the report that carried the user's traffic (no extra write).
+      User n = u.withTraffic(up, down).withOnlineAt(now);
       if (n.status() == UserStatus.ON_HOLD) {
         n = n.activatedFromHold(now);
       }
