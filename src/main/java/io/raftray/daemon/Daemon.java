@@ -32,6 +32,7 @@ import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replica;
 import io.raftray.state.UsageTicker;
+import io.raftray.sub.SubActivity;
 import io.raftray.sub.SubscriptionService;
 import io.raftray.xray.DataPlane;
 import io.raftray.xray.XrayReporter;
@@ -179,8 +180,10 @@ public final class Daemon implements AutoCloseable {
             clock,
             ApiSettings.of(config.nodeId(), config.apiBaseUrl())
                 .withTrustedProxies(config.trustedProxies()));
+    // Fetches and devices are batched here and committed once per interval (started after Raft).
+    SubActivity activity = new SubActivity(config.nodeId(), starting, tunables.activityInterval());
     SubscriptionService subscriptions =
-        new SubscriptionService(starting::view, clock, config.apiBaseUrl());
+        new SubscriptionService(starting::view, clock, config.apiBaseUrl(), activity);
     JoinService join = new JoinService(starting, ca, clock, config.trustedProxies());
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
     RenewService renew =
@@ -260,6 +263,7 @@ public final class Daemon implements AutoCloseable {
             "usage ticker",
             new UsageTicker(config.nodeId(), replica, clock, tunables.usageTickInterval()));
     ticker.start();
+    lifecycle.add("subscription activity", activity).start();
     return new Daemon(
         config, lifecycle, web, sm, replica, identity, renewer, admission, xray, dataPlane);
   }

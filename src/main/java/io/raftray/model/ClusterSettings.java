@@ -53,6 +53,15 @@ public record ClusterSettings(
     return u.hwidDeviceLimit() != null ? u.hwidDeviceLimit() : effectiveHwidDeviceLimit();
   }
 
+  /**
+   * How many devices {@code u} may register: its limit, or {@link Device#HARD_CAP} when unlimited
+   * (and never more than that).
+   */
+  public int deviceCapacityOf(User u) {
+    int limit = deviceLimitOf(u);
+    return limit <= 0 ? Device.HARD_CAP : Math.min(limit, Device.HARD_CAP);
+  }
+
   @JsonIgnore
   public boolean isDefault() {
     return auditRetention == null && hwidDeviceLimit == null && hwidRequired == null;

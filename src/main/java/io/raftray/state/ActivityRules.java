@@ -154,8 +154,7 @@ final class ActivityRules {
 
   /** How many devices {@code u} may have: its limit (0 = unlimited), at most the hard cap. */
   static int capacity(State s, User u) {
-    int limit = s.settings().deviceLimitOf(u);
-    return limit <= 0 ? Device.HARD_CAP : Math.min(limit, Device.HARD_CAP);
+    return s.settings().deviceCapacityOf(u);
   }
 
   /** The state without the devices of the users {@code ids}. */

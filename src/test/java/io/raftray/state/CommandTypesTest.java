@@ -57,7 +57,9 @@ class CommandTypesTest {
             "user_template.update",
             "user_template.delete",
             "users.create_batch",
-            "users.bulk");
+            "users.bulk",
+            "subscription.activity",
+            "user.delete_device");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }
