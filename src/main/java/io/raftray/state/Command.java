@@ -517,9 +517,30 @@ public sealed interface Command {
    * users.
    */
   @Action("usage.report")
-  record UsageReport(String nodeId, long seq, List<UsageDelta> deltas) implements Command {
+  record UsageReport(
+      String nodeId,
+      long seq,
+      List<UsageDelta> deltas,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marksOnline)
+      implements Command {
     public UsageReport {
       deltas = deltas == null ? List.of() : List.copyOf(deltas);
+    }
+
+    /**
+     * A report as it was before activity: it does not touch {@code online_at}. Nodes now send
+     * {@code marks_online: true} (the report sets {@code online_at} of every user with traffic in
+     * it to its leader stamp); reports in logs from before carry none and replay exactly as they
+     * first applied, so a replica never derives a different state from an old entry, nor do two
+     * versions from the same entry.
+     */
+    public UsageReport(String nodeId, long seq, List<UsageDelta> deltas) {
+      this(nodeId, seq, deltas, null);
+    }
+
+    /** Whether this report sets {@code online_at}. */
+    public boolean setsOnlineAt() {
+      return Boolean.TRUE.equals(marksOnline);
     }
 
     @Override

@@ -66,7 +66,10 @@ final class UsageRules {
         continue; // deleted since the core counted it, or nothing to add
       }
       // online_at: the leader stamp of the report that carried the user's traffic (no extra write).
-      User n = u.withTraffic(up, down).withOnlineAt(now);
+      User n = u.withTraffic(up, down);
+      if (r.setsOnlineAt()) {
+        n = n.withOnlineAt(now);
+      }
       if (n.status() == UserStatus.ON_HOLD) {
         n = n.activatedFromHold(now);
       }
