@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * one is registered while the user has fewer devices than its limit ({@link
  * io.raftray.model.ClusterSettings#deviceLimitOf}, 0 = unlimited) and fewer than {@link
  * Device#HARD_CAP}, in the batch's order; the rest are refused (dropped: the node that served them
- * learns it when it applies this entry and refuses them from then on).
+ * learns it when it applies this entry and refuses them from then on). A sighting of a device the
+ * node saw registered ({@code registered}) never registers it again: it was deleted meanwhile.
  */
 final class ActivityRules {
   private ActivityRules() {}
@@ -110,6 +111,9 @@ final class ActivityRules {
           continue;
         }
       } else {
+        if (Boolean.TRUE.equals(d.registered())) {
+          continue; // deleted since the node saw it registered: its next fetch is a new device
+        }
         if (mine.size() >= capacity(next, u)) {
           continue; // over the limit: refused, in log order
         }

@@ -763,7 +763,11 @@ public sealed interface Command {
   record SubFetch(
       String userId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String userAgent) {}
 
-  /** A device that fetched a user's subscription on the reporting node in the batch window. */
+  /**
+   * A device that fetched a user's subscription on the reporting node in the batch window. {@code
+   * registered}: the node's view had it registered then (a sighting, not a new device), so a device
+   * deleted meanwhile is not registered again by it.
+   */
   record DeviceSeen(
       String userId,
       String hwid,
@@ -771,7 +775,21 @@ public sealed interface Command {
       @JsonInclude(JsonInclude.Include.NON_NULL) String osVersion,
       @JsonInclude(JsonInclude.Include.NON_NULL) String model,
       @JsonInclude(JsonInclude.Include.NON_NULL) String userAgent,
-      Instant at) {}
+      Instant at,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean registered) {
+
+    /** A new device (not registered in the reporting node's view). */
+    public DeviceSeen(
+        String userId,
+        String hwid,
+        String os,
+        String osVersion,
+        String model,
+        String userAgent,
+        Instant at) {
+      this(userId, hwid, os, osVersion, model, userAgent, at, null);
+    }
+  }
 
   /** Forgets one of a user's devices: its next fetch counts as a new device. */
   @Action("user.delete_device")

@@ -119,7 +119,7 @@ public final class SubActivity implements AutoCloseable {
     boolean room = devices.size() < SubscriptionActivity.MAX_ITEMS || devices.containsKey(key);
     if (known.containsKey(c.hwid())) {
       if (room) {
-        devices.put(key, seen(u, c, at));
+        devices.put(key, seen(u, c, at, true));
       }
       return Admission.KNOWN;
     }
@@ -140,12 +140,12 @@ public final class SubActivity implements AutoCloseable {
       mine.add(c.hwid());
     }
     if (room) {
-      devices.put(key, seen(u, c, at));
+      devices.put(key, seen(u, c, at, null));
     }
     return Admission.NEW;
   }
 
-  private static DeviceSeen seen(User u, Client c, Instant at) {
+  private static DeviceSeen seen(User u, Client c, Instant at, Boolean registered) {
     return new DeviceSeen(
         u.id(),
         c.hwid(),
@@ -153,7 +153,8 @@ public final class SubActivity implements AutoCloseable {
         Device.text(c.osVersion()),
         Device.text(c.model()),
         Device.text(c.userAgent()),
-        at);
+        at,
+        registered);
   }
 
   private void safeFlush() {

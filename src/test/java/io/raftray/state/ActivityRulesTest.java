@@ -166,6 +166,20 @@ class ActivityRulesTest {
   }
 
   @Test
+  void aSightingOfADeletedDevice_doesNotRegisterItAgain() {
+    setUp(limited("usr_a", 2));
+    run(devices("node_a", dev("usr_a", "h1", clock)));
+    run(new DeleteDevice("usr_a", "h1"));
+    // Node B saw h1 registered before it applied the delete; its batch comes after.
+    run(
+        devices(
+            "node_b",
+            new DeviceSeen("usr_a", "h1", null, null, null, "Happ/1.0", clock, true),
+            dev("usr_a", "h2", clock)));
+    assertThat(state.devices("usr_a")).containsOnlyKeys("h2");
+  }
+
+  @Test
   void limit_null_takesTheClusterDefault_zeroIsUnlimitedUpToTheHardCap() {
     setUp(limited("usr_d", null), limited("usr_u", 0));
     run(new Command.UpdateSettings(null, 1, null));
