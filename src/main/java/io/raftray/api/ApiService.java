@@ -49,6 +49,8 @@ public final class ApiService implements HttpService {
     new JoinHandler(deps).routes(router);
     new AuditHandler().routes(router);
     new SubscriptionSettingsHandler().routes(router);
+    new SettingsHandler().routes(router);
+    new StatsHandler().routes(router);
   }
 
   @Override

@@ -75,6 +75,11 @@ final class Call {
     return params.get("id");
   }
 
+  /** A path parameter by name ({@code {hwid}}), or null. */
+  String param(String name) {
+    return params.get(name);
+  }
+
   Instant now() {
     return deps.clock().instant().truncatedTo(ChronoUnit.MILLIS);
   }

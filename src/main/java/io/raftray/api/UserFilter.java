@@ -22,12 +22,19 @@ import java.util.function.Predicate;
  * keys are the same in both. Every key narrows: {@code status}, {@code q} (in name or note, any
  * case), {@code expire_before} (users with an expiry before that time; never-expiring users do not
  * match), {@code used_over} (period usage above that many bytes), {@code group_id} (members of that
- * group). A pure predicate over one user.
+ * group), {@code online_since} (users whose last traffic, {@code online_at}, is at or after that
+ * time; users never online do not match). A pure predicate over one user.
  */
 record UserFilter(
-    UserStatus status, String text, Instant expireBefore, Long usedOver, String groupId)
+    UserStatus status,
+    String text,
+    Instant expireBefore,
+    Long usedOver,
+    String groupId,
+    Instant onlineSince)
     implements Predicate<User> {
-  static final List<String> KEYS = List.of("status", "q", "expire_before", "used_over", "group_id");
+  static final List<String> KEYS =
+      List.of("status", "q", "expire_before", "used_over", "group_id", "online_since");
 
   @Override
   public boolean test(User u) {
@@ -37,7 +44,8 @@ record UserFilter(
             || u.note().toLowerCase(Locale.ROOT).contains(text))
         && (expireBefore == null || (u.expireAt() != null && u.expireAt().isBefore(expireBefore)))
         && (usedOver == null || u.usedBytes() > usedOver)
-        && (groupId == null || u.inGroup(groupId));
+        && (groupId == null || u.inGroup(groupId))
+        && (onlineSince == null || (u.onlineAt() != null && !u.onlineAt().isBefore(onlineSince)));
   }
 
   /** From the list's query parameters (already checked against {@link #KEYS}). */
@@ -50,16 +58,8 @@ record UserFilter(
         errors.add(new FieldError("status", "must be one of: " + Enums.choices(UserStatus.class)));
       }
     }
-    Instant before = null;
-    if (q.filter("expire_before") != null) {
-      try {
-        before =
-            OffsetDateTime.parse(q.filter("expire_before"), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                .toInstant();
-      } catch (DateTimeParseException e) {
-        errors.add(new FieldError("expire_before", "must be an RFC 3339 date-time"));
-      }
-    }
+    Instant before = time(q, "expire_before", errors);
+    Instant online = time(q, "online_since", errors);
     Long used = null;
     if (q.filter("used_over") != null) {
       try {
@@ -75,7 +75,20 @@ record UserFilter(
       throw new RaftrayException(ErrorKind.INVALID, "invalid query parameters", errors);
     }
     String text = q.filter("q") == null ? null : q.filter("q").toLowerCase(Locale.ROOT);
-    return new UserFilter(status, text, before, used, q.filter("group_id"));
+    return new UserFilter(status, text, before, used, q.filter("group_id"), online);
+  }
+
+  private static Instant time(Query q, String key, List<FieldError> errors) {
+    if (q.filter(key) == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(q.filter(key), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+          .toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(key, "must be an RFC 3339 date-time"));
+      return null;
+    }
   }
 
   /**
@@ -93,8 +106,12 @@ record UserFilter(
     }
     Long used = v.integer("used_over", false, 0, Long.MAX_VALUE);
     String group = v.string("group_id", false, 1, 64);
+    Instant online = v.has("online_since") ? v.instantOrNull("online_since") : null;
+    if (v.has("online_since") && v.node().get("online_since").isNull()) {
+      v.error("online_since", "must be an RFC 3339 date-time");
+    }
     return new UserFilter(
-        status, text == null ? null : text.toLowerCase(Locale.ROOT), before, used, group);
+        status, text == null ? null : text.toLowerCase(Locale.ROOT), before, used, group, online);
   }
 
   /** For a validator over a JSON body field that must be an object. */

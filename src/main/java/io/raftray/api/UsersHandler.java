@@ -2,6 +2,7 @@ package io.raftray.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.api.Router.Access;
+import io.raftray.model.Device;
 import io.raftray.model.Enums;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
@@ -45,7 +46,8 @@ final class UsersHandler {
           "reset_strategy",
           "on_hold_expire_seconds",
           "credentials",
-          "group_ids");
+          "group_ids",
+          "hwid_device_limit");
 
   /** At most this many groups per user. */
   static final int MAX_GROUPS = 100;
@@ -81,6 +83,33 @@ final class UsersHandler {
     r.post("/users/{id}/rotate-subscription", Access.WRITE, this::rotate);
     r.post("/users/{id}/rotate-credentials", Access.WRITE, this::rotateCredentials);
     r.get("/users/{id}/access", Access.READ, this::access);
+    r.get("/users/{id}/devices", Access.READ, this::devices);
+    r.delete("/users/{id}/devices/{hwid}", Access.WRITE, this::deleteDevice);
+  }
+
+  /** The user's registered devices in hwid order, with the limit in effect. */
+  private void devices(Call c) {
+    c.query();
+    State s = c.read();
+    User u = find(s, c.id());
+    List<Map<String, Object>> items = new ArrayList<>();
+    s.devices(u.id()).values().forEach(d -> items.add(Views.device(d)));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("user_id", u.id());
+    out.put("hwid_device_limit", s.settings().deviceLimitOf(u));
+    out.put("limit_from", u.hwidDeviceLimit() != null ? "user" : "settings");
+    out.put("count", items.size());
+    out.put("items", items);
+    c.reply(200, out, s);
+  }
+
+  private void deleteDevice(Call c) {
+    User u = find(c.current(), c.id());
+    String hwid = c.param("hwid");
+    if (!Device.validHwid(hwid) || !c.current().devices(u.id()).containsKey(hwid)) {
+      throw new RaftrayException(ErrorKind.NOT_FOUND, "device not found");
+    }
+    c.noContent(c.submit(new Command.DeleteDevice(u.id(), hwid)));
   }
 
   private void list(Call c) {
@@ -166,6 +195,11 @@ final class UsersHandler {
         .credentials(f.credentials() != null ? f.credentials() : Credentials.generate())
         .groupIds(
             f.groupIds() != null ? f.groupIds() : t != null ? t.groupIds() : List.<String>of())
+        .hwidDeviceLimit(
+            f.hwidDeviceLimit() == null
+                    || f.hwidDeviceLimit() == Command.UpdateUser.DEFAULT_DEVICE_LIMIT
+                ? null
+                : f.hwidDeviceLimit())
         .build();
   }
 
@@ -181,7 +215,8 @@ final class UsersHandler {
       UserCredentials credentials,
       List<String> groupIds,
       String templateId,
-      boolean expireAtGiven) {
+      boolean expireAtGiven,
+      Integer hwidDeviceLimit) {
 
     /**
      * {@code base}: the user's current credentials, which given ones are merged into (null for a
@@ -208,8 +243,24 @@ final class UsersHandler {
           Credentials.read(v, "credentials", base),
           UsersHandler.groupIds(v, s),
           create ? v.matching("template_id", false, Validator.NAME, "must be a template id") : null,
-          v.has("expire_at"));
+          v.has("expire_at"),
+          deviceLimit(v));
     }
+  }
+
+  /**
+   * {@code hwid_device_limit}: 0 (unlimited) to {@link Device#HARD_CAP}, or null for the cluster
+   * default ({@link Command.UpdateUser#DEFAULT_DEVICE_LIMIT}); null when absent.
+   */
+  static Integer deviceLimit(Validator v) {
+    if (!v.has("hwid_device_limit")) {
+      return null;
+    }
+    if (v.node().get("hwid_device_limit").isNull()) {
+      return Command.UpdateUser.DEFAULT_DEVICE_LIMIT;
+    }
+    Long n = v.integer("hwid_device_limit", false, 0, Device.HARD_CAP);
+    return n == null ? null : n.intValue();
   }
 
   /** {@code group_ids}: existing group ids, at most {@link #MAX_GROUPS}; null when absent. */
@@ -253,7 +304,8 @@ final class UsersHandler {
             .dataLimitBytes(f.limit())
             .resetStrategy(f.reset())
             .onHoldExpireSeconds(f.onHoldExpire())
-            .groupIds(f.groupIds());
+            .groupIds(f.groupIds())
+            .hwidDeviceLimit(f.hwidDeviceLimit());
     // A user from before per-user credentials gets them with its first change (see docs/api.md).
     if (f.credentials() != null) {
       update.credentials(f.credentials());

@@ -2,6 +2,7 @@ package io.raftray.api;
 
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
+import io.raftray.model.Device;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Enums;
 import io.raftray.model.Grant;
@@ -58,6 +59,24 @@ final class Views {
     m.put("period_started_at", time(u.periodStartedAt()));
     m.put("created_at", time(u.createdAt()));
     m.put("updated_at", time(u.updatedAt()));
+    m.put("hwid_device_limit", u.hwidDeviceLimit());
+    m.put("online_at", time(u.onlineAt()));
+    m.put("sub_updated_at", time(u.subUpdatedAt()));
+    m.put("sub_last_user_agent", u.subLastUserAgent());
+    return m;
+  }
+
+  /** A registered device of a user. */
+  static Map<String, Object> device(Device d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("hwid", d.hwid());
+    m.put("device_os", d.os());
+    m.put("os_version", d.osVersion());
+    m.put("device_model", d.model());
+    m.put("user_agent", d.userAgent());
+    m.put("node_id", d.nodeId());
+    m.put("created_at", time(d.createdAt()));
+    m.put("last_seen_at", time(d.lastSeenAt()));
     return m;
   }
 

@@ -16,13 +16,18 @@ import org.jspecify.annotations.NullMarked;
  *     periodic resets) is due (default 1 s)
  * @param renewal automatic renewal of node certificates (default: check hourly, renew after 2/3 of
  *     the lifetime, issue 30-day certificates)
+ * @param activityInterval how often this node commits its batch of subscription activity (fetches,
+ *     devices) as one {@code subscription.activity} entry, when there is any (default 10 s)
  */
 @NullMarked
 public record Tunables(
     Duration coreResync,
     Duration coreReportInterval,
     Duration usageTickInterval,
-    RenewalSettings renewal) {
+    RenewalSettings renewal,
+    Duration activityInterval) {
+
+  public static final Duration DEFAULT_ACTIVITY_INTERVAL = Duration.ofSeconds(10);
 
   public static final Tunables DEFAULT =
       new Tunables(
@@ -31,8 +36,18 @@ public record Tunables(
           Duration.ofSeconds(1),
           new RenewalSettings(Duration.ofHours(1), Duration.ofDays(30), 2.0 / 3.0));
 
+  /** The knobs from before the activity interval (that one at its default). */
+  public Tunables(
+      Duration coreResync,
+      Duration coreReportInterval,
+      Duration usageTickInterval,
+      RenewalSettings renewal) {
+    this(coreResync, coreReportInterval, usageTickInterval, renewal, DEFAULT_ACTIVITY_INTERVAL);
+  }
+
   public Tunables {
-    for (Duration d : new Duration[] {coreResync, coreReportInterval, usageTickInterval}) {
+    for (Duration d :
+        new Duration[] {coreResync, coreReportInterval, usageTickInterval, activityInterval}) {
       if (d == null || !d.isPositive()) {
         throw new IllegalArgumentException("tunable intervals must be positive");
       }
@@ -41,6 +56,10 @@ public record Tunables(
   }
 
   public Tunables withRenewal(RenewalSettings r) {
-    return new Tunables(coreResync, coreReportInterval, usageTickInterval, r);
+    return new Tunables(coreResync, coreReportInterval, usageTickInterval, r, activityInterval);
+  }
+
+  public Tunables withActivityInterval(Duration d) {
+    return new Tunables(coreResync, coreReportInterval, usageTickInterval, renewal, d);
   }
 }

@@ -35,6 +35,7 @@ import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replica;
 import io.raftray.state.UsageTicker;
+import io.raftray.sub.SubActivity;
 import io.raftray.sub.SubscriptionService;
 import io.raftray.xray.DataPlane;
 import io.raftray.xray.XrayReporter;
@@ -203,8 +204,10 @@ public final class Daemon implements AutoCloseable {
             clock,
             ApiSettings.of(config.nodeId(), config.apiBaseUrl())
                 .withTrustedProxies(config.trustedProxies()));
+    // Fetches and devices are batched here and committed once per interval (started after Raft).
+    SubActivity activity = new SubActivity(config.nodeId(), starting, tunables.activityInterval());
     SubscriptionService subscriptions =
-        new SubscriptionService(starting::view, clock, config.apiBaseUrl());
+        new SubscriptionService(starting::view, clock, config.apiBaseUrl(), activity);
     // Only CA holders sign; a node that is not one asks a holder over the cluster channel.
     JoinService join =
         new JoinService(
@@ -303,6 +306,7 @@ public final class Daemon implements AutoCloseable {
             "usage ticker",
             new UsageTicker(config.nodeId(), replica, clock, tunables.usageTickInterval()));
     ticker.start();
+    lifecycle.add("subscription activity", activity).start();
     return new Daemon(
         config, lifecycle, web, sm, replica, identity, renewer, admission, xray, dataPlane);
   }

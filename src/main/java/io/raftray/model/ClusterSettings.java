@@ -1,18 +1,30 @@
 package io.raftray.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Cluster-wide settings held in the replicated state, so every replica applies the same ones.
  * {@code auditRetention} is how many audit events the state keeps (the oldest whole chunks go
- * first); null means the default.
+ * first); {@code hwidDeviceLimit} is the device limit of users without their own (0 = unlimited);
+ * {@code hwidRequired} refuses subscription fetches without an {@code x-hwid} header. Null means
+ * the default; the later fields are not written while null, so settings written before them keep
+ * their bytes.
  */
-public record ClusterSettings(Integer auditRetention) {
+public record ClusterSettings(
+    Integer auditRetention,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired) {
   public static final int DEFAULT_AUDIT_RETENTION = 10_000;
   public static final int MIN_AUDIT_RETENTION = 100;
   public static final int MAX_AUDIT_RETENTION = 1_000_000;
 
-  private static final ClusterSettings DEFAULTS = new ClusterSettings(null);
+  private static final ClusterSettings DEFAULTS = new ClusterSettings(null, null, null);
+
+  /** Settings from before the device limits. */
+  public ClusterSettings(Integer auditRetention) {
+    this(auditRetention, null, null);
+  }
 
   public static ClusterSettings defaults() {
     return DEFAULTS;
@@ -23,8 +35,35 @@ public record ClusterSettings(Integer auditRetention) {
     return auditRetention == null ? DEFAULT_AUDIT_RETENTION : auditRetention;
   }
 
+  /** The default device limit in effect (0 = unlimited). */
+  public int effectiveHwidDeviceLimit() {
+    return hwidDeviceLimit == null ? 0 : hwidDeviceLimit;
+  }
+
+  /** Whether fetches without {@code x-hwid} are refused. */
+  public boolean effectiveHwidRequired() {
+    return Boolean.TRUE.equals(hwidRequired);
+  }
+
+  /**
+   * The device limit of {@code u}: its own, or this default; 0 = unlimited. Either way at most
+   * {@link Device#HARD_CAP} devices are kept.
+   */
+  public int deviceLimitOf(User u) {
+    return u.hwidDeviceLimit() != null ? u.hwidDeviceLimit() : effectiveHwidDeviceLimit();
+  }
+
+  /**
+   * How many devices {@code u} may register: its limit, or {@link Device#HARD_CAP} when unlimited
+   * (and never more than that).
+   */
+  public int deviceCapacityOf(User u) {
+    int limit = deviceLimitOf(u);
+    return limit <= 0 ? Device.HARD_CAP : Math.min(limit, Device.HARD_CAP);
+  }
+
   @JsonIgnore
   public boolean isDefault() {
-    return auditRetention == null;
+    return auditRetention == null && hwidDeviceLimit == null && hwidRequired == null;
   }
 }

@@ -18,6 +18,13 @@ import java.util.List;
  * {@code groupIds} (sorted, distinct) name the groups whose endpoints the user reaches. Neither is
  * written while null or empty, so records from before keep their bytes.
  *
+ * <p>{@code hwidDeviceLimit} is how many devices (by {@code x-hwid}) may fetch the subscription: 0
+ * unlimited, null the cluster default ({@link ClusterSettings#hwidDeviceLimit}). {@code onlineAt}
+ * (last traffic on any node, the leader stamp of the usage report that carried it), {@code
+ * subUpdatedAt} and {@code subLastUserAgent} (last subscription fetch on any node, from the nodes'
+ * activity batches) are activity; null until it happens and then not written, so older records keep
+ * their bytes.
+ *
  * <p>The component order is the JSON field order of snapshots and log entries: append new
  * components at the end. Build users with {@link #builder()} or change one with {@link
  * #toBuilder()}.
@@ -39,7 +46,11 @@ public record User(
     Instant updatedAt,
     Long onHoldExpireSeconds,
     @JsonInclude(JsonInclude.Include.NON_NULL) UserCredentials credentials,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> groupIds) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> groupIds,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant onlineAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant subUpdatedAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String subLastUserAgent) {
 
   public User {
     onHoldExpireSeconds = onHoldExpireSeconds == null ? 0L : onHoldExpireSeconds;
@@ -104,6 +115,11 @@ public record User(
         .build();
   }
 
+  /** Last traffic at {@code at} (never moves back). */
+  public User withOnlineAt(Instant at) {
+    return onlineAt != null && !at.isAfter(onlineAt) ? this : toBuilder().onlineAt(at).build();
+  }
+
   /** Sets fields by name; {@link #build()} makes the record. */
   public static final class Builder {
     private String id;
@@ -123,6 +139,10 @@ public record User(
     private long onHoldExpireSeconds;
     private UserCredentials credentials;
     private List<String> groupIds = List.of();
+    private Integer hwidDeviceLimit;
+    private Instant onlineAt;
+    private Instant subUpdatedAt;
+    private String subLastUserAgent;
 
     private Builder() {}
 
@@ -144,6 +164,10 @@ public record User(
       onHoldExpireSeconds = u.onHoldExpireSeconds;
       credentials = u.credentials;
       groupIds = u.groupIds;
+      hwidDeviceLimit = u.hwidDeviceLimit;
+      onlineAt = u.onlineAt;
+      subUpdatedAt = u.subUpdatedAt;
+      subLastUserAgent = u.subLastUserAgent;
     }
 
     public Builder id(String v) {
@@ -241,6 +265,27 @@ public record User(
       return this;
     }
 
+    /** Null: the cluster default; 0: unlimited. */
+    public Builder hwidDeviceLimit(Integer v) {
+      hwidDeviceLimit = v;
+      return this;
+    }
+
+    public Builder onlineAt(Instant v) {
+      onlineAt = v;
+      return this;
+    }
+
+    public Builder subUpdatedAt(Instant v) {
+      subUpdatedAt = v;
+      return this;
+    }
+
+    public Builder subLastUserAgent(String v) {
+      subLastUserAgent = v;
+      return this;
+    }
+
     public User build() {
       return new User(
           id,
@@ -259,7 +304,11 @@ public record User(
           updatedAt,
           onHoldExpireSeconds,
           credentials,
-          groupIds);
+          groupIds,
+          hwidDeviceLimit,
+          onlineAt,
+          subUpdatedAt,
+          subLastUserAgent);
     }
   }
 }

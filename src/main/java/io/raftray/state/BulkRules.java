@@ -4,6 +4,7 @@ import static io.raftray.model.ErrorKind.CONFLICT;
 import static io.raftray.model.ErrorKind.INVALID;
 
 import io.raftray.model.BulkAction;
+import io.raftray.model.Device;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
@@ -65,6 +66,11 @@ final class BulkRules {
         if (!s.groups().containsKey(g)) {
           throw new Rejection(INVALID, at + "group_ids", "no such group: " + g);
         }
+      }
+      if (u.hwidDeviceLimit() != null
+          && (u.hwidDeviceLimit() < 0 || u.hwidDeviceLimit() > Device.HARD_CAP)) {
+        throw new Rejection(
+            INVALID, at + "hwid_device_limit", "hwid_device_limit must be 0-" + Device.HARD_CAP);
       }
       User stamped = UserRules.withEffectiveStatus(u.toBuilder().created(now).build(), now);
       users.put(u.id(), stamped);
@@ -209,6 +215,7 @@ final class BulkRules {
       usage.keySet().removeAll(gone);
       n = n.withUsage(Collections.unmodifiableNavigableMap(usage), n.usageSeqs());
     }
+    n = ActivityRules.withoutDevicesOf(n, gone);
     return new Changed(n, "users");
   }
 

@@ -75,8 +75,40 @@ public sealed interface Command {
       ResetStrategy resetStrategy,
       Long onHoldExpireSeconds,
       @JsonInclude(JsonInclude.Include.NON_NULL) UserCredentials credentials,
-      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> groupIds)
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> groupIds,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit)
       implements Command {
+
+    /** {@link #hwidDeviceLimit} that puts the user back on the cluster default. */
+    public static final int DEFAULT_DEVICE_LIMIT = -1;
+
+    /** The update as it was before the device limit (that field unchanged). */
+    public UpdateUser(
+        String id,
+        String name,
+        String note,
+        UserStatus status,
+        Long dataLimitBytes,
+        boolean setExpireAt,
+        Instant expireAt,
+        ResetStrategy resetStrategy,
+        Long onHoldExpireSeconds,
+        UserCredentials credentials,
+        List<String> groupIds) {
+      this(
+          id,
+          name,
+          note,
+          status,
+          dataLimitBytes,
+          setExpireAt,
+          expireAt,
+          resetStrategy,
+          onHoldExpireSeconds,
+          credentials,
+          groupIds,
+          null);
+    }
 
     /** The update as it was before credentials and groups (their fields unchanged). */
     public UpdateUser(
@@ -124,6 +156,10 @@ public sealed interface Command {
       }
       if (credentials != null) sb.append(" credentials");
       if (groupIds != null) sb.append(" group_ids=").append(groupIds);
+      if (hwidDeviceLimit != null) {
+        sb.append(" hwid_device_limit=")
+            .append(hwidDeviceLimit == DEFAULT_DEVICE_LIMIT ? "default" : hwidDeviceLimit);
+      }
       return sb.toString();
     }
   }
@@ -502,9 +538,30 @@ public sealed interface Command {
    * users.
    */
   @Action("usage.report")
-  record UsageReport(String nodeId, long seq, List<UsageDelta> deltas) implements Command {
+  record UsageReport(
+      String nodeId,
+      long seq,
+      List<UsageDelta> deltas,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marksOnline)
+      implements Command {
     public UsageReport {
       deltas = deltas == null ? List.of() : List.copyOf(deltas);
+    }
+
+    /**
+     * A report as it was before activity: it does not touch {@code online_at}. Nodes now send
+     * {@code marks_online: true} (the report sets {@code online_at} of every user with traffic in
+     * it to its leader stamp); reports in logs from before carry none and replay exactly as they
+     * first applied, so a replica never derives a different state from an old entry, nor do two
+     * versions from the same entry.
+     */
+    public UsageReport(String nodeId, long seq, List<UsageDelta> deltas) {
+      this(nodeId, seq, deltas, null);
+    }
+
+    /** Whether this report sets {@code online_at}. */
+    public boolean setsOnlineAt() {
+      return Boolean.TRUE.equals(marksOnline);
     }
 
     @Override
@@ -584,12 +641,30 @@ public sealed interface Command {
    * is, so two concurrent changes of different settings both stay (the merge happens in apply).
    */
   @Action("settings.update")
-  record UpdateSettings(Integer auditRetention) implements Command {
+  record UpdateSettings(
+      Integer auditRetention,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired)
+      implements Command {
+
+    /** The update as it was before the device settings (those unchanged). */
+    public UpdateSettings(Integer auditRetention) {
+      this(auditRetention, null, null);
+    }
+
     @Override
     public String summary() {
-      return auditRetention == null
-          ? "settings unchanged"
-          : "audit retention set to " + auditRetention + " events";
+      List<String> parts = new java.util.ArrayList<>();
+      if (auditRetention != null) {
+        parts.add("audit retention set to " + auditRetention + " events");
+      }
+      if (hwidDeviceLimit != null) {
+        parts.add("hwid device limit set to " + hwidDeviceLimit);
+      }
+      if (hwidRequired != null) {
+        parts.add("hwid required set to " + hwidRequired);
+      }
+      return parts.isEmpty() ? "settings unchanged" : String.join(", ", parts);
     }
   }
 
@@ -686,6 +761,77 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "removed a node whose join never completed";
+    }
+  }
+
+  /**
+   * One node's subscription activity since its previous batch ({@code subscription.activity}): the
+   * users whose subscription it served (last time and User-Agent each) and the devices ({@code
+   * x-hwid}) that fetched, new or known. One entry per node per interval, never one per fetch; not
+   * audited (like usage reports). Apply registers new devices in list order while the user's limit
+   * allows and refuses the rest, so two nodes racing for the last slot are decided by log order.
+   */
+  @Action("subscription.activity")
+  record SubscriptionActivity(String nodeId, List<SubFetch> fetches, List<DeviceSeen> devices)
+      implements Command {
+    /** At most this many fetches and this many devices per entry. */
+    public static final int MAX_ITEMS = 10_000;
+
+    public SubscriptionActivity {
+      fetches = fetches == null ? List.of() : List.copyOf(fetches);
+      devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    @Override
+    public String summary() {
+      return "subscription activity from node "
+          + nodeId
+          + ": "
+          + fetches.size()
+          + " users, "
+          + devices.size()
+          + " devices";
+    }
+  }
+
+  /** A user's last subscription fetch on the reporting node in the batch window. */
+  record SubFetch(
+      String userId, Instant at, @JsonInclude(JsonInclude.Include.NON_NULL) String userAgent) {}
+
+  /**
+   * A device that fetched a user's subscription on the reporting node in the batch window. {@code
+   * registered}: the node's view had it registered then (a sighting, not a new device), so a device
+   * deleted meanwhile is not registered again by it.
+   */
+  record DeviceSeen(
+      String userId,
+      String hwid,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String os,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String osVersion,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String model,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String userAgent,
+      Instant at,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean registered) {
+
+    /** A new device (not registered in the reporting node's view). */
+    public DeviceSeen(
+        String userId,
+        String hwid,
+        String os,
+        String osVersion,
+        String model,
+        String userAgent,
+        Instant at) {
+      this(userId, hwid, os, osVersion, model, userAgent, at, null);
+    }
+  }
+
+  /** Forgets one of a user's devices: its next fetch counts as a new device. */
+  @Action("user.delete_device")
+  record DeleteDevice(String userId, String hwid) implements Command {
+    @Override
+    public String summary() {
+      return "deleted a device of user " + userId;
     }
   }
 }

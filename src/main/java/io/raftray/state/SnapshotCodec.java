@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
 import io.raftray.model.ClusterSettings;
+import io.raftray.model.Device;
 import io.raftray.model.Digests;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
@@ -206,6 +207,30 @@ public final class SnapshotCodec {
                 TreeMap<String, UserTemplate> byId = new TreeMap<>();
                 templates.forEach(t -> byId.put(t.id(), t));
                 b.userTemplates(Collections.unmodifiableNavigableMap(byId));
+              }),
+          // Added with device (HWID) limits: user id -> devices in hwid order; written only when a
+          // device is registered, so states without devices keep their bytes.
+          new SnapshotSection(
+              "devices",
+              (s, json) -> {
+                if (s.devices().isEmpty()) {
+                  return null;
+                }
+                TreeMap<String, List<Device>> out = new TreeMap<>();
+                s.devices().forEach((user, byHwid) -> out.put(user, List.copyOf(byHwid.values())));
+                return json.valueToTree(out);
+              },
+              (n, b, ctx) -> {
+                Map<String, List<Device>> byUser =
+                    readOptionalMap(n, "devices", new TypeReference<>() {}, ctx);
+                TreeMap<String, NavigableMap<String, Device>> devices = new TreeMap<>();
+                byUser.forEach(
+                    (user, list) -> {
+                      TreeMap<String, Device> byHwid = new TreeMap<>();
+                      list.forEach(d -> byHwid.put(d.hwid(), d));
+                      devices.put(user, Collections.unmodifiableNavigableMap(byHwid));
+                    });
+                b.devices(Collections.unmodifiableNavigableMap(devices));
               }));
 
   private SnapshotCodec() {}

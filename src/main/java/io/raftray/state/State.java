@@ -2,6 +2,7 @@ package io.raftray.state;
 
 import io.raftray.model.AdminToken;
 import io.raftray.model.ClusterSettings;
+import io.raftray.model.Device;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
 import io.raftray.model.Group;
@@ -60,7 +61,8 @@ public record State(
     NavigableMap<String, Group> groups,
     NavigableMap<String, NavigableSet<String>> groupMembers,
     ClusterSettings settings,
-    NavigableMap<String, UserTemplate> userTemplates) {
+    NavigableMap<String, UserTemplate> userTemplates,
+    NavigableMap<String, NavigableMap<String, Device>> devices) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -87,6 +89,7 @@ public record State(
     groupMembers = orEmpty(groupMembers);
     settings = settings == null ? ClusterSettings.defaults() : settings;
     userTemplates = orEmpty(userTemplates);
+    devices = orEmpty(devices);
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -107,6 +110,12 @@ public record State(
   /** A user's traffic by node id (empty when none was reported). */
   public NavigableMap<String, NodeUsage> nodeUsage(String userId) {
     NavigableMap<String, NodeUsage> m = nodeUsage.get(userId);
+    return m == null ? Collections.emptyNavigableMap() : m;
+  }
+
+  /** A user's registered devices by hwid (empty when none). */
+  public NavigableMap<String, Device> devices(String userId) {
+    NavigableMap<String, Device> m = devices.get(userId);
     return m == null ? Collections.emptyNavigableMap() : m;
   }
 
@@ -234,6 +243,10 @@ public record State(
     return toBuilder().userTemplates(t).build();
   }
 
+  State withDevices(NavigableMap<String, NavigableMap<String, Device>> d) {
+    return toBuilder().devices(d).build();
+  }
+
   State withCluster(String id, String caPem) {
     return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
@@ -262,6 +275,7 @@ public record State(
     private NavigableMap<String, NavigableSet<String>> groupMembers;
     private ClusterSettings settings;
     private NavigableMap<String, UserTemplate> userTemplates;
+    private NavigableMap<String, NavigableMap<String, Device>> devices;
 
     private Builder() {}
 
@@ -288,6 +302,7 @@ public record State(
       groupMembers = s.groupMembers;
       settings = s.settings;
       userTemplates = s.userTemplates;
+      devices = s.devices;
     }
 
     public Builder appliedIndex(long v) {
@@ -412,6 +427,12 @@ public record State(
       return this;
     }
 
+    /** User id to hwid to device. */
+    public Builder devices(NavigableMap<String, NavigableMap<String, Device>> v) {
+      devices = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -435,7 +456,8 @@ public record State(
           groups,
           groupMembers,
           settings,
-          userTemplates);
+          userTemplates,
+          devices);
     }
   }
 }

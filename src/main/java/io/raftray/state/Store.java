@@ -14,7 +14,7 @@ import java.util.Objects;
  * (bootstrap gate, audit event, applied index, rejections) and dispatches each command to the rules
  * of its entity ({@link UserRules}, {@link EndpointRules}, {@link GrantRules}, {@link
  * AdminTokenRules}, {@link GroupRules}, {@link MembershipRules}, {@link JoinRules}, {@link
- * UsageRules}, {@link XrayRules}).
+ * UsageRules}, {@link XrayRules}, {@link ActivityRules}, ...).
  */
 public final class Store {
   private Store() {}
@@ -123,6 +123,8 @@ public final class Store {
       case DeleteUserTemplate d -> UserTemplateRules.delete(s, d);
       case CreateUsers c -> BulkRules.createBatch(s, c, now);
       case BulkUsers b -> BulkRules.bulk(s, b, now);
+      case SubscriptionActivity a -> ActivityRules.report(s, a, now);
+      case DeleteDevice d -> ActivityRules.deleteDevice(s, d);
     };
   }
 

@@ -22,6 +22,7 @@ public final class UpdateUserBuilder {
   private Long onHoldExpireSeconds;
   private UserCredentials credentials;
   private List<String> groupIds;
+  private Integer hwidDeviceLimit;
 
   UpdateUserBuilder(String id) {
     this.id = id;
@@ -76,6 +77,15 @@ public final class UpdateUserBuilder {
     return this;
   }
 
+  /**
+   * The user's own device limit (0 = unlimited), or {@link Command.UpdateUser#DEFAULT_DEVICE_LIMIT}
+   * for the cluster default; null leaves it.
+   */
+  public UpdateUserBuilder hwidDeviceLimit(Integer v) {
+    hwidDeviceLimit = v;
+    return this;
+  }
+
   public Command.UpdateUser build() {
     return new Command.UpdateUser(
         id,
@@ -88,6 +98,7 @@ public final class UpdateUserBuilder {
         resetStrategy,
         onHoldExpireSeconds,
         credentials,
-        groupIds);
+        groupIds,
+        hwidDeviceLimit);
   }
 }

@@ -65,7 +65,11 @@ final class UsageRules {
       if (u == null || (up == 0 && down == 0)) {
         continue; // deleted since the core counted it, or nothing to add
       }
+      // online_at: the leader stamp of the report that carried the user's traffic (no extra write).
       User n = u.withTraffic(up, down);
+      if (r.setsOnlineAt()) {
+        n = n.withOnlineAt(now);
+      }
       if (n.status() == UserStatus.ON_HOLD) {
         n = n.activatedFromHold(now);
       }

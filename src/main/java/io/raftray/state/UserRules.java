@@ -1,8 +1,10 @@
 package io.raftray.state;
 
 import static io.raftray.model.ErrorKind.CONFLICT;
+import static io.raftray.model.ErrorKind.INVALID;
 import static io.raftray.model.ErrorKind.NOT_FOUND;
 
+import io.raftray.model.Device;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import io.raftray.state.Command.CreateUser;
@@ -38,6 +40,7 @@ final class UserRules {
       throw new Rejection(CONFLICT, "subscription_token", "subscription token collision");
     }
     GroupRules.checkGroupsExist(s, u.groupIds());
+    checkDeviceLimit(u);
     User stamped = u.toBuilder().created(now).build();
     return new Changed(put(s, null, withEffectiveStatus(stamped, now)), u.id());
   }
@@ -76,6 +79,14 @@ final class UserRules {
       GroupRules.checkGroupsExist(s, c.groupIds());
       b.groupIds(c.groupIds());
     }
+    if (c.hwidDeviceLimit() != null) {
+      int limit = c.hwidDeviceLimit();
+      if (limit < UpdateUser.DEFAULT_DEVICE_LIMIT || limit > Device.HARD_CAP) {
+        throw new Rejection(
+            INVALID, "hwid_device_limit", "hwid_device_limit must be 0-" + Device.HARD_CAP);
+      }
+      b.hwidDeviceLimit(limit == UpdateUser.DEFAULT_DEVICE_LIMIT ? null : limit);
+    }
     return new Changed(put(s, u, withEffectiveStatus(b.build(), now)), u.id());
   }
 
@@ -91,6 +102,7 @@ final class UserRules {
     if (n.nodeUsage().containsKey(u.id())) {
       n = n.withUsage(State.without(n.nodeUsage(), u.id()), n.usageSeqs());
     }
+    n = ActivityRules.withoutDevicesOf(n, List.of(u.id()));
     return new Changed(n, u.id());
   }
 
@@ -128,6 +140,15 @@ final class UserRules {
       next = expired ? UserStatus.EXPIRED : overLimit ? UserStatus.LIMITED : UserStatus.ACTIVE;
     }
     return next == st ? u : u.withStatus(next, u.updatedAt());
+  }
+
+  /** A user's own device limit: null (the default) or 0 (unlimited) to the hard cap. */
+  static void checkDeviceLimit(User u) {
+    Integer limit = u.hwidDeviceLimit();
+    if (limit != null && (limit < 0 || limit > Device.HARD_CAP)) {
+      throw new Rejection(
+          INVALID, "hwid_device_limit", "hwid_device_limit must be 0-" + Device.HARD_CAP);
+    }
   }
 
   static User user(State s, String id) {

@@ -1,5 +1,6 @@
 package io.raftray.sub;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -8,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Mount;
 import io.raftray.http.Problems;
+import io.raftray.model.Device;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
@@ -16,8 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -40,10 +45,22 @@ public final class SubscriptionService implements HttpService {
   private static final Logger LOG = Logger.getLogger(SubscriptionService.class.getName());
   private static final int MAX_TOKEN_LENGTH = 64;
 
+  static final HeaderName X_HWID = HeaderNames.create("x-hwid");
+  static final HeaderName X_DEVICE_OS = HeaderNames.create("x-device-os");
+  static final HeaderName X_VER_OS = HeaderNames.create("x-ver-os");
+  static final HeaderName X_DEVICE_MODEL = HeaderNames.create("x-device-model");
+
+  /** The placeholder notice for a fetch without {@code x-hwid} while the cluster requires one. */
+  static final String HWID_REQUIRED = "Device ID (HWID) required: use a client that sends it";
+
+  /** The placeholder notice for an {@code x-hwid} that is not 1-128 printable characters. */
+  static final String HWID_INVALID = "Invalid device ID (HWID)";
+
   private final Supplier<State> view;
   private final Clock clock;
   private final String apiBaseUrl;
   private final SubscriptionBuilder subscriptions = new SubscriptionBuilder();
+  private final SubActivity activity;
   private volatile CompiledRules rules = new CompiledRules(null, null);
 
   private record CompiledRules(SubscriptionSettings settings, UaRules rules) {}
@@ -54,6 +71,15 @@ public final class SubscriptionService implements HttpService {
    * @param apiBaseUrl this node's public base URL; the page shows {@code <apiBaseUrl>/sub/<token>}
    */
   public SubscriptionService(Supplier<State> view, Clock clock, String apiBaseUrl) {
+    this(view, clock, apiBaseUrl, new SubActivity("local", null, Duration.ofSeconds(10)));
+  }
+
+  /**
+   * @param activity where fetches and devices are recorded (batched into the replicated state)
+   */
+  public SubscriptionService(
+      Supplier<State> view, Clock clock, String apiBaseUrl, SubActivity activity) {
+    this.activity = Objects.requireNonNull(activity, "activity");
     this.view = Objects.requireNonNull(view, "view");
     this.clock = Objects.requireNonNull(clock, "clock");
     String base = Objects.requireNonNull(apiBaseUrl, "apiBaseUrl");
@@ -107,8 +133,9 @@ public final class SubscriptionService implements HttpService {
                   req.headers().first(HeaderNames.USER_AGENT).orElse(null),
                   req.headers().first(HeaderNames.ACCEPT).orElse(null));
     }
+    String deviceNotice = device(req, s, user);
     try {
-      answer(req, res, s, user, format, negotiated);
+      answer(req, res, s, user, format, negotiated, deviceNotice);
     } catch (RuntimeException e) {
       // The format only: the path holds the token.
       LOG.log(Level.SEVERE, "cannot render subscription as " + format.wire(), e);
@@ -122,9 +149,15 @@ public final class SubscriptionService implements HttpService {
       State s,
       User user,
       Format format,
-      boolean negotiated) {
+      boolean negotiated,
+      String deviceNotice) {
     SubscriptionSettings settings = s.subscriptionSettings();
     Subscription sub = subscriptions.build(s, user, clock.instant());
+    if (deviceNotice != null && sub.notice() == null) {
+      // The user's own state (disabled, expired, limited) is the more useful notice; else the
+      // device's, and no real endpoint in the document.
+      sub = new Subscription(sub.title(), List.of(), deviceNotice);
+    }
     Map<String, String> headers;
     String body;
     if (format == Format.HTML) {
@@ -156,6 +189,36 @@ public final class SubscriptionService implements HttpService {
     }
     res.status(Status.OK_200);
     res.send(bytes);
+  }
+
+  /**
+   * Records the fetch and decides the device: null when the document may list the user's proxies,
+   * else the notice of the placeholder (no {@code x-hwid} while the cluster requires one, an
+   * unusable one, or a new device beyond the user's limit).
+   */
+  private String device(ServerRequest req, State s, User user) {
+    Instant now = clock.instant();
+    String ua = req.headers().first(HeaderNames.USER_AGENT).orElse(null);
+    activity.fetched(user, ua, now);
+    String hwid = req.headers().first(X_HWID).orElse(null);
+    if (hwid == null || hwid.isBlank()) {
+      return s.settings().effectiveHwidRequired() ? HWID_REQUIRED : null;
+    }
+    hwid = hwid.strip();
+    if (!Device.validHwid(hwid)) {
+      return HWID_INVALID;
+    }
+    SubActivity.Client client =
+        new SubActivity.Client(
+            hwid,
+            req.headers().first(X_DEVICE_OS).orElse(null),
+            req.headers().first(X_VER_OS).orElse(null),
+            req.headers().first(X_DEVICE_MODEL).orElse(null),
+            ua);
+    if (activity.admit(s, user, client, now) == SubActivity.Admission.REFUSED) {
+      return "Device limit reached (" + s.settings().deviceCapacityOf(user) + " devices)";
+    }
+    return null;
   }
 
   private UaRules rules(SubscriptionSettings settings) {

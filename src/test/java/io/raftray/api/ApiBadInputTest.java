@@ -191,6 +191,25 @@ class ApiBadInputTest {
       bulk disable with groups | POST | /users/bulk | owner | 400 | group_ids | {"action":"disable","ids":["{user}"],"group_ids":["grp_x"]}
       template unknown group | POST | /user-templates | owner | 400 | group_ids[0] | {"name":"t3","group_ids":["grp_missing"]}
       viewer bulk | POST | /users/bulk | viewer | 403 | - | {"action":"disable","filter":{}}
+      user hwid limit negative | POST | /users | owner | 400 | hwid_device_limit | {"name":"n1","hwid_device_limit":-1}
+      user hwid limit over cap | POST | /users | owner | 400 | hwid_device_limit | {"name":"n1","hwid_device_limit":101}
+      user hwid limit as string | POST | /users | owner | 400 | hwid_device_limit | {"name":"n1","hwid_device_limit":"2"}
+      patch user hwid limit fractional | PATCH | /users/{user} | owner | 400 | hwid_device_limit | {"hwid_device_limit":1.5}
+      batch user hwid limit bad | POST | /users/batch | owner | 400 | users[0].hwid_device_limit | {"users":[{"name":"b1","hwid_device_limit":-2}]}
+      list bad online_since | GET | /users?online_since=yesterday | owner | 400 | online_since | -
+      bulk bad online_since | POST | /users/bulk | owner | 400 | filter.online_since | {"action":"disable","filter":{"online_since":"soon"}}
+      bulk null online_since | POST | /users/bulk | owner | 400 | filter.online_since | {"action":"disable","filter":{"online_since":null}}
+      devices of unknown user | GET | /users/usr_missing/devices | owner | 404 | - | -
+      devices unknown filter | GET | /users/{user}/devices?x=1 | owner | 400 | x | -
+      delete unknown device | DELETE | /users/{user}/devices/nope | owner | 404 | - | -
+      delete device of unknown user | DELETE | /users/usr_missing/devices/nope | owner | 404 | - | -
+      viewer deletes device | DELETE | /users/{user}/devices/nope | viewer | 403 | - | -
+      stats unknown filter | GET | /stats/users?x=1 | owner | 400 | x | -
+      settings unknown field | PATCH | /settings | owner | 400 | colour | {"colour":"red"}
+      settings all problems at once | PATCH | /settings | owner | 400 | audit_retention,hwid_device_limit,hwid_required | {"audit_retention":5,"hwid_device_limit":-1,"hwid_required":"yes"}
+      settings hwid limit over cap | PATCH | /settings | owner | 400 | hwid_device_limit | {"hwid_device_limit":1000}
+      settings null limit | PATCH | /settings | owner | 400 | hwid_device_limit | {"hwid_device_limit":null}
+      viewer patches settings | PATCH | /settings | viewer | 403 | - | {"hwid_required":true}
       missing auth | GET | /users | none | 401 | - | -
       bad token | GET | /users | bad | 401 | - | -
       viewer writes | POST | /users | viewer | 403 | - | {"name":"v"}

@@ -58,7 +58,9 @@ class CommandTypesTest {
             "user_template.delete",
             "users.create_batch",
             "users.bulk",
-            "node.expire_joining");
+            "node.expire_joining",
+            "subscription.activity",
+            "user.delete_device");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }

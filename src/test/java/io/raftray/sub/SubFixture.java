@@ -42,6 +42,10 @@ final class SubFixture implements AutoCloseable {
   final LocalReplica local;
   final HttpMetrics metrics = new HttpMetrics();
   final WebServer server;
+
+  /** This node's activity batcher, never started: tests flush it by hand. */
+  final SubActivity activity;
+
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger seq = new AtomicInteger(1000);
 
@@ -54,7 +58,8 @@ final class SubFixture implements AutoCloseable {
             "CA",
             a,
             new AdminToken("tok_owner", "owner", Role.OWNER, "ab", T0, false)));
-    SubscriptionService sub = new SubscriptionService(local::view, clock, BASE_URL);
+    activity = new SubActivity("node_a", local, Duration.ofSeconds(10));
+    SubscriptionService sub = new SubscriptionService(local::view, clock, BASE_URL, activity);
     ProbeService probes = new ProbeService(local, metrics);
     server =
         WebServer.builder()

@@ -1,0 +1,67 @@
+package io.raftray.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.api.Router.Access;
+import io.raftray.model.ClusterSettings;
+import io.raftray.model.Device;
+import io.raftray.state.Command;
+import io.raftray.state.State;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /settings}: the replicated cluster-wide settings. GET for every role, PATCH (only the
+ * fields given, merged at apply by {@code settings.update}) for admin and owner tokens: {@code
+ * audit_retention}, {@code hwid_device_limit} (the default of users without their own; 0 =
+ * unlimited), {@code hwid_required} (refuse subscription fetches without {@code x-hwid}).
+ */
+final class SettingsHandler {
+  private static final Set<String> FIELDS =
+      Set.of("audit_retention", "hwid_device_limit", "hwid_required");
+
+  void routes(Router r) {
+    r.get("/settings", Access.READ, this::get);
+    r.patch("/settings", Access.WRITE, this::patch);
+  }
+
+  private void get(Call c) {
+    c.query();
+    State s = c.read();
+    c.reply(200, view(s.settings()), s);
+  }
+
+  static Map<String, Object> view(ClusterSettings s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("audit_retention", s.effectiveAuditRetention());
+    m.put("hwid_device_limit", s.effectiveHwidDeviceLimit());
+    m.put("hwid_required", s.effectiveHwidRequired());
+    return m;
+  }
+
+  private void patch(Call c) {
+    ObjectNode body = c.body();
+    Validator v = Validator.of(body, FIELDS);
+    Long retention =
+        v.integer(
+            "audit_retention",
+            false,
+            ClusterSettings.MIN_AUDIT_RETENTION,
+            ClusterSettings.MAX_AUDIT_RETENTION);
+    Long limit = v.integer("hwid_device_limit", false, 0, Device.HARD_CAP);
+    Boolean required = v.bool("hwid_required", false);
+    v.throwIfInvalid();
+    if (body.isEmpty()) {
+      State s = c.current();
+      c.reply(200, view(s.settings()), s);
+      return;
+    }
+    State after =
+        c.submit(
+            new Command.UpdateSettings(
+                retention == null ? null : retention.intValue(),
+                limit == null ? null : limit.intValue(),
+                required));
+    c.reply(200, view(after.settings()), after);
+  }
+}
