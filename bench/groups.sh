@@ -91,10 +91,12 @@ read -r rss1 core1 <<<"$(memory "$USERS users, no endpoint")"
 # --- RUNS times: add one matching endpoint, wait until the core holds every member -----------
 fills=()
 answers=()
+retries=()
 rss2=-1; core2=-1
 for r in $(seq 1 "$RUNS"); do
   printf '{"tag":"bench-%d","protocol":"vmess","port":%d,"transport":"tcp","security":"none","labels":{"bench":"groups"}}' \
     "$r" "$(free_port)" >"$tmp/endpoint.json"
+  metrics; failures0="$(metric raftray_xray_reconcile_failures_total)"
   t0=$(now_ms)
   must 201 POST endpoints "$tmp/endpoint.json"
   t_answer=$(( $(now_ms) - t0 ))
@@ -106,12 +108,19 @@ for r in $(seq 1 "$RUNS"); do
     metrics
     if [ "$(metric raftray_xray_users)" = "$USERS" ] && [ "$(metric raftray_xray_inbounds)" = 1 ] \
       && [ "$(metric raftray_xray_failing_inbounds)" = 0 ]; then break; fi
-    [ "$(now_ms)" -lt "$deadline" ] || { say "core had $(metric raftray_xray_users) users after 300 s"; exit 1; }
+    if [ "$(now_ms)" -ge "$deadline" ]; then
+      say "core had $(metric raftray_xray_users) users 300 s after the endpoint was added;" \
+        "$(( $(metric raftray_xray_reconcile_failures_total) - failures0 )) failed core API applies;" \
+        "readyz: $(curl -sS --cacert "$data/tls/ca.crt" "$base/readyz" | head -c 600)"
+      exit 1
+    fi
     sleep "$(awk -v ms="$POLL_MS" 'BEGIN {printf "%.3f", ms / 1000}')"
   done
   fill=$(( $(now_ms) - t0 ))
-  fills+=("$fill"); answers+=("$t_answer")
-  say "run $r: POST /endpoints answered in ${t_answer} ms; core held $USERS users ${fill} ms after it was sent"
+  failed=$(( $(metric raftray_xray_reconcile_failures_total) - failures0 ))
+  fills+=("$fill"); answers+=("$t_answer"); retries+=("$failed")
+  say "run $r: POST /endpoints answered in ${t_answer} ms; core held $USERS users ${fill} ms" \
+    "after it was sent ($failed failed core API applies before)"
   if [ "$r" = 1 ]; then read -r rss2 core2 <<<"$(memory "$USERS users in the core")"; fi
   if [ "$r" -lt "$RUNS" ]; then
     must 204 DELETE "endpoints/$endpoint"
@@ -126,9 +135,9 @@ p50="$(printf '%s\n' "${fills[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int(
 
 echo "groups: $USERS-user group (users/batch: ${batch_ms} ms in $batches requests);" \
   "one matching endpoint added -> core holds all $USERS: p50 ${p50} ms of $RUNS runs" \
-  "(runs: ${fills[*]} ms; POST answered in: ${answers[*]} ms)"
+  "(runs: ${fills[*]} ms; POST answered in: ${answers[*]} ms; failed applies: ${retries[*]})"
 echo "groups: daemon VmRSS 0 users ${rss0} kB, $USERS users before the endpoint ${rss1} kB," \
   "after ${rss2} kB; core VmRSS ${core0} / ${core1} / ${core2} kB" \
   "(nproc=$(nproc); loadavg $(cut -d' ' -f1-3 /proc/loadavg); JVM flags: ${JAVA_OPTS:-none};" \
-  "core $("$XRAY_BIN" -version 2>/dev/null | head -n 1 | cut -c1-40); raftray $version, commit $commit)"
+  "core $("$XRAY_BIN" -version 2>/dev/null | head -n 1 | awk '{print $1, $2}'); raftray $version, commit $commit)"
 ok=1
