@@ -1,8 +1,11 @@
 # Sourced by the one-node benchmarks (single-node.sh, batch.sh): finds the JDK, builds the jar if
 # stale, inits one node in a temporary directory (always cleaned up), starts it and waits for
 # /readyz. Sets: JAVA, JCMD, version, jar, commit, tmp, data, token, port, base, pid, bench_pid, ok.
+# RUN_ARGS (set by the sourcing script, default none): extra `raftray run` options, e.g.
+# "--xray-bin /usr/bin/v2ray" (then /readyz also waits for the core).
 # shellcheck shell=bash
 JAVA_OPTS="${RAFTRAY_JAVA_OPTS:-}"
+RUN_ARGS="${RUN_ARGS:-}"
 
 say() { echo "bench: $*" >&2; }
 
@@ -60,9 +63,9 @@ say "init node in $data on 127.0.0.1:$port"
   --api-base-url "$base" --access-host 127.0.0.1 --admin-token-file "$token" >"$tmp/init.log" 2>&1 \
   || { cat "$tmp/init.log" >&2; exit 1; }
 
-say "starting daemon (JVM flags: ${JAVA_OPTS:-none})"
+say "starting daemon (JVM flags: ${JAVA_OPTS:-none}; run options: ${RUN_ARGS:-none})"
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -jar "$jar" run --data-dir "$data" >"$tmp/daemon.log" 2>&1 &
+"$JAVA" $JAVA_OPTS -jar "$jar" run --data-dir "$data" $RUN_ARGS >"$tmp/daemon.log" 2>&1 &
 pid=$!
 
 say "waiting for /readyz (pid $pid)"

@@ -4,9 +4,9 @@ import java.util.List;
 import picocli.CommandLine;
 
 /**
- * Adds the admin client commands ({@code user}, {@code endpoint}, {@code grant}, {@code node},
- * {@code token}, {@code join-token}, {@code join-request}, {@code audit}, {@code sub-settings},
- * {@code status}) to the {@code raftray} root command.
+ * Adds the admin client commands ({@code user}, {@code endpoint}, {@code grant}, {@code group},
+ * {@code user-template}, {@code node}, {@code token}, {@code join-token}, {@code join-request},
+ * {@code audit}, {@code sub-settings}, {@code status}) to the {@code raftray} root command.
  */
 public final class AdminCli {
   private AdminCli() {}
@@ -27,6 +27,8 @@ public final class AdminCli {
             new UserCommands(),
             new EndpointCommands(),
             new GrantCommands(),
+            new GroupCommands(),
+            new UserTemplateCommands(),
             new NodeCommands(),
             new TokenCommands(),
             new JoinTokenCommands(),

@@ -108,6 +108,12 @@ final class EndpointCommands extends CommandGroup {
     @Option(names = "--disabled", description = "Create it disabled.")
     boolean disabled;
 
+    @Option(
+        names = "--label",
+        paramLabel = "KEY=VALUE",
+        description = "Label (what group selectors match), repeatable.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
     private ObjectNode settings;
 
     @Override
@@ -133,6 +139,10 @@ final class EndpointCommands extends CommandGroup {
         body.set("settings", settings);
       }
       body.put("enabled", !disabled);
+      if (!labels.isEmpty()) {
+        ObjectNode l = body.putObject("labels");
+        labels.forEach(l::put);
+      }
       out.resource(api.post("endpoints", body));
     }
   }
@@ -196,6 +206,15 @@ final class EndpointCommands extends CommandGroup {
         description = "Enable or disable.")
     Boolean enabled;
 
+    @Option(
+        names = "--label",
+        paramLabel = "KEY=VALUE",
+        description = "The new labels, repeatable (replaces all of them).")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--no-labels", description = "Remove every label.")
+    boolean noLabels;
+
     private ObjectNode body;
 
     @Override
@@ -219,6 +238,13 @@ final class EndpointCommands extends CommandGroup {
       }
       if (enabled != null) {
         body.put("enabled", enabled.booleanValue());
+      }
+      if (noLabels && !labels.isEmpty()) {
+        throw new UsageException("use either --label or --no-labels, not both");
+      }
+      if (noLabels || !labels.isEmpty()) {
+        ObjectNode l = body.putObject("labels");
+        labels.forEach(l::put);
       }
       if (body.isEmpty()) {
         throw new UsageException("nothing to update: give at least one option");

@@ -2,6 +2,7 @@ package io.raftray.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Parameters;
       UserCommands.Delete.class,
       UserCommands.ResetUsage.class,
       UserCommands.RotateSubscription.class,
+      UserCommands.RotateCredentials.class,
+      UserCommands.Access.class,
       UserBulkCommands.Batch.class,
       UserBulkCommands.Bulk.class
     })
@@ -48,6 +51,12 @@ final class UserCommands extends CommandGroup {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Unique name.")
     String name;
 
+    @Option(
+        names = "--template",
+        paramLabel = "TEMPLATE_ID",
+        description = "Fill the fields not given here from this user template.")
+    String template;
+
     @Mixin UserFields fields = new UserFields();
 
     @Override
@@ -58,6 +67,9 @@ final class UserCommands extends CommandGroup {
     @Override
     void run(ApiClient api, Printer out) throws ApiException, TransportException {
       ObjectNode body = context.json().createObjectNode().put("name", name);
+      if (template != null) {
+        body.put("template_id", template);
+      }
       fields.putInto(body, context.clock());
       out.resource(api.post("users", body));
     }
@@ -166,6 +178,58 @@ final class UserCommands extends CommandGroup {
     @Override
     void run(ApiClient api, Printer out) throws ApiException, TransportException {
       out.resource(api.post(ApiClient.path("users", id, "reset-usage"), null));
+    }
+  }
+
+  @Command(
+      name = "rotate-credentials",
+      description =
+          "Replace the user's four credentials (VLESS/VMess UUIDs, Trojan and Shadowsocks"
+              + " passwords) with new random ones; every node's core drops the old ones within"
+              + " seconds. Grants with their own credential keep it.")
+  static final class RotateCredentials extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      out.resource(api.post(ApiClient.path("users", id, "rotate-credentials"), null));
+    }
+  }
+
+  @Command(
+      name = "access",
+      description = "List the endpoints a user reaches and where each comes from (grant, group).")
+  static final class Access extends AdminCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      JsonNode access = api.get(ApiClient.path("users", id, "access"));
+      if (out.isJson()) {
+        out.json(access);
+        return;
+      }
+      Table t = new Table("ENDPOINT", "NODE", "TAG", "PROTOCOL", "PORT", "FROM", "CREDENTIAL");
+      for (JsonNode item : access.path("items")) {
+        List<String> from = new ArrayList<>();
+        item.path("sources")
+            .forEach(s -> from.add(s.path("type").asText() + ":" + s.path("id").asText()));
+        t.row(
+            Printer.text(item, "endpoint_id"),
+            Printer.text(item, "node_id"),
+            Printer.text(item, "tag"),
+            Printer.text(item, "protocol"),
+            Printer.text(item, "port"),
+            String.join(",", from),
+            Printer.text(item, "credential_from"));
+      }
+      t.print(out.out());
+      if (!access.path("connects").asBoolean(true)) {
+        out.out().println("(the user does not connect now: disabled, limited or expired)");
+      }
+      out.out().flush();
     }
   }
 

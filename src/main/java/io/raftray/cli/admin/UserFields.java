@@ -3,6 +3,7 @@ package io.raftray.cli.admin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The writable user fields shared by {@code user create} and {@code user update}. */
@@ -49,6 +50,17 @@ final class UserFields {
           "For on_hold users: expire this long after the first traffic, e.g. 30d; none clears it.")
   Duration onHoldExpire;
 
+  @Option(
+      names = "--group",
+      split = ",",
+      paramLabel = "GROUP_ID",
+      description =
+          "Groups of the user; repeatable or comma-separated (update: replaces the list).")
+  List<String> groups;
+
+  @Option(names = "--no-groups", description = "No groups (update: takes the user out of all).")
+  boolean noGroups;
+
   /** {@code none} (or {@code 0}) means no on-hold expiry; anything else is a duration. */
   static final class OnHoldExpireConverter implements picocli.CommandLine.ITypeConverter<Duration> {
     @Override
@@ -65,6 +77,9 @@ final class UserFields {
     if (expireAt != null && expireIn != null) {
       throw new UsageException("use either --expire-at or --expire-in, not both");
     }
+    if (groups != null && noGroups) {
+      throw new UsageException("use either --group or --no-groups, not both");
+    }
   }
 
   boolean isEmpty() {
@@ -74,7 +89,9 @@ final class UserFields {
         && expireIn == null
         && resetStrategy == null
         && status == null
-        && onHoldExpire == null;
+        && onHoldExpire == null
+        && groups == null
+        && !noGroups;
   }
 
   /** Adds the given fields to a request body; absent options are left out. */
@@ -102,6 +119,12 @@ final class UserFields {
     }
     if (onHoldExpire != null) {
       body.put("on_hold_expire_seconds", onHoldExpire.toSeconds());
+    }
+    if (groups != null || noGroups) {
+      var a = body.putArray("group_ids");
+      if (groups != null) {
+        groups.forEach(a::add);
+      }
     }
   }
 }

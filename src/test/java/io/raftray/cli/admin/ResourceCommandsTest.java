@@ -297,4 +297,41 @@ class ResourceCommandsTest {
             n2       ams-1  https://ams:8443  voter  no      no       12   2030-01-01T11:00:00Z
             """);
   }
+
+  @Test
+  void endpointLabels_createSendsThem_updateReplacesOrClears() {
+    cli.server.json(201, ENDPOINT);
+    Request req =
+        runOk(
+            "endpoint",
+            "create",
+            "--node",
+            "n1",
+            "--protocol",
+            "vmess",
+            "--port",
+            "443",
+            "--transport",
+            "tcp",
+            "--security",
+            "none",
+            "--label",
+            "region=eu",
+            "--label",
+            "tier=gold");
+    assertThat(json(req.body()).get("labels"))
+        .isEqualTo(json("{\"region\":\"eu\",\"tier\":\"gold\"}"));
+
+    cli.server.json(200, ENDPOINT);
+    req = runOk("endpoint", "update", "e1", "--label", "region=us");
+    assertThat(json(req.body())).isEqualTo(json("{\"labels\":{\"region\":\"us\"}}"));
+
+    cli.server.json(200, ENDPOINT);
+    req = runOk("endpoint", "update", "e1", "--no-labels");
+    assertThat(json(req.body())).isEqualTo(json("{\"labels\":{}}"));
+
+    Result both = cli.run("endpoint", "update", "e1", "--no-labels", "--label", "a=b");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("not both");
+  }
 }

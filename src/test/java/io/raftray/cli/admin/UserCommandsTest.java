@@ -271,4 +271,70 @@ class UserCommandsTest {
             org.assertj.core.groups.Tuple.tuple("POST", "/api/v1/users/u1/reset-usage"),
             org.assertj.core.groups.Tuple.tuple("POST", "/api/v1/users/u1/rotate-subscription"));
   }
+
+  @Test
+  void rotateCredentials_postsToItsPath() {
+    cli.server.json(200, ALICE);
+    Result r = cli.run("user", "rotate-credentials", "u1");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Request req = cli.server.onlyRequest();
+    assertThat(req.method()).isEqualTo("POST");
+    assertThat(req.path()).isEqualTo("/api/v1/users/u1/rotate-credentials");
+    assertThat(req.body()).isEmpty();
+    assertThat(r.out()).contains("alice");
+  }
+
+  @Test
+  void rotateCredentials_unknownUser_isExit2WithTheDetail() {
+    cli.server.problem(
+        404,
+        "{\"type\":\"urn:raftray:problem:not-found\",\"title\":\"Not Found\",\"status\":404,"
+            + "\"detail\":\"user u9 not found\"}");
+    Result r = cli.run("user", "rotate-credentials", "u9");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("user u9 not found");
+  }
+
+  @Test
+  void createWithTemplateAndGroups_updateNoGroups() {
+    cli.server.json(201, ALICE);
+    Result r =
+        cli.run(
+            "user", "create", "--name", "alice", "--template", "utp_1", "--group", "grp_1,grp_2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(cli.server.onlyRequest().body()))
+        .isEqualTo(
+            json(
+                "{\"name\":\"alice\",\"template_id\":\"utp_1\","
+                    + "\"group_ids\":[\"grp_1\",\"grp_2\"]}"));
+
+    cli.server.json(200, ALICE);
+    Result u = cli.run("user", "update", "u1", "--no-groups");
+    assertThat(u.exitCode()).as(u.err()).isZero();
+    assertThat(json(cli.server.requests().get(1).body())).isEqualTo(json("{\"group_ids\":[]}"));
+
+    Result both = cli.run("user", "update", "u1", "--no-groups", "--group", "grp_1");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("not both");
+    assertThat(cli.server.requests()).hasSize(2);
+  }
+
+  @Test
+  void access_printsEndpointsAndWhereEachComesFrom() {
+    cli.server.json(
+        200,
+        """
+        {"user_id":"u1","connects":true,"items":[
+         {"endpoint_id":"ep_1","node_id":"n1","tag":"eu-a","protocol":"vmess","port":443,
+          "sources":[{"type":"group","id":"grp_1"},{"type":"grant","id":"gr_1"}],
+          "credential_from":"user"}]}""");
+    Result r = cli.run("user", "access", "u1");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(cli.server.onlyRequest().path()).isEqualTo("/api/v1/users/u1/access");
+    assertThat(r.out())
+        .contains("ENDPOINT", "FROM", "CREDENTIAL")
+        .contains("ep_1")
+        .contains("group:grp_1,grant:gr_1")
+        .doesNotContain("does not connect");
+  }
 }
