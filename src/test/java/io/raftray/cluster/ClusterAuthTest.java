@@ -264,7 +264,8 @@ class ClusterAuthTest {
         List.of("node-1", "node-2", "node-3"),
         Duration.ofSeconds(60),
         clock,
-        NonceCache.persistent(1000, data.resolve("cluster-nonces"), 120_000, clock.millis()));
+        NonceCache.persistent(1000, data.resolve("cluster-nonces"), 120_000, clock.millis()),
+        null);
   }
 
   @Test

@@ -56,7 +56,7 @@ class ClusterAuthVouchingTest {
           List.of("node-1", "node-2"),
           Duration.ofSeconds(60),
           clock,
-          1000,
+          new NonceCache(1000),
           (nodeId, serial, exclude) -> {
             asked.add(nodeId + " excluding " + exclude);
             return replies.get();
