@@ -29,6 +29,16 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcXrayApi implements XrayApi {
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
 
+  /**
+   * Extra time an AddInbound gets per user it carries: a core parses and indexes every user before
+   * it answers, and 10,000 users took over 5 s on a loaded 2-core machine, so a fixed deadline made
+   * the reconciler resend the same call for ever (bench/README.md, groups.sh).
+   */
+  static final Duration DEADLINE_PER_USER = Duration.ofMillis(2);
+
+  /** The most any AddInbound waits, whatever its size. */
+  static final Duration MAX_ADD_INBOUND_DEADLINE = Duration.ofMinutes(2);
+
   /** What both cores answer (common.ErrNoClue) for RemoveInbound of a tag they do not have. */
   private static final String NO_CLUE = "not enough information for making a decision";
 
@@ -78,7 +88,13 @@ public final class GrpcXrayApi implements XrayApi {
         "add inbound " + endpoint.tag(),
         secrets,
         false,
-        () -> dialect.addInbound(channel, deadline, inbound));
+        () -> dialect.addInbound(channel, addInboundDeadline(deadline, users.size()), inbound));
+  }
+
+  /** The deadline of an AddInbound carrying {@code users} users. */
+  static Duration addInboundDeadline(Duration base, int users) {
+    Duration d = base.plus(DEADLINE_PER_USER.multipliedBy(users));
+    return d.compareTo(MAX_ADD_INBOUND_DEADLINE) > 0 ? MAX_ADD_INBOUND_DEADLINE : d;
   }
 
   @Override

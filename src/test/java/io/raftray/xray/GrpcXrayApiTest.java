@@ -7,6 +7,7 @@ import io.raftray.model.Protocol;
 import io.raftray.model.Security;
 import io.raftray.model.Transport;
 import io.raftray.xray.XrayApiException.Kind;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,16 @@ class GrpcXrayApiTest {
     assertThat(GrpcXrayApi.kind(Status.Code.UNKNOWN, noClue, false)).isEqualTo(Kind.REJECTED);
     assertThat(GrpcXrayApi.kind(Status.Code.UNKNOWN, "failed to listen TCP on 443", false))
         .isEqualTo(Kind.REJECTED);
+  }
+
+  @Test
+  void addInboundDeadline_growsWithTheUsersCarried_upToACap() {
+    Duration base = GrpcXrayApi.DEFAULT_DEADLINE;
+    assertThat(GrpcXrayApi.addInboundDeadline(base, 0)).isEqualTo(base);
+    // 10,000 users: the call that timed out at 5 s on a loaded machine gets 25 s.
+    assertThat(GrpcXrayApi.addInboundDeadline(base, 10_000)).isEqualTo(Duration.ofSeconds(25));
+    assertThat(GrpcXrayApi.addInboundDeadline(base, 1_000_000))
+        .isEqualTo(GrpcXrayApi.MAX_ADD_INBOUND_DEADLINE);
   }
 
   @Test
