@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,7 +27,7 @@ import java.util.TreeMap;
  * and {@code users.bulk} (one action over a list of ids). Each copies the user map and its indexes
  * once for the whole entry, not once per user, so 1,000 users in a batch or 10,000 in a bulk action
  * cost about as much as one copy of the user map. The per-user effects are those of {@link
- * UserRules}; a cascade added to {@link UserRules#delete} must be added to {@link #delete} too.
+ * UserRules}; bulk delete is {@link UserRules#withoutUsers}, the one delete cascade.
  */
 final class BulkRules {
   /** The largest data limit the API accepts; {@code add_data} saturates here. */
@@ -83,20 +82,15 @@ final class BulkRules {
             Collections.unmodifiableMap(byName),
             Collections.unmodifiableMap(byToken));
     if (c.users().stream().anyMatch(u -> !u.groupIds().isEmpty())) {
-      n = withMembersIndex(n);
+      n = GroupRules.withMembersIndex(n);
     }
     return new Changed(n, "users");
-  }
-
-  /** The state with its group membership index derived again from its users (one pass). */
-  private static State withMembersIndex(State s) {
-    return s.toBuilder().users(s.users()).build();
   }
 
   static Changed bulk(State s, BulkUsers b, Instant now) {
     check(s, b);
     if (b.operation() == BulkAction.DELETE) {
-      return delete(s, b);
+      return new Changed(UserRules.withoutUsers(s, b.ids()), "users");
     }
     TreeMap<String, User> users = new TreeMap<>(s.users());
     Map<String, String> byName = s.userIdByName();
@@ -162,7 +156,7 @@ final class BulkRules {
       n = n.withUsage(Collections.unmodifiableNavigableMap(resetUsage), n.usageSeqs());
     }
     if (b.operation().takesGroups()) {
-      n = withMembersIndex(n);
+      n = GroupRules.withMembersIndex(n);
     }
     return new Changed(n, "users");
   }
@@ -185,38 +179,6 @@ final class BulkRules {
     }
     Instant from = u.expireAt().isAfter(now) ? u.expireAt() : now;
     return u.toBuilder().expireAt(from.plusSeconds(seconds)).updatedAt(now).build();
-  }
-
-  /** The users, their grants and their per-node traffic, in one pass (see UserRules#delete). */
-  private static Changed delete(State s, BulkUsers b) {
-    TreeMap<String, User> users = new TreeMap<>(s.users());
-    Map<String, String> byName = new HashMap<>(s.userIdByName());
-    Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
-    Set<String> gone = new HashSet<>();
-    for (String id : b.ids()) {
-      User u = users.remove(id);
-      if (u != null) {
-        gone.add(id);
-        byName.remove(u.name());
-        byToken.remove(u.subscriptionToken());
-      }
-    }
-    State n =
-        s.withUsers(
-            Collections.unmodifiableNavigableMap(users),
-            Collections.unmodifiableMap(byName),
-            Collections.unmodifiableMap(byToken));
-    if (gone.stream().anyMatch(id -> !s.users().get(id).groupIds().isEmpty())) {
-      n = withMembersIndex(n);
-    }
-    n = n.withGrants(GrantRules.without(s.grants(), g -> gone.contains(g.userId())));
-    if (gone.stream().anyMatch(n.nodeUsage()::containsKey)) {
-      TreeMap<String, NavigableMap<String, NodeUsage>> usage = new TreeMap<>(n.nodeUsage());
-      usage.keySet().removeAll(gone);
-      n = n.withUsage(Collections.unmodifiableNavigableMap(usage), n.usageSeqs());
-    }
-    n = ActivityRules.withoutDevicesOf(n, gone);
-    return new Changed(n, "users");
   }
 
   private static void check(State s, BulkUsers b) {

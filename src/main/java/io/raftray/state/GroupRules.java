@@ -112,6 +112,11 @@ final class GroupRules {
     }
   }
 
+  /** The state with its group membership index derived again from its users (one pass). */
+  static State withMembersIndex(State s) {
+    return s.toBuilder().users(s.users()).build();
+  }
+
   /**
    * The membership index with user {@code userId} moved from groups {@code before} to {@code
    * after}: only the touched groups' sets are copied.

@@ -5,6 +5,7 @@ import static io.raftray.model.ErrorKind.INVALID;
 import static io.raftray.model.ErrorKind.NOT_FOUND;
 
 import io.raftray.model.Device;
+import io.raftray.model.NodeUsage;
 import io.raftray.model.User;
 import io.raftray.model.UserStatus;
 import io.raftray.state.Command.CreateUser;
@@ -16,9 +17,16 @@ import io.raftray.state.Command.UpdateUser;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Users, applied by {@link Store}: names and subscription tokens are unique (the state keeps an
@@ -92,18 +100,48 @@ final class UserRules {
 
   static Changed delete(State s, DeleteUser d) {
     User u = user(s, d.id());
+    return new Changed(withoutUsers(s, List.of(u.id())), u.id());
+  }
+
+  /**
+   * THE delete cascade, for one user or many ({@code user.delete}, bulk {@code delete}): the users,
+   * their name and token indexes, their group memberships, grants, per-node traffic and devices.
+   * Each map is copied once whatever the number of users; unknown ids are skipped.
+   */
+  static State withoutUsers(State s, Collection<String> ids) {
+    TreeMap<String, User> users = new TreeMap<>(s.users());
     Map<String, String> byName = new HashMap<>(s.userIdByName());
-    byName.remove(u.name());
     Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
-    byToken.remove(u.subscriptionToken());
-    State n = s.withUsers(State.without(s.users(), u.id()), byName, byToken);
-    n = n.withGroupMembers(GroupRules.members(n.groupMembers(), u.groupIds(), List.of(), u.id()));
-    n = n.withGrants(GrantRules.without(s.grants(), g -> g.userId().equals(u.id())));
-    if (n.nodeUsage().containsKey(u.id())) {
-      n = n.withUsage(State.without(n.nodeUsage(), u.id()), n.usageSeqs());
+    List<User> gone = new ArrayList<>();
+    for (String id : ids) {
+      User u = users.remove(id);
+      if (u != null) {
+        gone.add(u);
+        byName.remove(u.name());
+        byToken.remove(u.subscriptionToken());
+      }
     }
-    n = ActivityRules.withoutDevicesOf(n, List.of(u.id()));
-    return new Changed(n, u.id());
+    Set<String> goneIds = new HashSet<>();
+    gone.forEach(u -> goneIds.add(u.id()));
+    State n =
+        s.withUsers(
+            Collections.unmodifiableNavigableMap(users),
+            Collections.unmodifiableMap(byName),
+            Collections.unmodifiableMap(byToken));
+    List<User> inGroups = gone.stream().filter(u -> !u.groupIds().isEmpty()).toList();
+    if (inGroups.size() == 1) {
+      User u = inGroups.get(0);
+      n = n.withGroupMembers(GroupRules.members(n.groupMembers(), u.groupIds(), List.of(), u.id()));
+    } else if (inGroups.size() > 1) {
+      n = GroupRules.withMembersIndex(n);
+    }
+    n = n.withGrants(GrantRules.without(s.grants(), g -> goneIds.contains(g.userId())));
+    if (goneIds.stream().anyMatch(n.nodeUsage()::containsKey)) {
+      TreeMap<String, NavigableMap<String, NodeUsage>> usage = new TreeMap<>(n.nodeUsage());
+      usage.keySet().removeAll(goneIds);
+      n = n.withUsage(Collections.unmodifiableNavigableMap(usage), n.usageSeqs());
+    }
+    return ActivityRules.withoutDevicesOf(n, goneIds);
   }
 
   static Changed resetUsage(State s, ResetUsage r, Instant now) {
