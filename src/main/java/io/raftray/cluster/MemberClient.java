@@ -6,13 +6,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Signed {@code POST}s from this node to another member on {@code /cluster/v1/**} (TLS trusting
  * only the cluster CA, the node request signature of {@link NodeRequestSigner}). Used to ask a CA
- * holder to sign what this node cannot ({@link RenewService#ADMIT_ROUTE}).
+ * holder to sign what this node cannot ({@link RenewService#ADMIT_ROUTE}) and, by {@link
+ * MemberLookup}, to ask a member for a node's record.
  */
 public final class MemberClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -42,27 +45,40 @@ public final class MemberClient {
 
   /** POSTs {@code body} to {@code route} on {@code target}; the answer body on 200. */
   public byte[] post(Node target, String route, byte[] body) throws IOException {
+    HttpResponse<byte[]> res = send(target, route, body, TIMEOUT).response();
+    if (res.statusCode() != 200) {
+      throw new Refused(res.statusCode(), text(res.body()));
+    }
+    return res.body();
+  }
+
+  /** A sent request's signature headers and the member's answer, whatever its status. */
+  record Exchange(Map<String, String> signed, HttpResponse<byte[]> response) {}
+
+  /** Signs and POSTs {@code body} to {@code route} on {@code target}; any status is returned. */
+  Exchange send(Node target, String route, byte[] body, Duration timeout) throws IOException {
     String base = target.apiBaseUrl();
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
+    Map<String, String> signed = signer.headers("POST", route, target.id(), body);
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + route))
-            .timeout(TIMEOUT)
+            .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signer.headers("POST", route, target.id(), body).forEach(b::header);
-    HttpResponse<byte[]> res;
+    signed.forEach(b::header);
     try {
-      res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Exchange(signed, http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
-    if (res.statusCode() != 200) {
-      String why = new String(res.body(), java.nio.charset.StandardCharsets.UTF_8);
-      throw new Refused(res.statusCode(), why.length() > 200 ? why.substring(0, 200) : why);
-    }
-    return res.body();
+  }
+
+  /** A refusal's body as one short line of text. */
+  static String text(byte[] body) {
+    String why = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+    return why.length() > 200 ? why.substring(0, 200) : why;
   }
 }

@@ -8,16 +8,13 @@ import io.raftray.pki.PkiException;
 import io.raftray.pki.Signatures;
 import io.raftray.state.State;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,7 +33,6 @@ import java.util.function.Supplier;
  * Thread-safe.
  */
 public final class MemberLookup {
-  static final String METHOD = "POST";
 
   /** The request body: the receiving node, the node asked about, the serial the asker sees. */
   public record Query(String to, String nodeId, String serial) {}
@@ -85,8 +81,7 @@ public final class MemberLookup {
     }
   }
 
-  private final HttpClient http;
-  private final ClusterRequestSigner signer;
+  private final MemberClient client;
   private final Supplier<State> state;
   private final String self;
   private final Duration timeout;
@@ -97,8 +92,7 @@ public final class MemberLookup {
       Supplier<State> state,
       String selfId,
       Duration timeout) {
-    this.http = Objects.requireNonNull(http, "http");
-    this.signer = Objects.requireNonNull(signer, "signer");
+    this.client = new MemberClient(http, signer);
     this.state = Objects.requireNonNull(state, "state");
     this.self = Objects.requireNonNull(selfId, "selfId");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -135,39 +129,20 @@ public final class MemberLookup {
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode member query", e);
     }
-    Map<String, String> headers = signer.headers(METHOD, MemberService.ROUTE, member.id(), body);
-    String base = member.apiBaseUrl();
-    URI uri =
-        URI.create(
-            (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + MemberService.ROUTE);
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(b::header);
-    HttpResponse<byte[]> res;
+    MemberClient.Exchange sent;
     try {
-      res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      sent = client.send(member, MemberService.ROUTE, body, timeout);
     } catch (IOException e) {
       return new Reply(member.id(), member.name(), 0, null, "no answer: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Reply(member.id(), member.name(), 0, null, "interrupted");
     }
+    HttpResponse<byte[]> res = sent.response();
     byte[] answerBody = res.body() == null ? new byte[0] : res.body();
     if (res.statusCode() != 200) {
-      String text = new String(answerBody, java.nio.charset.StandardCharsets.UTF_8);
       return new Reply(
-          member.id(),
-          member.name(),
-          res.statusCode(),
-          null,
-          text.length() > 200 ? text.substring(0, 200) : text);
+          member.id(), member.name(), res.statusCode(), null, MemberClient.text(answerBody));
     }
     Optional<String> problem =
-        verifyAnswer(member, headers.get(ClusterSignature.NONCE), res, answerBody);
+        verifyAnswer(member, sent.signed().get(ClusterSignature.NONCE), res, answerBody);
     if (problem.isPresent()) {
       return new Reply(member.id(), member.name(), 200, null, problem.get());
     }
