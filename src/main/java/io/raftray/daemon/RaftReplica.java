@@ -60,10 +60,11 @@ final class RaftReplica implements Replica {
     Message reply;
     try {
       reply = raft.submit(Message.valueOf(ByteString.copyFrom(data)));
-    } catch (ClusterUnavailableException e) {
-      throw new RaftrayException(ErrorKind.UNAVAILABLE, e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      throw refusal(e).orElseThrow(() -> e);
+    } catch (ClusterUnavailableException | UncheckedIOException e) {
+      // A refusal by the leader ends the client's retries at once (RatisSettings) and arrives as
+      // the cause; anything else means no leader committed it.
+      throw refusal(e)
+          .orElseGet(() -> new RaftrayException(ErrorKind.UNAVAILABLE, e.getMessage(), e));
     }
     Result result;
     try {

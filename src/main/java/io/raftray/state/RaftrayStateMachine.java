@@ -195,9 +195,25 @@ public final class RaftrayStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     // Runs on the leader only, before the entry is logged: who may submit what is checked here
     // (Authority), and the envelope is logged without the credential that came with it.
-    Submission submission =
-        CommandCodec.decodeSubmission(request.getMessage().getContent().toByteArray());
-    CommandEnvelope env = Authority.verify(view, submission, this::inRaftConfiguration);
+    CommandEnvelope env;
+    try {
+      Submission submission =
+          CommandCodec.decodeSubmission(request.getMessage().getContent().toByteArray());
+      env = Authority.verify(view, submission, this::inRaftConfiguration);
+    } catch (Authority.Refused e) {
+      // Handed back as the transaction's exception (not thrown): Ratis then answers the client
+      // with it and settles the request's retry-cache entry, so nothing is logged or left pending.
+      TransactionContext refused =
+          TransactionContext.newBuilder()
+              .setStateMachine(this)
+              .setClientRequest(request)
+              .setLogData(ByteString.EMPTY)
+              .build();
+      // A plain IOException: Ratis sends the cause to the client Java-serialized, and peers only
+      // revive JDK and Ratis types (RaftWire, cli.Main). Its text carries Refused.MARKER.
+      refused.setException(new IOException(e.getMessage()));
+      return refused;
+    }
     // The leader's clock is the cluster's clock, but clocks differ: never stamp below any time
     // this node stamped or applied, so time never runs backwards across a leader change (a new
     // leader has applied every earlier term's entry before Ratis lets it take requests).

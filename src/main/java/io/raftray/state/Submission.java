@@ -12,14 +12,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @param version {@link #VERSION}; a message without it (an envelope of an older release) is
  *     refused
- * @param credential the admin's bearer token, or null for node commands
+ * @param credential the admin's bearer token, or null for node commands; last, so that the short
+ *     prefix of the message Ratis prints in some exceptions never reaches it
  */
 public record Submission(
-    int version, String node, @Nullable String credential, CommandEnvelope envelope) {
+    int version, String node, CommandEnvelope envelope, @Nullable String credential) {
   public static final int VERSION = 1;
 
   public static Submission of(String node, @Nullable String credential, CommandEnvelope envelope) {
-    return new Submission(VERSION, node, credential, envelope);
+    return new Submission(VERSION, node, envelope, credential);
   }
 
   @Override

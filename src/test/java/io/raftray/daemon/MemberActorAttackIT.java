@@ -222,7 +222,7 @@ class MemberActorAttackIT {
         .isInstanceOfSatisfying(
             RaftrayException.class,
             e -> {
-              assertThat(e.kind()).isEqualTo(ErrorKind.FORBIDDEN);
+              assertThat(e.kind()).as(e.getMessage()).isEqualTo(ErrorKind.FORBIDDEN);
               assertThat(e.getMessage())
                   .startsWith("the leader refused the write: admin_token.create needs an owner");
             });

@@ -247,8 +247,9 @@ class RaftrayStateMachineTest {
     assertThat(
             catchThrowable(
                 () ->
-                    startTransaction(
-                        sm, CommandCodec.encode(CommandEnvelope.of("tok_adm", create)))))
+                    logData(
+                        startTransaction(
+                            sm, CommandCodec.encode(CommandEnvelope.of("tok_adm", create))))))
         .isInstanceOf(Authority.Refused.class)
         .hasMessageContaining("not a submission of this release");
     assertThat(
@@ -276,11 +277,20 @@ class RaftrayStateMachineTest {
     return CommandCodec.decode(logData(sm, s));
   }
 
+  /** What the leader logs for {@code s}; throws the refusal the transaction carries instead. */
   private static byte[] logData(RaftrayStateMachine sm, Submission s) throws IOException {
-    return startTransaction(sm, CommandCodec.encodeSubmission(s))
-        .getStateMachineLogEntry()
-        .getLogData()
-        .toByteArray();
+    return logData(startTransaction(sm, CommandCodec.encodeSubmission(s)));
+  }
+
+  private static byte[] logData(TransactionContext trx) throws IOException {
+    if (trx.getException() != null) {
+      // What the client gets back: the reason behind the marker, as a plain IOException.
+      assertThat(trx.getException()).isExactlyInstanceOf(IOException.class);
+      assertThat(trx.getException().getMessage()).startsWith(Authority.Refused.MARKER);
+      throw new Authority.Refused(
+          trx.getException().getMessage().substring(Authority.Refused.MARKER.length()));
+    }
+    return trx.getStateMachineLogEntry().getLogData().toByteArray();
   }
 
   private static TransactionContext startTransaction(RaftrayStateMachine sm, byte[] message)
