@@ -3,14 +3,11 @@ package io.raftray.api;
 import io.raftray.model.AdminToken;
 import io.raftray.model.Ids;
 import io.raftray.model.Role;
+import io.raftray.state.Authority;
 import io.raftray.state.State;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,9 +18,7 @@ import java.util.Optional;
  */
 public final class AdminTokens {
   /** Prefix of every admin token, so scanners and humans can recognise one. */
-  public static final String PREFIX = "rrt_";
-
-  private static final int MAX_BEARER_LENGTH = 256;
+  public static final String PREFIX = Authority.TOKEN_PREFIX;
 
   private AdminTokens() {}
 
@@ -48,32 +43,11 @@ public final class AdminTokens {
 
   /** The live (not revoked) token the bearer string proves, if any. Constant-time comparison. */
   public static Optional<AdminToken> authenticate(State state, String bearer) {
-    if (bearer == null || bearer.length() > MAX_BEARER_LENGTH || !bearer.startsWith(PREFIX)) {
-      return Optional.empty();
-    }
-    int dot = bearer.indexOf('.');
-    if (dot < 0) {
-      return Optional.empty();
-    }
-    String id = bearer.substring(PREFIX.length(), dot);
-    String presented = hash(bearer.substring(dot + 1));
-    AdminToken t = state.adminTokens().get(id);
-    if (t == null || t.revoked()) {
-      return Optional.empty();
-    }
-    boolean same =
-        MessageDigest.isEqual(
-            presented.getBytes(StandardCharsets.US_ASCII),
-            t.secretHash().getBytes(StandardCharsets.US_ASCII));
-    return same ? Optional.of(t) : Optional.empty();
+    // One check for the API edge and the leader (Authority), so both accept the same tokens.
+    return Authority.adminToken(state, bearer);
   }
 
   static String hash(String secret) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
+    return Authority.tokenHash(secret);
   }
 }

@@ -64,11 +64,7 @@ final class Auth {
       throw new RaftrayException(
           ErrorKind.UNAVAILABLE, "node is starting: the cluster state is not loaded yet");
     }
-    String h = header.get();
-    Optional<AdminToken> token =
-        h.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? AdminTokens.authenticate(state, h.substring(7).trim())
-            : Optional.empty();
+    Optional<AdminToken> token = bearer(req).flatMap(b -> AdminTokens.authenticate(state, b));
     if (token.isPresent()) {
       lastUsed.put(token.get().id(), clock.instant());
       return token.get();
@@ -84,6 +80,14 @@ final class Auth {
     }
     failures.fail(source);
     throw new RaftrayException(ErrorKind.UNAUTHORIZED, UNAUTHORIZED);
+  }
+
+  /** The bearer token of the request's {@code Authorization} header, if it has one. */
+  static Optional<String> bearer(ServerRequest req) {
+    return req.headers()
+        .first(HeaderNames.AUTHORIZATION)
+        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(h -> h.substring(7).trim());
   }
 
   /** When the token last authenticated on THIS node since it started; null when not seen. */

@@ -215,10 +215,15 @@ final class Call {
     }
   }
 
-  /** Commits a command as this request's actor (its token id); a rejection becomes a problem. */
+  /**
+   * Commits a command as this request's actor (its token id), with the token as the proof the
+   * leader checks; a rejection becomes a problem.
+   */
   State submit(Command command) {
     submitted = true;
-    Result r = deps.replica().submit(actor.id(), command);
+    // The bearer goes to the leader with the command, which verifies it (Authority) and logs the
+    // command without it.
+    Result r = deps.replica().submit(actor.id(), Auth.bearer(req).orElse(null), command);
     if (!r.ok()) {
       throw r.toException();
     }

@@ -2,6 +2,7 @@ package io.raftray.cluster;
 
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
+import io.raftray.state.CommandCodec;
 import io.raftray.state.State;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +24,9 @@ import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
  * <ul>
  *   <li>vote, append, install snapshot, start election: server-to-server, and the request must name
  *       the authenticated sender as its requestor (a member cannot speak as another);
- *   <li>client writes and reads (followers forward writes; ReadIndex);
+ *   <li>client writes and reads (followers forward writes; ReadIndex); a write must name the
+ *       signing node as its submitter, which the leader's state machine then checks the command
+ *       against;
  *   <li>leadership transfer (the admin API on a follower);
  *   <li>configuration changes only as Raftray makes them: a node adding itself ({@code ADD} with
  *       just itself, the last step of its join), or a compare-and-set that only drops nodes the
@@ -45,7 +48,7 @@ final class RaftRequestPolicy {
           requestor(p.getInstallSnapshotRequest().getServerRequest(), sender);
       case STARTLEADERELECTIONREQUEST ->
           requestor(p.getStartLeaderElectionRequest().getServerRequest(), sender);
-      case RAFTCLIENTREQUEST -> client(p.getRaftClientRequest());
+      case RAFTCLIENTREQUEST -> client(p.getRaftClientRequest(), sender);
       case SETCONFIGURATIONREQUEST -> configuration(p.getSetConfigurationRequest(), sender, state);
       case TRANSFERLEADERSHIPREQUEST -> Optional.empty();
       case GROUPMANAGEMENTREQUEST,
@@ -66,15 +69,30 @@ final class RaftRequestPolicy {
         : Optional.of("raft request names another sender than the signing node");
   }
 
-  private static Optional<String> client(RaftClientRequestProto r) {
+  private static Optional<String> client(RaftClientRequestProto r, String sender) {
     return switch (r.getTypeCase()) {
-      case WRITE, READ, STALEREAD, WATCH -> Optional.empty();
+      case WRITE -> submitter(r, sender);
+      case READ, STALEREAD, WATCH -> Optional.empty();
       default ->
           Optional.of(
               "raft client request of type "
                   + r.getTypeCase().name().toLowerCase(java.util.Locale.ROOT)
                   + " is not accepted from the network");
     };
+  }
+
+  /**
+   * A write must be a {@link io.raftray.state.Submission} naming the signing node as its submitter:
+   * the leader then checks the command against that node ({@link io.raftray.state.Authority}).
+   */
+  private static Optional<String> submitter(RaftClientRequestProto r, String sender) {
+    Optional<String> node = CommandCodec.submitter(r.getMessage().getContent().toByteArray());
+    if (node.isEmpty()) {
+      return Optional.of("a raft write must be a submission that names its node");
+    }
+    return node.get().equals(sender)
+        ? Optional.empty()
+        : Optional.of("a raft write names another submitting node than the signing node");
   }
 
   private static Optional<String> configuration(

@@ -8,6 +8,8 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -75,7 +77,18 @@ final class RatisSettings {
     RequestTypeDependentRetryPolicy.Builder b = RequestTypeDependentRetryPolicy.newBuilder();
     for (TypeCase type : TypeCase.values()) {
       if (type != TypeCase.TYPE_NOT_SET) {
-        b.setRetryPolicy(type, RetryPolicies.retryForeverWithSleep(RETRY_SLEEP));
+        RetryPolicy retry = RetryPolicies.retryForeverWithSleep(RETRY_SLEEP);
+        if (type == TypeCase.WRITE) {
+          // The leader's state machine refused the write before logging it (who may submit
+          // what, state/Authority): the same submission is refused again, so answer at once.
+          retry =
+              ExceptionDependentRetry.newBuilder()
+                  .setDefaultPolicy(retry)
+                  .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
+                  .setMaxAttempts(Integer.MAX_VALUE)
+                  .build();
+        }
+        b.setRetryPolicy(type, retry);
         b.setTimeout(type, ratis(deadline));
       }
     }

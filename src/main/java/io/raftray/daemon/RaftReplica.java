@@ -4,6 +4,7 @@ import io.raftray.cluster.ClusterUnavailableException;
 import io.raftray.cluster.RaftNode;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
+import io.raftray.state.Authority;
 import io.raftray.state.Command;
 import io.raftray.state.CommandCodec;
 import io.raftray.state.CommandEnvelope;
@@ -11,7 +12,9 @@ import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
+import io.raftray.state.Submission;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +23,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Replica} over Ratis: writes go through the leader, reads come from the local view. */
 @NullMarked
@@ -53,12 +58,24 @@ final class RaftReplica implements Replica {
 
   @Override
   public Result submit(String actor, Command command) {
-    byte[] data = CommandCodec.encode(CommandEnvelope.of(actor, command));
+    return submit(actor, null, command);
+  }
+
+  @Override
+  public Result submit(String actor, @Nullable String credential, Command command) {
+    // The leader checks the submitting node against the node that signed the request, and the
+    // credential against the replicated token hashes; it logs the envelope alone.
+    byte[] data =
+        CommandCodec.encodeSubmission(
+            Submission.of(raft.id().toString(), credential, CommandEnvelope.of(actor, command)));
     Message reply;
     try {
       reply = raft.submit(Message.valueOf(ByteString.copyFrom(data)));
-    } catch (ClusterUnavailableException e) {
-      throw new RaftrayException(ErrorKind.UNAVAILABLE, e.getMessage(), e);
+    } catch (ClusterUnavailableException | UncheckedIOException e) {
+      // A refusal by the leader ends the client's retries at once (RatisSettings) and arrives as
+      // the cause; anything else means no leader committed it.
+      throw refusal(e)
+          .orElseGet(() -> new RaftrayException(ErrorKind.UNAVAILABLE, e.getMessage(), e));
     }
     Result result;
     try {
@@ -68,6 +85,23 @@ final class RaftReplica implements Replica {
     }
     awaitLocal(result.index());
     return result;
+  }
+
+  /** The leader's refusal of a submission ({@link Authority.Refused}) as a 403, if it is one. */
+  static Optional<RaftrayException> refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (!(t instanceof StateMachineException) || m == null) {
+        continue;
+      }
+      int at = m.indexOf(Authority.Refused.MARKER);
+      if (at >= 0) {
+        String reason = m.substring(at + Authority.Refused.MARKER.length());
+        return Optional.of(
+            new RaftrayException(ErrorKind.FORBIDDEN, "the leader refused the write: " + reason));
+      }
+    }
+    return Optional.empty();
   }
 
   private void awaitLocal(long index) {

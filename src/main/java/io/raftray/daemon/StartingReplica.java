@@ -41,6 +41,11 @@ final class StartingReplica implements Replica {
   }
 
   @Override
+  public Result submit(String actor, String credential, Command command) {
+    return ready().submit(actor, credential, command);
+  }
+
+  @Override
   public State linearizableView() {
     return ready().linearizableView();
   }

@@ -46,7 +46,7 @@ public sealed interface Command {
   String summary();
 
   /** Creates the cluster: the first entry of every log. */
-  @Action("bootstrap")
+  @Action(value = "bootstrap", by = Origin.BOOTSTRAP)
   record Bootstrap(String clusterId, String caCertPem, Node node, AdminToken owner)
       implements Command {
     @Override
@@ -55,7 +55,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("user.create")
+  @Action(value = "user.create", by = Origin.ADMIN)
   record CreateUser(User user) implements Command {
     @Override
     public String summary() {
@@ -63,7 +63,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("user.update")
+  @Action(value = "user.update", by = Origin.ADMIN)
   record UpdateUser(
       String id,
       String name,
@@ -164,7 +164,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("user.delete")
+  @Action(value = "user.delete", by = Origin.ADMIN)
   record DeleteUser(String id) implements Command {
     @Override
     public String summary() {
@@ -172,7 +172,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("user.reset_usage")
+  @Action(value = "user.reset_usage", by = Origin.ADMIN)
   record ResetUsage(String id) implements Command {
     @Override
     public String summary() {
@@ -180,7 +180,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("user.rotate_subscription")
+  @Action(value = "user.rotate_subscription", by = Origin.ADMIN)
   record RotateSubscription(String id, String newToken) implements Command {
     @Override
     public String summary() {
@@ -188,7 +188,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("endpoint.create")
+  @Action(value = "endpoint.create", by = Origin.ADMIN)
   record CreateEndpoint(Endpoint endpoint) implements Command {
     @Override
     public String summary() {
@@ -208,7 +208,7 @@ public sealed interface Command {
    * when {@code settings} lacks it, and every other key keeps the value it has at that index, so
    * two concurrent PATCHes of different keys both survive.
    */
-  @Action("endpoint.update")
+  @Action(value = "endpoint.update", by = Origin.ADMIN)
   record UpdateEndpoint(
       String id,
       String tag,
@@ -241,7 +241,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("endpoint.delete")
+  @Action(value = "endpoint.delete", by = Origin.ADMIN)
   record DeleteEndpoint(String id) implements Command {
     @Override
     public String summary() {
@@ -249,7 +249,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("grant.create")
+  @Action(value = "grant.create", by = Origin.ADMIN)
   record CreateGrant(Grant grant) implements Command {
     @Override
     public String summary() {
@@ -257,7 +257,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("grant.update")
+  @Action(value = "grant.update", by = Origin.ADMIN)
   record UpdateGrant(String id, Boolean enabled) implements Command {
     @Override
     public String summary() {
@@ -265,7 +265,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("grant.delete")
+  @Action(value = "grant.delete", by = Origin.ADMIN)
   record DeleteGrant(String id) implements Command {
     @Override
     public String summary() {
@@ -273,7 +273,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("admin_token.create")
+  @Action(value = "admin_token.create", by = Origin.OWNER)
   record CreateAdminToken(AdminToken token) implements Command {
     @Override
     public String summary() {
@@ -281,7 +281,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("admin_token.revoke")
+  @Action(value = "admin_token.revoke", by = Origin.OWNER)
   record RevokeAdminToken(String id) implements Command {
     @Override
     public String summary() {
@@ -290,7 +290,7 @@ public sealed interface Command {
   }
 
   /** Records a member that is (or is becoming) part of the Raft group. */
-  @Action("node.add")
+  @Action(value = "node.add", by = Origin.ADMISSION)
   record AddNode(Node node) implements Command {
     @Override
     public String summary() {
@@ -298,7 +298,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("node.update")
+  @Action(value = "node.update", by = Origin.ADMIN)
   record UpdateNode(String id, String name, String accessHost, Map<String, String> labels)
       implements Command {
     @Override
@@ -312,7 +312,7 @@ public sealed interface Command {
   }
 
   /** A joined node is a Raft voter now: {@code joining} becomes {@code active}. */
-  @Action("node.activate")
+  @Action(value = "node.activate", by = Origin.NODE)
   record ActivateNode(String id) implements Command {
     @Override
     public String summary() {
@@ -325,7 +325,7 @@ public sealed interface Command {
    * on it), its certificate serial goes on the deny list and its endpoints are disabled. The Raft
    * membership change is a separate step (see {@code docs/membership.md}).
    */
-  @Action("node.remove")
+  @Action(value = "node.remove", by = Origin.ADMIN)
   record RemoveNode(String id) implements Command {
     @Override
     public String summary() {
@@ -339,7 +339,7 @@ public sealed interface Command {
    * {@code replacesSerial} must be the recorded serial (compare and set): a replayed or raced
    * renewal cannot replace a certificate it did not know.
    */
-  @Action("node.renew_certificate")
+  @Action(value = "node.renew_certificate", by = Origin.RENEWAL)
   record RenewNodeCertificate(
       String id,
       String replacesSerial,
@@ -357,7 +357,7 @@ public sealed interface Command {
    * A node reports its core's health: submitted by the node itself when the status, flavor or
    * version changes. {@code flavor}, {@code version} and {@code detail} may be null.
    */
-  @Action("node.report_xray")
+  @Action(value = "node.report_xray", by = Origin.NODE)
   record ReportXray(
       String nodeId,
       String status,
@@ -391,7 +391,7 @@ public sealed interface Command {
    * of the previous release carry {@code secretHash} only. {@code caHolder} true makes the joiner a
    * CA holder.
    */
-  @Action("join_token.create")
+  @Action(value = "join_token.create", by = Origin.OWNER)
   record CreateJoinToken(
       String id,
       @JsonInclude(JsonInclude.Include.NON_NULL) String secretHash,
@@ -424,7 +424,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("join_token.revoke")
+  @Action(value = "join_token.revoke", by = Origin.ADMIN)
   record RevokeJoinToken(String id) implements Command {
     @Override
     public String summary() {
@@ -436,7 +436,7 @@ public sealed interface Command {
    * Uses a join token once (checked against the leader-stamped time): a single-use token's request
    * is approved at once, a multi-use token's request waits for an admin.
    */
-  @Action("join_request.create")
+  @Action(value = "join_request.create", by = Origin.JOIN)
   record CreateJoinRequest(
       String id,
       String tokenId,
@@ -453,7 +453,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("join_request.approve")
+  @Action(value = "join_request.approve", by = Origin.ADMIN)
   record ApproveJoinRequest(String id, String decidedBy) implements Command {
     @Override
     public String summary() {
@@ -461,7 +461,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("join_request.reject")
+  @Action(value = "join_request.reject", by = Origin.ADMIN)
   record RejectJoinRequest(String id, String decidedBy, String reason) implements Command {
     @Override
     public String summary() {
@@ -478,7 +478,7 @@ public sealed interface Command {
    * ({@link #FIELDS}) are taken from {@code settings}, merged at apply into the settings of that
    * index, so concurrent PATCHes of different fields both survive.
    */
-  @Action("subscription_settings.update")
+  @Action(value = "subscription_settings.update", by = Origin.ADMIN)
   record UpdateSubscriptionSettings(
       SubscriptionSettings settings, @JsonInclude(JsonInclude.Include.NON_NULL) List<String> fields)
       implements Command {
@@ -537,7 +537,7 @@ public sealed interface Command {
    * seconds per node would flood the audit log); the status changes it causes are visible on the
    * users.
    */
-  @Action("usage.report")
+  @Action(value = "usage.report", by = Origin.NODE)
   record UsageReport(
       String nodeId,
       long seq,
@@ -578,7 +578,7 @@ public sealed interface Command {
    * by the leader's {@code UsageTicker} only when {@link Store#due} says it would change something;
    * audited once per tick that changed something, with counts.
    */
-  @Action("users.tick")
+  @Action(value = "users.tick", by = Origin.NODE)
   record UsersTick() implements Command {
     @Override
     public String summary() {
@@ -587,7 +587,7 @@ public sealed interface Command {
   }
 
   /** Replaces a user's own credentials (generated or validated before submission). */
-  @Action("user.rotate_credentials")
+  @Action(value = "user.rotate_credentials", by = Origin.ADMIN)
   record RotateCredentials(String id, UserCredentials credentials) implements Command {
     @Override
     public String summary() {
@@ -595,7 +595,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("group.create")
+  @Action(value = "group.create", by = Origin.ADMIN)
   record CreateGroup(Group group) implements Command {
     @Override
     public String summary() {
@@ -607,7 +607,7 @@ public sealed interface Command {
    * Changes a group; null fields stay as they are. {@code setSelector} with a null {@code selector}
    * removes the selector.
    */
-  @Action("group.update")
+  @Action(value = "group.update", by = Origin.ADMIN)
   record UpdateGroup(
       String id,
       String name,
@@ -628,7 +628,7 @@ public sealed interface Command {
   }
 
   /** Deletes a group and takes it out of every member's {@code group_ids}. */
-  @Action("group.delete")
+  @Action(value = "group.delete", by = Origin.ADMIN)
   record DeleteGroup(String id) implements Command {
     @Override
     public String summary() {
@@ -640,7 +640,7 @@ public sealed interface Command {
    * Changes cluster-wide settings ({@code settings.update}); a null field leaves that setting as it
    * is, so two concurrent changes of different settings both stay (the merge happens in apply).
    */
-  @Action("settings.update")
+  @Action(value = "settings.update", by = Origin.ADMIN)
   record UpdateSettings(
       Integer auditRetention,
       @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
@@ -668,7 +668,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("user_template.create")
+  @Action(value = "user_template.create", by = Origin.ADMIN)
   record CreateUserTemplate(UserTemplate template) implements Command {
     @Override
     public String summary() {
@@ -677,7 +677,7 @@ public sealed interface Command {
   }
 
   /** Replaces a template as a whole (the API merges a PATCH into the template it read). */
-  @Action("user_template.update")
+  @Action(value = "user_template.update", by = Origin.ADMIN)
   record UpdateUserTemplate(UserTemplate template) implements Command {
     @Override
     public String summary() {
@@ -685,7 +685,7 @@ public sealed interface Command {
     }
   }
 
-  @Action("user_template.delete")
+  @Action(value = "user_template.delete", by = Origin.ADMIN)
   record DeleteUserTemplate(String id) implements Command {
     @Override
     public String summary() {
@@ -698,7 +698,7 @@ public sealed interface Command {
    * name or subscription token taken, or given twice) rejects the whole batch, naming it as {@code
    * users[i].field}. One audit event for the batch.
    */
-  @Action("users.create_batch")
+  @Action(value = "users.create_batch", by = Origin.ADMIN)
   record CreateUsers(List<User> users) implements Command {
     public static final int MAX_BATCH = 1000;
 
@@ -719,7 +719,7 @@ public sealed interface Command {
    * per id for {@code rotate_subscription}; {@code groupIds} the groups of {@code add_groups} and
    * {@code remove_groups}. One audit event with the count.
    */
-  @Action("users.bulk")
+  @Action(value = "users.bulk", by = Origin.ADMIN)
   record BulkUsers(
       BulkAction operation,
       List<String> ids,
@@ -756,7 +756,7 @@ public sealed interface Command {
    * are not in the Raft configuration; applied like a removal (record kept as {@code removed},
    * serial denied), which frees its name.
    */
-  @Action("node.expire_joining")
+  @Action(value = "node.expire_joining", by = Origin.NODE)
   record ExpireJoiningNode(String id) implements Command {
     @Override
     public String summary() {
@@ -771,7 +771,7 @@ public sealed interface Command {
    * audited (like usage reports). Apply registers new devices in list order while the user's limit
    * allows and refuses the rest, so two nodes racing for the last slot are decided by log order.
    */
-  @Action("subscription.activity")
+  @Action(value = "subscription.activity", by = Origin.NODE)
   record SubscriptionActivity(String nodeId, List<SubFetch> fetches, List<DeviceSeen> devices)
       implements Command {
     /** At most this many fetches and this many devices per entry. */
@@ -827,7 +827,7 @@ public sealed interface Command {
   }
 
   /** Forgets one of a user's devices: its next fetch counts as a new device. */
-  @Action("user.delete_device")
+  @Action(value = "user.delete_device", by = Origin.ADMIN)
   record DeleteDevice(String userId, String hwid) implements Command {
     @Override
     public String summary() {

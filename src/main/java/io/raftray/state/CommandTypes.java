@@ -17,10 +17,12 @@ import java.util.Map;
 final class CommandTypes extends TypeIdResolverBase {
   private static final Map<Class<?>, String> NAMES;
   private static final Map<String, Class<?>> TYPES;
+  private static final Map<Class<?>, Origin> ORIGINS;
 
   static {
     Map<Class<?>, String> names = new LinkedHashMap<>();
     Map<String, Class<?>> types = new LinkedHashMap<>();
+    Map<Class<?>, Origin> origins = new LinkedHashMap<>();
     for (Class<?> c : Command.class.getPermittedSubclasses()) {
       Action a = c.getAnnotation(Action.class);
       if (a == null) {
@@ -32,9 +34,11 @@ final class CommandTypes extends TypeIdResolverBase {
             "commands " + clash.getSimpleName() + " and " + c.getSimpleName() + " share an action");
       }
       names.put(c, a.value());
+      origins.put(c, a.by());
     }
     NAMES = Collections.unmodifiableMap(names);
     TYPES = Collections.unmodifiableMap(types);
+    ORIGINS = Collections.unmodifiableMap(origins);
   }
 
   /** Jackson creates one per use of {@link Command}'s type information. */
@@ -47,6 +51,15 @@ final class CommandTypes extends TypeIdResolverBase {
       throw new IllegalArgumentException(type.getName() + " is not a command");
     }
     return name;
+  }
+
+  /** Who may submit a command of this class. */
+  static Origin origin(Class<?> type) {
+    Origin o = ORIGINS.get(type);
+    if (o == null) {
+      throw new IllegalArgumentException(type.getName() + " is not a command");
+    }
+    return o;
   }
 
   /** Every action, in declaration order. */

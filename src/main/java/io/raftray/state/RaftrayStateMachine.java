@@ -28,6 +28,7 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -192,7 +193,27 @@ public final class RaftrayStateMachine extends BaseStateMachine {
 
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-    CommandEnvelope env = CommandCodec.decode(request.getMessage().getContent().toByteArray());
+    // Runs on the leader only, before the entry is logged: who may submit what is checked here
+    // (Authority), and the envelope is logged without the credential that came with it.
+    CommandEnvelope env;
+    try {
+      Submission submission =
+          CommandCodec.decodeSubmission(request.getMessage().getContent().toByteArray());
+      env = Authority.verify(view, submission, this::inRaftConfiguration);
+    } catch (Authority.Refused e) {
+      // Handed back as the transaction's exception (not thrown): Ratis then answers the client
+      // with it and settles the request's retry-cache entry, so nothing is logged or left pending.
+      TransactionContext refused =
+          TransactionContext.newBuilder()
+              .setStateMachine(this)
+              .setClientRequest(request)
+              .setLogData(ByteString.EMPTY)
+              .build();
+      // A plain IOException: Ratis sends the cause to the client Java-serialized, and peers only
+      // revive JDK and Ratis types (RaftWire, cli.Main). Its text carries Refused.MARKER.
+      refused.setException(new IOException(e.getMessage()));
+      return refused;
+    }
     // The leader's clock is the cluster's clock, but clocks differ: never stamp below any time
     // this node stamped or applied, so time never runs backwards across a leader change (a new
     // leader has applied every earlier term's entry before Ratis lets it take requests).
@@ -204,6 +225,21 @@ public final class RaftrayStateMachine extends BaseStateMachine {
         .setClientRequest(request)
         .setLogData(ByteString.copyFrom(stamped))
         .build();
+  }
+
+  /** Whether {@code nodeId} is a voter of this server's current Raft configuration. */
+  private boolean inRaftConfiguration(String nodeId) {
+    try {
+      return getServer()
+          .getNow(null)
+          .getDivision(getGroupId())
+          .getRaftConf()
+          .getCurrentPeers()
+          .stream()
+          .anyMatch(p -> p.getId().equals(RaftPeerId.valueOf(nodeId)));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /**

@@ -28,6 +28,17 @@ public interface Replica {
    */
   Result submit(String actor, Command command);
 
+  /**
+   * Commits an admin's command: {@code credential} is the bearer token the admin presented, which
+   * the leader verifies against the replicated token hashes and the role the command needs before
+   * it logs the command (without the credential). A command the leader refuses commits nothing and
+   * throws a FORBIDDEN {@link io.raftray.model.RaftrayException}. Without Raft (unit tests) the
+   * credential is not checked.
+   */
+  default Result submit(String actor, String credential, Command command) {
+    return submit(actor, command);
+  }
+
   /** A view that includes every write committed before this call (Raft ReadIndex). */
   State linearizableView();
 

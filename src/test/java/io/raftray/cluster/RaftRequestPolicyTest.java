@@ -7,7 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftray.model.NodeStatus;
 import io.raftray.pki.ClusterCa;
+import io.raftray.state.Command;
+import io.raftray.state.CommandCodec;
+import io.raftray.state.CommandEnvelope;
 import io.raftray.state.State;
+import io.raftray.state.Submission;
 import java.util.List;
 import java.util.Optional;
 import org.apache.ratis.client.impl.ClientProtoUtils;
@@ -134,7 +138,14 @@ class RaftRequestPolicyTest {
             .setServerId(TARGET)
             .setGroupId(GROUP)
             .setCallId(1)
-            .setMessage(Message.valueOf("x"))
+            .setMessage(
+                Message.valueOf(
+                    ByteString.copyFrom(
+                        CommandCodec.encodeSubmission(
+                            Submission.of(
+                                "node-2",
+                                null,
+                                CommandEnvelope.of("node-2", new Command.UsersTick()))))))
             .setType(RaftClientRequest.writeRequestType())
             .build();
     RaftNettyServerRequestProto p =
@@ -142,6 +153,24 @@ class RaftRequestPolicyTest {
             .setRaftClientRequest(ClientProtoUtils.toRaftClientRequestProto(write))
             .build();
     assertThat(check(p, "node-2")).isEmpty();
+    // A member may not submit in another node's name, nor send anything but a submission.
+    assertThat(check(p, "node-4"))
+        .hasValueSatisfying(r -> assertThat(r).contains("names another submitting node"));
+    RaftNettyServerRequestProto plain =
+        RaftNettyServerRequestProto.newBuilder()
+            .setRaftClientRequest(
+                ClientProtoUtils.toRaftClientRequestProto(
+                    RaftClientRequest.newBuilder()
+                        .setClientId(CLIENT)
+                        .setServerId(TARGET)
+                        .setGroupId(GROUP)
+                        .setCallId(1)
+                        .setMessage(Message.valueOf("x"))
+                        .setType(RaftClientRequest.writeRequestType())
+                        .build()))
+            .build();
+    assertThat(check(plain, "node-2"))
+        .hasValueSatisfying(r -> assertThat(r).contains("must be a submission"));
     RaftClientRequest stream =
         RaftClientRequest.newBuilder()
             .setClientId(CLIENT)

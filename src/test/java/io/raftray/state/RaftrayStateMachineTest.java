@@ -7,6 +7,8 @@ import static io.raftray.state.Fixtures.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.raftray.model.AdminToken;
+import io.raftray.model.Role;
 import io.raftray.testing.MutableClock;
 import java.io.File;
 import java.io.IOException;
@@ -118,11 +120,11 @@ class RaftrayStateMachineTest {
     apply(sm, 1, CommandCodec.encode(env(bootstrap(), previous)));
 
     // This node's clock says 10:00:00 when it leads.
-    Instant stamped = stamp(sm, new Command.CreateUser(user("usr_1", "alice", 0)));
+    Instant stamped = stamp(sm, new Command.UsersTick());
     assertThat(stamped).isEqualTo(previous);
 
     clock.advance(java.time.Duration.ofSeconds(45));
-    assertThat(stamp(sm, new Command.DeleteUser("usr_1"))).isEqualTo(T0.plusSeconds(45));
+    assertThat(stamp(sm, new Command.UsersTick())).isEqualTo(T0.plusSeconds(45));
   }
 
   @Test
@@ -130,10 +132,10 @@ class RaftrayStateMachineTest {
     RaftrayStateMachine sm = started();
     apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
     clock.advance(java.time.Duration.ofSeconds(10));
-    Instant first = stamp(sm, new Command.DeleteUser("usr_1"));
+    Instant first = stamp(sm, new Command.UsersTick());
     clock.advance(java.time.Duration.ofSeconds(-5));
 
-    assertThat(stamp(sm, new Command.DeleteUser("usr_2"))).isEqualTo(first);
+    assertThat(stamp(sm, new Command.UsersTick())).isEqualTo(first);
   }
 
   @Test
@@ -216,20 +218,92 @@ class RaftrayStateMachineTest {
     return CommandCodec.decodeResult(m.getContent().toByteArray());
   }
 
-  /** The time the leader puts into the log entry for a client's command. */
+  /** The time the leader puts into the log entry for node {@code node_a}'s command. */
   private static Instant stamp(RaftrayStateMachine sm, Command c) throws IOException {
+    return logged(sm, Submission.of("node_a", null, CommandEnvelope.of("node_a", c))).at();
+  }
+
+  @Test
+  void startTransaction_logsTheVerifiedEnvelope_withoutTheCredential() throws IOException {
+    RaftrayStateMachine sm = started();
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+    AdminToken admin =
+        new AdminToken("tok_adm", "adm", Role.ADMIN, Authority.tokenHash("the-secret"), T0, false);
+    apply(sm, 2, CommandCodec.encode(env(new Command.CreateAdminToken(admin), T0)));
+    Command create = new Command.CreateUser(user("usr_1", "alice", 0));
+
+    byte[] log =
+        logData(
+            sm,
+            Submission.of(
+                "node_a", "rrt_tok_adm.the-secret", CommandEnvelope.of("tok_adm", create)));
+    assertThat(new String(log, StandardCharsets.UTF_8)).doesNotContain("the-secret");
+    CommandEnvelope env = CommandCodec.decode(log);
+    assertThat(env.actor()).isEqualTo("tok_adm");
+    assertThat(env.command()).isEqualTo(create);
+    assertThat(env.at()).isNotNull();
+
+    // A plain envelope (the previous release's write), no token, a forged actor: nothing logged.
+    assertThat(
+            catchThrowable(
+                () ->
+                    logData(
+                        startTransaction(
+                            sm, CommandCodec.encode(CommandEnvelope.of("tok_adm", create))))))
+        .isInstanceOf(Authority.Refused.class)
+        .hasMessageContaining("not a submission of this release");
+    assertThat(
+            catchThrowable(
+                () ->
+                    logged(
+                        sm, Submission.of("node_a", null, CommandEnvelope.of("tok_adm", create)))))
+        .isInstanceOf(Authority.Refused.class)
+        .hasMessageContaining("needs an admin token");
+    assertThat(
+            catchThrowable(
+                () ->
+                    logged(
+                        sm,
+                        Submission.of(
+                            "node_a",
+                            "rrt_tok_adm.the-secret",
+                            CommandEnvelope.of("tok_owner", create)))))
+        .isInstanceOf(Authority.Refused.class)
+        .hasMessageContaining("another actor")
+        .hasMessageNotContaining("the-secret");
+  }
+
+  private static CommandEnvelope logged(RaftrayStateMachine sm, Submission s) throws IOException {
+    return CommandCodec.decode(logData(sm, s));
+  }
+
+  /** What the leader logs for {@code s}; throws the refusal the transaction carries instead. */
+  private static byte[] logData(RaftrayStateMachine sm, Submission s) throws IOException {
+    return logData(startTransaction(sm, CommandCodec.encodeSubmission(s)));
+  }
+
+  private static byte[] logData(TransactionContext trx) throws IOException {
+    if (trx.getException() != null) {
+      // What the client gets back: the reason behind the marker, as a plain IOException.
+      assertThat(trx.getException()).isExactlyInstanceOf(IOException.class);
+      assertThat(trx.getException().getMessage()).startsWith(Authority.Refused.MARKER);
+      throw new Authority.Refused(
+          trx.getException().getMessage().substring(Authority.Refused.MARKER.length()));
+    }
+    return trx.getStateMachineLogEntry().getLogData().toByteArray();
+  }
+
+  private static TransactionContext startTransaction(RaftrayStateMachine sm, byte[] message)
+      throws IOException {
     RaftClientRequest request =
         RaftClientRequest.newBuilder()
             .setClientId(ClientId.randomId())
             .setServerId(RaftPeerId.valueOf("unit"))
             .setGroupId(RaftGroupId.valueOf(UUID.nameUUIDFromBytes(new byte[] {2})))
             .setCallId(1)
-            .setMessage(
-                Message.valueOf(
-                    ByteString.copyFrom(CommandCodec.encode(CommandEnvelope.of("tok_owner", c)))))
+            .setMessage(Message.valueOf(ByteString.copyFrom(message)))
             .setType(RaftClientRequest.writeRequestType())
             .build();
-    TransactionContext trx = sm.startTransaction(request);
-    return CommandCodec.decode(trx.getStateMachineLogEntry().getLogData().toByteArray()).at();
+    return sm.startTransaction(request);
   }
 }

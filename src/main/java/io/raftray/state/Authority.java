@@ -1,0 +1,221 @@
+package io.raftray.state;
+
+import io.raftray.model.AdminToken;
+import io.raftray.model.JoinRequest;
+import io.raftray.model.JoinRequestStatus;
+import io.raftray.model.Node;
+import io.raftray.model.NodeStatus;
+import io.raftray.state.Command.*;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The leader's check of who submits a command, before it is logged ({@link
+ * RaftrayStateMachine#startTransaction}): each command's {@link Origin} says what proves the right
+ * to submit it. Admin commands carry the admin's bearer token, verified against the replicated
+ * token hashes and the role the command needs; node commands must name the submitting node (which
+ * the network edge has bound to the node that signed the request). The envelope that is logged
+ * carries the verified actor and no credential.
+ *
+ * <p>Pure: the same view, submission and Raft configuration give the same answer. Only the leader
+ * runs it; replay and followers never do, so entries logged before it existed apply unchanged.
+ */
+public final class Authority {
+  private Authority() {}
+
+  private static final int MAX_BEARER_LENGTH = 256;
+
+  /** The admin token prefix ({@code rrt_<id>.<secret>}). */
+  public static final String TOKEN_PREFIX = "rrt_";
+
+  /** A refused submission; the message names no secret and is shown to the caller. */
+  public static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** Marks the reason inside the exception text Ratis sends back to the submitting node. */
+    public static final String MARKER = "raftray refused the command: ";
+
+    Refused(String reason) {
+      super(MARKER + reason);
+    }
+  }
+
+  /** Who may submit a command of this type. */
+  public static Origin origin(Class<? extends Command> type) {
+    return CommandTypes.origin(type);
+  }
+
+  /**
+   * The envelope to log for {@code s}, or {@link Refused} when the submitter may not submit it.
+   *
+   * @param view the leader's applied state
+   * @param raftMember whether a node id is a member of the current Raft configuration
+   */
+  public static CommandEnvelope verify(State view, Submission s, Predicate<String> raftMember)
+      throws Refused {
+    CommandEnvelope env = s.envelope();
+    if (env == null || env.command() == null || s.node() == null) {
+      throw new Refused("the submission has no command or no submitting node");
+    }
+    Command c = env.command();
+    Origin origin = origin(c.getClass());
+    if (origin == Origin.BOOTSTRAP) {
+      if (view.bootstrapped()) {
+        throw new Refused("the cluster is already bootstrapped");
+      }
+      return env;
+    }
+    if (!view.bootstrapped()) {
+      throw new Refused("the cluster is not bootstrapped yet");
+    }
+    Node submitter = view.nodes().get(s.node());
+    if (submitter == null || submitter.status() == NodeStatus.REMOVED) {
+      throw new Refused("node " + s.node() + " is not a member");
+    }
+    return switch (origin) {
+      case ADMIN, OWNER -> admin(view, s, origin);
+      case NODE -> node(s);
+      case JOIN -> join(s);
+      case ADMISSION -> admission(view, s, raftMember);
+      case RENEWAL -> renewal(view, s);
+      case BOOTSTRAP -> throw new IllegalStateException("handled above");
+    };
+  }
+
+  private static CommandEnvelope admin(State view, Submission s, Origin origin) throws Refused {
+    Command c = s.envelope().command();
+    String what = c.action() + " needs " + (origin == Origin.OWNER ? "an owner" : "an admin");
+    if (s.credential() == null) {
+      throw new Refused(what + " token, and none came with it");
+    }
+    AdminToken t =
+        adminToken(view, s.credential())
+            .orElseThrow(() -> new Refused(what + " token; the one it came with is not valid"));
+    boolean allowed = origin == Origin.OWNER ? t.role().canManageTokens() : t.role().canWrite();
+    if (!allowed) {
+      throw new Refused(what + " token; token " + t.id() + " is not one");
+    }
+    if (!t.id().equals(s.envelope().actor()) || !namedAdmin(c, t.id())) {
+      throw new Refused(c.action() + " names another actor than its token " + t.id());
+    }
+    return s.envelope();
+  }
+
+  /** Whether the admin a command records inside itself, if any, is the verified one. */
+  private static boolean namedAdmin(Command c, String tokenId) {
+    String named =
+        switch (c) {
+          case CreateJoinToken j -> j.createdBy();
+          case ApproveJoinRequest a -> a.decidedBy();
+          case RejectJoinRequest r -> r.decidedBy();
+          default -> tokenId;
+        };
+    return named == null || named.equals(tokenId);
+  }
+
+  private static CommandEnvelope node(Submission s) throws Refused {
+    Command c = s.envelope().command();
+    String about = subjectNode(c);
+    if (!s.node().equals(s.envelope().actor()) || (about != null && !s.node().equals(about))) {
+      throw new Refused(
+          c.action() + " may only be submitted by the node it is about, in its own name");
+    }
+    return s.envelope();
+  }
+
+  /** The node a node command is about, or null when it is about no node (the submitter acts). */
+  static String subjectNode(Command c) {
+    return switch (c) {
+      case UsageReport r -> r.nodeId();
+      case ReportXray r -> r.nodeId();
+      case ActivateNode a -> a.id();
+      case SubscriptionActivity a -> a.nodeId();
+      default -> null;
+    };
+  }
+
+  private static CommandEnvelope join(Submission s) throws Refused {
+    CreateJoinRequest j = (CreateJoinRequest) s.envelope().command();
+    if (!Objects.equals(j.tokenId(), s.envelope().actor())) {
+      throw new Refused("a join request must be submitted in the name of its join token");
+    }
+    return s.envelope();
+  }
+
+  private static CommandEnvelope admission(State view, Submission s, Predicate<String> raftMember)
+      throws Refused {
+    Node n = ((AddNode) s.envelope().command()).node();
+    String actor = s.envelope().actor();
+    if (n.status() == NodeStatus.JOINING) {
+      JoinRequest r = JoinRules.requestForNode(view, n.id());
+      if (r == null || r.status() != JoinRequestStatus.APPROVED) {
+        throw new Refused("node " + n.id() + " has no approved join request");
+      }
+      if (!r.tokenId().equals(actor)) {
+        throw new Refused("a joining node must be recorded in the name of its join token");
+      }
+      return s.envelope();
+    }
+    if (!raftMember.test(n.id())) {
+      throw new Refused(
+          "node " + n.id() + " is neither joining nor a member of the raft configuration");
+    }
+    if (!s.node().equals(actor)) {
+      throw new Refused("a raft member must be recorded in the submitting node's name");
+    }
+    return s.envelope();
+  }
+
+  private static CommandEnvelope renewal(State view, Submission s) throws Refused {
+    RenewNodeCertificate r = (RenewNodeCertificate) s.envelope().command();
+    Node n = view.nodes().get(r.id());
+    if (n == null || n.status() == NodeStatus.REMOVED || !r.id().equals(s.envelope().actor())) {
+      throw new Refused("a renewal must name a member, in that member's name");
+    }
+    // Only a CA holder signs certificates, so only a CA holder records one (an ordinary member
+    // cannot write another member's certificate into the state).
+    Node signer = view.nodes().get(s.node());
+    if (signer == null || !signer.holdsCaKey()) {
+      throw new Refused("a renewal must be submitted by a CA holder");
+    }
+    return s.envelope();
+  }
+
+  /** The live (not revoked) token a bearer string proves, if any. Constant-time comparison. */
+  public static Optional<AdminToken> adminToken(State state, String bearer) {
+    if (bearer == null || bearer.length() > MAX_BEARER_LENGTH || !bearer.startsWith(TOKEN_PREFIX)) {
+      return Optional.empty();
+    }
+    int dot = bearer.indexOf('.');
+    if (dot < 0) {
+      return Optional.empty();
+    }
+    String id = bearer.substring(TOKEN_PREFIX.length(), dot);
+    String presented = tokenHash(bearer.substring(dot + 1));
+    AdminToken t = state.adminTokens().get(id);
+    if (t == null || t.revoked()) {
+      return Optional.empty();
+    }
+    boolean same =
+        MessageDigest.isEqual(
+            presented.getBytes(StandardCharsets.US_ASCII),
+            t.secretHash().getBytes(StandardCharsets.US_ASCII));
+    return same ? Optional.of(t) : Optional.empty();
+  }
+
+  /** The stored form of an admin token's secret: hex SHA-256 of its text. */
+  public static String tokenHash(String secret) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+    }
+  }
+}
