@@ -89,7 +89,12 @@ class AuthorityTest {
     Map<Origin, Set<String>> m = byOrigin();
     assertThat(m.get(Origin.NODE))
         .containsExactlyInAnyOrder(
-            "usage.report", "node.report_xray", "node.activate", "users.tick");
+            "usage.report",
+            "node.report_xray",
+            "node.activate",
+            "users.tick",
+            "node.expire_joining",
+            "subscription.activity");
     assertThat(m.get(Origin.OWNER))
         .containsExactlyInAnyOrder("admin_token.create", "admin_token.revoke", "join_token.create");
     assertThat(m.get(Origin.JOIN)).containsExactly("join_request.create");
@@ -181,6 +186,23 @@ class AuthorityTest {
         .contains("the node it is about");
     assertThat(refusal(s, "node_b", null, "node_b", new ActivateNode("node_a")))
         .contains("the node it is about");
+  }
+
+  @Test
+  void subscriptionActivity_onlyFromTheNodeItIsAbout() throws Exception {
+    State s = cluster();
+    Command activity = new SubscriptionActivity("node_b", List.of(), List.of());
+    assertThat(verify(s, "node_b", null, "node_b", activity)).isNotNull();
+    assertThat(refusal(s, "node_a", null, "node_a", activity)).contains("the node it is about");
+  }
+
+  @Test
+  void renewals_onlyFromACaHolder_inTheRenewingMembersName() throws Exception {
+    State s = run(cluster(), new AddNode(node("node_c").withCaHolder(false, T0)));
+    Command renew = new RenewNodeCertificate("node_b", "1", "2", "PEM", T0.plusSeconds(86_400));
+    assertThat(verify(s, "node_a", null, "node_b", renew)).isNotNull();
+    assertThat(refusal(s, "node_c", null, "node_b", renew)).contains("CA holder");
+    assertThat(refusal(s, "node_a", null, "node_a", renew)).contains("in that member's name");
   }
 
   @Test
