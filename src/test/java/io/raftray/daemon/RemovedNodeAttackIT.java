@@ -3,42 +3,22 @@ package io.raftray.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.raftray.cluster.NodeRequestSigner;
-import io.raftray.cluster.RaftNode;
 import io.raftray.cluster.RenewService;
 import io.raftray.config.Tunables;
-import io.raftray.model.AdminToken;
-import io.raftray.model.Json;
 import io.raftray.model.NodeStatus;
-import io.raftray.model.Role;
 import io.raftray.pki.ClusterCa;
-import io.raftray.pki.Csr;
 import io.raftray.pki.ForgedCertificates;
-import io.raftray.pki.KeyPairs;
 import io.raftray.pki.NodeIdentity;
-import io.raftray.state.Command;
-import io.raftray.state.CommandCodec;
-import io.raftray.state.CommandEnvelope;
 import io.raftray.testing.InProcessNodes;
-import java.net.URI;
+import io.raftray.testing.RemovedNodeAttack;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.ratis.client.impl.ClientProtoUtils;
-import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.GroupManagementRequest;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,12 +44,8 @@ class RemovedNodeAttackIT {
 
   private HttpResponse<String> post(Daemon to, String route, NodeIdentity as, byte[] body)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(to.config().apiBaseUrl() + route))
-            .timeout(Duration.ofSeconds(20))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    new NodeRequestSigner(as).headers("POST", route, to.config().nodeId(), body).forEach(b::header);
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return RemovedNodeAttack.post(
+        http, to.config().apiBaseUrl(), to.config().nodeId(), route, as, body);
   }
 
   @Test
@@ -112,83 +88,38 @@ class RemovedNodeAttackIT {
     int tokensBefore = lead.replica().view().adminTokens().size();
 
     // 1. An owner token through Raft, in the owner's name, as the victim and as itself.
-    AdminToken evil =
-        new AdminToken("tok-evil", "evil", Role.OWNER, "00".repeat(32), Instant.now(), false);
-    byte[] envelope =
-        CommandCodec.encode(
-            CommandEnvelope.of(seed.owner().token().id(), new Command.CreateAdminToken(evil)));
+    byte[] envelope = RemovedNodeAttack.ownerTokenEnvelope(seed.owner().token().id());
     for (NodeIdentity as : List.of(forged, removed.identity())) {
-      RaftClientRequest write =
-          RaftClientRequest.newBuilder()
-              .setClientId(ClientId.randomId())
-              .setServerId(RaftPeerId.valueOf(leaderId))
-              .setGroupId(RaftNode.groupId(seed.clusterId()))
-              .setCallId(1)
-              .setMessage(Message.valueOf(ByteString.copyFrom(envelope)))
-              .setType(RaftClientRequest.writeRequestType())
-              .build();
-      byte[] body =
-          RaftNettyServerRequestProto.newBuilder()
-              .setRaftClientRequest(ClientProtoUtils.toRaftClientRequestProto(write))
-              .build()
-              .toByteArray();
-      HttpResponse<String> r = post(lead, "/cluster/v1/raft", as, body);
+      byte[] body = RemovedNodeAttack.raftWrite(seed.clusterId(), leaderId, envelope);
+      HttpResponse<String> r = post(lead, RemovedNodeAttack.RAFT_ROUTE, as, body);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
     }
 
     // 2. A renewal in the victim's name, for a key the attacker holds.
     byte[] renew =
-        Json.mapper()
-            .writeValueAsBytes(
-                new RenewService.RenewRequest(
-                    leaderId,
-                    victim.identity().nodeCert().getSerialNumber().toString(16),
-                    Csr.create(KeyPairs.generate(), victim.config().nodeId())));
+        RemovedNodeAttack.renewal(
+            leaderId, victim.identity().nodeCert().getSerialNumber(), victim.config().nodeId());
     HttpResponse<String> r = post(lead, RenewService.ROUTE, forged, renew);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
 
     // 3. Deleting the Raft group (and its storage) on every remaining member.
     for (Daemon target : List.of(lead, victim)) {
+      byte[] body = RemovedNodeAttack.groupRemove(seed.clusterId(), target.config().nodeId());
       for (NodeIdentity as : List.of(forged, removed.identity())) {
-        byte[] body =
-            RaftNettyServerRequestProto.newBuilder()
-                .setGroupManagementRequest(
-                    ClientProtoUtils.toGroupManagementRequestProto(
-                        GroupManagementRequest.newRemove(
-                            ClientId.randomId(),
-                            RaftPeerId.valueOf(target.config().nodeId()),
-                            1,
-                            RaftNode.groupId(seed.clusterId()),
-                            true,
-                            false)))
-                .build()
-                .toByteArray();
-        HttpResponse<String> g = post(target, "/cluster/v1/raft", as, body);
+        HttpResponse<String> g = post(target, RemovedNodeAttack.RAFT_ROUTE, as, body);
         assertThat(g.statusCode()).as(g.body()).isEqualTo(403);
       }
       // Even a current member may not: the policy refuses group management from anyone.
-      byte[] body =
-          RaftNettyServerRequestProto.newBuilder()
-              .setGroupManagementRequest(
-                  ClientProtoUtils.toGroupManagementRequestProto(
-                      GroupManagementRequest.newRemove(
-                          ClientId.randomId(),
-                          RaftPeerId.valueOf(target.config().nodeId()),
-                          1,
-                          RaftNode.groupId(seed.clusterId()),
-                          true,
-                          false)))
-              .build()
-              .toByteArray();
       Daemon member = target == lead ? victim : lead;
-      HttpResponse<String> g = post(target, "/cluster/v1/raft", member.identity(), body);
+      HttpResponse<String> g = post(target, RemovedNodeAttack.RAFT_ROUTE, member.identity(), body);
       assertThat(g.statusCode()).as(g.body()).isEqualTo(403);
       assertThat(g.body()).contains("not accepted from the network");
     }
 
     // Nothing was committed, the victim keeps its certificate, and the group still works.
     assertThat(lead.replica().view().adminTokens()).hasSize(tokensBefore);
-    assertThat(lead.replica().view().adminTokens()).doesNotContainKey("tok-evil");
+    assertThat(lead.replica().view().adminTokens())
+        .doesNotContainKey(RemovedNodeAttack.EVIL_TOKEN_ID);
     assertThat(lead.replica().view().nodes().get(victim.config().nodeId()).certSerial())
         .isEqualTo(victim.identity().nodeCert().getSerialNumber().toString(16));
     HttpResponse<String> w = api.call(lead, "POST", "/api/v1/users", "{\"name\":\"after\"}");
@@ -196,7 +127,8 @@ class RemovedNodeAttackIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> victim.replica().view().appliedIndex() >= indexBefore + 1);
-    assertThat(victim.replica().view().adminTokens()).doesNotContainKey("tok-evil");
+    assertThat(victim.replica().view().adminTokens())
+        .doesNotContainKey(RemovedNodeAttack.EVIL_TOKEN_ID);
     assertThat(Optional.ofNullable(victim.replica().status().leaderId().orElse(null))).isPresent();
   }
 }

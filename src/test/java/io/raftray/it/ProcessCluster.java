@@ -99,8 +99,21 @@ final class ProcessCluster implements AutoCloseable {
 
   /** {@code raftray join-token create --ttl 15m --max-uses 1 -o json} against node 1. */
   String createJoinToken() {
-    RaftrayProcess.Result r =
-        nodes.get(0).cli("join-token", "create", "--ttl", "15m", "--max-uses", "1", "-o", "json");
+    return createJoinToken(false);
+  }
+
+  /**
+   * Like {@link #createJoinToken()}; with {@code caHolder} the token carries {@code --ca-holder}
+   * and the node joining with it becomes a CA holder (receives {@code tls/ca.key}).
+   */
+  String createJoinToken(boolean caHolder) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("join-token", "create", "--ttl", "15m", "--max-uses", "1", "-o", "json"));
+    if (caHolder) {
+      args.add("--ca-holder");
+    }
+    RaftrayProcess.Result r = nodes.get(0).cli(args.toArray(String[]::new));
     assertThat(r.exitCode()).as("raftray join-token create\n%s", r).isZero();
     try {
       String token = RaftrayProcess.JSON.readTree(r.stdout()).path("token").asText();
