@@ -28,8 +28,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The signing routes of a CA holder (mounted at {@code /cluster/v1}), both authenticated by {@link
@@ -158,38 +160,75 @@ public final class RenewService implements HttpService {
     }
   }
 
-  private void admit(ServerRequest req, ServerResponse res, byte[] body) {
-    ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, ADMIT_ROUTE, body));
+  /**
+   * A node's signed request to this CA holder, checked: the sender is authenticated, the body is
+   * {@code type} without unknown fields, it is addressed to this node, and this node signs.
+   */
+  private record Checked<T>(String nodeId, T body, State state) {}
+
+  /** {@link Checked}, or null when the refusal has been answered. */
+  private <T> @Nullable Checked<T> check(
+      ServerRequest req,
+      ServerResponse res,
+      byte[] body,
+      String route,
+      Class<T> type,
+      String what,
+      Function<T, String> to,
+      String elsewhere) {
+    ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, route, body));
     if (!outcome.accepted()) {
       Problems.sendText(
           res, outcome.verdict().kind, "cluster request not accepted: " + outcome.reason());
-      return;
+      return null;
     }
-    AdmitRequest r;
+    T r;
     try {
       r =
           Json.mapper()
-              .readerFor(AdmitRequest.class)
+              .readerFor(type)
               .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
               .readValue(body);
     } catch (IOException e) {
-      Problems.sendText(res, ErrorKind.INVALID, "malformed admission request");
-      return;
+      Problems.sendText(res, ErrorKind.INVALID, "malformed " + what);
+      return null;
     }
-    if (r == null || r.requestId() == null || !r.requestId().matches("[A-Za-z0-9_-]{1,64}")) {
-      Problems.sendText(res, ErrorKind.INVALID, "request_id is required");
-      return;
+    if (r == null) {
+      Problems.sendText(res, ErrorKind.INVALID, "malformed " + what);
+      return null;
     }
-    if (!localNodeId.equals(r.to())) {
-      Problems.sendText(res, ErrorKind.FORBIDDEN, "admission request is addressed to another node");
-      return;
+    if (!localNodeId.equals(to.apply(r))) {
+      Problems.sendText(res, ErrorKind.FORBIDDEN, what + " is addressed to another node");
+      return null;
     }
     State s = replica.view();
     if (!signs(ca, s, localNodeId)) {
       Problems.sendText(
           res,
           ErrorKind.UNAVAILABLE,
-          "this node is not a CA holder; CA holders: " + holderNames(s, localNodeId));
+          "this node is not a CA holder; " + elsewhere + holderNames(s, localNodeId));
+      return null;
+    }
+    return new Checked<>(outcome.nodeId(), r, s);
+  }
+
+  private void admit(ServerRequest req, ServerResponse res, byte[] body) {
+    Checked<AdmitRequest> c =
+        check(
+            req,
+            res,
+            body,
+            ADMIT_ROUTE,
+            AdmitRequest.class,
+            "admission request",
+            AdmitRequest::to,
+            "CA holders: ");
+    if (c == null) {
+      return;
+    }
+    AdmitRequest r = c.body();
+    if (r.requestId() == null || !r.requestId().matches("[A-Za-z0-9_-]{1,64}")) {
+      Problems.sendText(res, ErrorKind.INVALID, "request_id is required");
       return;
     }
     byte[] answer;
@@ -202,7 +241,7 @@ public final class RenewService implements HttpService {
     LOG.log(
         Level.INFO,
         "admitted join request {0} for member {1}",
-        new Object[] {r.requestId(), outcome.nodeId()});
+        new Object[] {r.requestId(), c.nodeId()});
     res.status(Status.OK_200)
         .header(HeaderNames.CONTENT_TYPE, "application/json")
         .header(HeaderNames.CACHE_CONTROL, "no-store")
@@ -210,38 +249,24 @@ public final class RenewService implements HttpService {
   }
 
   private void renew(ServerRequest req, ServerResponse res, byte[] body) {
-    ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, ROUTE, body));
-    if (!outcome.accepted()) {
-      Problems.sendText(
-          res, outcome.verdict().kind, "cluster request not accepted: " + outcome.reason());
+    Checked<RenewRequest> c =
+        check(
+            req,
+            res,
+            body,
+            ROUTE,
+            RenewRequest.class,
+            "renewal request",
+            RenewRequest::to,
+            "renew at one of: ");
+    if (c == null) {
       return;
     }
-    String nodeId = outcome.nodeId();
-    RenewRequest r;
-    try {
-      r =
-          Json.mapper()
-              .readerFor(RenewRequest.class)
-              .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-              .readValue(body);
-    } catch (IOException e) {
-      Problems.sendText(res, ErrorKind.INVALID, "malformed renewal request");
-      return;
-    }
-    if (r == null || r.csrPem() == null || r.replacesSerial() == null) {
+    String nodeId = c.nodeId();
+    RenewRequest r = c.body();
+    State s = c.state();
+    if (r.csrPem() == null || r.replacesSerial() == null) {
       Problems.sendText(res, ErrorKind.INVALID, "csr_pem and replaces_serial are required");
-      return;
-    }
-    if (!localNodeId.equals(r.to())) {
-      Problems.sendText(res, ErrorKind.FORBIDDEN, "renewal request is addressed to another node");
-      return;
-    }
-    State s = replica.view();
-    if (!signs(ca, s, localNodeId)) {
-      Problems.sendText(
-          res,
-          ErrorKind.UNAVAILABLE,
-          "this node is not a CA holder; renew at one of: " + holderNames(s, localNodeId));
       return;
     }
     Node node = s.nodes().get(nodeId);
