@@ -2,7 +2,6 @@ package io.raftray.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.raftray.cluster.NodeRequestSigner;
 import io.raftray.cluster.RaftNode;
@@ -119,15 +118,8 @@ class MemberActorAttackIT {
       daemons.add(Daemon.start(c, Clock.systemUTC(), Tunables.DEFAULT));
     }
     InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                daemons.stream().allMatch(d -> d.replica().view().nodes().size() == 3)
-                    && daemons.get(0).replica().status().leaderId().isPresent());
-    String leaderId = daemons.get(0).replica().status().leaderId().orElseThrow();
-    Daemon lead =
-        daemons.stream().filter(d -> d.config().nodeId().equals(leaderId)).findFirst().get();
+    Daemon lead = InProcessNodes.awaitLeader(daemons);
+    String leaderId = lead.config().nodeId();
     List<Daemon> followers = daemons.stream().filter(d -> d != lead).toList();
     Daemon attacker = followers.get(0);
     Daemon other = followers.get(1);

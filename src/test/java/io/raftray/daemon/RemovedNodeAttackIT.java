@@ -57,15 +57,8 @@ class RemovedNodeAttackIT {
       daemons.add(Daemon.start(c, Clock.systemUTC(), Tunables.DEFAULT));
     }
     InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                daemons.stream().allMatch(d -> d.replica().view().nodes().size() == 3)
-                    && daemons.get(0).replica().status().leaderId().isPresent());
-    String leaderId = daemons.get(0).replica().status().leaderId().orElseThrow();
-    Daemon lead =
-        daemons.stream().filter(d -> d.config().nodeId().equals(leaderId)).findFirst().get();
+    Daemon lead = InProcessNodes.awaitLeader(daemons);
+    String leaderId = lead.config().nodeId();
     List<Daemon> followers = daemons.stream().filter(d -> d != lead).toList();
     Daemon removed = followers.get(0);
     Daemon victim = followers.get(1);

@@ -61,6 +61,21 @@ public final class InProcessNodes {
         .build();
   }
 
+  /**
+   * Waits until every daemon's state records them all and the first knows a leader; returns the
+   * leader's daemon.
+   */
+  public static Daemon awaitLeader(List<Daemon> daemons) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                daemons.stream().allMatch(d -> d.replica().view().nodes().size() == daemons.size())
+                    && daemons.get(0).replica().status().leaderId().isPresent());
+    String leaderId = daemons.get(0).replica().status().leaderId().orElseThrow();
+    return daemons.stream().filter(d -> d.config().nodeId().equals(leaderId)).findFirst().get();
+  }
+
   /** Submits the seed through {@code first}, retrying until its Raft group can commit. */
   public static void awaitBootstrapped(Bootstrapper.Seed seed, Daemon first) {
     await()
