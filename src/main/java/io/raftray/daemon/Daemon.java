@@ -22,6 +22,7 @@ import io.raftray.config.NodeConfig;
 import io.raftray.config.Tunables;
 import io.raftray.http.Mount;
 import io.raftray.join.Admission;
+import io.raftray.join.JoinCrypto;
 import io.raftray.join.JoinService;
 import io.raftray.model.Causes;
 import io.raftray.model.Node;
@@ -157,6 +158,8 @@ public final class Daemon implements AutoCloseable {
     // 2. The services on the port. They read the state through `starting`, which answers
     //    "starting" until Raft is up: peers must reach this listener while Raft starts.
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
+    // As leader, a join request a member submits must carry the joining host's token proof.
+    sm.checkJoinProofsWith(JoinCrypto::leaderCheck);
     StartingReplica starting = new StartingReplica(config.nodeId());
     AtomicReference<RaftServer> raftServer = new AtomicReference<>();
     // Asks members this node knows about nodes its state does not know yet (membership changed

@@ -5,6 +5,7 @@ import io.raftray.model.JoinToken;
 import io.raftray.pki.KeyPairs;
 import io.raftray.pki.PkiException;
 import io.raftray.pki.Signatures;
+import io.raftray.state.Command;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -23,6 +24,7 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys of a join token (see {@code docs/joining.md}).
@@ -91,6 +93,26 @@ public final class JoinCrypto {
   /** Signature proof for polling one join request (format 2). */
   static String signPoll(PrivateKey tokenKey, String tokenId, String requestId) {
     return b64url(Signatures.sign(tokenKey, pollFields(POLL_V2, tokenId, requestId)));
+  }
+
+  /**
+   * The leader's check of a join request a member submits ({@code state.Authority.JoinProofs}):
+   * whether {@code proof} is the joining host's signature with token {@code t} over the request's
+   * fields. Only for tokens with a public key.
+   */
+  public static boolean leaderCheck(
+      JoinToken t, Command.CreateJoinRequest j, @Nullable String proof) {
+    return t.verifyKey() != null
+        && joinProofValid(
+            t,
+            new JoinWire.Request(
+                j.tokenId(),
+                proof,
+                j.csrPem(),
+                j.nodeName(),
+                j.apiBaseUrl(),
+                j.accessHost(),
+                j.facts()));
   }
 
   /** Whether {@code proof} proves {@code t} over the request: signature or HMAC by format. */

@@ -207,6 +207,7 @@ public final class JoinService implements HttpService {
           String requestId = Ids.newId("jrq");
           submit(
               token.id(),
+              r.proof(),
               new Command.CreateJoinRequest(
                   requestId,
                   token.id(),
@@ -517,8 +518,9 @@ public final class JoinService implements HttpService {
     return t;
   }
 
-  private void submit(String actor, Command c) {
-    Result r = replica.submit(actor, c);
+  /** Submits {@code c}; {@code credential} goes to the leader's check only, never into the log. */
+  private void submit(String actor, @Nullable String credential, Command c) {
+    Result r = credential == null ? replica.submit(actor, c) : replica.submit(actor, credential, c);
     if (!r.ok()) {
       throw r.toException();
     }

@@ -3,6 +3,7 @@ package io.raftray.state;
 import io.raftray.model.AdminToken;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinRequestStatus;
+import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
 import io.raftray.state.Command.*;
@@ -14,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The leader's check of who submits a command, before it is logged ({@link
@@ -59,6 +61,28 @@ public final class Authority {
    */
   public static CommandEnvelope verify(State view, Submission s, Predicate<String> raftMember)
       throws Refused {
+    return verify(view, s, raftMember, null);
+  }
+
+  /**
+   * Checks a join token's proof over a join request: the joining host signed the request's fields
+   * with the token's private key, which no member holds (the state has only its public key). The
+   * {@code join} package knows the format; the daemon hands it in.
+   */
+  @FunctionalInterface
+  public interface JoinProofs {
+    /** Whether {@code proof} proves {@code token} over {@code request}. */
+    boolean valid(JoinToken token, CreateJoinRequest request, @Nullable String proof);
+  }
+
+  /**
+   * {@link #verify(State, Submission, Predicate)}, and a join request for a token with a public key
+   * must carry the joining host's proof of that token, checked by {@code joinProofs} (null: not
+   * checked, for tests of other rules).
+   */
+  public static CommandEnvelope verify(
+      State view, Submission s, Predicate<String> raftMember, @Nullable JoinProofs joinProofs)
+      throws Refused {
     CommandEnvelope env = s.envelope();
     if (env == null || env.command() == null || s.node() == null) {
       throw new Refused("the submission has no command or no submitting node");
@@ -81,7 +105,7 @@ public final class Authority {
     return switch (origin) {
       case ADMIN, OWNER -> admin(view, s, origin);
       case NODE -> node(s);
-      case JOIN -> join(s);
+      case JOIN -> join(view, s, joinProofs);
       case ADMISSION -> admission(view, s, raftMember);
       case RENEWAL -> renewal(view, s);
       case BOOTSTRAP -> throw new IllegalStateException("handled above");
@@ -140,10 +164,22 @@ public final class Authority {
     };
   }
 
-  private static CommandEnvelope join(Submission s) throws Refused {
+  private static CommandEnvelope join(State view, Submission s, @Nullable JoinProofs proofs)
+      throws Refused {
     CreateJoinRequest j = (CreateJoinRequest) s.envelope().command();
     if (!Objects.equals(j.tokenId(), s.envelope().actor())) {
       throw new Refused("a join request must be submitted in the name of its join token");
+    }
+    // A token of the previous format has no public key: its proof is an HMAC any member could
+    // compute from the stored hash, so there is nothing to check it against (such tokens expire
+    // within a day). An unknown token is refused by the rules at apply.
+    JoinToken t = view.joinTokens().get(j.tokenId());
+    if (proofs != null
+        && t != null
+        && t.verifyKey() != null
+        && !proofs.valid(t, j, s.credential())) {
+      throw new Refused(
+          "join request " + j.id() + " does not carry a valid proof of join token " + t.id());
     }
     return s.envelope();
   }

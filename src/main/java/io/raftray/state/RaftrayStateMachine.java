@@ -41,6 +41,7 @@ import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thin Ratis adapter over {@link Store}. The leader stamps the time in {@link #startTransaction};
@@ -62,6 +63,14 @@ public final class RaftrayStateMachine extends BaseStateMachine {
   private volatile String halt;
 
   private volatile State view = State.empty();
+
+  // How the leader checks a joining host's proof of its join token (set by the daemon).
+  private volatile Authority.@Nullable JoinProofs joinProofs;
+
+  /** Has the leader check join-token proofs with {@code proofs} (see {@link Authority}). */
+  public void checkJoinProofsWith(Authority.JoinProofs proofs) {
+    this.joinProofs = proofs;
+  }
 
   public RaftrayStateMachine(Clock clock, int auditRetention) {
     this(clock, auditRetention, RaftrayStateMachine::fsyncDirectory);
@@ -199,7 +208,7 @@ public final class RaftrayStateMachine extends BaseStateMachine {
     try {
       Submission submission =
           CommandCodec.decodeSubmission(request.getMessage().getContent().toByteArray());
-      env = Authority.verify(view, submission, this::inRaftConfiguration);
+      env = Authority.verify(view, submission, this::inRaftConfiguration, joinProofs);
     } catch (Authority.Refused e) {
       // Handed back as the transaction's exception (not thrown): Ratis then answers the client
       // with it and settles the request's retry-cache entry, so nothing is logged or left pending.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftray.model.JoinToken;
 import io.raftray.model.NodeRole;
+import io.raftray.state.Command;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -120,6 +121,41 @@ class JoinCryptoTest {
     assertThat(JoinCrypto.pollProofValid(t, "jrq_1", poll)).isTrue();
     assertThat(JoinCrypto.pollProofValid(t, "jrq_2", poll)).isFalse();
     assertThat(JoinCrypto.pollProofValid(t, "jrq_1", null)).isFalse();
+  }
+
+  @Test
+  void leaderCheck_acceptsOnlyTheJoiningHostsProofOverTheCommandsFields() throws Exception {
+    JoinTokens.Issued issued = issue();
+    JoinTokens.Content c = JoinTokens.decode(issued.text());
+    JoinToken t = stored(issued);
+    JoinWire.Request unsigned =
+        new JoinWire.Request(
+            c.tokenId(), null, "CSR", "node-2", "https://n2:8443", "n2", Map.of("os", "linux"));
+    String proof = JoinCrypto.signJoin(JoinCrypto.tokenKey(c.secretBytes()), unsigned);
+    Command.CreateJoinRequest submitted =
+        new Command.CreateJoinRequest(
+            "jrq_1",
+            c.tokenId(),
+            "node_x",
+            "node-2",
+            "https://n2:8443",
+            "n2",
+            Map.of("os", "linux"),
+            "CSR");
+    assertThat(JoinCrypto.leaderCheck(t, submitted, proof)).isTrue();
+    // A member that swaps in its own CSR, or sends no proof, is refused.
+    Command.CreateJoinRequest swapped =
+        new Command.CreateJoinRequest(
+            "jrq_1",
+            c.tokenId(),
+            "node_x",
+            "node-2",
+            "https://n2:8443",
+            "n2",
+            Map.of("os", "linux"),
+            "MY-CSR");
+    assertThat(JoinCrypto.leaderCheck(t, swapped, proof)).isFalse();
+    assertThat(JoinCrypto.leaderCheck(t, submitted, null)).isFalse();
   }
 
   @Test

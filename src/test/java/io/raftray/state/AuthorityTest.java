@@ -239,6 +239,38 @@ class AuthorityTest {
   }
 
   @Test
+  void joinRequests_forATokenWithAPublicKey_needTheJoiningHostsProof() throws Exception {
+    State s =
+        run(
+            cluster(),
+            new CreateJoinToken("jtk_1", null, 600, 1, NodeRole.VOTER, "tok_own", "PUBKEY", null));
+    Command c =
+        new CreateJoinRequest("jrq_1", "jtk_1", "node_j", "j", "https://j:1", "j", Map.of(), "CSR");
+    Authority.JoinProofs proofs =
+        (t, j, proof) -> "PUBKEY".equals(t.verifyKey()) && "ok".equals(proof);
+    assertThat(
+            Authority.verify(
+                s,
+                Submission.of("node_b", "ok", CommandEnvelope.of("jtk_1", c)),
+                AuthorityTest::noRaftPeer,
+                proofs))
+        .isNotNull();
+    for (String forged : new String[] {null, "forged"}) {
+      Authority.Refused r =
+          catchThrowableOfType(
+              Authority.Refused.class,
+              () ->
+                  Authority.verify(
+                      s,
+                      Submission.of("node_b", forged, CommandEnvelope.of("jtk_1", c)),
+                      AuthorityTest::noRaftPeer,
+                      proofs));
+      assertThat(r).as("a join request with proof " + forged).isNotNull();
+      assertThat(r.getMessage()).contains("valid proof of join token jtk_1");
+    }
+  }
+
+  @Test
   void bootstrap_onlyBeforeTheClusterExists() throws Exception {
     assertThat(verify(State.empty(), "node_a", null, "node_a", bootstrap())).isNotNull();
     assertThat(refusal(cluster(), "node_b", null, "node_b", bootstrap()))
