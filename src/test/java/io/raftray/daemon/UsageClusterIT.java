@@ -1,6 +1,7 @@
 package io.raftray.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,18 +56,30 @@ class UsageClusterIT {
         expected.put(node, new long[] {up, down});
       }
       String n0 = cluster.nodeId(0);
-      // The same batch again, through another node (a retry after a lost answer): dropped.
+      // The same batch again (a retry after a lost answer): dropped. A node reports only through
+      // itself: the leader refuses another node's report (checked just below).
       Result dup =
           cluster
-              .daemon(2)
+              .daemon(0)
               .replica()
               .submit(
                   n0,
                   new Command.UsageReport(n0, 1, List.of(new Command.UsageDelta(id, 100, 1000))));
       assertThat(dup.ok()).isTrue();
+      assertThatThrownBy(
+              () ->
+                  cluster
+                      .daemon(2)
+                      .replica()
+                      .submit(
+                          n0,
+                          new Command.UsageReport(
+                              n0, 9, List.of(new Command.UsageDelta(id, 5, 5)))))
+          .as("node 2 reporting for node 0")
+          .hasMessageContaining("may only be submitted by the node it is about");
       Result second =
           cluster
-              .daemon(1)
+              .daemon(0)
               .replica()
               .submit(
                   n0, new Command.UsageReport(n0, 2, List.of(new Command.UsageDelta(id, 1, 2))));
