@@ -65,23 +65,7 @@ class StateFormatCompatibilityTest {
     if (!REGENERATE) {
       return;
     }
-    Files.createDirectories(DIR);
-    List<String> lines = new ArrayList<>();
-    State s = State.empty();
-    long index = 0;
-    for (CommandEnvelope env : FormatFixtureLog.entries()) {
-      byte[] client = CommandCodec.encode(CommandEnvelope.of(env.actor(), env.command()));
-      byte[] logged = CommandCodec.encode(CommandCodec.decode(client).stampedAt(env.at()));
-      lines.add(Base64.getEncoder().encodeToString(logged));
-      s = Store.apply(s, CommandCodec.decode(logged), ++index).state();
-      if (index == FormatFixtureLog.SNAPSHOT_INDEX) {
-        File snap = DIR.resolve(SNAPSHOT).toFile();
-        Files.write(snap.toPath(), SnapshotCodec.encode(s));
-        MD5FileUtil.computeAndSaveMd5ForFile(snap);
-      }
-    }
-    Files.write(DIR.resolve("log.b64"), lines, StandardCharsets.US_ASCII);
-    Files.writeString(DIR.resolve("state.sha256"), SnapshotCodec.digest(s) + "\n");
+    FixtureWriter.write(DIR, SNAPSHOT, FormatFixtureLog.SNAPSHOT_INDEX, FormatFixtureLog.entries());
   }
 
   @Test
