@@ -78,7 +78,7 @@ record UserFilter(
     return new UserFilter(status, text, before, used, q.filter("group_id"), online);
   }
 
-  private static Instant time(Query q, String key, List<FieldError> errors) {
+  static Instant time(Query q, String key, List<FieldError> errors) {
     if (q.filter(key) == null) {
       return null;
     }

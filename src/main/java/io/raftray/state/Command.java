@@ -542,10 +542,19 @@ public sealed interface Command {
       String nodeId,
       long seq,
       List<UsageDelta> deltas,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marksOnline)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marksOnline,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean recordsHistory)
       implements Command {
     public UsageReport {
       deltas = deltas == null ? List.of() : List.copyOf(deltas);
+    }
+
+    /**
+     * A report as it was before the usage history: it adds nothing to {@code usage_history}. Nodes
+     * now send {@code records_history: true}; old entries replay exactly as they first applied.
+     */
+    public UsageReport(String nodeId, long seq, List<UsageDelta> deltas, Boolean marksOnline) {
+      this(nodeId, seq, deltas, marksOnline, null);
     }
 
     /**
@@ -556,12 +565,17 @@ public sealed interface Command {
      * versions from the same entry.
      */
     public UsageReport(String nodeId, long seq, List<UsageDelta> deltas) {
-      this(nodeId, seq, deltas, null);
+      this(nodeId, seq, deltas, null, null);
     }
 
     /** Whether this report sets {@code online_at}. */
     public boolean setsOnlineAt() {
       return Boolean.TRUE.equals(marksOnline);
+    }
+
+    /** Whether this report adds its traffic to the usage history. */
+    public boolean addsToHistory() {
+      return Boolean.TRUE.equals(recordsHistory);
     }
 
     @Override

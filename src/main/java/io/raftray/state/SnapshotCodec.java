@@ -27,6 +27,7 @@ import io.raftray.model.Json;
 import io.raftray.model.Node;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
+import io.raftray.model.UsageHistory;
 import io.raftray.model.User;
 import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
@@ -231,7 +232,22 @@ public final class SnapshotCodec {
                       devices.put(user, Collections.unmodifiableNavigableMap(byHwid));
                     });
                 b.devices(Collections.unmodifiableNavigableMap(devices));
-              }));
+              }),
+          // Added with usage history (the console's charts): written only when traffic was
+          // reported, so states without any keep their bytes.
+          new SnapshotSection(
+              "usage_history",
+              (s, json) -> s.usageHistory().isEmpty() ? null : json.valueToTree(s.usageHistory()),
+              (n, b, ctx) ->
+                  b.usageHistory(
+                      n == null || n.isNull()
+                          ? UsageHistory.empty()
+                          : sortedHistory(ctx.json().treeToValue(n, UsageHistory.class)))));
+
+  /** The history as read, with its maps sorted (snapshot bytes and digest are in id order). */
+  private static UsageHistory sortedHistory(UsageHistory h) {
+    return new UsageHistory(State.sorted(h.nodes()), State.sorted(h.users()));
+  }
 
   private SnapshotCodec() {}
 

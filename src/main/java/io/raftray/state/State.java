@@ -11,6 +11,7 @@ import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
 import io.raftray.model.NodeUsage;
 import io.raftray.model.SubscriptionSettings;
+import io.raftray.model.UsageHistory;
 import io.raftray.model.User;
 import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
@@ -62,7 +63,8 @@ public record State(
     NavigableMap<String, NavigableSet<String>> groupMembers,
     ClusterSettings settings,
     NavigableMap<String, UserTemplate> userTemplates,
-    NavigableMap<String, NavigableMap<String, Device>> devices) {
+    NavigableMap<String, NavigableMap<String, Device>> devices,
+    UsageHistory usageHistory) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -90,6 +92,7 @@ public record State(
     settings = settings == null ? ClusterSettings.defaults() : settings;
     userTemplates = orEmpty(userTemplates);
     devices = orEmpty(devices);
+    usageHistory = usageHistory == null ? UsageHistory.empty() : usageHistory;
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -247,6 +250,10 @@ public record State(
     return toBuilder().devices(d).build();
   }
 
+  State withUsageHistory(UsageHistory h) {
+    return toBuilder().usageHistory(h).build();
+  }
+
   State withCluster(String id, String caPem) {
     return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
@@ -276,6 +283,7 @@ public record State(
     private ClusterSettings settings;
     private NavigableMap<String, UserTemplate> userTemplates;
     private NavigableMap<String, NavigableMap<String, Device>> devices;
+    private UsageHistory usageHistory;
 
     private Builder() {}
 
@@ -303,6 +311,7 @@ public record State(
       settings = s.settings;
       userTemplates = s.userTemplates;
       devices = s.devices;
+      usageHistory = s.usageHistory;
     }
 
     public Builder appliedIndex(long v) {
@@ -433,6 +442,11 @@ public record State(
       return this;
     }
 
+    public Builder usageHistory(UsageHistory v) {
+      usageHistory = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -457,7 +471,8 @@ public record State(
           groupMembers,
           settings,
           userTemplates,
-          devices);
+          devices,
+          usageHistory);
     }
   }
 }

@@ -96,6 +96,10 @@ final class UsageRules {
       next = next.withUsage(Collections.unmodifiableNavigableMap(perNode), next.usageSeqs());
     }
     next = next.withUsage(next.nodeUsage(), State.with(next.usageSeqs(), r.nodeId(), r.seq()));
+    if (r.addsToHistory()) {
+      byUser.keySet().retainAll(s.users().keySet()); // deleted since counted: not in the history
+      next = next.withUsageHistory(next.usageHistory().plus(r.nodeId(), byUser, now));
+    }
     return new Changed(next, r.nodeId(), false, null);
   }
 

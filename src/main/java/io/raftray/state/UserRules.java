@@ -141,6 +141,7 @@ final class UserRules {
       usage.keySet().removeAll(goneIds);
       n = n.withUsage(Collections.unmodifiableNavigableMap(usage), n.usageSeqs());
     }
+    n = n.withUsageHistory(n.usageHistory().withoutUsers(goneIds));
     return ActivityRules.withoutDevicesOf(n, goneIds);
   }
 

@@ -577,7 +577,7 @@ public final class TrafficCollector implements AutoCloseable {
   private boolean submit(TrafficJournal.Batch b) {
     Result r;
     try {
-      r = replica.submit(nodeId, new Command.UsageReport(nodeId, b.seq, b.deltas(), true));
+      r = replica.submit(nodeId, new Command.UsageReport(nodeId, b.seq, b.deltas(), true, true));
     } catch (RuntimeException e) {
       submitFailed(e.getMessage());
       return false;
