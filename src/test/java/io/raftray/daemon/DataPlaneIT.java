@@ -190,6 +190,16 @@ class DataPlaneIT {
     JsonNode perNode = user.path("node_usage");
     assertThat(perNode).hasSize(1);
     assertThat(perNode.get(0).path("node_id").asText()).isEqualTo(nodeB);
+    // The replicated usage history has the same bytes, for the user, for node B and for the
+    // fleet, on a node that carried none of it.
+    long counted = usedBytes(c, userId);
+    JsonNode byUser =
+        cluster.call(c, "GET", "/api/v1/stats/usage?step=day&user_id=" + userId, null, 200);
+    assertThat(byUser.path("total").path("total_bytes").asLong()).isEqualTo(counted);
+    JsonNode byNode = cluster.call(c, "GET", "/api/v1/stats/usage?node_id=" + nodeB, null, 200);
+    assertThat(byNode.path("total").path("total_bytes").asLong()).isEqualTo(counted);
+    JsonNode fleet = cluster.call(c, "GET", "/api/v1/stats/usage", null, 200);
+    assertThat(fleet.path("total").path("total_bytes").asLong()).isEqualTo(counted);
 
     // Lower the limit below the usage through node C: the user is cut off everywhere.
     long used = usedBytes(c, userId);
