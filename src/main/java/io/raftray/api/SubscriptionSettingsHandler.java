@@ -15,10 +15,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code /subscription-settings}: GET (any role), PUT (replace; absent fields take their defaults)
@@ -27,6 +30,13 @@ import java.util.Set;
  */
 final class SubscriptionSettingsHandler {
   static final int MAX_URL_LENGTH = 2048;
+  static final int MAX_BRAND_LENGTH = 64;
+
+  /** The largest logo: 48 KiB of image, base64 in a data URI (about 64 KiB of text). */
+  static final int MAX_LOGO_BYTES = 48 * 1024;
+
+  private static final Pattern LOGO =
+      Pattern.compile("data:image/(png|jpeg|webp|gif|svg\\+xml);base64,([A-Za-z0-9+/]+={0,2})");
   private static final Set<String> FIELDS =
       Set.of(
           "update_interval_hours",
@@ -35,7 +45,9 @@ final class SubscriptionSettingsHandler {
           "support_url",
           "web_page_url",
           "ua_rules",
-          "ua_rules_builtin");
+          "ua_rules_builtin",
+          "brand_name",
+          "logo_data_uri");
   private static final Set<String> RULE_FIELDS = Set.of("pattern", "format", "accept");
   private static final List<String> FORMATS =
       Arrays.stream(Format.values()).map(Format::wire).toList();
@@ -69,6 +81,8 @@ final class SubscriptionSettingsHandler {
     }
     m.put("ua_rules", rules);
     m.put("ua_rules_builtin", s.uaRules() == null);
+    m.put("brand_name", s.brandName());
+    m.put("logo_data_uri", s.logoDataUri());
     return m;
   }
 
@@ -84,6 +98,11 @@ final class SubscriptionSettingsHandler {
     String web = url(v, "web_page_url");
     Boolean builtin = v.bool("ua_rules_builtin", false);
     List<UaRule> rules = rules(v);
+    String brand =
+        body.has("brand_name") && body.get("brand_name").isNull()
+            ? null
+            : v.string("brand_name", false, 1, MAX_BRAND_LENGTH);
+    String logo = logo(v);
     boolean rulesGiven = body.has("ua_rules");
     if (Boolean.TRUE.equals(builtin)
         && rulesGiven
@@ -111,7 +130,9 @@ final class SubscriptionSettingsHandler {
             remark != null ? remark : base.remarkTemplate(),
             body.has("support_url") ? support : base.supportUrl(),
             body.has("web_page_url") ? web : base.webPageUrl(),
-            nextRules);
+            nextRules,
+            body.has("brand_name") ? brand : base.brandName(),
+            body.has("logo_data_uri") ? logo : base.logoDataUri());
     // A PATCH names the fields it sets and is merged at apply, into the settings of that index:
     // merging here, into a view that may lag, would undo a concurrent change of another field.
     List<String> fields = null;
@@ -152,6 +173,41 @@ final class SubscriptionSettingsHandler {
       return null;
     }
     return t;
+  }
+
+  /**
+   * A {@code data:image/(png|jpeg|webp|gif|svg+xml);base64,...} URI of at most {@link
+   * #MAX_LOGO_BYTES} bytes of image, or null (null also clears it). The page shows it in an {@code
+   * img} element, where an SVG runs no script, and its CSP allows images from data URIs only.
+   */
+  private static String logo(Validator v) {
+    JsonNode n = v.node().get("logo_data_uri");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    String rule =
+        "must be a data:image/(png|jpeg|webp|gif|svg+xml);base64, URI of at most "
+            + MAX_LOGO_BYTES / 1024
+            + " KiB of image, or null";
+    if (!n.isTextual() || n.textValue().length() > MAX_LOGO_BYTES * 4 / 3 + 64) {
+      v.error("logo_data_uri", rule);
+      return null;
+    }
+    Matcher m = LOGO.matcher(n.textValue());
+    if (!m.matches()) {
+      v.error("logo_data_uri", rule);
+      return null;
+    }
+    try {
+      if (Base64.getDecoder().decode(m.group(2)).length > MAX_LOGO_BYTES) {
+        v.error("logo_data_uri", rule);
+        return null;
+      }
+    } catch (IllegalArgumentException e) {
+      v.error("logo_data_uri", rule);
+      return null;
+    }
+    return n.textValue();
   }
 
   /** An absolute http(s) URL with a host, or null (null also clears the setting). */

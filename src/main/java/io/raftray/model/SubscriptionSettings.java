@@ -1,5 +1,6 @@
 package io.raftray.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +16,9 @@ import java.util.Objects;
  * @param supportUrl {@code support-url} header, or null
  * @param webPageUrl {@code profile-web-page-url} header, or null
  * @param uaRules ordered User-Agent rules (first match wins), or null for the built-in ones
+ * @param brandName the operator's name at the top of the subscription page, or null
+ * @param logoDataUri the operator's logo on that page as a {@code data:image/...;base64,} URI (so
+ *     the page makes no request for it), or null
  */
 public record SubscriptionSettings(
     int updateIntervalHours,
@@ -22,7 +26,9 @@ public record SubscriptionSettings(
     String remarkTemplate,
     String supportUrl,
     String webPageUrl,
-    List<UaRule> uaRules) {
+    List<UaRule> uaRules,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String brandName,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String logoDataUri) {
 
   public static final int DEFAULT_UPDATE_INTERVAL_HOURS = 12;
   public static final String DEFAULT_TITLE_TEMPLATE = "{user}";
@@ -35,12 +41,33 @@ public record SubscriptionSettings(
           DEFAULT_REMARK_TEMPLATE,
           null,
           null,
+          null,
+          null,
           null);
 
   public SubscriptionSettings {
     Objects.requireNonNull(titleTemplate, "titleTemplate");
     Objects.requireNonNull(remarkTemplate, "remarkTemplate");
     uaRules = uaRules == null ? null : List.copyOf(uaRules);
+  }
+
+  /** Settings without a brand name or logo (as logged before the subscription page had them). */
+  public SubscriptionSettings(
+      int updateIntervalHours,
+      String titleTemplate,
+      String remarkTemplate,
+      String supportUrl,
+      String webPageUrl,
+      List<UaRule> uaRules) {
+    this(
+        updateIntervalHours,
+        titleTemplate,
+        remarkTemplate,
+        supportUrl,
+        webPageUrl,
+        uaRules,
+        null,
+        null);
   }
 
   public static SubscriptionSettings defaults() {

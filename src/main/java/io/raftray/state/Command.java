@@ -490,7 +490,9 @@ public sealed interface Command {
             "remark_template",
             "support_url",
             "web_page_url",
-            "ua_rules");
+            "ua_rules",
+            "brand_name",
+            "logo_data_uri");
 
     public UpdateSubscriptionSettings {
       fields = fields == null ? null : List.copyOf(fields);

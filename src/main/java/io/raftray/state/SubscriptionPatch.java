@@ -39,6 +39,8 @@ public final class SubscriptionPatch {
         fields.contains("remark_template") ? next.remarkTemplate() : current.remarkTemplate(),
         fields.contains("support_url") ? next.supportUrl() : current.supportUrl(),
         fields.contains("web_page_url") ? next.webPageUrl() : current.webPageUrl(),
-        fields.contains("ua_rules") ? next.uaRules() : current.uaRules());
+        fields.contains("ua_rules") ? next.uaRules() : current.uaRules(),
+        fields.contains("brand_name") ? next.brandName() : current.brandName(),
+        fields.contains("logo_data_uri") ? next.logoDataUri() : current.logoDataUri());
   }
 }

@@ -161,7 +161,19 @@ public final class SubscriptionService implements HttpService {
     Map<String, String> headers;
     String body;
     if (format == Format.HTML) {
-      body = Html.page(user, sub, apiBaseUrl + MOUNT + "/" + user.subscriptionToken(), settings);
+      PageText.Lang lang =
+          PageText.choose(
+              req.query().first("lang").orElse(null),
+              req.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
+      body =
+          Html.page(
+              user,
+              sub,
+              apiBaseUrl + MOUNT + "/" + user.subscriptionToken(),
+              settings,
+              lang,
+              ClientApps.Os.ofUserAgent(req.headers().first(HeaderNames.USER_AGENT).orElse(null)),
+              clock.instant());
       headers = new LinkedHashMap<>();
       headers.put("Content-Type", Headers.contentType(Format.HTML));
       headers.put("Content-Security-Policy", Html.CSP);
@@ -174,7 +186,10 @@ public final class SubscriptionService implements HttpService {
     headers.put("X-Content-Type-Options", "nosniff");
     // Documents carry credentials: no cache may store them; clients revalidate with the ETag.
     headers.put("Cache-Control", "no-store");
-    if (negotiated) {
+    if (format == Format.HTML) {
+      // The page's language and the apps opened first follow the browser.
+      headers.put("Vary", "User-Agent, Accept, Accept-Language");
+    } else if (negotiated) {
       headers.put("Vary", "User-Agent, Accept");
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -112,6 +112,22 @@ class ApiSubscriptionSettingsTest {
   }
 
   @Test
+  void brandAndLogo_areSetByPatch_shownOnTheView_andClearedByNull() {
+    String logo = "data:image/svg+xml;base64,PHN2Zy8+";
+    Resp r = f.patch(PATH, "{\"brand_name\":\"Acme VPN\",\"logo_data_uri\":\"" + logo + "\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().get("brand_name").asText()).isEqualTo("Acme VPN");
+    assertThat(r.json().get("logo_data_uri").asText()).isEqualTo(logo);
+    assertThat(f.view().subscriptionSettings().brandName()).isEqualTo("Acme VPN");
+    // A patch of another field keeps them; null clears one.
+    f.patch(PATH, "{\"update_interval_hours\":6}");
+    assertThat(f.view().subscriptionSettings().logoDataUri()).isEqualTo(logo);
+    assertThat(f.patch(PATH, "{\"logo_data_uri\":null}").status()).isEqualTo(200);
+    assertThat(f.view().subscriptionSettings().logoDataUri()).isNull();
+    assertThat(f.view().subscriptionSettings().brandName()).isEqualTo("Acme VPN");
+  }
+
+  @Test
   void viewer_readsButCannotWrite() {
     String viewer = f.token(Role.VIEWER);
     String admin = f.token(Role.ADMIN);
@@ -164,6 +180,12 @@ class ApiSubscriptionSettingsTest {
           second rule bad | {"ua_rules":[{"pattern":"a","format":"html"},{"pattern":"*","format":"html"}]} | ua_rules[1].pattern
           builtin false without rules | {"ua_rules_builtin":false} | ua_rules_builtin
           builtin true with other rules | {"ua_rules_builtin":true,"ua_rules":[]} | ua_rules_builtin
+          brand empty | {"brand_name":""} | brand_name
+          brand too long | {"brand_name":"{long_brand}"} | brand_name
+          logo not a data uri | {"logo_data_uri":"https://cdn.example/logo.png"} | logo_data_uri
+          logo not an image | {"logo_data_uri":"data:text/html;base64,PGI+"} | logo_data_uri
+          logo not base64 | {"logo_data_uri":"data:image/png;base64,***"} | logo_data_uri
+          logo too big | {"logo_data_uri":"data:image/png;base64,{big_logo}"} | logo_data_uri
           unknown field | {"update_interval":3} | update_interval
           several at once | {"update_interval_hours":-1,"support_url":"x","title_template":"{x}"} | update_interval_hours,title_template,support_url
           """)
@@ -172,7 +194,9 @@ class ApiSubscriptionSettingsTest {
         body.replace("{long}", "x".repeat(201))
             .replace("{long_url}", "a".repeat(2048))
             .replace("{long_pattern}", "a".repeat(257))
-            .replace("{many_rules}", manyRules(65));
+            .replace("{many_rules}", manyRules(65))
+            .replace("{long_brand}", "b".repeat(65))
+            .replace("{big_logo}", "A".repeat(48 * 1024 * 4 / 3 + 8));
     long index = f.view().appliedIndex();
 
     for (String method : List.of("PATCH", "PUT")) {

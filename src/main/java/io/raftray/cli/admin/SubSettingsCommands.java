@@ -3,7 +3,12 @@ package io.raftray.cli.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,6 +101,22 @@ final class SubSettingsCommands extends CommandGroup {
     @Option(names = "--builtin-ua-rules", description = "Go back to the built-in User-Agent rules.")
     boolean builtinRules;
 
+    @Option(
+        names = "--brand-name",
+        paramLabel = "TEXT",
+        description = "Your name at the top of the subscription page (\"\" clears it).")
+    String brandName;
+
+    @Option(
+        names = "--logo-file",
+        paramLabel = "FILE",
+        description =
+            "Logo on the subscription page: a .png, .jpg, .webp, .gif or .svg file of at most 48"
+                + " KiB (\"\" clears it).")
+    String logoFile;
+
+    private String logoUri;
+
     private JsonNode rules;
 
     @Override
@@ -106,11 +127,16 @@ final class SubSettingsCommands extends CommandGroup {
           && supportUrl == null
           && webPageUrl == null
           && uaRulesJson == null
+          && brandName == null
+          && logoFile == null
           && !builtinRules) {
         throw new UsageException("nothing to change: give at least one option");
       }
       if (uaRulesJson != null && builtinRules) {
         throw new UsageException("give either --ua-rules-json or --builtin-ua-rules, not both");
+      }
+      if (logoFile != null && !logoFile.isEmpty()) {
+        logoUri = logoUri(logoFile);
       }
       if (uaRulesJson != null) {
         try {
@@ -145,7 +171,40 @@ final class SubSettingsCommands extends CommandGroup {
       if (builtinRules) {
         body.put("ua_rules_builtin", true);
       }
+      url(body, "brand_name", brandName);
+      if (logoFile != null) {
+        url(body, "logo_data_uri", logoFile.isEmpty() ? "" : logoUri);
+      }
       print(out, api.patch(PATH, body));
+    }
+
+    /** A data URI of the image file, its type from the file name. */
+    private static String logoUri(String file) throws UsageException {
+      String lower = file.toLowerCase(Locale.ROOT);
+      String type;
+      if (lower.endsWith(".png")) {
+        type = "image/png";
+      } else if (lower.endsWith(".jpg") || lower.endsWith(".jpeg")) {
+        type = "image/jpeg";
+      } else if (lower.endsWith(".webp")) {
+        type = "image/webp";
+      } else if (lower.endsWith(".gif")) {
+        type = "image/gif";
+      } else if (lower.endsWith(".svg")) {
+        type = "image/svg+xml";
+      } else {
+        throw new UsageException("--logo-file must be a .png, .jpg, .webp, .gif or .svg file");
+      }
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(Path.of(file));
+      } catch (IOException e) {
+        throw new UsageException("cannot read --logo-file " + file + ": " + e.getMessage(), e);
+      }
+      if (bytes.length > 48 * 1024) {
+        throw new UsageException("--logo-file is larger than 48 KiB");
+      }
+      return "data:" + type + ";base64," + Base64.getEncoder().encodeToString(bytes);
     }
 
     private static void url(ObjectNode body, String field, String value) {

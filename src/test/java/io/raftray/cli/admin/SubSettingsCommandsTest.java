@@ -108,6 +108,36 @@ class SubSettingsCommandsTest {
   }
 
   @Test
+  void set_brandAndLogoFile_sendsADataUri_emptyClears() throws Exception {
+    cli.server.json(200, SETTINGS);
+    Path logo = dir.resolve("logo.svg");
+    java.nio.file.Files.writeString(logo, "<svg/>");
+
+    Result r =
+        cli.run("sub-settings", "set", "--brand-name", "Acme", "--logo-file", logo.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(last().body()))
+        .isEqualTo(
+            json(
+                "{\"brand_name\":\"Acme\",\"logo_data_uri\":"
+                    + "\"data:image/svg+xml;base64,PHN2Zy8+\"}"));
+    cli.server.json(200, SETTINGS);
+    Result cleared = cli.run("sub-settings", "set", "--logo-file", "");
+    assertThat(cleared.exitCode()).as(cleared.err()).isZero();
+    assertThat(json(last().body())).isEqualTo(json("{\"logo_data_uri\":null}"));
+    int before = cli.server.requests().size();
+    Result txt = cli.run("sub-settings", "set", "--logo-file", dir.resolve("logo.txt").toString());
+    Result missing =
+        cli.run("sub-settings", "set", "--logo-file", dir.resolve("no.png").toString());
+    assertThat(txt.exitCode()).isEqualTo(2);
+    assertThat(txt.err()).contains(".png, .jpg");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("cannot read --logo-file");
+    assertThat(cli.server.requests()).hasSize(before);
+  }
+
+  @Test
   void set_usageErrors_exit2AndSendNothing() {
     Result none = cli.run("sub-settings", "set");
     Result badJson = cli.run("sub-settings", "set", "--ua-rules-json", "[{");
