@@ -179,10 +179,13 @@ final class PipelinedLogAppender extends LogAppenderBase {
     lock.lock();
     try {
       int room = (streamConfirmed ? WINDOW : 1) - inFlight.size();
-      if (!heartbeatDue && room > 0 && hasAppendEntries()) {
+      // The commit notification goes before the next append (e.g. the leader's metadata entry
+      // for that very commit): the follower applies on the heartbeat, without waiting to fsync.
+      boolean notifyCommit = commitNotificationDueLocked();
+      if (!heartbeatDue && !notifyCommit && room > 0 && hasAppendEntries()) {
         request = newAppendEntriesRequest(callIds.getAndIncrement(), false);
       }
-      if (request == null && (heartbeatDue || commitNotificationDueLocked())) {
+      if (request == null && (heartbeatDue || notifyCommit)) {
         commitSent = Math.max(commitSent, learnableCommit());
         request = newAppendEntriesRequest(callIds.getAndIncrement(), true);
       }

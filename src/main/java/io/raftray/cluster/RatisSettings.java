@@ -61,11 +61,11 @@ final class RatisSettings {
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     if (cfg.pipelinedReplication()) {
       p.setBoolean(PIPELINED_REPLICATION_KEY, true);
-      // The pipelined appender tells followers of a commit at once (a heartbeat), so the leader
-      // need not log a metadata entry per commit advance, which cost followers a second fsync
-      // before they could apply. Only together: the default appender would leave followers to
-      // learn the commit at the next append or periodic heartbeat.
-      RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
+      // Ratis' log-metadata entries stay ON even here, although the pipelined appender tells
+      // followers of a commit at once: without them a restarted node applies nothing from its log
+      // until a leader tells it the commit index, and it cannot accept that leader's appends while
+      // its (unapplied) state does not know the leader (ClusterAuth: "unknown node"). The fault
+      // run caught this (docs/ARCHITECTURE.md, "Replication").
     }
     if (cfg.snapshotThreshold() > 0) {
       RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);

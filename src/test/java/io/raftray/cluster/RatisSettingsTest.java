@@ -35,10 +35,12 @@ class RatisSettingsTest {
   }
 
   @Test
-  void of_pipelined_selectsThePipelinedAppender_andTurnsLogMetadataOffWithIt() {
+  void of_pipelined_selectsThePipelinedAppender_andKeepsLogMetadataForRestarts() {
     RaftProperties p = RatisSettings.of(config().pipelinedReplication(true).build());
 
     assertThat(RatisSettings.pipelinedReplication(p)).isTrue();
-    assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isFalse();
+    // A restarted node needs the commit index from its own log to apply the joins that tell it
+    // who its peers are; without metadata entries it rejects the leader as an unknown node.
+    assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isTrue();
   }
 }
