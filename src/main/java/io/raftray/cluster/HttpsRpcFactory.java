@@ -9,6 +9,9 @@ import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerRpc;
 import org.apache.ratis.server.ServerFactory;
+import org.apache.ratis.server.leader.FollowerInfo;
+import org.apache.ratis.server.leader.LeaderState;
+import org.apache.ratis.server.leader.LogAppender;
 
 /** Builds both ends of the HTTPS transport from the same {@link Parameters}. */
 final class HttpsRpcFactory implements ServerFactory, ClientFactory {
@@ -26,6 +29,20 @@ final class HttpsRpcFactory implements ServerFactory, ClientFactory {
   @Override
   public RaftServerRpc newRaftServerRpc(RaftServer server) {
     return new HttpsServerRpc(server, new RaftHttpCaller(parameters), parameters);
+  }
+
+  /**
+   * The pipelined appender when the node enabled it ({@link RatisSettings#pipelinedReplication}),
+   * else Ratis' default (one blocking AppendEntries per follower at a time).
+   */
+  @Override
+  public LogAppender newLogAppender(
+      RaftServer.Division server, LeaderState state, FollowerInfo follower) {
+    if (RatisSettings.pipelinedReplication(server.getRaftServer().getProperties())
+        && server.getRaftServer().getServerRpc() instanceof HttpsServerRpc) {
+      return new PipelinedLogAppender(server, state, follower);
+    }
+    return LogAppender.newLogAppenderDefault(server, state, follower);
   }
 
   @Override

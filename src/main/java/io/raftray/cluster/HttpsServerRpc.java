@@ -37,8 +37,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.InvalidProtocolBufferExce
  * listener serves the inbound side through {@link RaftHttpService}.
  *
  * <p>The default log appender calls {@link #appendEntries} and {@link #installSnapshot}
- * synchronously, so {@link #async()} only needs {@code readIndexAsync} (used by followers for
- * linearizable reads).
+ * synchronously; the pipelined one ({@link PipelinedLogAppender}) sends appends with {@link
+ * #appendEntriesAsync(AppendEntriesRequestProto, long, long)} and snapshots synchronously. {@code
+ * readIndexAsync} is used by followers for linearizable reads.
  */
 final class HttpsServerRpc implements RaftServerRpc, RaftServerAsynchronousProtocol {
   /** Snapshot chunks are large; give them more time than a heartbeat. */
@@ -128,7 +129,47 @@ final class HttpsServerRpc implements RaftServerRpc, RaftServerAsynchronousProto
   @Override
   public CompletableFuture<AppendEntriesReplyProto> appendEntriesAsync(
       AppendEntriesRequestProto request) {
-    throw new UnsupportedOperationException("the default log appender appends synchronously");
+    RaftNettyServerRequestProto p =
+        RaftNettyServerRequestProto.newBuilder().setAppendEntriesRequest(request).build();
+    return sendAsync(request.getServerRequest(), p)
+        .thenApply(RaftNettyServerReplyProto::getAppendEntriesReply);
+  }
+
+  /**
+   * Sends append {@code seq} of stream {@code stream} without waiting; the receiver starts the
+   * appends of one stream in sequence order ({@link AppendSequencer}). Fails with an {@link
+   * IOException} (a {@link org.apache.ratis.protocol.exceptions.TimeoutIOException} after the
+   * request timeout).
+   */
+  CompletableFuture<AppendEntriesReplyProto> appendEntriesAsync(
+      AppendEntriesRequestProto request, long stream, long seq) {
+    RaftNettyServerRequestProto p =
+        RaftWire.withStamp(
+            RaftNettyServerRequestProto.newBuilder().setAppendEntriesRequest(request).build(),
+            stream,
+            seq);
+    return sendAsync(request.getServerRequest(), p)
+        .thenApply(RaftNettyServerReplyProto::getAppendEntriesReply);
+  }
+
+  private CompletableFuture<RaftNettyServerReplyProto> sendAsync(
+      RaftRpcRequestProto header, RaftNettyServerRequestProto request) {
+    final RaftPeer peer;
+    try {
+      peer = peer(header);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return caller
+        .postAsync(peer, RaftHttpCaller.RAFT_ROUTE, request.toByteArray(), requestTimeout)
+        .thenApply(
+            body -> {
+              try {
+                return RaftWire.parseReply(body);
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            });
   }
 
   @Override

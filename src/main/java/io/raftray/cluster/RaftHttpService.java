@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.ratis.proto.RaftProtos.AppendEntriesReplyProto;
+import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.proto.RaftProtos.ReadIndexReplyProto;
 import org.apache.ratis.proto.RaftProtos.ReadIndexRequestProto;
 import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerReplyProto;
@@ -57,8 +60,12 @@ public final class RaftHttpService implements HttpService {
   /** Body bytes that all Raft requests not yet answered may hold at once (about 12 largest). */
   static final long BODY_BUDGET = 64L * 1024 * 1024;
 
+  /** How long a pipelined append waits for its missing predecessors before it starts anyway. */
+  static final Duration MAX_ORDER_WAIT = Duration.ofSeconds(1);
+
   private final Supplier<RaftServer> server;
   private final ClusterAuth auth;
+  private final AppendSequencer sequencer = new AppendSequencer(MAX_ORDER_WAIT);
 
   /**
    * Raft requests admitted and not yet answered. A leader keeps a few appends in flight per
@@ -126,7 +133,11 @@ public final class RaftHttpService implements HttpService {
     }
     RaftNettyServerReplyProto reply;
     try {
-      reply = RaftDispatcher.dispatch(s, request);
+      Optional<AppendSequencer.Stamp> stamp = RaftWire.stamp(request);
+      reply =
+          stamp.isPresent()
+              ? orderedAppend(s, request, stamp.get())
+              : RaftDispatcher.dispatch(s, request);
     } catch (IOException e) {
       reply =
           RaftNettyServerReplyProto.newBuilder()
@@ -141,6 +152,36 @@ public final class RaftHttpService implements HttpService {
       return;
     }
     protobuf(res, Status.OK_200, reply.toByteArray());
+  }
+
+  /**
+   * A pipelined leader's append: started in the order of its stream ({@link AppendSequencer}),
+   * answered when the follower has written it.
+   */
+  private RaftNettyServerReplyProto orderedAppend(
+      RaftServer s, RaftNettyServerRequestProto request, AppendSequencer.Stamp stamp)
+      throws IOException {
+    AppendEntriesRequestProto append = request.getAppendEntriesRequest();
+    String sender = append.getServerRequest().getRequestorId().toStringUtf8();
+    TimeDuration timeout = RaftServerConfigKeys.Rpc.requestTimeout(s.getProperties());
+    try {
+      CompletableFuture<AppendEntriesReplyProto> future =
+          sequencer.submit(sender, stamp, () -> s.appendEntriesAsync(append));
+      AppendEntriesReplyProto reply =
+          future.get(timeout.toLong(TimeUnit.MILLISECONDS), TimeUnit.MILLISECONDS);
+      return RaftNettyServerReplyProto.newBuilder().setAppendEntriesReply(reply).build();
+    } catch (TimeoutException e) {
+      throw new TimeoutIOException("append not written within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for an append", e);
+    } catch (ExecutionException e) {
+      Throwable cause = JavaUtils.unwrapCompletionException(e.getCause());
+      if (cause instanceof IOException ioe) {
+        throw ioe;
+      }
+      throw new IOException("append failed", cause);
+    }
   }
 
   private void readIndex(ServerRequest req, ServerResponse res) {

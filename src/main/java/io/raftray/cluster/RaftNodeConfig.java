@@ -26,6 +26,9 @@ import java.util.Objects;
  *     snapshots); the log is purged up to the snapshot
  * @param writeDeadline total time a write or linearizable read may spend retrying before it fails
  *     with {@link ClusterUnavailableException}
+ * @param pipelinedReplication whether this node, as leader, keeps several AppendEntries in flight
+ *     per follower and notifies followers of commits at once ({@link PipelinedLogAppender}, Ratis'
+ *     log metadata entries off); false is Ratis' default appender
  */
 public record RaftNodeConfig(
     Path storageDir,
@@ -39,7 +42,8 @@ public record RaftNodeConfig(
     Duration electionTimeoutMax,
     Duration requestTimeout,
     long snapshotThreshold,
-    Duration writeDeadline) {
+    Duration writeDeadline,
+    boolean pipelinedReplication) {
 
   public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofSeconds(2);
@@ -116,6 +120,7 @@ public record RaftNodeConfig(
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private long snapshotThreshold = DEFAULT_SNAPSHOT_THRESHOLD;
     private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
+    private boolean pipelinedReplication;
 
     private Builder(
         Path storageDir,
@@ -158,6 +163,11 @@ public record RaftNodeConfig(
       return this;
     }
 
+    public Builder pipelinedReplication(boolean on) {
+      pipelinedReplication = on;
+      return this;
+    }
+
     public RaftNodeConfig build() {
       return new RaftNodeConfig(
           storageDir,
@@ -171,7 +181,8 @@ public record RaftNodeConfig(
           electionTimeoutMax,
           requestTimeout,
           snapshotThreshold,
-          writeDeadline);
+          writeDeadline,
+          pipelinedReplication);
     }
   }
 }

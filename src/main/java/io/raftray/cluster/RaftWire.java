@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.util.List;
+import java.util.Optional;
 import org.apache.ratis.proto.RaftProtos.RaftRpcReplyProto;
 import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
 import org.apache.ratis.proto.netty.NettyProtos.RaftNettyExceptionReplyProto;
 import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerReplyProto;
+import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.InvalidProtocolBufferException;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnknownFieldSet;
 import org.apache.ratis.util.ProtoUtils;
 
 /**
@@ -27,7 +31,47 @@ final class RaftWire {
               + "org.apache.ratis.protocol.**;org.apache.ratis.util.*;org.apache.ratis.proto.**;"
               + "org.apache.ratis.server.**;org.apache.ratis.thirdparty.com.google.protobuf.*;!*");
 
+  /**
+   * Envelope fields (unknown to Ratis' schema, kept by protobuf) that carry the {@link
+   * AppendSequencer.Stamp} of a pipelined append: stream and sequence number. They are part of the
+   * signed body; a receiver without them in its schema just ignores them.
+   */
+  static final int STREAM_FIELD = 4201;
+
+  static final int SEQ_FIELD = 4202;
+
   private RaftWire() {}
+
+  /** {@code envelope} marked as number {@code seq} of the sender's append stream {@code stream}. */
+  static RaftNettyServerRequestProto withStamp(
+      RaftNettyServerRequestProto envelope, long stream, long seq) {
+    UnknownFieldSet fields =
+        UnknownFieldSet.newBuilder()
+            .addField(STREAM_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(stream).build())
+            .addField(SEQ_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(seq).build())
+            .build();
+    return envelope.toBuilder().setUnknownFields(fields).build();
+  }
+
+  /** The stamp of a pipelined append envelope; empty for anything else. */
+  static Optional<AppendSequencer.Stamp> stamp(RaftNettyServerRequestProto envelope) {
+    if (!envelope.hasAppendEntriesRequest()
+        || envelope.getAppendEntriesRequest().getEntriesCount() == 0) {
+      return Optional.empty();
+    }
+    UnknownFieldSet fields = envelope.getUnknownFields();
+    if (!fields.hasField(STREAM_FIELD) || !fields.hasField(SEQ_FIELD)) {
+      return Optional.empty();
+    }
+    List<Long> stream = fields.getField(STREAM_FIELD).getVarintList();
+    List<Long> seq = fields.getField(SEQ_FIELD).getVarintList();
+    if (stream.size() != 1 || seq.size() != 1 || stream.get(0) < 0 || seq.get(0) < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new AppendSequencer.Stamp(
+            envelope.getAppendEntriesRequest().getLeaderTerm(), stream.get(0), seq.get(0)));
+  }
 
   static RaftNettyServerReplyProto parseReply(byte[] body) throws IOException {
     final RaftNettyServerReplyProto reply;

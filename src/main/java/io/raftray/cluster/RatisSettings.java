@@ -36,7 +36,15 @@ final class RatisSettings {
 
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
+  /** Ratis property (ours) that selects {@link PipelinedLogAppender}; see {@link #of}. */
+  static final String PIPELINED_REPLICATION_KEY = "raftray.replication.pipelined";
+
   private RatisSettings() {}
+
+  /** Whether {@link HttpsRpcFactory} gives leaders the pipelined appender. */
+  static boolean pipelinedReplication(RaftProperties p) {
+    return Boolean.TRUE.equals(p.getBoolean(PIPELINED_REPLICATION_KEY, false));
+  }
 
   static RaftProperties of(RaftNodeConfig cfg) {
     var p = new RaftProperties();
@@ -51,6 +59,14 @@ final class RatisSettings {
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(APPEND_BUFFER_MAX));
     // Followers answer linearizable reads themselves after a ReadIndex round trip to the leader.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    if (cfg.pipelinedReplication()) {
+      p.setBoolean(PIPELINED_REPLICATION_KEY, true);
+      // Ratis' log-metadata entries stay ON even here, although the pipelined appender tells
+      // followers of a commit at once: without them a restarted node applies nothing from its log
+      // until a leader tells it the commit index, and it cannot accept that leader's appends while
+      // its (unapplied) state does not know the leader (ClusterAuth: "unknown node"). The fault
+      // run caught this (docs/ARCHITECTURE.md, "Replication").
+    }
     if (cfg.snapshotThreshold() > 0) {
       RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
       RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, cfg.snapshotThreshold());

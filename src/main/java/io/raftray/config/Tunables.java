@@ -18,6 +18,9 @@ import org.jspecify.annotations.NullMarked;
  *     the lifetime, issue 30-day certificates)
  * @param activityInterval how often this node commits its batch of subscription activity (fetches,
  *     devices) as one {@code subscription.activity} entry, when there is any (default 10 s)
+ * @param pipelinedReplication as Raft leader, keep several AppendEntries in flight per follower and
+ *     notify followers of commits at once (default off; {@code RAFTRAY_REPLICATION=pipelined} turns
+ *     it on for {@code raftray run}, see {@link #fromEnvironment})
  */
 @NullMarked
 public record Tunables(
@@ -25,9 +28,15 @@ public record Tunables(
     Duration coreReportInterval,
     Duration usageTickInterval,
     RenewalSettings renewal,
-    Duration activityInterval) {
+    Duration activityInterval,
+    boolean pipelinedReplication) {
 
   public static final Duration DEFAULT_ACTIVITY_INTERVAL = Duration.ofSeconds(10);
+
+  /**
+   * Environment variable that selects the replication mode: {@code pipelined} or {@code default}.
+   */
+  public static final String REPLICATION_ENV = "RAFTRAY_REPLICATION";
 
   public static final Tunables DEFAULT =
       new Tunables(
@@ -45,6 +54,33 @@ public record Tunables(
     this(coreResync, coreReportInterval, usageTickInterval, renewal, DEFAULT_ACTIVITY_INTERVAL);
   }
 
+  /** The knobs from before the replication switch (that one off). */
+  public Tunables(
+      Duration coreResync,
+      Duration coreReportInterval,
+      Duration usageTickInterval,
+      RenewalSettings renewal,
+      Duration activityInterval) {
+    this(coreResync, coreReportInterval, usageTickInterval, renewal, activityInterval, false);
+  }
+
+  /**
+   * {@link #DEFAULT} with the replication mode of {@code env}'s {@value #REPLICATION_ENV}: {@code
+   * pipelined} turns pipelined replication on; unset, empty or {@code default} keeps it off.
+   *
+   * @throws IllegalArgumentException for any other value
+   */
+  public static Tunables fromEnvironment(java.util.Map<String, String> env) {
+    String mode = env.getOrDefault(REPLICATION_ENV, "").trim();
+    return switch (mode) {
+      case "", "default" -> DEFAULT;
+      case "pipelined" -> DEFAULT.withPipelinedReplication(true);
+      default ->
+          throw new IllegalArgumentException(
+              REPLICATION_ENV + " must be 'pipelined' or 'default', not '" + mode + "'");
+    };
+  }
+
   public Tunables {
     for (Duration d :
         new Duration[] {coreResync, coreReportInterval, usageTickInterval, activityInterval}) {
@@ -56,10 +92,22 @@ public record Tunables(
   }
 
   public Tunables withRenewal(RenewalSettings r) {
-    return new Tunables(coreResync, coreReportInterval, usageTickInterval, r, activityInterval);
+    return new Tunables(
+        coreResync,
+        coreReportInterval,
+        usageTickInterval,
+        r,
+        activityInterval,
+        pipelinedReplication);
   }
 
   public Tunables withActivityInterval(Duration d) {
-    return new Tunables(coreResync, coreReportInterval, usageTickInterval, renewal, d);
+    return new Tunables(
+        coreResync, coreReportInterval, usageTickInterval, renewal, d, pipelinedReplication);
+  }
+
+  public Tunables withPipelinedReplication(boolean on) {
+    return new Tunables(
+        coreResync, coreReportInterval, usageTickInterval, renewal, activityInterval, on);
   }
 }

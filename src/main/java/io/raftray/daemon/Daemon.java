@@ -120,8 +120,15 @@ public final class Daemon implements AutoCloseable {
     return start(config, Clock.systemUTC());
   }
 
+  /** With {@link Tunables#DEFAULT}, except the replication mode from the environment. */
   public static Daemon start(NodeConfig config, Clock clock) throws StartupException {
-    return start(config, clock, Tunables.DEFAULT);
+    final Tunables tunables;
+    try {
+      tunables = Tunables.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    return start(config, clock, tunables);
   }
 
   /** With other timings (tests use short certificate validities). */
@@ -252,7 +259,8 @@ public final class Daemon implements AutoCloseable {
     try {
       raft =
           RaftNode.start(
-              Startup.raftConfig(config, cluster, web.port(), signer),
+              Startup.raftConfig(
+                  config, cluster, web.port(), signer, tunables.pipelinedReplication()),
               sm,
               Admission.isPending(config));
     } catch (IOException | RuntimeException e) {

@@ -84,6 +84,15 @@ final class Startup {
 
   static RaftNodeConfig raftConfig(
       NodeConfig c, HttpClient http, int boundPort, ClusterRequestSigner signer) {
+    return raftConfig(c, http, boundPort, signer, false);
+  }
+
+  static RaftNodeConfig raftConfig(
+      NodeConfig c,
+      HttpClient http,
+      int boundPort,
+      ClusterRequestSigner signer,
+      boolean pipelinedReplication) {
     List<RaftNodeConfig.Peer> peers =
         c.initialPeers().stream()
             .map(p -> new RaftNodeConfig.Peer(p.nodeId(), p.apiBaseUrl()))
@@ -99,6 +108,7 @@ final class Startup {
         .electionTimeout(c.raft().electionTimeoutMin(), c.raft().electionTimeoutMax())
         .snapshotThreshold(c.raft().snapshotEveryEntries())
         .writeDeadline(c.raft().writeTimeout())
+        .pipelinedReplication(pipelinedReplication)
         .build();
   }
 }

@@ -36,8 +36,13 @@ class RaftClusterIT {
     nodes.add(new TestNode(pki, "n3", tmp.resolve("n3"), "/prefix"));
     List<RaftNodeConfig.Peer> peers = nodes.stream().map(TestNode::peer).toList();
     for (TestNode n : nodes) {
-      n.start(n.config("cluster-a", peers));
+      n.start(n.configBuilder("cluster-a", peers).pipelinedReplication(pipelined()).build());
     }
+  }
+
+  /** Whether the nodes replicate with the pipelined appender ({@link PipelinedRaftClusterIT}). */
+  boolean pipelined() {
+    return false;
   }
 
   /** Waits until every running node agrees on one leader and returns it. */

@@ -6,8 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.util.List;
+import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
 import org.apache.ratis.proto.netty.NettyProtos.RaftNettyExceptionReplyProto;
+import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -91,5 +94,32 @@ class RaftWireTest {
       constructed = true;
       in.defaultReadObject();
     }
+  }
+
+  @Test
+  void stamp_roundTripsThroughTheEncodedEnvelope_andIsAbsentOnHeartbeatsAndPlainAppends()
+      throws Exception {
+    AppendEntriesRequestProto append =
+        AppendEntriesRequestProto.newBuilder()
+            .setLeaderTerm(4)
+            .addEntries(LogEntryProto.newBuilder().setTerm(4).setIndex(10))
+            .build();
+    RaftNettyServerRequestProto plain =
+        RaftNettyServerRequestProto.newBuilder().setAppendEntriesRequest(append).build();
+
+    byte[] wire = RaftWire.withStamp(plain, 12, 3).toByteArray();
+    RaftNettyServerRequestProto received = RaftNettyServerRequestProto.parseFrom(wire);
+
+    assertThat(RaftWire.stamp(received)).contains(new AppendSequencer.Stamp(4, 12, 3));
+    assertThat(received.getAppendEntriesRequest()).isEqualTo(append);
+    assertThat(RaftWire.stamp(plain)).isEmpty();
+    RaftNettyServerRequestProto heartbeat =
+        RaftWire.withStamp(
+            RaftNettyServerRequestProto.newBuilder()
+                .setAppendEntriesRequest(AppendEntriesRequestProto.newBuilder().setLeaderTerm(4))
+                .build(),
+            12,
+            4);
+    assertThat(RaftWire.stamp(heartbeat)).isEmpty();
   }
 }
