@@ -11,7 +11,6 @@ import io.raftray.model.Json;
 import io.raftray.model.Passwords;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -23,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +55,7 @@ final class HostAdminCommand {
 
     @Option(
         names = "--password-file",
-        description = "Read the password from this file (first line); else prompt, or generate.")
+        description = "Read the password from this file (first line); else one is generated.")
     Path passwordFile;
 
     @Option(
@@ -100,13 +98,9 @@ final class HostAdminCommand {
           String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
           int nl = text.indexOf('\n');
           password = (nl < 0 ? text : text.substring(0, nl)).replace("\r", "");
-        } else if (System.console() != null) {
-          password = prompt(System.console());
-          if (password == null) {
-            err.println("error: the passwords do not match");
-            return 2;
-          }
         } else {
+          // Generated rather than prompted: on JDK 22+ System.console() exists even without a
+          // terminal, so a prompt could silently read a script's stdin.
           password = Ids.secret(18);
           generated = true;
         }
@@ -212,21 +206,6 @@ final class HostAdminCommand {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
-      }
-    }
-
-    private static String prompt(Console console) {
-      char[] a = console.readPassword("new password: ");
-      char[] b = console.readPassword("again: ");
-      try {
-        return a != null && Arrays.equals(a, b) ? new String(a) : null;
-      } finally {
-        if (a != null) {
-          Arrays.fill(a, ' ');
-        }
-        if (b != null) {
-          Arrays.fill(b, ' ');
-        }
       }
     }
 
