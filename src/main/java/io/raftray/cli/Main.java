@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       JoinCommand.class,
       DemoCommand.class,
+      HostAdminCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

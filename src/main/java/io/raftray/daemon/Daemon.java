@@ -11,6 +11,7 @@ import io.raftray.api.HttpMetrics;
 import io.raftray.api.ProbeService;
 import io.raftray.cluster.CertRenewer;
 import io.raftray.cluster.ClusterAuth;
+import io.raftray.cluster.HostAdminService;
 import io.raftray.cluster.MemberClient;
 import io.raftray.cluster.MemberLookup;
 import io.raftray.cluster.MemberService;
@@ -237,6 +238,8 @@ public final class Daemon implements AutoCloseable {
             tunables.renewal().validity(),
             join::admitForMember);
     MemberService member = new MemberService(clusterAuth, starting, signer, config.nodeId());
+    HostAdminService hostAdmin =
+        new HostAdminService(clusterAuth, starting, clock, config.nodeId());
     // Every mount and its authentication: io.raftray.http.Mount.
     WebServer web =
         startWeb(
@@ -248,6 +251,7 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.RAFT.path(), raftHttp);
               r.register(Mount.RENEW.path(), renew);
               r.register(Mount.MEMBER.path(), member);
+              r.register(Mount.HOST_ADMIN.path(), hostAdmin);
               r.register(Mount.API.path(), api);
               r.register(Mount.SUB.path(), subscriptions);
               probes.mount(r);

@@ -24,6 +24,12 @@ public enum Mount {
    * is signed by the answering node.
    */
   MEMBER("/cluster/v1", "node request signature + the node's certificate (ClusterAuth, own state)"),
+  /**
+   * {@code /host-admin}: {@code raftray admin create} / {@code reset-password} on the host, signed
+   * with this node's own key from the data directory; only the node itself may call it.
+   */
+  HOST_ADMIN(
+      "/cluster/v1", "node request signature of THIS node (its own key from the data directory)"),
   HEALTHZ("/healthz", "none (reveals nothing)"),
   READYZ("/readyz", "none (no secrets, no user ids)"),
   METRICS("/metrics", "none (no secrets, no tokens in labels)");

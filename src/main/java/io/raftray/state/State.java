@@ -1,5 +1,6 @@
 package io.raftray.state;
 
+import io.raftray.model.Admin;
 import io.raftray.model.AdminToken;
 import io.raftray.model.ClusterSettings;
 import io.raftray.model.Device;
@@ -64,7 +65,8 @@ public record State(
     ClusterSettings settings,
     NavigableMap<String, UserTemplate> userTemplates,
     NavigableMap<String, NavigableMap<String, Device>> devices,
-    UsageHistory usageHistory) {
+    UsageHistory usageHistory,
+    NavigableMap<String, Admin> admins) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -93,6 +95,7 @@ public record State(
     userTemplates = orEmpty(userTemplates);
     devices = orEmpty(devices);
     usageHistory = usageHistory == null ? UsageHistory.empty() : usageHistory;
+    admins = orEmpty(admins);
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -254,6 +257,20 @@ public record State(
     return toBuilder().usageHistory(h).build();
   }
 
+  State withAdmins(NavigableMap<String, Admin> a) {
+    return toBuilder().admins(a).build();
+  }
+
+  /** The admin account named {@code username}, or null (names are few: a scan). */
+  public Admin adminByUsername(String username) {
+    for (Admin a : admins.values()) {
+      if (a.username().equals(username)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   State withCluster(String id, String caPem) {
     return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
@@ -284,6 +301,7 @@ public record State(
     private NavigableMap<String, UserTemplate> userTemplates;
     private NavigableMap<String, NavigableMap<String, Device>> devices;
     private UsageHistory usageHistory;
+    private NavigableMap<String, Admin> admins;
 
     private Builder() {}
 
@@ -312,6 +330,7 @@ public record State(
       userTemplates = s.userTemplates;
       devices = s.devices;
       usageHistory = s.usageHistory;
+      admins = s.admins;
     }
 
     public Builder appliedIndex(long v) {
@@ -447,6 +466,12 @@ public record State(
       return this;
     }
 
+    /** Admin accounts by id. */
+    public Builder admins(NavigableMap<String, Admin> v) {
+      admins = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -472,7 +497,8 @@ public record State(
           settings,
           userTemplates,
           devices,
-          usageHistory);
+          usageHistory,
+          admins);
     }
   }
 }

@@ -24,12 +24,31 @@ public final class AdminClient {
   private final String baseUrl;
   private final String token;
   private final Duration timeout;
+  private final java.util.Map<String, String> headers;
 
   public AdminClient(HttpClient http, String baseUrl, String token, Duration timeout) {
+    this(http, baseUrl, token, timeout, java.util.Map.of());
+  }
+
+  private AdminClient(
+      HttpClient http,
+      String baseUrl,
+      String token,
+      Duration timeout,
+      java.util.Map<String, String> headers) {
     this.http = http;
     this.baseUrl = baseUrl;
     this.token = token;
     this.timeout = timeout;
+    this.headers = headers;
+  }
+
+  /**
+   * A client of the same node without a bearer token that sends {@code headers} instead (a console
+   * session's {@code Cookie} and {@code X-CSRF-Token}, or nothing: anonymous).
+   */
+  public AdminClient withHeaders(java.util.Map<String, String> headers) {
+    return new AdminClient(http, baseUrl, null, timeout, java.util.Map.copyOf(headers));
   }
 
   /** One answer: status, parsed body (MissingNode when empty or not JSON), headers. */
@@ -57,7 +76,7 @@ public final class AdminClient {
   }
 
   public AdminClient withTimeout(Duration t) {
-    return new AdminClient(http, baseUrl, token, t);
+    return new AdminClient(http, baseUrl, token, t, headers);
   }
 
   public Response get(String path) {
@@ -81,8 +100,11 @@ public final class AdminClient {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .timeout(timeout)
-            .header("Authorization", "Bearer " + token)
             .header("Accept", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(b::header);
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
