@@ -1,5 +1,6 @@
 package io.raftray.sub;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -61,6 +62,7 @@ public final class SubscriptionService implements HttpService {
   private final String apiBaseUrl;
   private final SubscriptionBuilder subscriptions = new SubscriptionBuilder();
   private final SubActivity activity;
+  private final DocumentCache documents = new DocumentCache();
   private volatile CompiledRules rules = new CompiledRules(null, null);
 
   private record CompiledRules(SubscriptionSettings settings, UaRules rules) {}
@@ -151,8 +153,31 @@ public final class SubscriptionService implements HttpService {
       Format format,
       boolean negotiated,
       String deviceNotice) {
+    Instant now = clock.instant();
+    DocumentCache.Key key = new DocumentCache.Key(user.id(), format, negotiated, deviceNotice);
+    DocumentCache.Doc doc = documents.get(key, s, user, now);
+    if (doc == null) {
+      doc = render(s, user, format, negotiated, deviceNotice, now);
+      documents.put(key, s, user, now, doc);
+    }
+    for (Header h : doc.headers()) {
+      res.header(h);
+    }
+    if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null), doc.etag())) {
+      res.headers().remove(HeaderNames.CONTENT_TYPE);
+      res.status(Status.NOT_MODIFIED_304);
+      res.send();
+      return;
+    }
+    res.status(Status.OK_200);
+    res.send(doc.body());
+  }
+
+  /** Builds and renders one document: body, headers in their order, ETag over both. */
+  private DocumentCache.Doc render(
+      State s, User user, Format format, boolean negotiated, String deviceNotice, Instant now) {
     SubscriptionSettings settings = s.subscriptionSettings();
-    Subscription sub = subscriptions.build(s, user, clock.instant());
+    Subscription sub = subscriptions.build(s, user, now);
     if (deviceNotice != null && sub.notice() == null) {
       // The user's own state (disabled, expired, limited) is the more useful notice; else the
       // device's, and no real endpoint in the document.
@@ -180,15 +205,12 @@ public final class SubscriptionService implements HttpService {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     String etag = etag(bytes, headers);
     headers.put("ETag", etag);
-    headers.forEach(res::header);
-    if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null), etag)) {
-      res.headers().remove(HeaderNames.CONTENT_TYPE);
-      res.status(Status.NOT_MODIFIED_304);
-      res.send();
-      return;
-    }
-    res.status(Status.OK_200);
-    res.send(bytes);
+    return new DocumentCache.Doc(DocumentCache.headers(headers), bytes, etag);
+  }
+
+  /** The rendered-document cache of this service (tests read its counters). */
+  DocumentCache documents() {
+    return documents;
   }
 
   /**
