@@ -4,7 +4,8 @@
 //   $JAVA bench/WriteBench.java free-port
 //   $JAVA bench/WriteBench.java run --base-url https://127.0.0.1:PORT --ca D/tls/ca.crt \
 //       --token-file F --pid PID [--warmup 200] [--writes 2000] [--users-for-rss 10000] \
-//       [--settle-seconds 10] [--load-writers 8] [--jcmd PATH] [--results FILE] [--meta k=v ...]
+//       [--settle-seconds 10] [--load-writers 8] [--load-batch 0] [--startup-ms MS] \
+//       [--nmt-dir DIR] [--jcmd PATH] [--results FILE] [--meta k=v ...]
 //
 // bench/single-node.sh drives it; see bench/README.md for what is measured. Every write must
 // answer 201 or the run fails (exit 1) with the status and the response body.
@@ -73,6 +74,9 @@ public class WriteBench {
       int usersForRss,
       int settleSeconds,
       int loadWriters,
+      int loadBatch,
+      long startupMs,
+      Path nmtDir,
       String jcmd,
       Path results,
       Map<String, String> meta) {
@@ -112,6 +116,9 @@ public class WriteBench {
           nonNegative(o, "users-for-rss", 10_000),
           nonNegative(o, "settle-seconds", 10),
           Math.max(1, nonNegative(o, "load-writers", 8)),
+          Math.min(1000, nonNegative(o, "load-batch", 0)),
+          o.containsKey("startup-ms") ? Long.parseLong(o.get("startup-ms")) : -1,
+          o.getOrDefault("nmt-dir", "").isEmpty() ? null : Path.of(o.get("nmt-dir")),
           o.getOrDefault("jcmd", ""),
           results.isEmpty() ? null : Path.of(results),
           meta);
@@ -184,6 +191,7 @@ public class WriteBench {
     settle();
     CpuUse idleCpu = idle0.until(cpu());
     Mem idle = memory();
+    nmt("idle");
 
     // 2. Warmup, then the timed sequential writes.
     log("warmup: " + opts.warmup() + " sequential writes");
@@ -206,7 +214,13 @@ public class WriteBench {
     // 3. Load to USERS_FOR_RSS users in total with a few concurrent writers, then settle and read.
     long have = userCount();
     int toLoad = (int) Math.max(0, opts.usersForRss() - have);
-    log("load: " + toLoad + " more users with " + opts.loadWriters() + " concurrent writers");
+    log(
+        "load: "
+            + toLoad
+            + " more users with "
+            + opts.loadWriters()
+            + " concurrent writers"
+            + (opts.loadBatch() > 0 ? ", " + opts.loadBatch() + " per POST /users/batch" : ""));
     Cpu cpu1 = cpu();
     long loadNanos = loadConcurrently(toLoad);
     CpuUse loadCpu = cpu1.until(cpu());
@@ -217,6 +231,7 @@ public class WriteBench {
     log("loaded: settling " + opts.settleSeconds() + " s");
     settle();
     Mem loaded = memory();
+    nmt("loaded");
 
     Report r =
         new Report(
@@ -279,6 +294,39 @@ public class WriteBench {
     }
   }
 
+  /** POST /api/v1/users/batch with users from..to-1 (one Raft entry); anything but 201 ends it. */
+  void createUsers(int from, int to) throws IOException, InterruptedException {
+    StringBuilder b = new StringBuilder("{\"users\":[");
+    for (int i = from; i < to; i++) {
+      b.append(i == from ? "" : ",").append(String.format("{\"name\":\"bench-load-%07d\"}", i));
+    }
+    b.append("]}");
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(opts.baseUrl() + "/api/v1/users/batch"))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
+            .build();
+    HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
+    if (res.statusCode() != 201) {
+      die("POST /api/v1/users/batch of " + (to - from) + " answered " + res.statusCode());
+    }
+  }
+
+  /** With --nmt-dir and NMT on in the daemon: its VM.native_memory summary into DIR/nmt-WHEN.txt. */
+  void nmt(String when) throws IOException {
+    if (opts.nmtDir() == null || opts.jcmd().isEmpty()) {
+      return;
+    }
+    String out = jcmd("VM.native_memory summary");
+    if (out != null) {
+      Files.createDirectories(opts.nmtDir());
+      Files.writeString(opts.nmtDir().resolve("nmt-" + when + ".txt"), out);
+    }
+  }
+
   long loadConcurrently(int n) throws Exception {
     if (n == 0) {
       return 0;
@@ -290,10 +338,15 @@ public class WriteBench {
       for (int w = 0; w < opts.loadWriters(); w++) {
         exec.submit(
             () -> {
+              int batch = Math.max(1, opts.loadBatch());
               int i;
-              while (failure.get() == null && (i = next.getAndIncrement()) < n) {
+              while (failure.get() == null && (i = next.getAndAdd(batch)) < n) {
                 try {
-                  createUser(String.format("bench-load-%07d", i));
+                  if (opts.loadBatch() > 0) {
+                    createUsers(i, Math.min(n, i + batch));
+                  } else {
+                    createUser(String.format("bench-load-%07d", i));
+                  }
                 } catch (Throwable t) {
                   failure.compareAndSet(null, t);
                 }
@@ -396,7 +449,8 @@ public class WriteBench {
       long heapUsedKb,
       long gcHeapUsedKb,
       long gcHeapCommittedKb,
-      long rssAfterGcKb) {}
+      long rssAfterGcKb,
+      long threads) {}
 
   Mem memory() throws Exception {
     Map<String, Long> st = procStatus();
@@ -419,7 +473,8 @@ public class WriteBench {
         }
       }
     }
-    return new Mem(rss, anon, hwm, before[1], before[0], after[0], after[1], rssAfter);
+    return new Mem(
+        rss, anon, hwm, before[1], before[0], after[0], after[1], rssAfter, st.getOrDefault("Threads", -1L));
   }
 
   Map<String, Long> procStatus() throws IOException {
@@ -432,6 +487,8 @@ public class WriteBench {
       Matcher m = Pattern.compile("^(Vm\\w+|Rss\\w+):\\s+(\\d+)\\s+kB").matcher(line);
       if (m.find()) {
         out.put(m.group(1), Long.parseLong(m.group(2)));
+      } else if (line.startsWith("Threads:")) {
+        out.put("Threads", Long.parseLong(line.substring(8).strip()));
       }
     }
     return out;
@@ -586,6 +643,9 @@ public class WriteBench {
                   : m.get("java_opts")));
       b.append(f("raftray       %s%n", m.getOrDefault("raftray", "?")));
       b.append(f("data dir fs   %s%n", m.getOrDefault("data_fs", "?")));
+      if (opts.startupMs() >= 0) {
+        b.append(f("startup       %d ms from process start to /readyz = 200%n", opts.startupMs()));
+      }
       b.append(f("load average  %s at start, %s at end (1m 5m 15m)%n", loadBefore, loadAfter));
       b.append(
           f(
@@ -643,7 +703,8 @@ public class WriteBench {
     }
 
     String memLine(String label, String what, Mem mm) {
-      String s = f("  %-10s  RSS %s  (%s)%n", label, mib(mm.rssKb()), what);
+      String s =
+          f("  %-10s  RSS %s, %d threads  (%s)%n", label, mib(mm.rssKb()), mm.threads(), what);
       if (mm.heapCommittedKb() >= 0) {
         s +=
             f(
@@ -684,6 +745,10 @@ public class WriteBench {
       j.put("writes_cpu_cores_other", round(seqCpu.otherCores()));
       j.put("settle_seconds", opts.settleSeconds());
       j.put("idle_users", usersAtStart);
+      j.put("startup_ms", opts.startupMs());
+      j.put("load_batch", opts.loadBatch());
+      j.put("idle_threads", idle.threads());
+      j.put("loaded_threads", loaded.threads());
       j.put("idle_rss_kb", idle.rssKb());
       j.put("idle_rss_anon_kb", idle.rssAnonKb());
       j.put("idle_heap_committed_kb", idle.heapCommittedKb());

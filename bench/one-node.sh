@@ -1,6 +1,8 @@
 # Sourced by the one-node benchmarks (single-node.sh, batch.sh): finds the JDK, builds the jar if
 # stale, inits one node in a temporary directory (always cleaned up), starts it and waits for
-# /readyz. Sets: JAVA, JCMD, version, jar, commit, tmp, data, token, port, base, pid, bench_pid, ok.
+# /readyz. Sets: JAVA, JCMD, version, jar, commit, tmp, data, token, port, base, pid, bench_pid, ok,
+# startup_ms (process start to /readyz = 200) and jvm_flags (the daemon's JVM options in effect).
+# The daemon runs through the ./raftray launcher, so its JVM defaults apply (as for an operator).
 # RUN_ARGS (set by the sourcing script, default none): extra `raftray run` options, e.g.
 # "--xray-bin /usr/bin/v2ray" (then /readyz also waits for the core).
 # shellcheck shell=bash
@@ -63,9 +65,11 @@ say "init node in $data on 127.0.0.1:$port"
   --api-base-url "$base" --access-host 127.0.0.1 --admin-token-file "$token" >"$tmp/init.log" 2>&1 \
   || { cat "$tmp/init.log" >&2; exit 1; }
 
-say "starting daemon (JVM flags: ${JAVA_OPTS:-none}; run options: ${RUN_ARGS:-none})"
+say "starting daemon through ./raftray (its JVM defaults, then RAFTRAY_JAVA_OPTS: ${JAVA_OPTS:-none}; run options: ${RUN_ARGS:-none})"
+started_ns="$(date +%s%N)"
+# The launcher execs java: $! is the daemon's JVM, with exactly the flags an operator gets.
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -jar "$jar" run --data-dir "$data" $RUN_ARGS >"$tmp/daemon.log" 2>&1 &
+RAFTRAY_JAVA_OPTS="$JAVA_OPTS" "$root/raftray" run --data-dir "$data" $RUN_ARGS >"$tmp/daemon.log" 2>&1 &
 pid=$!
 
 say "waiting for /readyz (pid $pid)"
@@ -78,3 +82,7 @@ for _ in $(seq 1 600); do # up to 60 s
   sleep 0.1
 done
 [ "$ready" = 1 ] || { say "daemon not ready after 60 s"; exit 1; }
+startup_ms=$((($(date +%s%N) - started_ns) / 1000000))
+# The JVM flags in effect (launcher defaults + RAFTRAY_JAVA_OPTS), from the process itself.
+jvm_flags="$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '2,$p' | sed '/^-jar$/,$d' | tr '\n' ' ' | sed 's/ $//')"
+say "ready after $startup_ms ms; JVM flags: $jvm_flags"

@@ -8,7 +8,7 @@
 #   THREADS     wrk threads                           (default 2)
 #   CONNECTIONS wrk connections                       (default 32)
 #   UA          User-Agent sent to /sub               (default v2rayNG/1.9.30, i.e. base64)
-#   RAFTRAY_JAVA_OPTS  JVM options for the daemon     (default none)
+#   RAFTRAY_JAVA_OPTS  JVM options for the daemon after the launcher's defaults (default none)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -78,8 +78,8 @@ say "init node on 127.0.0.1:$port"
 "$JAVA" $JAVA_OPTS -jar "$jar" init --data-dir "$data" --bind "127.0.0.1:$port" \
   --api-base-url "$base" --access-host 127.0.0.1 --admin-token-file "$token" >"$tmp/init.log" 2>&1 \
   || { cat "$tmp/init.log" >&2; exit 1; }
-# shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -jar "$jar" run --data-dir "$data" >"$tmp/daemon.log" 2>&1 &
+# Through the launcher (it execs java): the JVM defaults an operator gets, then RAFTRAY_JAVA_OPTS.
+RAFTRAY_JAVA_OPTS="$JAVA_OPTS" "$root/raftray" run --data-dir "$data" >"$tmp/daemon.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
   kill -0 "$pid" 2>/dev/null || { say "daemon exited during startup"; exit 1; }
@@ -87,6 +87,7 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 curl -fsS --max-time 2 --cacert "$data/tls/ca.crt" "$base/readyz" >/dev/null || { say "not ready"; exit 1; }
+jvm_flags="$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '2,$p' | sed '/^-jar$/,$d' | tr '\n' ' ' | sed 's/ $//')"
 
 say "creating $ENDPOINTS endpoints, $USERS users, one user with $ENDPOINTS grants"
 sub_url="$("$JAVA" "$here/SubSetup.java" "$base" "$data/tls/ca.crt" "$token" "$USERS" "$ENDPOINTS" 8)"
@@ -150,7 +151,8 @@ mkdir -p "$here/results"
 {
   echo "raftray /sub vs nginx static, $stamp"
   echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "raftray: $version, commit $commit, JDK $JAVA_HOME, JVM flags: ${JAVA_OPTS:-none}"
+  echo "raftray: $version, commit $commit, JDK $JAVA_HOME"
+  echo "JVM:     $jvm_flags"
   echo "nginx:   $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), worker_processes auto"
   echo "state:   $USERS users, the measured user has $ENDPOINTS grants; document $size bytes (base64, UA $UA)"
   echo "wrk:     $THREADS threads, $CONNECTIONS connections, ${DURATION}s after ${WARMUP}s warm-up, HTTPS keep-alive"

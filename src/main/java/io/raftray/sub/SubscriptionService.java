@@ -1,5 +1,6 @@
 package io.raftray.sub;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -28,6 +29,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /sub/{token}} and {@code /sub/{token}/{format}}: mount with {@code
@@ -61,6 +63,7 @@ public final class SubscriptionService implements HttpService {
   private final String apiBaseUrl;
   private final SubscriptionBuilder subscriptions = new SubscriptionBuilder();
   private final SubActivity activity;
+  private final DocumentCache documents = new DocumentCache();
   private volatile CompiledRules rules = new CompiledRules(null, null);
 
   private record CompiledRules(SubscriptionSettings settings, UaRules rules) {}
@@ -151,8 +154,51 @@ public final class SubscriptionService implements HttpService {
       Format format,
       boolean negotiated,
       String deviceNotice) {
+    Instant now = clock.instant();
+    DocumentCache.Doc doc;
+    if (format == Format.HTML) {
+      // The page follows the browser (language, system) and the day (days left): not cached;
+      // people open it rarely, apps fetch the documents.
+      PageText.Lang lang =
+          PageText.choose(
+              req.query().first("lang").orElse(null),
+              req.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
+      ClientApps.Os os =
+          ClientApps.Os.ofUserAgent(req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+      doc = render(s, user, format, negotiated, deviceNotice, now, lang, os);
+    } else {
+      DocumentCache.Key key = new DocumentCache.Key(user.id(), format, negotiated, deviceNotice);
+      doc = documents.get(key, s, user, now);
+      if (doc == null) {
+        doc = render(s, user, format, negotiated, deviceNotice, now, PageText.Lang.EN, null);
+        documents.put(key, s, user, now, doc);
+      }
+    }
+    for (Header h : doc.headers()) {
+      res.header(h);
+    }
+    if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null), doc.etag())) {
+      res.headers().remove(HeaderNames.CONTENT_TYPE);
+      res.status(Status.NOT_MODIFIED_304);
+      res.send();
+      return;
+    }
+    res.status(Status.OK_200);
+    res.send(doc.body());
+  }
+
+  /** Builds and renders one document: body, headers in their order, ETag over both. */
+  private DocumentCache.Doc render(
+      State s,
+      User user,
+      Format format,
+      boolean negotiated,
+      String deviceNotice,
+      Instant now,
+      PageText.Lang lang,
+      ClientApps.@Nullable Os os) {
     SubscriptionSettings settings = s.subscriptionSettings();
-    Subscription sub = subscriptions.build(s, user, clock.instant());
+    Subscription sub = subscriptions.build(s, user, now);
     if (deviceNotice != null && sub.notice() == null) {
       // The user's own state (disabled, expired, limited) is the more useful notice; else the
       // device's, and no real endpoint in the document.
@@ -161,10 +207,6 @@ public final class SubscriptionService implements HttpService {
     Map<String, String> headers;
     String body;
     if (format == Format.HTML) {
-      PageText.Lang lang =
-          PageText.choose(
-              req.query().first("lang").orElse(null),
-              req.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
       body =
           Html.page(
               user,
@@ -172,8 +214,8 @@ public final class SubscriptionService implements HttpService {
               apiBaseUrl + MOUNT + "/" + user.subscriptionToken(),
               settings,
               lang,
-              ClientApps.Os.ofUserAgent(req.headers().first(HeaderNames.USER_AGENT).orElse(null)),
-              clock.instant());
+              os,
+              now);
       headers = new LinkedHashMap<>();
       headers.put("Content-Type", Headers.contentType(Format.HTML));
       headers.put("Content-Security-Policy", Html.CSP);
@@ -195,15 +237,12 @@ public final class SubscriptionService implements HttpService {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     String etag = etag(bytes, headers);
     headers.put("ETag", etag);
-    headers.forEach(res::header);
-    if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null), etag)) {
-      res.headers().remove(HeaderNames.CONTENT_TYPE);
-      res.status(Status.NOT_MODIFIED_304);
-      res.send();
-      return;
-    }
-    res.status(Status.OK_200);
-    res.send(bytes);
+    return new DocumentCache.Doc(DocumentCache.headers(headers), bytes, etag);
+  }
+
+  /** The rendered-document cache of this service (tests read its counters). */
+  DocumentCache documents() {
+    return documents;
   }
 
   /**

@@ -46,6 +46,9 @@ final class SubFixture implements AutoCloseable {
   /** This node's activity batcher, never started: tests flush it by hand. */
   final SubActivity activity;
 
+  /** The service under test (its document cache is read by the cache tests). */
+  final SubscriptionService service;
+
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger seq = new AtomicInteger(1000);
 
@@ -60,6 +63,7 @@ final class SubFixture implements AutoCloseable {
             new AdminToken("tok_owner", "owner", Role.OWNER, "ab", T0, false)));
     activity = new SubActivity("node_a", local, Duration.ofSeconds(10));
     SubscriptionService sub = new SubscriptionService(local::view, clock, BASE_URL, activity);
+    service = sub;
     ProbeService probes = new ProbeService(local, metrics);
     server =
         WebServer.builder()
