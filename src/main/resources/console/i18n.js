@@ -49,6 +49,11 @@ export function date(s) {
   return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(s));
 }
 
+export function day(s) {
+  if (!s) return '—';
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(s));
+}
+
 export function num(n) { return new Intl.NumberFormat(current).format(n ?? 0); }
 
 export function ago(s) {

@@ -135,7 +135,7 @@ function form(main, ctx, nodes, ep) {
   const f = h('form.card#endpoint-form', { novalidate: true },
     h('h1', ep ? t('endpoints.edit', { tag: ep.tag }) : t('endpoints.create')),
     h('div.form-grid',
-      field('node_id', t('nav.nodes'), node), field('tag', t('endpoints.tag'), tag),
+      field('node_id', t('endpoints.node'), node), field('tag', t('endpoints.tag'), tag),
       field('port', t('endpoints.port'), port),
       field('protocol', t('endpoints.protocol'), proto), field('transport', t('endpoints.transport'), transport),
       field('security', t('endpoints.security'), security)),

@@ -1,6 +1,6 @@
 // Users: server-side search/filter with cursor pages, create/edit, actions, bulk with a dry run.
 import { get, post, patch, del, qs, ApiError } from '../api.js';
-import { t, bytes, date, ago, num } from '../i18n.js';
+import { t, bytes, date, day, ago, num } from '../i18n.js';
 import {
   h, field, input, select, checkbox, table, badge, section, act, showError, clearErrors,
   confirmDialog, copyButton, gbToBytes, bytesToGb, toast,
@@ -68,7 +68,7 @@ async function list(main, ctx, groups) {
       return [ctx.canWrite ? c : '',
         h('a', { href: '#/users/' + encodeURIComponent(u.id) }, u.name),
         badge(t('status.' + u.status), u.status), usage(u),
-        u.expire_at ? date(u.expire_at) : t('users.never'),
+        u.expire_at ? day(u.expire_at) : t('users.never'),
         u.online_at ? ago(u.online_at) : t('common.never'),
         groupNames(u.group_ids, groups)];
     });
@@ -188,14 +188,14 @@ async function detail(main, ctx, id, groups) {
     h('dl.facts',
       h('dt', t('users.usage')), h('dd', usage(u)),
       h('dt', t('users.lifetime')), h('dd', bytes(u.lifetime_used_bytes)),
-      h('dt', t('users.expiry')), h('dd', u.expire_at ? date(u.expire_at) : t('users.never')),
+      h('dt', t('users.expiry')), h('dd', u.expire_at ? day(u.expire_at) : t('users.never')),
       h('dt', t('users.reset_strategy')), h('dd', t('reset.' + u.reset_strategy)),
       h('dt', t('users.groups')), h('dd', groupNames(u.group_ids, groups) || '—'),
       h('dt', t('users.device_limit')), h('dd', u.hwid_device_limit == null ? t('users.default') : String(u.hwid_device_limit || '∞')),
       h('dt', t('users.online')), h('dd', u.online_at ? ago(u.online_at) : t('common.never')),
       h('dt', t('users.sub_updated')), h('dd', u.sub_updated_at ? ago(u.sub_updated_at) + ' · ' + (u.sub_last_user_agent || '') : t('common.never')),
       h('dt', t('users.note')), h('dd', u.note || '—'),
-      h('dt', t('users.created')), h('dd', date(u.created_at)))));
+      h('dt', t('common.created')), h('dd', date(u.created_at))));
   main.append(scope);
   if (sub) {
     main.append(section(t('users.subscription'),
