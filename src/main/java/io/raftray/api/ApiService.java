@@ -6,7 +6,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Mount;
 import io.raftray.http.Problems;
-import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
 import io.raftray.state.Replica;
@@ -46,6 +45,8 @@ public final class ApiService implements HttpService {
     new GrantsHandler().routes(router);
     new GroupsHandler().routes(router);
     new AdminTokensHandler(deps).routes(router);
+    new AdminsHandler().routes(router);
+    new AccountHandler(deps).routes(router);
     new JoinHandler(deps).routes(router);
     new AuditHandler().routes(router);
     new SubscriptionSettingsHandler().routes(router);
@@ -72,8 +73,17 @@ public final class ApiService implements HttpService {
                 // could not apply, so any answer could be wrong.
                 throw new RaftrayException(ErrorKind.UNAVAILABLE, reason);
               });
-      AdminToken who = deps.auth().authenticate(req, replica.view());
       Router.Match m = router.match(method, path);
+      Principal who =
+          m != null && m.route().access() == Router.Access.PUBLIC
+              ? Principal.ANONYMOUS
+              : deps.auth().authenticate(req, replica.view());
+      if (who.cookie() != null) {
+        // Sliding idle expiry: the cookie comes back with a fresh activity time.
+        res.header(
+            "Set-Cookie",
+            deps.auth().sessions().setCookie(who.cookie(), who.session().session().expiresAt()));
+      }
       if (m == null) {
         List<String> allowed = List.copyOf(router.allowed(path));
         if (allowed.isEmpty()) {
@@ -86,6 +96,16 @@ public final class ApiService implements HttpService {
             Map.of("Allow", String.join(", ", allowed)));
       }
       authorize(who, m.route());
+      if (who.session() != null && !method.equals("GET") && !method.equals("HEAD")) {
+        // A cookie is sent by the browser on its own; the CSRF token only by the console's script.
+        String csrf =
+            req.headers()
+                .first(io.helidon.http.HeaderNames.create(Sessions.CSRF_HEADER))
+                .orElse(null);
+        if (!io.raftray.state.AdminSessions.csrfMatches(who.session().session(), csrf)) {
+          throw new RaftrayException(ErrorKind.FORBIDDEN, "csrf token missing or wrong");
+        }
+      }
       if (!method.equals("GET")) {
         SelfRemoval.reason(replica, replica.view(), deps.settings().localNodeId())
             .ifPresent(
@@ -129,7 +149,7 @@ public final class ApiService implements HttpService {
     send.run();
   }
 
-  private static void authorize(AdminToken who, Router.Route route) {
+  private static void authorize(Principal who, Router.Route route) {
     if (!route.access().allows(who.role())) {
       throw new RaftrayException(ErrorKind.FORBIDDEN, route.access().denial());
     }

@@ -39,6 +39,7 @@ final class Auth {
   // Kept only in this process and per node: it is a hint for operators, not replicated state,
   // because writing it through Raft on every request would turn each read into a log entry.
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+  private final Sessions sessions;
 
   Auth(Clock clock, ApiSettings settings) {
     this.clock = clock;
@@ -49,12 +50,25 @@ final class Auth {
             settings.authFailureLimit(),
             settings.authFailureWindow().toMillis(),
             MAX_TRACKED_SOURCES);
+    this.sessions = new Sessions(clock, settings);
   }
 
-  /** The token of the request; 401 for a missing or bad one, 429 for a bad one while blocked. */
-  AdminToken authenticate(ServerRequest req, State state) {
+  /** Console sessions: login limits, cookies, expiry. */
+  Sessions sessions() {
+    return sessions;
+  }
+
+  /**
+   * Who the request is: a bearer token when it has an {@code Authorization} header, else a console
+   * session cookie; 401 for a missing or bad credential, 429 for a bad token while blocked.
+   */
+  Principal authenticate(ServerRequest req, State state) {
     Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
     if (header.isEmpty()) {
+      Optional<String> cookie = Sessions.cookie(req);
+      if (cookie.isPresent()) {
+        return sessions.authenticate(cookie.get(), state);
+      }
       throw new RaftrayException(ErrorKind.UNAUTHORIZED, UNAUTHORIZED);
     }
     if (!state.bootstrapped()) {
@@ -67,7 +81,7 @@ final class Auth {
     Optional<AdminToken> token = bearer(req).flatMap(b -> AdminTokens.authenticate(state, b));
     if (token.isPresent()) {
       lastUsed.put(token.get().id(), clock.instant());
-      return token.get();
+      return new Principal(token.get().id(), token.get().role(), bearer(req).get(), null, null);
     }
     String source = ClientAddress.limitKey(ClientAddress.of(req, settings.trustedProxies()));
     OptionalLong blocked = failures.blockedFor(source);

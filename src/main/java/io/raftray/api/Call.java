@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.Json;
 import io.raftray.model.RaftrayException;
@@ -37,15 +36,14 @@ final class Call {
   private final ServerRequest req;
   private final ServerResponse res;
   private final Map<String, String> params;
-  private final AdminToken actor;
+  private final Principal actor;
   private final Deps deps;
   private Query query;
   private byte[] body;
   private boolean submitted;
   private boolean synced;
 
-  Call(
-      ServerRequest req, ServerResponse res, Map<String, String> params, AdminToken actor, Deps d) {
+  Call(ServerRequest req, ServerResponse res, Map<String, String> params, Principal actor, Deps d) {
     this.req = req;
     this.res = res;
     this.params = params;
@@ -57,9 +55,22 @@ final class Call {
     return deps;
   }
 
-  /** Id of the admin token that authenticated this request. */
+  /** Id of the admin token or admin account that authenticated this request. */
   String actorId() {
     return actor.id();
+  }
+
+  /** Who authenticated this request. */
+  Principal principal() {
+    return actor;
+  }
+
+  ServerRequest request() {
+    return req;
+  }
+
+  ServerResponse response() {
+    return res;
   }
 
   /**
@@ -223,7 +234,16 @@ final class Call {
     submitted = true;
     // The bearer goes to the leader with the command, which verifies it (Authority) and logs the
     // command without it.
-    Result r = deps.replica().submit(actor.id(), Auth.bearer(req).orElse(null), command);
+    return submitAs(actor.id(), actor.credential(), command);
+  }
+
+  /**
+   * Commits a command in the name of {@code actorId} with {@code credential} as the proof the
+   * leader checks (a login's password proof); a rejection becomes a problem.
+   */
+  State submitAs(String actorId, String credential, Command command) {
+    submitted = true;
+    Result r = deps.replica().submit(actorId, credential, command);
     if (!r.ok()) {
       throw r.toException();
     }

@@ -30,7 +30,11 @@ final class Router {
     /** Owner tokens only. */
     OWNER("only owner tokens may manage admin tokens"),
     /** Owner tokens only: a join token hands its holder the cluster CA key. */
-    ISSUE_JOINS("only owner tokens may create join tokens: a join token hands out the CA key");
+    ISSUE_JOINS("only owner tokens may create join tokens: a join token hands out the CA key"),
+    /** No credential: the route authenticates the caller itself (login). */
+    PUBLIC("anyone may call it"),
+    /** Any signed-in admin, for its own account (the handler requires a console session). */
+    SELF("any admin may manage its own account");
 
     private final String denial;
 
@@ -40,7 +44,7 @@ final class Router {
 
     boolean allows(Role role) {
       return switch (this) {
-        case READ -> true;
+        case READ, PUBLIC, SELF -> true;
         case WRITE, MANAGE_JOINS -> role.canWrite();
         case OWNER, ISSUE_JOINS -> role.canManageTokens();
       };

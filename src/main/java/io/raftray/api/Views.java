@@ -1,5 +1,6 @@
 package io.raftray.api;
 
+import io.raftray.model.Admin;
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
 import io.raftray.model.Device;
@@ -163,6 +164,21 @@ final class Views {
     m.put("created_at", time(t.createdAt()));
     m.put("revoked", t.revoked());
     m.put("last_used_at", time(lastUsed));
+    return m;
+  }
+
+  /** An admin account: never its password hash, TOTP secret or sessions. */
+  static Map<String, Object> admin(Admin a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", a.id());
+    m.put("username", a.username());
+    m.put("role", Enums.wire(a.role()));
+    m.put("disabled", a.disabled());
+    m.put("totp_enabled", a.totpEnabled());
+    m.put("created_at", time(a.createdAt()));
+    m.put("updated_at", time(a.updatedAt()));
+    m.put("last_login_at", time(a.lastLoginAt()));
+    m.put("password_reset_required", a.passwordResetRequired());
     return m;
   }
 

@@ -1,11 +1,14 @@
 package io.raftray.state;
 
+import io.raftray.model.Admin;
 import io.raftray.model.AdminToken;
 import io.raftray.model.JoinRequest;
 import io.raftray.model.JoinRequestStatus;
 import io.raftray.model.JoinToken;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
+import io.raftray.model.Role;
+import io.raftray.model.Totp;
 import io.raftray.state.Command.*;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +111,8 @@ public final class Authority {
       case JOIN -> join(view, s, joinProofs);
       case ADMISSION -> admission(view, s, raftMember);
       case RENEWAL -> renewal(view, s);
+      case ACCOUNT -> account(view, s);
+      case HOST -> host(view, s);
       case BOOTSTRAP -> throw new IllegalStateException("handled above");
     };
   }
@@ -118,15 +123,93 @@ public final class Authority {
     if (s.credential() == null) {
       throw new Refused(what + " token, and none came with it");
     }
-    AdminToken t =
-        adminToken(view, s.credential())
-            .orElseThrow(() -> new Refused(what + " token; the one it came with is not valid"));
-    boolean allowed = origin == Origin.OWNER ? t.role().canManageTokens() : t.role().canWrite();
-    if (!allowed) {
-      throw new Refused(what + " token; token " + t.id() + " is not one");
+    // An admin token, or the session cookie of an admin account: both carry a role.
+    String id;
+    Role role;
+    if (AdminSessions.isCookie(s.credential())) {
+      AdminSessions.Verified v =
+          AdminSessions.verify(view, s.credential())
+              .orElseThrow(() -> new Refused(what + " session; the one it came with is not valid"));
+      id = v.admin().id();
+      role = v.admin().role();
+    } else {
+      AdminToken t =
+          adminToken(view, s.credential())
+              .orElseThrow(() -> new Refused(what + " token; the one it came with is not valid"));
+      id = t.id();
+      role = t.role();
     }
-    if (!t.id().equals(s.envelope().actor()) || !namedAdmin(c, t.id())) {
-      throw new Refused(c.action() + " names another actor than its token " + t.id());
+    boolean allowed = origin == Origin.OWNER ? role.canManageTokens() : role.canWrite();
+    if (!allowed) {
+      throw new Refused(what + " token; " + id + " is not one");
+    }
+    if (!id.equals(s.envelope().actor()) || !namedAdmin(c, id)) {
+      throw new Refused(c.action() + " names another actor than its credential " + id);
+    }
+    return s.envelope();
+  }
+
+  /**
+   * An admin account acting on itself: a login or password change proves the password (verified
+   * here, on the leader, so a member that did not see the password cannot log anyone in), anything
+   * else one of the account's sessions.
+   */
+  private static CommandEnvelope account(State view, Submission s) throws Refused {
+    Command c = s.envelope().command();
+    String adminId = accountOf(c);
+    Admin a = view.admins().get(adminId);
+    if (a == null || a.disabled() || !adminId.equals(s.envelope().actor())) {
+      throw new Refused(c.action() + " must name an enabled admin, in its own name");
+    }
+    if (c instanceof AdminLogin || c instanceof ChangeAdminPassword) {
+      AdminSessions.LoginProof proof =
+          AdminSessions.parseLogin(s.credential())
+              .orElseThrow(() -> new Refused(c.action() + " needs the admin's password"));
+      if (!AdminSessions.passwordOk(a, proof)) {
+        throw new Refused(c.action() + ": the password is not the admin's");
+      }
+      if (c instanceof AdminLogin l && a.totpEnabled()) {
+        if (l.totpStep() == null || !Totp.code(a.totpSecret(), l.totpStep()).equals(proof.code())) {
+          throw new Refused(c.action() + ": the second factor code is not valid");
+        }
+      }
+      return s.envelope();
+    }
+    AdminSessions.Verified v =
+        AdminSessions.verify(view, s.credential())
+            .orElseThrow(() -> new Refused(c.action() + " needs a session of admin " + adminId));
+    if (!v.admin().id().equals(adminId)) {
+      throw new Refused(c.action() + " needs a session of admin " + adminId);
+    }
+    return s.envelope();
+  }
+
+  /** The admin account an {@link Origin#ACCOUNT} command is about. */
+  static String accountOf(Command c) {
+    return switch (c) {
+      case AdminLogin l -> l.adminId();
+      case AdminLogout l -> l.adminId();
+      case ChangeAdminPassword p -> p.adminId();
+      case EnrollTotp e -> e.adminId();
+      case ConfirmTotp t -> t.adminId();
+      case DisableTotp t -> t.adminId();
+      default -> "";
+    };
+  }
+
+  /**
+   * The host path of {@code raftray admin create} / {@code reset-password}: only a CA holder, in
+   * its own name. A CA holder can already sign any member certificate, so it gains nothing it did
+   * not have; an ordinary member (an edge server) must not be able to mint owners.
+   */
+  private static CommandEnvelope host(State view, Submission s) throws Refused {
+    Command c = s.envelope().command();
+    Node submitter = view.nodes().get(s.node());
+    if (submitter == null || !submitter.holdsCaKey()) {
+      throw new Refused(c.action() + " must be submitted by a CA holder");
+    }
+    if (!s.node().equals(s.envelope().actor())) {
+      throw new Refused(c.action() + " must be submitted in the submitting node's name");
     }
     return s.envelope();
   }

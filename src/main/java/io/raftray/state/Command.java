@@ -3,6 +3,8 @@ package io.raftray.state;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
+import io.raftray.model.Admin;
+import io.raftray.model.AdminSession;
 import io.raftray.model.AdminToken;
 import io.raftray.model.BulkAction;
 import io.raftray.model.Endpoint;
@@ -13,6 +15,7 @@ import io.raftray.model.GroupSelector;
 import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.ResetStrategy;
+import io.raftray.model.Role;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.UserCredentials;
@@ -832,6 +835,125 @@ public sealed interface Command {
     @Override
     public String summary() {
       return "deleted a device of user " + userId;
+    }
+  }
+
+  // ---- admin accounts (docs/console.md). Password hashes, session secrets' hashes and TOTP
+  // secrets are made before submission; summaries never name one.
+
+  /** Creates an admin account; its password hash was computed by the node that took the request. */
+  @Action(value = "admin.create", by = Origin.OWNER)
+  record CreateAdmin(Admin admin) implements Command {
+    @Override
+    public String summary() {
+      return "created admin " + admin.username() + " (" + Enums.wire(admin.role()) + ")";
+    }
+  }
+
+  /**
+   * Changes an admin account; null fields stay as they are. A new password, a role change or
+   * disabling ends the admin's sessions.
+   */
+  @Action(value = "admin.update", by = Origin.OWNER)
+  record UpdateAdmin(
+      String id, Role role, String passwordHash, Boolean disabled, Boolean passwordResetRequired)
+      implements Command {
+    @Override
+    public String summary() {
+      StringBuilder b = new StringBuilder("updated admin " + id);
+      if (passwordHash != null) {
+        b.append(": new password");
+      }
+      return b.toString();
+    }
+  }
+
+  /** Deletes an admin account and its sessions. */
+  @Action(value = "admin.delete", by = Origin.OWNER)
+  record DeleteAdmin(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted admin " + id;
+    }
+  }
+
+  /**
+   * Records a login: a new session of the admin (its secret's hash only). The leader checks the
+   * password (and TOTP code at {@code totpStep}) that came with it; the rules refuse a TOTP step
+   * that is not later than the last one accepted (replay).
+   */
+  @Action(value = "admin.login", by = Origin.ACCOUNT)
+  record AdminLogin(String adminId, AdminSession session, Long totpStep) implements Command {
+    @Override
+    public String summary() {
+      return "admin " + adminId + " logged in";
+    }
+  }
+
+  /** Ends one session of the admin (logout): its cookie stops working on every node. */
+  @Action(value = "admin.logout", by = Origin.ACCOUNT)
+  record AdminLogout(String adminId, String sessionId) implements Command {
+    @Override
+    public String summary() {
+      return "admin " + adminId + " logged out";
+    }
+  }
+
+  /** The admin's own password change (the leader checks the current password); ends sessions. */
+  @Action(value = "admin.change_password", by = Origin.ACCOUNT)
+  record ChangeAdminPassword(String adminId, String passwordHash) implements Command {
+    @Override
+    public String summary() {
+      return "admin " + adminId + " changed its password";
+    }
+  }
+
+  /** Stores a TOTP secret to be confirmed (replacing an unconfirmed one). */
+  @Action(value = "admin.totp_enroll", by = Origin.ACCOUNT)
+  record EnrollTotp(String adminId, String secret) implements Command {
+    @Override
+    public String summary() {
+      return "admin " + adminId + " started a second factor enrolment";
+    }
+
+    @Override
+    public String toString() {
+      return "EnrollTotp[adminId=" + adminId + ", secret=<redacted>]";
+    }
+  }
+
+  /** Enables the enrolled secret; {@code step} is the time step of the code the admin entered. */
+  @Action(value = "admin.totp_confirm", by = Origin.ACCOUNT)
+  record ConfirmTotp(String adminId, long step) implements Command {
+    @Override
+    public String summary() {
+      return "admin " + adminId + " enabled a second factor";
+    }
+  }
+
+  /** Turns the second factor off; {@code step} is the time step of the code the admin entered. */
+  @Action(value = "admin.totp_disable", by = Origin.ACCOUNT)
+  record DisableTotp(String adminId, long step) implements Command {
+    @Override
+    public String summary() {
+      return "admin " + adminId + " disabled its second factor";
+    }
+  }
+
+  /**
+   * {@code raftray admin create} / {@code reset-password} on a host with the data directory: the
+   * local daemon submits it in its own name, and the leader accepts it only from a CA holder
+   * (docs/console.md, "Lost password"). With {@code reset} the account named {@code
+   * admin.username()} gets the new password hash (and role when given), its sessions and second
+   * factor are dropped, and it must change the password; without it a new account is created.
+   */
+  @Action(value = "admin.host_set", by = Origin.HOST)
+  record HostSetAdmin(Admin admin, boolean reset) implements Command {
+    @Override
+    public String summary() {
+      return (reset ? "reset the password of admin " : "created admin ")
+          + admin.username()
+          + " from a host's data directory";
     }
   }
 }

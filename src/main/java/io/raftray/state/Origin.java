@@ -21,6 +21,16 @@ public enum Origin {
   ADMISSION,
   /** The member that signed a renewed certificate, for the renewing node (the actor). */
   RENEWAL,
+  /**
+   * The admin account the command is about, proven by its password (login, password change) or by
+   * one of its sessions; the actor is that admin's id.
+   */
+  ACCOUNT,
+  /**
+   * A CA-holding member, in its own name: the local-host path of {@code raftray admin create} and
+   * {@code reset-password}, which proves the data directory (the node's private key).
+   */
+  HOST,
   /** Only before the cluster exists: the first entry of the log. */
   BOOTSTRAP
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftray.model.Admin;
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
 import io.raftray.model.ClusterSettings;
@@ -231,6 +232,18 @@ public final class SnapshotCodec {
                       devices.put(user, Collections.unmodifiableNavigableMap(byHwid));
                     });
                 b.devices(Collections.unmodifiableNavigableMap(devices));
+              }),
+          // Added with admin accounts (console login); written only when one exists, so states
+          // without admins keep their bytes.
+          new SnapshotSection(
+              "admins",
+              (s, json) ->
+                  s.admins().isEmpty() ? null : json.valueToTree(List.copyOf(s.admins().values())),
+              (n, b, ctx) -> {
+                List<Admin> admins = readList(n, "admins", new TypeReference<>() {}, OPTIONAL, ctx);
+                TreeMap<String, Admin> byId = new TreeMap<>();
+                admins.forEach(a -> byId.put(a.id(), a));
+                b.admins(Collections.unmodifiableNavigableMap(byId));
               }));
 
   private SnapshotCodec() {}

@@ -1,5 +1,6 @@
 package io.raftray.state;
 
+import io.raftray.model.Admin;
 import io.raftray.model.AdminToken;
 import io.raftray.model.ClusterSettings;
 import io.raftray.model.Device;
@@ -62,7 +63,8 @@ public record State(
     NavigableMap<String, NavigableSet<String>> groupMembers,
     ClusterSettings settings,
     NavigableMap<String, UserTemplate> userTemplates,
-    NavigableMap<String, NavigableMap<String, Device>> devices) {
+    NavigableMap<String, NavigableMap<String, Device>> devices,
+    NavigableMap<String, Admin> admins) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -90,6 +92,7 @@ public record State(
     settings = settings == null ? ClusterSettings.defaults() : settings;
     userTemplates = orEmpty(userTemplates);
     devices = orEmpty(devices);
+    admins = orEmpty(admins);
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -247,6 +250,20 @@ public record State(
     return toBuilder().devices(d).build();
   }
 
+  State withAdmins(NavigableMap<String, Admin> a) {
+    return toBuilder().admins(a).build();
+  }
+
+  /** The admin account named {@code username}, or null (names are few: a scan). */
+  public Admin adminByUsername(String username) {
+    for (Admin a : admins.values()) {
+      if (a.username().equals(username)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   State withCluster(String id, String caPem) {
     return toBuilder().clusterId(id).caCertPem(caPem).build();
   }
@@ -276,6 +293,7 @@ public record State(
     private ClusterSettings settings;
     private NavigableMap<String, UserTemplate> userTemplates;
     private NavigableMap<String, NavigableMap<String, Device>> devices;
+    private NavigableMap<String, Admin> admins;
 
     private Builder() {}
 
@@ -303,6 +321,7 @@ public record State(
       settings = s.settings;
       userTemplates = s.userTemplates;
       devices = s.devices;
+      admins = s.admins;
     }
 
     public Builder appliedIndex(long v) {
@@ -433,6 +452,12 @@ public record State(
       return this;
     }
 
+    /** Admin accounts by id. */
+    public Builder admins(NavigableMap<String, Admin> v) {
+      admins = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -457,7 +482,8 @@ public record State(
           groupMembers,
           settings,
           userTemplates,
-          devices);
+          devices,
+          admins);
     }
   }
 }

@@ -125,6 +125,16 @@ public final class Store {
       case BulkUsers b -> BulkRules.bulk(s, b, now);
       case SubscriptionActivity a -> ActivityRules.report(s, a, now);
       case DeleteDevice d -> ActivityRules.deleteDevice(s, d);
+      case CreateAdmin c -> AdminRules.create(s, c, now);
+      case UpdateAdmin u -> AdminRules.update(s, u, now);
+      case DeleteAdmin d -> AdminRules.delete(s, d);
+      case AdminLogin l -> AdminRules.login(s, l, now);
+      case AdminLogout l -> AdminRules.logout(s, l, now);
+      case ChangeAdminPassword c -> AdminRules.changePassword(s, c, now);
+      case EnrollTotp e -> AdminRules.enrollTotp(s, e, now);
+      case ConfirmTotp c -> AdminRules.confirmTotp(s, c, now);
+      case DisableTotp d -> AdminRules.disableTotp(s, d, now);
+      case HostSetAdmin h -> AdminRules.hostSet(s, h, now);
     };
   }
 

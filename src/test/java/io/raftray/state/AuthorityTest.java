@@ -96,7 +96,22 @@ class AuthorityTest {
             "node.expire_joining",
             "subscription.activity");
     assertThat(m.get(Origin.OWNER))
-        .containsExactlyInAnyOrder("admin_token.create", "admin_token.revoke", "join_token.create");
+        .containsExactlyInAnyOrder(
+            "admin_token.create",
+            "admin_token.revoke",
+            "join_token.create",
+            "admin.create",
+            "admin.update",
+            "admin.delete");
+    assertThat(m.get(Origin.ACCOUNT))
+        .containsExactlyInAnyOrder(
+            "admin.login",
+            "admin.logout",
+            "admin.change_password",
+            "admin.totp_enroll",
+            "admin.totp_confirm",
+            "admin.totp_disable");
+    assertThat(m.get(Origin.HOST)).containsExactly("admin.host_set");
     assertThat(m.get(Origin.JOIN)).containsExactly("join_request.create");
     assertThat(m.get(Origin.ADMISSION)).containsExactly("node.add");
     assertThat(m.get(Origin.RENEWAL)).containsExactly("node.renew_certificate");

@@ -60,7 +60,17 @@ class CommandTypesTest {
             "users.bulk",
             "node.expire_joining",
             "subscription.activity",
-            "user.delete_device");
+            "user.delete_device",
+            "admin.create",
+            "admin.update",
+            "admin.delete",
+            "admin.login",
+            "admin.logout",
+            "admin.change_password",
+            "admin.totp_enroll",
+            "admin.totp_confirm",
+            "admin.totp_disable",
+            "admin.host_set");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }
