@@ -67,7 +67,13 @@ function account(main, ctx) {
     h('div.actions', save));
   f.addEventListener('submit', (e) => {
     e.preventDefault();
-    act(save, f, async () => { await post('/auth/password', { current_password: cur.value, new_password: next.value }); cur.value = ''; next.value = ''; return true; }, t('settings.password_changed'));
+    act(save, f, async () => {
+      await post('/auth/password', { current_password: cur.value, new_password: next.value });
+      cur.value = ''; next.value = '';
+      // a new password ends every session of the admin: sign in again with it
+      setTimeout(() => location.reload(), 1500);
+      return true;
+    }, t('settings.password_changed'));
   });
   main.append(f);
   const totp = section(t('settings.totp'));

@@ -105,6 +105,7 @@ class ConsoleBrowserIT {
             .usingAnyFreePort()
             .build();
     passwords = owner(0).get("/api/v1/admins").status() == 200;
+    assertThat(passwords).as("admin accounts and console login (/api/v1/admins)").isTrue();
     driver = new ChromeDriver(service, o);
     wait = new WebDriverWait(driver, Duration.ofSeconds(20));
     Files.createDirectories(SHOTS);
