@@ -46,7 +46,10 @@ async function list(main, ctx, groups) {
   let lastFilter = {};
 
   function filter() {
-    const f = { q: q.value.trim(), status: status.value, group_id: group.value };
+    const f = {};
+    if (q.value.trim()) f.q = q.value.trim();
+    if (status.value) f.status = status.value;
+    if (group.value) f.group_id = group.value;
     if (online.value) f.online_since = new Date(Date.now() - Number(online.value) * 60000).toISOString();
     return f;
   }

@@ -177,7 +177,12 @@ class ConsoleBrowserIT {
   }
 
   void go(String hash) {
-    ((JavascriptExecutor) driver).executeScript("location.hash = arguments[0]", hash);
+    // the same hash again re-renders the page (as the console's own navigation does)
+    ((JavascriptExecutor) driver)
+        .executeScript(
+            "if (location.hash === arguments[0]) window.dispatchEvent(new HashChangeEvent('hashchange'));"
+                + " else location.hash = arguments[0];",
+            hash);
   }
 
   void awaitPage(String page) {
@@ -452,6 +457,9 @@ class ConsoleBrowserIT {
   @Order(5)
   void nodeA_killed_nodeB_keepsWorking_afterReload() throws Exception {
     cluster.kill(0);
+    await("a leader among B and C")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cluster.findLeader().isPresent());
     driver.navigate().refresh();
     if (passwords) {
       awaitPage("nodes");
@@ -505,15 +513,18 @@ class ConsoleBrowserIT {
               }
             });
     try {
-      WebElement approve =
-          new WebDriverWait(driver, Duration.ofSeconds(40))
-              .until(
-                  d -> {
-                    go("#/nodes");
-                    List<WebElement> b =
-                        d.findElements(By.cssSelector("[data-approve=\"node-4\"]"));
-                    return b.isEmpty() ? null : b.get(0);
-                  });
+      await("the join request of node-4")
+          .atMost(Duration.ofSeconds(40))
+          .until(
+              () ->
+                  owner(1)
+                      .get("/api/v1/join-requests")
+                      .body()
+                      .path("items")
+                      .toString()
+                      .contains("\"node-4\""));
+      go("#/nodes");
+      WebElement approve = el("[data-approve=\"node-4\"]");
       shot("nodes-join-request");
       approve.click();
       NodeConfig joined = joining.get(60, TimeUnit.SECONDS);
