@@ -592,8 +592,7 @@ class ConsoleBrowserIT {
     assertThat(driver.findElements(By.id("user-new"))).isEmpty();
     assertThat(driver.findElements(By.id("bulk-form"))).isEmpty();
     el("#main tbody a").click();
-    awaitText("#main h1", "");
-    el("#user-actions");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("user-actions")));
     assertThat(driver.findElements(By.cssSelector("#user-actions button, #user-actions a")))
         .isEmpty();
     go("#/endpoints");
@@ -605,7 +604,10 @@ class ConsoleBrowserIT {
     assertThat(driver.findElements(By.cssSelector("[data-approve]"))).isEmpty();
     go("#/settings");
     awaitPage("settings");
-    assertThat(el("#settings-save").isDisplayed()).isFalse();
+    assertThat(
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("settings-save")))
+                .isDisplayed())
+        .isFalse();
     shot("viewer-users");
     Object status =
         ((JavascriptExecutor) driver)
