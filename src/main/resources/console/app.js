@@ -1,7 +1,7 @@
 // The console shell: language and theme, session (cookie login or an API token kept in memory),
 // the navigation for the role, and the hash router (#/users, #/users/<id>, ...).
 import { setLang, pick, t, lang } from './i18n.js';
-import { get, post, setCsrf, setBearer, usingBearer, onUnauthorized, ApiError } from './api.js';
+import { api, get, post, setCsrf, setBearer, usingBearer, onUnauthorized, ApiError } from './api.js';
 import { h, field, input, showError, clearErrors } from './ui.js';
 
 const PAGES = {
@@ -146,7 +146,8 @@ function renderLogin(message) {
     try {
       const body = { username: user.value.trim(), password: pass.value };
       if (!codeField.hidden && code.value) body.totp_code = code.value.trim();
-      const s = await post('/auth/login', body);
+      // quiet: a 401 here is a wrong password or a missing code, not an ended session
+      const s = await api('POST', '/auth/login', body, { quiet: true });
       pass.value = '';
       signedIn(s);
     } catch (e) {
