@@ -21,6 +21,7 @@ import io.raftray.cluster.RaftNode;
 import io.raftray.cluster.RenewService;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.Tunables;
+import io.raftray.console.ConsoleService;
 import io.raftray.http.Mount;
 import io.raftray.join.Admission;
 import io.raftray.join.JoinCrypto;
@@ -255,6 +256,8 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.API.path(), api);
               r.register(Mount.SUB.path(), subscriptions);
               probes.mount(r);
+              // Last: the console answers only what no other mount did.
+              r.register(Mount.CONSOLE.path(), new ConsoleService());
             });
     lifecycle.add("listener", web, web::stop);
 

@@ -4,8 +4,9 @@ import org.jspecify.annotations.NullMarked;
 
 /**
  * Every path prefix mounted on the one port and how requests under it authenticate: the one list to
- * read before adding a service or a route. {@code /} itself is left free (the web console). The
- * composition root ({@code daemon.Daemon}) registers each service at its mount.
+ * read before adding a service or a route. {@code /} is the web console, registered last so it only
+ * sees what no other mount answered. The composition root ({@code daemon.Daemon}) registers each
+ * service at its mount.
  */
 @NullMarked
 public enum Mount {
@@ -32,7 +33,12 @@ public enum Mount {
       "/cluster/v1", "node request signature of THIS node (its own key from the data directory)"),
   HEALTHZ("/healthz", "none (reveals nothing)"),
   READYZ("/readyz", "none (no secrets, no user ids)"),
-  METRICS("/metrics", "none (no secrets, no tokens in labels)");
+  METRICS("/metrics", "none (no secrets, no tokens in labels)"),
+  /**
+   * The web console's static files (registered after every other mount); it signs in through {@code
+   * /api/v1}. Never takes over another mount's prefix.
+   */
+  CONSOLE("/", "none: public static files; the console authenticates to /api/v1");
 
   private final String path;
   private final String authentication;

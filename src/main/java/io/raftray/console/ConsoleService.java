@@ -1,0 +1,194 @@
+package io.raftray.console;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Mount;
+import io.raftray.http.Problems;
+import io.raftray.model.ErrorKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The web console: static files from the classpath folder {@code console/}, mounted at {@link
+ * Mount#CONSOLE} after every other service, so it only sees paths nobody else answered.
+ *
+ * <p>What it serves: a path made of plain name characters ({@code [A-Za-z0-9._-]} segments, no
+ * {@code .} or {@code ..} segment, no percent escapes) whose extension is in {@link #TYPES} and
+ * that exists under {@code console/}. A path without an extension (or ending in {@code /}) is a
+ * client-side route and gets {@code index.html}. Everything else is a 404 problem: a missing asset
+ * is never answered with HTML, and the other mounts' prefixes ({@code /api/}, {@code /sub/}, {@code
+ * /cluster/}, probes) are never taken over. There is no directory listing. Every answer carries a
+ * strict Content-Security-Policy (only this origin's scripts and styles, no inline code, no
+ * framing) and {@code ETag}; assets are revalidated on each load ({@code no-cache}) so a new
+ * version shows at once after an upgrade.
+ */
+@NullMarked
+public final class ConsoleService implements HttpService {
+  /** The console's Content-Security-Policy: this origin only, nothing inline, never framed. */
+  public static final String CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self';"
+          + " base-uri 'none'; frame-ancestors 'none'";
+
+  static final Map<String, String> TYPES =
+      Map.of(
+          "html", "text/html; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "json", "application/json",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "ico", "image/x-icon",
+          "txt", "text/plain; charset=utf-8");
+
+  private static final String ROOT = "console/";
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+  private static final List<String> FOREIGN =
+      List.of(
+          "/api/",
+          "/sub/",
+          "/cluster/",
+          Mount.HEALTHZ.path(),
+          Mount.READYZ.path(),
+          Mount.METRICS.path());
+
+  private record Asset(byte[] body, String type, String etag) {}
+
+  private final ClassLoader loader;
+  private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+
+  public ConsoleService() {
+    this(ConsoleService.class.getClassLoader());
+  }
+
+  ConsoleService(ClassLoader loader) {
+    this.loader = loader;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.any(this::handle);
+  }
+
+  private void handle(ServerRequest req, ServerResponse res) {
+    String method = req.prologue().method().text();
+    String raw = req.prologue().uriPath().rawPath();
+    secure(res);
+    if (isForeign(raw)) {
+      Problems.send(res, ErrorKind.NOT_FOUND, "no such resource");
+      return;
+    }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      res.header(HeaderNames.ALLOW, "GET, HEAD");
+      Problems.send(res, ErrorKind.METHOD_NOT_ALLOWED, method + " is not allowed here");
+      return;
+    }
+    String name = resourceName(raw);
+    Asset asset = name == null ? null : load(name).orElse(null);
+    if (asset == null) {
+      Problems.send(res, ErrorKind.NOT_FOUND, "no such file");
+      return;
+    }
+    res.header(HeaderNames.ETAG, asset.etag());
+    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+    res.header(HeaderNames.CONTENT_TYPE, asset.type());
+    if (req.headers().contains(HeaderNames.IF_NONE_MATCH)
+        && req.headers().get(HeaderNames.IF_NONE_MATCH).values().contains(asset.etag())) {
+      res.status(Status.NOT_MODIFIED_304).send();
+      return;
+    }
+    if (method.equals("HEAD")) {
+      res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(asset.body().length));
+      res.send();
+      return;
+    }
+    res.send(asset.body());
+  }
+
+  private static void secure(ServerResponse res) {
+    res.header("Content-Security-Policy", CSP);
+    res.header("X-Content-Type-Options", "nosniff");
+    res.header("X-Frame-Options", "DENY");
+    res.header("Referrer-Policy", "no-referrer");
+    res.header("Cross-Origin-Opener-Policy", "same-origin");
+    res.header("Cross-Origin-Resource-Policy", "same-origin");
+    res.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  }
+
+  static boolean isForeign(String raw) {
+    for (String p : FOREIGN) {
+      String bare = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+      if (raw.equals(bare) || raw.startsWith(bare + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The resource under {@code console/} that answers {@code raw}, or null when the path is not a
+   * plain one (escapes, dot segments, empty segments, odd characters) or has an unknown extension.
+   */
+  static @Nullable String resourceName(String raw) {
+    if (!raw.startsWith("/") || raw.length() > 512) {
+      return null;
+    }
+    String path = raw.substring(1);
+    if (path.isEmpty() || path.endsWith("/")) {
+      return "index.html";
+    }
+    String[] segments = path.split("/", -1);
+    for (String s : segments) {
+      if (!SEGMENT.matcher(s).matches() || s.contains("..")) {
+        return null;
+      }
+    }
+    String last = segments[segments.length - 1];
+    int dot = last.lastIndexOf('.');
+    if (dot < 0) {
+      return "index.html";
+    }
+    String ext = last.substring(dot + 1).toLowerCase(Locale.ROOT);
+    return TYPES.containsKey(ext) ? path : null;
+  }
+
+  private Optional<Asset> load(String name) {
+    return cache.computeIfAbsent(name, this::read);
+  }
+
+  private Optional<Asset> read(String name) {
+    try (InputStream in = loader.getResourceAsStream(ROOT + name)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      byte[] body = in.readAllBytes();
+      String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+      String etag =
+          "\""
+              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16)
+              + "\"";
+      return Optional.of(
+          new Asset(body, TYPES.getOrDefault(ext, "application/octet-stream"), etag));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read console asset " + name, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
