@@ -529,6 +529,7 @@ public final class RaftrayStateMachine extends BaseStateMachine {
    * into place, its checksum file, then the directory synced; only then is the index durable.
    */
   private void writeSnapshot(State s, TermIndex last) {
+    long started = System.nanoTime();
     try {
       File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
       File tmp = new File(file.getPath() + ".tmp");
@@ -552,7 +553,14 @@ public final class RaftrayStateMachine extends BaseStateMachine {
       synchronized (snapshotLock) {
         durableSnapshotIndex = Math.max(durableSnapshotIndex, last.getIndex());
       }
-      LOG.info("snapshot written at index " + last.getIndex());
+      LOG.info(
+          "snapshot written at index "
+              + last.getIndex()
+              + " ("
+              + file.length()
+              + " bytes, "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms off the apply thread)");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
