@@ -14,11 +14,13 @@ import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
+import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
@@ -80,8 +82,8 @@ public record State(
     joinTokens = orEmpty(joinTokens);
     joinRequests = orEmpty(joinRequests);
     audit = audit == null ? AuditLog.empty() : audit;
-    userIdByName = index(userIdByName);
-    userIdBySubscriptionToken = index(userIdBySubscriptionToken);
+    userIdByName = indexView(userIdByName);
+    userIdBySubscriptionToken = indexView(userIdBySubscriptionToken);
     revokedSerials = revokedSerials == null ? TreePSet.empty() : set(revokedSerials);
     subscriptionSettings =
         subscriptionSettings == null ? SubscriptionSettings.defaults() : subscriptionSettings;
@@ -183,15 +185,55 @@ public record State(
     return in.comparator() == null ? TreePMap.from(in) : TreePMap.fromSortedMap(in);
   }
 
-  /** An index (name or token to user id) as a persistent tree; see {@link #tree}. */
+  /** An index (name or token to user id) as a persistent tree, for the rules to change. */
   static TreePMap<String, String> index(@Nullable Map<String, String> in) {
     if (in == null) {
       return TreePMap.empty();
+    }
+    if (in instanceof Index i) {
+      return i.tree;
     }
     if (in instanceof TreePMap<String, String> p) {
       return p;
     }
     return TreePMap.from(in);
+  }
+
+  private static Index indexView(@Nullable Map<String, String> in) {
+    return in instanceof Index i ? i : new Index(index(in));
+  }
+
+  /**
+   * The published form of an index: read-only over a persistent tree, and a null key is simply
+   * absent (the indexes were hash maps, which answer a lookup of null with false, not an exception;
+   * the tree alone would throw).
+   */
+  static final class Index extends AbstractMap<String, String> {
+    final TreePMap<String, String> tree;
+
+    Index(TreePMap<String, String> tree) {
+      this.tree = tree;
+    }
+
+    @Override
+    public @Nullable String get(@Nullable Object key) {
+      return key == null ? null : tree.get(key);
+    }
+
+    @Override
+    public boolean containsKey(@Nullable Object key) {
+      return key != null && tree.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return tree.size();
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      return Collections.unmodifiableSet(tree.entrySet());
+    }
   }
 
   /** {@code in} as a persistent sorted set; itself when it is one. */
@@ -374,7 +416,7 @@ public record State(
         index = index.plus(e.getKey(), TreePSet.fromSortedSet(e.getValue()));
       }
       groupMembers = index;
-      return users(v, TreePMap.fromSortedMap(byName), TreePMap.fromSortedMap(byToken));
+      return users(v, index(byName), index(byToken));
     }
 
     /** The users with indexes the caller kept up to date (see {@link UserRules}). */

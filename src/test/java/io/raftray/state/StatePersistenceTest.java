@@ -177,7 +177,7 @@ class StatePersistenceTest {
     assertThat(after.endpoints()).isSameAs(before.endpoints());
     assertThat(after.nodeUsage()).isSameAs(before.nodeUsage());
     assertThat(after.users()).isInstanceOf(PSortedMap.class);
-    assertThat(after.userIdByName()).isInstanceOf(PSortedMap.class);
+    assertThat(State.index(after.userIdByName())).isInstanceOf(PSortedMap.class);
   }
 
   @Test
@@ -193,6 +193,14 @@ class StatePersistenceTest {
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> s.users().headMap(s.users().lastKey()).clear())
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void indexes_answerANullKeyLikeTheHashMapsTheyReplace() {
+    State s = replay(State.empty(), workload(20), 1);
+    assertThat(s.userIdByName().containsKey(null)).isFalse();
+    assertThat(s.userIdBySubscriptionToken().get(null)).isNull();
+    assertThat(State.empty().userIdByName().containsKey(null)).isFalse();
   }
 
   @Test
