@@ -4,6 +4,7 @@
 #   USERS  user counts                     (default 1000,10000,100000)
 #   OPS    timed applies per operation     (default 5000)
 #   BASE   git ref to compare with, e.g. main (built in a temporary directory; default: none)
+#   BASE_TREE  an already built tree of BASE (kept; skips building BASE)
 #   BENCH_LOCK  a lock file held (flock) around the timed runs only, not the builds; on the shared
 #          development machine: BENCH_LOCK=/work/wt/heavy.lock
 set -euo pipefail
@@ -27,7 +28,9 @@ jdk() {
 JAVA="$(jdk)"
 
 build() { # $1: source tree
-  (cd "$1" && ./mvnw -B -o -q package -DskipTests -Dspotless.check.skip=true >/dev/null)
+  local buildlog; buildlog="$(mktemp)"
+  (cd "$1" && ./mvnw -B -o -q package -DskipTests -Dspotless.check.skip=true >"$buildlog" 2>&1) \
+    || { echo "apply-cost: build of $1 failed:" >&2; tail -n 30 "$buildlog" >&2; exit 1; }
 }
 
 run() { # $1: tree, $2: label
@@ -35,9 +38,12 @@ run() { # $1: tree, $2: label
     --users "$USERS" --ops "$OPS" --label "$2"
 }
 
-tmp=""
-trap '[ -n "$tmp" ] && rm -rf "$tmp"' EXIT
-if [ -n "$BASE" ]; then
+tmp="${BASE_TREE:-}"
+keep="${BASE_TREE:+1}"
+trap '[ -n "$tmp" ] && [ -z "$keep" ] && rm -rf "$tmp"' EXIT
+if [ -n "$BASE" ] && [ -n "$keep" ]; then
+  echo "using the build of $BASE in $tmp (BASE_TREE)" >&2
+elif [ -n "$BASE" ]; then
   tmp="$(mktemp -d "${TMPDIR:-/tmp}/apply-cost-base.XXXXXX")"
   git -C "$root" archive "$BASE" | tar -x -C "$tmp"
   echo "building $BASE ($(git -C "$root" rev-parse --short "$BASE")) in $tmp ..." >&2
