@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * Replicated, bounded traffic history (what {@code GET /api/v1/stats/usage} reads): per node an
@@ -87,18 +88,19 @@ public record UsageHistory(
             : new NodeSeries(
                 old.hourly().plus(h, up, down, NODE_HOURS),
                 old.daily().plus(d, up, down, NODE_DAYS));
-    TreeMap<String, NodeSeries> n = new TreeMap<>(nodes);
-    n.put(nodeId, mine);
-    TreeMap<String, UsageSeries> u = new TreeMap<>(users);
-    byUser.forEach(
-        (id, v) -> {
-          if (v[0] != 0 || v[1] != 0) {
-            UsageSeries s = u.get(id);
-            u.put(id, s == null ? UsageSeries.of(d, v[0], v[1]) : s.plus(d, v[0], v[1], USER_DAYS));
-          }
-        });
-    return new UsageHistory(
-        Collections.unmodifiableNavigableMap(n), Collections.unmodifiableNavigableMap(u));
+    TreePMap<String, NodeSeries> n = tree(nodes).plus(nodeId, mine);
+    TreePMap<String, UsageSeries> u = tree(users);
+    for (Map.Entry<String, long[]> e : byUser.entrySet()) {
+      long[] v = e.getValue();
+      if (v[0] != 0 || v[1] != 0) {
+        UsageSeries s = u.get(e.getKey());
+        u =
+            u.plus(
+                e.getKey(),
+                s == null ? UsageSeries.of(d, v[0], v[1]) : s.plus(d, v[0], v[1], USER_DAYS));
+      }
+    }
+    return new UsageHistory(n, u);
   }
 
   /** This history without the series of the given users. */
@@ -106,8 +108,14 @@ public record UsageHistory(
     if (ids.stream().noneMatch(users::containsKey)) {
       return this;
     }
-    TreeMap<String, UsageSeries> u = new TreeMap<>(users);
-    u.keySet().removeAll(ids);
-    return new UsageHistory(nodes, Collections.unmodifiableNavigableMap(u));
+    return new UsageHistory(nodes, tree(users).minusAll(ids));
+  }
+
+  /**
+   * {@code m} as a persistent tree (a report costs O(k log n) for k users): itself when it is one,
+   * a one-time copy otherwise (a history read from a snapshot).
+   */
+  private static <V> TreePMap<String, V> tree(NavigableMap<String, V> m) {
+    return m instanceof TreePMap<String, V> t ? t : TreePMap.fromSortedMap(new TreeMap<>(m));
   }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * Subscription activity and devices: {@code subscription.activity} (one node's batch of fetches and
@@ -56,7 +57,7 @@ final class ActivityRules {
             "a device needs a user_id and an hwid of 1-128 printable characters");
       }
     }
-    TreeMap<String, User> users = null;
+    TreePMap<String, User> users = null;
     for (SubFetch f : a.fetches()) {
       User u = users != null ? users.get(f.userId()) : s.users().get(f.userId());
       if (u == null) {
@@ -70,20 +71,13 @@ final class ActivityRules {
       if (n.equals(u)) {
         continue;
       }
-      if (users == null) {
-        users = new TreeMap<>(s.users());
-      }
-      users.put(n.id(), n);
+      users = (users == null ? State.tree(s.users()) : users).plus(n.id(), n);
     }
     State next = s;
     if (users != null) {
-      next =
-          next.withUsers(
-              Collections.unmodifiableNavigableMap(users),
-              s.userIdByName(),
-              s.userIdBySubscriptionToken());
+      next = next.withUsers(users, s.userIdByName(), s.userIdBySubscriptionToken());
     }
-    TreeMap<String, NavigableMap<String, Device>> devices = null;
+    TreePMap<String, NavigableMap<String, Device>> devices = null;
     for (DeviceSeen d : a.devices()) {
       User u = next.users().get(d.userId());
       if (u == null) {
@@ -129,14 +123,14 @@ final class ActivityRules {
                 at);
       }
       if (devices == null) {
-        devices = new TreeMap<>(s.devices());
+        devices = State.tree(s.devices());
       }
       TreeMap<String, Device> copy = new TreeMap<>(mine);
       copy.put(put.hwid(), put);
-      devices.put(u.id(), Collections.unmodifiableNavigableMap(copy));
+      devices = devices.plus(u.id(), Collections.unmodifiableNavigableMap(copy));
     }
     if (devices != null) {
-      next = next.withDevices(Collections.unmodifiableNavigableMap(devices));
+      next = next.withDevices(devices);
     }
     return new Changed(next, a.nodeId(), false, null);
   }
@@ -166,9 +160,7 @@ final class ActivityRules {
     if (ids.stream().noneMatch(s.devices()::containsKey)) {
       return s;
     }
-    TreeMap<String, NavigableMap<String, Device>> copy = new TreeMap<>(s.devices());
-    copy.keySet().removeAll(ids);
-    return s.withDevices(Collections.unmodifiableNavigableMap(copy));
+    return s.withDevices(State.tree(s.devices()).minusAll(ids));
   }
 
   private static Instant clamp(Instant at, Instant now) {

@@ -15,19 +15,19 @@ import io.raftray.state.Store.Rejection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * Many users in one entry, applied by {@link Store}: {@code users.create_batch} (all or nothing)
- * and {@code users.bulk} (one action over a list of ids). Each copies the user map and its indexes
- * once for the whole entry, not once per user, so 1,000 users in a batch or 10,000 in a bulk action
- * cost about as much as one copy of the user map. The per-user effects are those of {@link
- * UserRules}; bulk delete is {@link UserRules#withoutUsers}, the one delete cascade.
+ * and {@code users.bulk} (one action over a list of ids). The maps are persistent, so an entry
+ * costs O(k log n) for k users in it, whatever the number n of users in the state. The per-user
+ * effects are those of {@link UserRules}; bulk delete is {@link UserRules#withoutUsers}, the one
+ * delete cascade.
  */
 final class BulkRules {
   /** The largest data limit the API accepts; {@code add_data} saturates here. */
@@ -46,9 +46,10 @@ final class BulkRules {
       throw new Rejection(
           INVALID, "users", "a batch holds at most " + CreateUsers.MAX_BATCH + " users");
     }
-    TreeMap<String, User> users = new TreeMap<>(s.users());
-    Map<String, String> byName = new HashMap<>(s.userIdByName());
-    Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
+    TreePMap<String, User> users = State.tree(s.users());
+    TreePMap<String, String> byName = State.index(s.userIdByName());
+    TreePMap<String, String> byToken = State.index(s.userIdBySubscriptionToken());
+    NavigableMap<String, NavigableSet<String>> members = s.groupMembers();
     for (int i = 0; i < c.users().size(); i++) {
       User u = c.users().get(i);
       String at = "users[" + i + "].";
@@ -72,17 +73,16 @@ final class BulkRules {
             INVALID, at + "hwid_device_limit", "hwid_device_limit must be 0-" + Device.HARD_CAP);
       }
       User stamped = UserRules.withEffectiveStatus(u.toBuilder().created(now).build(), now);
-      users.put(u.id(), stamped);
-      byName.put(u.name(), u.id());
-      byToken.put(u.subscriptionToken(), u.id());
+      users = users.plus(u.id(), stamped);
+      byName = byName.plus(u.name(), u.id());
+      byToken = byToken.plus(u.subscriptionToken(), u.id());
+      if (!stamped.groupIds().isEmpty()) {
+        members = GroupRules.members(members, List.of(), stamped.groupIds(), u.id());
+      }
     }
-    State n =
-        s.withUsers(
-            Collections.unmodifiableNavigableMap(users),
-            Collections.unmodifiableMap(byName),
-            Collections.unmodifiableMap(byToken));
-    if (c.users().stream().anyMatch(u -> !u.groupIds().isEmpty())) {
-      n = GroupRules.withMembersIndex(n);
+    State n = s.withUsers(users, byName, byToken);
+    if (members != s.groupMembers()) {
+      n = n.withGroupMembers(members);
     }
     return new Changed(n, "users");
   }
@@ -92,17 +92,10 @@ final class BulkRules {
     if (b.operation() == BulkAction.DELETE) {
       return new Changed(UserRules.withoutUsers(s, b.ids()), "users");
     }
-    TreeMap<String, User> users = new TreeMap<>(s.users());
-    Map<String, String> byName = s.userIdByName();
-    Map<String, String> byToken = s.userIdBySubscriptionToken();
-    NavigableMap<String, NavigableMap<String, NodeUsage>> usage = s.nodeUsage();
-    if (b.operation() == BulkAction.ROTATE_SUBSCRIPTION) {
-      byToken = new HashMap<>(byToken);
-    }
-    TreeMap<String, NavigableMap<String, NodeUsage>> resetUsage = null;
-    if (b.operation() == BulkAction.RESET_USAGE) {
-      resetUsage = new TreeMap<>(usage);
-    }
+    TreePMap<String, User> users = State.tree(s.users());
+    TreePMap<String, String> byToken = State.index(s.userIdBySubscriptionToken());
+    TreePMap<String, NavigableMap<String, NodeUsage>> usage = State.tree(s.nodeUsage());
+    NavigableMap<String, NavigableSet<String>> members = s.groupMembers();
     for (int i = 0; i < b.ids().size(); i++) {
       User u = users.get(b.ids().get(i));
       if (u == null) {
@@ -130,33 +123,30 @@ final class BulkRules {
                 throw new Rejection(
                     CONFLICT, "new_tokens[" + i + "]", "subscription token collision");
               }
-              byToken.remove(u.subscriptionToken());
-              byToken.put(token, u.id());
+              byToken = byToken.minus(u.subscriptionToken()).plus(token, u.id());
               yield u.withSubscriptionToken(token, now);
             }
             case ADD_GROUPS -> withGroups(u, b.groupIds(), true, now);
             case REMOVE_GROUPS -> withGroups(u, b.groupIds(), false, now);
             case DELETE -> throw new IllegalStateException("handled above");
           };
-      users.put(u.id(), UserRules.withEffectiveStatus(next, now));
-      if (resetUsage != null && resetUsage.containsKey(u.id())) {
+      users = users.plus(u.id(), UserRules.withEffectiveStatus(next, now));
+      if (!next.groupIds().equals(u.groupIds())) {
+        members = GroupRules.members(members, u.groupIds(), next.groupIds(), u.id());
+      }
+      NavigableMap<String, NodeUsage> mine = usage.get(u.id());
+      if (b.operation() == BulkAction.RESET_USAGE && mine != null) {
         TreeMap<String, NodeUsage> periods = new TreeMap<>();
-        resetUsage.get(u.id()).forEach((node, nu) -> periods.put(node, nu.periodReset()));
-        resetUsage.put(u.id(), Collections.unmodifiableNavigableMap(periods));
+        mine.forEach((node, nu) -> periods.put(node, nu.periodReset()));
+        usage = usage.plus(u.id(), Collections.unmodifiableNavigableMap(periods));
       }
     }
-    State n =
-        s.withUsers(
-            Collections.unmodifiableNavigableMap(users),
-            byName,
-            byToken == s.userIdBySubscriptionToken()
-                ? byToken
-                : Collections.unmodifiableMap(byToken));
-    if (resetUsage != null) {
-      n = n.withUsage(Collections.unmodifiableNavigableMap(resetUsage), n.usageSeqs());
+    State n = s.withUsers(users, s.userIdByName(), byToken);
+    if (usage != s.nodeUsage()) {
+      n = n.withUsage(usage, n.usageSeqs());
     }
-    if (b.operation().takesGroups()) {
-      n = GroupRules.withMembersIndex(n);
+    if (members != s.groupMembers()) {
+      n = n.withGroupMembers(members);
     }
     return new Changed(n, "users");
   }

@@ -11,10 +11,9 @@ import io.raftray.state.Command.UpdateGrant;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.function.Predicate;
+import org.pcollections.TreePMap;
 
 /**
  * Grants, applied by {@link Store}: a grant joins an existing user and endpoint, at most one per
@@ -59,9 +58,14 @@ final class GrantRules {
   /** The grants without those matching {@code drop} (a deleted user's or endpoint's). */
   static NavigableMap<String, Grant> without(
       NavigableMap<String, Grant> grants, Predicate<Grant> drop) {
-    TreeMap<String, Grant> copy = new TreeMap<>(grants);
-    copy.values().removeIf(drop);
-    return Collections.unmodifiableNavigableMap(copy);
+    // One pass to find them (a scan, no copy), then O(log n) per grant that goes.
+    TreePMap<String, Grant> out = State.tree(grants);
+    for (Grant g : grants.values()) {
+      if (drop.test(g)) {
+        out = out.minus(g.id());
+      }
+    }
+    return out;
   }
 
   private static Grant grant(State s, String id) {

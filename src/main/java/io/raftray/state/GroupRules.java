@@ -14,12 +14,11 @@ import io.raftray.state.Store.Rejection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
 
 /**
  * Groups, applied by {@link Store}: names are unique, every listed endpoint exists, a user names
@@ -112,40 +111,30 @@ final class GroupRules {
     }
   }
 
-  /** The state with its group membership index derived again from its users (one pass). */
-  static State withMembersIndex(State s) {
-    return s.toBuilder().users(s.users()).build();
-  }
-
   /**
    * The membership index with user {@code userId} moved from groups {@code before} to {@code
-   * after}: only the touched groups' sets are copied.
+   * after}: O(log n) per touched group, the rest of the index and of each set shared.
    */
   static NavigableMap<String, NavigableSet<String>> members(
       NavigableMap<String, NavigableSet<String>> index,
       List<String> before,
       List<String> after,
       String userId) {
-    TreeMap<String, NavigableSet<String>> out = new TreeMap<>(index);
+    TreePMap<String, NavigableSet<String>> out = State.tree(index);
     for (String g : before) {
       if (!after.contains(g)) {
-        TreeSet<String> set = new TreeSet<>(out.getOrDefault(g, Collections.emptyNavigableSet()));
-        set.remove(userId);
-        if (set.isEmpty()) {
-          out.remove(g);
-        } else {
-          out.put(g, Collections.unmodifiableNavigableSet(set));
-        }
+        NavigableSet<String> had = out.get(g);
+        TreePSet<String> set = State.set(had == null ? TreePSet.empty() : had).minus(userId);
+        out = set.isEmpty() ? out.minus(g) : out.plus(g, set);
       }
     }
     for (String g : after) {
       if (!before.contains(g)) {
-        TreeSet<String> set = new TreeSet<>(out.getOrDefault(g, Collections.emptyNavigableSet()));
-        set.add(userId);
-        out.put(g, Collections.unmodifiableNavigableSet(set));
+        NavigableSet<String> had = out.get(g);
+        out = out.plus(g, State.set(had == null ? TreePSet.empty() : had).plus(userId));
       }
     }
-    return Collections.unmodifiableNavigableMap(out);
+    return out;
   }
 
   private static Group group(State s, String id) {

@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -47,6 +51,14 @@ import org.jspecify.annotations.Nullable;
  * Thin Ratis adapter over {@link Store}. The leader stamps the time in {@link #startTransaction};
  * {@link #applyTransaction} decodes, applies and publishes a new immutable {@link State}. Snapshots
  * are checksummed JSON files; a damaged one stops startup instead of serving partial data.
+ *
+ * <p>Two things are kept off the apply path (issue 12): the {@link Result} of an entry is encoded
+ * only when Ratis reads the reply's content, i.e. where a client waits for it (the leader; a
+ * follower puts the reply in its retry cache and never sends it), see {@link ResultMessage}; and
+ * {@link #takeSnapshot} writes the snapshot of the immutable view on a background thread. It
+ * returns an index to Ratis (which then purges the log up to it) only once that index's file is
+ * complete, fsynced, renamed, checksummed and its directory synced; until then it returns {@link
+ * RaftLog#INVALID_LOG_INDEX}, so Ratis asks again after its next applied entries.
  */
 public final class RaftrayStateMachine extends BaseStateMachine {
   private static final Logger LOG = Logger.getLogger(RaftrayStateMachine.class.getName());
@@ -64,6 +76,16 @@ public final class RaftrayStateMachine extends BaseStateMachine {
 
   private volatile State view = State.empty();
 
+  // The snapshot writer (one background thread in the daemon; the caller's thread in tests).
+  private final Executor snapshotWriter;
+  private final @Nullable ExecutorService ownedSnapshotWriter;
+  private final Object snapshotLock = new Object();
+  // Guarded by snapshotLock: the write in flight; the newest index whose snapshot is durable; the
+  // newest index returned to Ratis (or loaded: Ratis' own snapshot index never goes backwards).
+  private @Nullable CompletableFuture<Void> snapshotWrite;
+  private long durableSnapshotIndex = RaftLog.INVALID_LOG_INDEX;
+  private long reportedSnapshotIndex = RaftLog.INVALID_LOG_INDEX;
+
   // How the leader checks a joining host's proof of its join token (set by the daemon).
   private volatile Authority.@Nullable JoinProofs joinProofs;
 
@@ -72,14 +94,38 @@ public final class RaftrayStateMachine extends BaseStateMachine {
     this.joinProofs = proofs;
   }
 
+  /** The daemon's state machine: snapshots are written on their own background thread. */
   public RaftrayStateMachine(Clock clock, int auditRetention) {
-    this(clock, auditRetention, RaftrayStateMachine::fsyncDirectory);
+    this(clock, auditRetention, RaftrayStateMachine::fsyncDirectory, null);
   }
 
+  /** Snapshots written on the calling thread (a seam for tests: takeSnapshot returns its index). */
   RaftrayStateMachine(Clock clock, int auditRetention, DirectorySync directorySync) {
+    this(clock, auditRetention, directorySync, Runnable::run);
+  }
+
+  /** Snapshots written by {@code snapshotWriter}; null for a background thread of its own. */
+  RaftrayStateMachine(
+      Clock clock,
+      int auditRetention,
+      DirectorySync directorySync,
+      @Nullable Executor snapshotWriter) {
     this.clock = clock;
     this.auditRetention = auditRetention;
     this.directorySync = directorySync;
+    if (snapshotWriter == null) {
+      this.ownedSnapshotWriter =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "raftray-snapshot-writer");
+                t.setDaemon(true);
+                return t;
+              });
+      this.snapshotWriter = ownedSnapshotWriter;
+    } else {
+      this.ownedSnapshotWriter = null;
+      this.snapshotWriter = snapshotWriter;
+    }
   }
 
   /** Makes a rename inside {@code dir} durable (a seam for tests). */
@@ -141,6 +187,8 @@ public final class RaftrayStateMachine extends BaseStateMachine {
    */
   @Override
   public void pause() {
+    // The leader's snapshot files are about to replace ours: let a write in flight finish first.
+    awaitSnapshotWrite();
     LifeCycle lc = getLifeCycle();
     if (lc.getCurrentState() == LifeCycle.State.NEW) {
       lc.transition(LifeCycle.State.STARTING);
@@ -198,6 +246,10 @@ public final class RaftrayStateMachine extends BaseStateMachine {
         .ifPresent(e -> latestTime.accumulateAndGet(e.at(), RaftrayStateMachine::later));
     publish(loaded);
     updateLastAppliedTermIndex(snap.getTerm(), snap.getIndex());
+    synchronized (snapshotLock) {
+      // Ratis counts this as its snapshot index: never report an older one after it.
+      reportedSnapshotIndex = Math.max(reportedSnapshotIndex, snap.getIndex());
+    }
   }
 
   @Override
@@ -284,8 +336,40 @@ public final class RaftrayStateMachine extends BaseStateMachine {
     latestTime.accumulateAndGet(env.at(), RaftrayStateMachine::later);
     publish(applied.state());
     updateLastAppliedTermIndex(entry.getTerm(), index);
-    return CompletableFuture.completedFuture(
-        Message.valueOf(ByteString.copyFrom(CommandCodec.encodeResult(applied.result()))));
+    return CompletableFuture.completedFuture(new ResultMessage(applied.result()));
+  }
+
+  /**
+   * An entry's {@link Result} as a Ratis reply, encoded the first time its content is read: on the
+   * leader when it answers the client (or a retry from the cache); a follower never reads it.
+   */
+  static final class ResultMessage implements Message {
+    private final Result result;
+    private volatile @Nullable ByteString content;
+
+    ResultMessage(Result result) {
+      this.result = result;
+    }
+
+    @Override
+    public ByteString getContent() {
+      ByteString c = content;
+      if (c == null) {
+        c = ByteString.copyFrom(CommandCodec.encodeResult(result));
+        content = c;
+      }
+      return c;
+    }
+
+    /** Whether the content was asked for (and so encoded). */
+    boolean encoded() {
+      return content != null;
+    }
+
+    @Override
+    public String toString() {
+      return "ResultMessage(index " + result.index() + ")";
+    }
   }
 
   private IllegalStateException halt(long index, String what, Exception cause) {
@@ -373,35 +457,112 @@ public final class RaftrayStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * Starts writing a snapshot of the current view when it is newer than the last one, and returns
+   * the newest index whose snapshot is durable and not yet returned, or {@link
+   * RaftLog#INVALID_LOG_INDEX} while none is (Ratis calls again after the next applied entries, and
+   * purges the log only up to an index returned here). Runs on the apply thread, so it only starts
+   * the write: the view is immutable, so the writer reads it while the log goes on being applied.
+   */
   @Override
-  public long takeSnapshot() throws IOException {
-    State s = view;
-    TermIndex last = getLastAppliedTermIndex();
+  public long takeSnapshot() {
     if (halt != null) {
       return RaftLog.INVALID_LOG_INDEX;
     }
-    if (last == null || last.getIndex() <= 0 || s.appliedIndex() != last.getIndex()) {
+    State s = view;
+    TermIndex last = getLastAppliedTermIndex();
+    synchronized (snapshotLock) {
+      CompletableFuture<Void> w = snapshotWrite;
+      if (w == null || w.isDone()) {
+        snapshotWrite = null;
+        boolean current =
+            last != null && last.getIndex() > 0 && s.appliedIndex() == last.getIndex();
+        if (current && last.getIndex() > Math.max(durableSnapshotIndex, reportedSnapshotIndex)) {
+          TermIndex at = last;
+          snapshotWrite =
+              CompletableFuture.runAsync(() -> writeSnapshot(s, at), snapshotWriter)
+                  .exceptionally(
+                      e -> {
+                        // Logged once; the next takeSnapshot starts another write.
+                        LOG.log(Level.WARNING, "snapshot at index " + at.getIndex() + " failed", e);
+                        return null;
+                      });
+        }
+      }
+      if (durableSnapshotIndex > reportedSnapshotIndex) {
+        reportedSnapshotIndex = durableSnapshotIndex;
+        return durableSnapshotIndex;
+      }
       return RaftLog.INVALID_LOG_INDEX;
     }
-    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    File tmp = new File(file.getPath() + ".tmp");
-    try (OutputStream out =
-        Files.newOutputStream(
-            tmp.toPath(),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.SYNC)) {
-      out.write(SnapshotCodec.encode(s));
+  }
+
+  /** Waits for a snapshot write in flight (before a snapshot install and on close). */
+  private void awaitSnapshotWrite() {
+    CompletableFuture<Void> w;
+    synchronized (snapshotLock) {
+      w = snapshotWrite;
     }
-    Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
-    var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-    // The renames are only durable once the directory is: Ratis purges the log up to this index
-    // as soon as we return, so a crash must not find the log gone and the snapshot unnamed.
-    directorySync.sync(file.getParentFile().toPath());
-    storage.updateLatestSnapshot(
-        new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-    LOG.info("snapshot taken at index " + last.getIndex());
-    return last.getIndex();
+    if (w != null) {
+      w.join(); // never completes exceptionally: failures are logged and mapped to null
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    awaitSnapshotWrite();
+    if (ownedSnapshotWriter != null) {
+      ownedSnapshotWriter.shutdown();
+      try {
+        if (!ownedSnapshotWriter.awaitTermination(60, TimeUnit.SECONDS)) {
+          LOG.warning("snapshot writer did not stop within 60 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    super.close();
+  }
+
+  /**
+   * Writes the snapshot of {@code s} at {@code last}: a temporary file written with O_SYNC, renamed
+   * into place, its checksum file, then the directory synced; only then is the index durable.
+   */
+  private void writeSnapshot(State s, TermIndex last) {
+    long started = System.nanoTime();
+    try {
+      File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+      File tmp = new File(file.getPath() + ".tmp");
+      try (OutputStream out =
+          Files.newOutputStream(
+              tmp.toPath(),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.SYNC)) {
+        out.write(SnapshotCodec.encode(s));
+      }
+      Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+      var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+      // The renames are only durable once the directory is: Ratis purges the log up to this index
+      // as soon as takeSnapshot returns it, so a crash must not find the log gone and the
+      // snapshot unnamed.
+      directorySync.sync(file.getParentFile().toPath());
+      storage.updateLatestSnapshot(
+          new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+      synchronized (snapshotLock) {
+        durableSnapshotIndex = Math.max(durableSnapshotIndex, last.getIndex());
+      }
+      LOG.info(
+          "snapshot written at index "
+              + last.getIndex()
+              + " ("
+              + file.length()
+              + " bytes, "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms off the apply thread)");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

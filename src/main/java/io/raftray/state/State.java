@@ -16,21 +16,27 @@ import io.raftray.model.UsageHistory;
 import io.raftray.model.User;
 import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
+import java.util.AbstractMap;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
 
 /**
  * Immutable view of the replicated state at {@code appliedIndex}. Maps are sorted by id (ids are
- * time ordered, so this is creation order) and never mutated after publication; a change builds a
- * new map for the one collection it touches and shares the others. Build one with {@link
- * #toBuilder()} (or {@link #builder()}); the builder keeps the maps it is given, so pass
- * unmodifiable ones.
+ * time ordered, so this is creation order) and never mutated after publication. The top-level maps,
+ * the name and token indexes, the deny list and the group member sets are persistent trees ({@link
+ * TreePMap}, {@link TreePSet}: unmodifiable, structure-sharing): a change to one entry builds O(log
+ * n) new nodes and shares the rest with the previous view, so a write costs the same with 1,000
+ * users as with 100,000 (see docs/dependencies.md). Iteration is in key order, as with {@link
+ * java.util.TreeMap}, so snapshots and digests are byte-identical on every replica. Build one with
+ * {@link #toBuilder()} (or {@link #builder()}); a map given that is not persistent is copied once
+ * into a persistent one.
  *
  * <p>{@code userIdByName} and {@code userIdBySubscriptionToken} are indexes of {@code users} (never
  * written to snapshots). {@code nodeUsage} is the per-node traffic breakdown, user id to node id to
@@ -80,10 +86,9 @@ public record State(
     joinTokens = orEmpty(joinTokens);
     joinRequests = orEmpty(joinRequests);
     audit = audit == null ? AuditLog.empty() : audit;
-    userIdByName = userIdByName == null ? Map.of() : userIdByName;
-    userIdBySubscriptionToken =
-        userIdBySubscriptionToken == null ? Map.of() : userIdBySubscriptionToken;
-    revokedSerials = revokedSerials == null ? Collections.emptyNavigableSet() : revokedSerials;
+    userIdByName = indexView(userIdByName);
+    userIdBySubscriptionToken = indexView(userIdBySubscriptionToken);
+    revokedSerials = revokedSerials == null ? TreePSet.empty() : set(revokedSerials);
     subscriptionSettings =
         subscriptionSettings == null ? SubscriptionSettings.defaults() : subscriptionSettings;
     nodeUsage = orEmpty(nodeUsage);
@@ -151,33 +156,102 @@ public record State(
 
   // ---- copy-on-write helpers for the rules
 
+  // ---- persistent (structure-sharing) helpers for the rules: O(log n) per changed entry
+
   static NavigableSet<String> withSerial(NavigableSet<String> in, String serialHex) {
     if (serialHex == null) {
       return in;
     }
-    TreeSet<String> copy = new TreeSet<>(in);
-    copy.add(serialHex.toLowerCase(Locale.ROOT));
-    return Collections.unmodifiableNavigableSet(copy);
+    return set(in).plus(serialHex.toLowerCase(Locale.ROOT));
   }
 
+  /** A persistent sorted copy of {@code in} (O(n): for maps built whole, not per write). */
   static <V> NavigableMap<String, V> sorted(Map<String, V> in) {
-    return Collections.unmodifiableNavigableMap(new TreeMap<>(in));
+    return TreePMap.from(in);
   }
 
+  /** {@code in} with {@code key} set to {@code value}; {@code in} is left as it was. */
   static <V> NavigableMap<String, V> with(NavigableMap<String, V> in, String key, V value) {
-    TreeMap<String, V> copy = new TreeMap<>(in);
-    copy.put(key, value);
-    return Collections.unmodifiableNavigableMap(copy);
+    return tree(in).plus(key, value);
   }
 
+  /** {@code in} without {@code key}; {@code in} is left as it was. */
   static <V> NavigableMap<String, V> without(NavigableMap<String, V> in, String key) {
-    TreeMap<String, V> copy = new TreeMap<>(in);
-    copy.remove(key);
-    return Collections.unmodifiableNavigableMap(copy);
+    return tree(in).minus(key);
   }
 
-  private static <K, V> NavigableMap<K, V> orEmpty(NavigableMap<K, V> m) {
-    return m == null ? Collections.emptyNavigableMap() : m;
+  /**
+   * {@code in} as a persistent tree: itself when it is one (every map of a published state is), a
+   * one-time copy otherwise (a map a caller built, e.g. in a test or a snapshot decoder).
+   */
+  static <V> TreePMap<String, V> tree(NavigableMap<String, V> in) {
+    if (in instanceof TreePMap<String, V> p) {
+      return p;
+    }
+    return in.comparator() == null ? TreePMap.from(in) : TreePMap.fromSortedMap(in);
+  }
+
+  /** An index (name or token to user id) as a persistent tree, for the rules to change. */
+  static TreePMap<String, String> index(@Nullable Map<String, String> in) {
+    if (in == null) {
+      return TreePMap.empty();
+    }
+    if (in instanceof Index i) {
+      return i.tree;
+    }
+    if (in instanceof TreePMap<String, String> p) {
+      return p;
+    }
+    return TreePMap.from(in);
+  }
+
+  private static Index indexView(@Nullable Map<String, String> in) {
+    return in instanceof Index i ? i : new Index(index(in));
+  }
+
+  /**
+   * The published form of an index: read-only over a persistent tree, and a null key is simply
+   * absent (the indexes were hash maps, which answer a lookup of null with false, not an exception;
+   * the tree alone would throw).
+   */
+  static final class Index extends AbstractMap<String, String> {
+    final TreePMap<String, String> tree;
+
+    Index(TreePMap<String, String> tree) {
+      this.tree = tree;
+    }
+
+    @Override
+    public @Nullable String get(@Nullable Object key) {
+      return key == null ? null : tree.get(key);
+    }
+
+    @Override
+    public boolean containsKey(@Nullable Object key) {
+      return key != null && tree.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return tree.size();
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      return Collections.unmodifiableSet(tree.entrySet());
+    }
+  }
+
+  /** {@code in} as a persistent sorted set; itself when it is one. */
+  static TreePSet<String> set(NavigableSet<String> in) {
+    if (in instanceof TreePSet<String> p) {
+      return p;
+    }
+    return in.comparator() == null ? TreePSet.from(in) : TreePSet.fromSortedSet(in);
+  }
+
+  private static <V> NavigableMap<String, V> orEmpty(@Nullable NavigableMap<String, V> m) {
+    return m == null ? TreePMap.empty() : tree(m);
   }
 
   // ---- withers: one changed part, the rest shared
@@ -355,19 +429,22 @@ public record State(
 
     /** The users with their name, subscription token and group indexes derived from them. */
     public Builder users(NavigableMap<String, User> v) {
-      Map<String, String> byName = new HashMap<>();
-      Map<String, String> byToken = new HashMap<>();
-      TreeMap<String, NavigableSet<String>> members = new TreeMap<>();
+      java.util.TreeMap<String, String> byName = new java.util.TreeMap<>();
+      java.util.TreeMap<String, String> byToken = new java.util.TreeMap<>();
+      java.util.TreeMap<String, java.util.TreeSet<String>> members = new java.util.TreeMap<>();
       for (User u : v.values()) {
         byName.put(u.name(), u.id());
         byToken.put(u.subscriptionToken(), u.id());
         for (String g : u.groupIds()) {
-          members.computeIfAbsent(g, k -> new TreeSet<>()).add(u.id());
+          members.computeIfAbsent(g, k -> new java.util.TreeSet<>()).add(u.id());
         }
       }
-      members.replaceAll((g, ids) -> Collections.unmodifiableNavigableSet(ids));
-      groupMembers = Collections.unmodifiableNavigableMap(members);
-      return users(v, Collections.unmodifiableMap(byName), Collections.unmodifiableMap(byToken));
+      TreePMap<String, NavigableSet<String>> index = TreePMap.empty();
+      for (var e : members.entrySet()) {
+        index = index.plus(e.getKey(), TreePSet.fromSortedSet(e.getValue()));
+      }
+      groupMembers = index;
+      return users(v, index(byName), index(byToken));
     }
 
     /** The users with indexes the caller kept up to date (see {@link UserRules}). */

@@ -17,6 +17,7 @@ import java.time.ZonedDateTime;
 import java.util.Collections;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * Traffic, limits and expiry: {@code usage.report} (per-node idempotent traffic batches) and {@code
@@ -56,8 +57,8 @@ final class UsageRules {
       // Already applied (a retry or a resubmission after a restart): succeed, change nothing.
       return new Changed(s, r.nodeId(), false, null);
     }
-    TreeMap<String, User> users = null;
-    TreeMap<String, NavigableMap<String, NodeUsage>> perNode = null;
+    TreePMap<String, User> users = null;
+    TreePMap<String, NavigableMap<String, NodeUsage>> perNode = null;
     for (var e : byUser.entrySet()) {
       User u = s.users().get(e.getKey());
       long up = e.getValue()[0];
@@ -77,23 +78,19 @@ final class UsageRules {
       if (n.status() != u.status()) {
         n = n.withStatus(n.status(), now);
       }
-      if (users == null) {
-        users = new TreeMap<>(s.users());
-        perNode = new TreeMap<>(s.nodeUsage());
+      if (users == null || perNode == null) {
+        users = State.tree(s.users());
+        perNode = State.tree(s.nodeUsage());
       }
-      users.put(n.id(), n);
+      users = users.plus(n.id(), n);
       TreeMap<String, NodeUsage> mine = new TreeMap<>(s.nodeUsage(n.id()));
       mine.merge(r.nodeId(), NodeUsage.ZERO.plus(up, down), (a, b) -> a.plus(up, down));
-      perNode.put(n.id(), Collections.unmodifiableNavigableMap(mine));
+      perNode = perNode.plus(n.id(), Collections.unmodifiableNavigableMap(mine));
     }
     State next = s;
-    if (users != null) {
-      next =
-          next.withUsers(
-              Collections.unmodifiableNavigableMap(users),
-              s.userIdByName(),
-              s.userIdBySubscriptionToken());
-      next = next.withUsage(Collections.unmodifiableNavigableMap(perNode), next.usageSeqs());
+    if (users != null && perNode != null) {
+      next = next.withUsers(users, s.userIdByName(), s.userIdBySubscriptionToken());
+      next = next.withUsage(perNode, next.usageSeqs());
     }
     next = next.withUsage(next.nodeUsage(), State.with(next.usageSeqs(), r.nodeId(), r.seq()));
     if (r.addsToHistory()) {
@@ -115,8 +112,8 @@ final class UsageRules {
   }
 
   static Changed tick(State s, Instant now) {
-    TreeMap<String, User> users = null;
-    TreeMap<String, NavigableMap<String, NodeUsage>> perNode = null;
+    TreePMap<String, User> users = null;
+    TreePMap<String, NavigableMap<String, NodeUsage>> perNode = null;
     int expired = 0;
     int reset = 0;
     int reactivated = 0;
@@ -135,16 +132,16 @@ final class UsageRules {
       if (!wasReset && n == u) {
         continue;
       }
-      if (users == null) {
-        users = new TreeMap<>(s.users());
-        perNode = new TreeMap<>(s.nodeUsage());
+      if (users == null || perNode == null) {
+        users = State.tree(s.users());
+        perNode = State.tree(s.nodeUsage());
       }
-      users.put(n.id(), n);
+      users = users.plus(n.id(), n);
       if (wasReset) {
         reset++;
         NavigableMap<String, NodeUsage> mine = periodsReset(s.nodeUsage(n.id()));
         if (!mine.isEmpty()) {
-          perNode.put(n.id(), mine);
+          perNode = perNode.plus(n.id(), mine);
         }
       }
       if (n.status() != u.status()) {
@@ -157,16 +154,13 @@ final class UsageRules {
         }
       }
     }
-    if (users == null) {
+    if (users == null || perNode == null) {
       // Raced with another tick or an admin write: nothing left to do, nothing to audit.
       return new Changed(s, TICK_TARGET, false, null);
     }
     State next =
-        s.withUsers(
-                Collections.unmodifiableNavigableMap(users),
-                s.userIdByName(),
-                s.userIdBySubscriptionToken())
-            .withUsage(Collections.unmodifiableNavigableMap(perNode), s.usageSeqs());
+        s.withUsers(users, s.userIdByName(), s.userIdBySubscriptionToken())
+            .withUsage(perNode, s.usageSeqs());
     return new Changed(next, TICK_TARGET, true, summary(expired, reset, reactivated, limited));
   }
 

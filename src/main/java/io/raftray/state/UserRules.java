@@ -17,16 +17,14 @@ import io.raftray.state.Command.UpdateUser;
 import io.raftray.state.Store.Changed;
 import io.raftray.state.Store.Rejection;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Set;
-import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * Users, applied by {@link Store}: names and subscription tokens are unique (the state keeps an
@@ -106,40 +104,34 @@ final class UserRules {
   /**
    * THE delete cascade, for one user or many ({@code user.delete}, bulk {@code delete}): the users,
    * their name and token indexes, their group memberships, grants, per-node traffic and devices.
-   * Each map is copied once whatever the number of users; unknown ids are skipped.
+   * Persistent maps: O(log n) per deleted user, nothing copied whole; unknown ids are skipped.
    */
   static State withoutUsers(State s, Collection<String> ids) {
-    TreeMap<String, User> users = new TreeMap<>(s.users());
-    Map<String, String> byName = new HashMap<>(s.userIdByName());
-    Map<String, String> byToken = new HashMap<>(s.userIdBySubscriptionToken());
-    List<User> gone = new ArrayList<>();
+    TreePMap<String, User> users = State.tree(s.users());
+    TreePMap<String, String> byName = State.index(s.userIdByName());
+    TreePMap<String, String> byToken = State.index(s.userIdBySubscriptionToken());
+    NavigableMap<String, NavigableSet<String>> members = s.groupMembers();
+    Set<String> goneIds = new HashSet<>();
     for (String id : ids) {
-      User u = users.remove(id);
+      User u = users.get(id);
       if (u != null) {
-        gone.add(u);
-        byName.remove(u.name());
-        byToken.remove(u.subscriptionToken());
+        users = users.minus(id);
+        goneIds.add(id);
+        byName = byName.minus(u.name());
+        byToken = byToken.minus(u.subscriptionToken());
+        if (!u.groupIds().isEmpty()) {
+          members = GroupRules.members(members, u.groupIds(), List.of(), u.id());
+        }
       }
     }
-    Set<String> goneIds = new HashSet<>();
-    gone.forEach(u -> goneIds.add(u.id()));
-    State n =
-        s.withUsers(
-            Collections.unmodifiableNavigableMap(users),
-            Collections.unmodifiableMap(byName),
-            Collections.unmodifiableMap(byToken));
-    List<User> inGroups = gone.stream().filter(u -> !u.groupIds().isEmpty()).toList();
-    if (inGroups.size() == 1) {
-      User u = inGroups.get(0);
-      n = n.withGroupMembers(GroupRules.members(n.groupMembers(), u.groupIds(), List.of(), u.id()));
-    } else if (inGroups.size() > 1) {
-      n = GroupRules.withMembersIndex(n);
+    State n = s.withUsers(users, byName, byToken);
+    if (members != s.groupMembers()) {
+      n = n.withGroupMembers(members);
     }
     n = n.withGrants(GrantRules.without(s.grants(), g -> goneIds.contains(g.userId())));
-    if (goneIds.stream().anyMatch(n.nodeUsage()::containsKey)) {
-      TreeMap<String, NavigableMap<String, NodeUsage>> usage = new TreeMap<>(n.nodeUsage());
-      usage.keySet().removeAll(goneIds);
-      n = n.withUsage(Collections.unmodifiableNavigableMap(usage), n.usageSeqs());
+    TreePMap<String, NavigableMap<String, NodeUsage>> usage = State.tree(n.nodeUsage());
+    if (goneIds.stream().anyMatch(usage::containsKey)) {
+      n = n.withUsage(usage.minusAll(goneIds), n.usageSeqs());
     }
     n = n.withUsageHistory(n.usageHistory().withoutUsers(goneIds));
     return ActivityRules.withoutDevicesOf(n, goneIds);
@@ -206,18 +198,18 @@ final class UserRules {
     Map<String, String> byName = s.userIdByName();
     Map<String, String> byToken = s.userIdBySubscriptionToken();
     if (old == null || !old.name().equals(u.name())) {
-      byName = new HashMap<>(byName);
+      TreePMap<String, String> m = State.index(byName);
       if (old != null) {
-        byName.remove(old.name());
+        m = m.minus(old.name());
       }
-      byName.put(u.name(), u.id());
+      byName = m.plus(u.name(), u.id());
     }
     if (old == null || !old.subscriptionToken().equals(u.subscriptionToken())) {
-      byToken = new HashMap<>(byToken);
+      TreePMap<String, String> m = State.index(byToken);
       if (old != null) {
-        byToken.remove(old.subscriptionToken());
+        m = m.minus(old.subscriptionToken());
       }
-      byToken.put(u.subscriptionToken(), u.id());
+      byToken = m.plus(u.subscriptionToken(), u.id());
     }
     State n = s.withUsers(State.with(s.users(), u.id(), u), byName, byToken);
     List<String> before = old == null ? List.of() : old.groupIds();

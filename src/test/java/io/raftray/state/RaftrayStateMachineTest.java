@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
@@ -155,6 +157,80 @@ class RaftrayStateMachineTest {
   }
 
   @Test
+  void backgroundSnapshot_isReturnedToRatisOnlyOnceItsFileIsDurable() throws IOException {
+    ArrayDeque<Runnable> writer = new ArrayDeque<>();
+    RaftrayStateMachine sm = started(writer::add);
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+    File snap1 = sm.getStateMachineStorage().getSnapshotFile(TERM, 1);
+
+    // Started, not written: nothing durable yet, so no index for Ratis to purge up to.
+    assertThat(sm.takeSnapshot()).isEqualTo(RaftLog.INVALID_LOG_INDEX);
+    assertThat(writer).hasSize(1);
+    assertThat(snap1).doesNotExist();
+
+    // The log goes on being applied meanwhile; asking again starts no second write.
+    apply(
+        sm,
+        2,
+        CommandCodec.encode(
+            env(new Command.CreateUser(user("usr_1", "alice", 0)), T0.plusSeconds(1))));
+    assertThat(sm.takeSnapshot()).isEqualTo(RaftLog.INVALID_LOG_INDEX);
+    assertThat(writer).hasSize(1);
+
+    writer.poll().run();
+    // The file holds the view it was started from (index 1), complete, checksummed, synced.
+    assertThat(snap1).exists();
+    assertThat(synced).containsExactly(snap1.getParentFile().toPath());
+    assertThat(filesAtSync.get(0)).contains(snap1.getName() + MD5FileUtil.MD5_SUFFIX);
+    assertThat(SnapshotCodec.decode(Files.readAllBytes(snap1.toPath())).users()).isEmpty();
+    assertThat(sm.getLatestSnapshot().getIndex()).isEqualTo(1);
+
+    // Now index 1 is returned, and the newer view (index 2) is started in the same call.
+    assertThat(sm.takeSnapshot()).isEqualTo(1);
+    assertThat(writer).hasSize(1);
+    writer.poll().run();
+    assertThat(sm.takeSnapshot()).isEqualTo(2);
+    // Nothing newer: no write, no index returned twice.
+    assertThat(sm.takeSnapshot()).isEqualTo(RaftLog.INVALID_LOG_INDEX);
+    assertThat(writer).isEmpty();
+    File snap2 = sm.getStateMachineStorage().getSnapshotFile(TERM, 2);
+    assertThat(SnapshotCodec.decode(Files.readAllBytes(snap2.toPath())).users())
+        .containsKey("usr_1");
+  }
+
+  @Test
+  void failedBackgroundSnapshot_returnsNoIndex_andTheNextCallTriesAgain() throws IOException {
+    ArrayDeque<Runnable> writer = new ArrayDeque<>();
+    failSyncs = 1;
+    RaftrayStateMachine sm = started(writer::add);
+    apply(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+
+    assertThat(sm.takeSnapshot()).isEqualTo(RaftLog.INVALID_LOG_INDEX);
+    writer.poll().run(); // the directory sync fails: index 1 is not durable
+    assertThat(sm.takeSnapshot()).isEqualTo(RaftLog.INVALID_LOG_INDEX);
+    assertThat(writer).hasSize(1); // retried
+    writer.poll().run();
+    assertThat(sm.takeSnapshot()).isEqualTo(1);
+  }
+
+  @Test
+  void result_isEncodedOnlyWhenItsContentIsRead() throws IOException {
+    RaftrayStateMachine sm = started();
+    Message m = applyMessage(sm, 1, CommandCodec.encode(env(bootstrap(), T0)));
+
+    assertThat(m).isInstanceOf(RaftrayStateMachine.ResultMessage.class);
+    assertThat(((RaftrayStateMachine.ResultMessage) m).encoded()).isFalse();
+    assertThat(m.toString()).contains("index 1");
+    assertThat(((RaftrayStateMachine.ResultMessage) m).encoded()).isFalse();
+
+    Result r = CommandCodec.decodeResult(m.getContent().toByteArray());
+    assertThat(((RaftrayStateMachine.ResultMessage) m).encoded()).isTrue();
+    assertThat(r.ok()).isTrue();
+    assertThat(r.index()).isEqualTo(1);
+    assertThat(m.getContent()).isSameAs(m.getContent());
+  }
+
+  @Test
   void fsyncDirectory_worksOnARealDirectory() throws IOException {
     Files.writeString(tmp.resolve("f"), "x");
     RaftrayStateMachine.fsyncDirectory(tmp);
@@ -163,7 +239,13 @@ class RaftrayStateMachineTest {
 
   // ---- helpers
 
+  private int failSyncs;
+
   private RaftrayStateMachine started() throws IOException {
+    return started(Runnable::run);
+  }
+
+  private RaftrayStateMachine started(Executor snapshotWriter) throws IOException {
     RaftStorage storage =
         RaftStorage.newBuilder()
             .setDirectory(tmp.resolve("raft").toFile())
@@ -176,11 +258,16 @@ class RaftrayStateMachineTest {
             clock,
             10_000,
             dir -> {
+              if (failSyncs > 0) {
+                failSyncs--;
+                throw new IOException("injected directory sync failure");
+              }
               synced.add(dir);
               try (var files = Files.list(dir)) {
                 filesAtSync.add(files.map(p -> p.getFileName().toString()).toList());
               }
-            });
+            },
+            snapshotWriter);
     sm.initialize(server(), RaftGroupId.valueOf(UUID.nameUUIDFromBytes(new byte[] {2})), storage);
     return sm;
   }
@@ -201,6 +288,12 @@ class RaftrayStateMachineTest {
 
   /** Applies one logged entry as a follower does; throws when the state machine fails it. */
   static Result apply(RaftrayStateMachine sm, long index, byte[] data) throws IOException {
+    Message m = applyMessage(sm, index, data);
+    return CommandCodec.decodeResult(m.getContent().toByteArray());
+  }
+
+  /** Applies one logged entry as a follower does and returns the reply Ratis would keep. */
+  static Message applyMessage(RaftrayStateMachine sm, long index, byte[] data) {
     LogEntryProto entry =
         LogEntryProto.newBuilder()
             .setTerm(TERM)
@@ -214,8 +307,7 @@ class RaftrayStateMachineTest {
             .setStateMachine(sm)
             .setLogEntry(entry)
             .build();
-    Message m = sm.applyTransaction(trx).join();
-    return CommandCodec.decodeResult(m.getContent().toByteArray());
+    return sm.applyTransaction(trx).join();
   }
 
   /** The time the leader puts into the log entry for node {@code node_a}'s command. */
