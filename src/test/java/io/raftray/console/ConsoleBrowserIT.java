@@ -186,7 +186,20 @@ class ConsoleBrowserIT {
   }
 
   void awaitPage(String page) {
-    wait.until(d -> page.equals(el("#main").getAttribute("data-page")));
+    wait.withMessage(
+            () -> {
+              String now = String.valueOf(el("#main").getAttribute("data-page"));
+              String text = driver.findElement(By.tagName("body")).getText();
+              return "page "
+                  + page
+                  + " at "
+                  + driver.getCurrentUrl()
+                  + "; shown: "
+                  + now
+                  + ": "
+                  + text.substring(0, Math.min(400, text.length()));
+            })
+        .until(d -> page.equals(el("#main").getAttribute("data-page")));
   }
 
   void awaitText(String css, String text) {
