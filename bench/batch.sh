@@ -24,7 +24,6 @@ for b in $(seq 0 $((batches - 1))); do
     done
     printf ']}'; } >"$tmp/bodies/$b.json"
 done
-auth="Authorization: Bearer $(cat "$token")"
 start=$(date +%s%N)
 for b in $(seq 0 $((batches - 1))); do
   code="$(curl -sS -o "$tmp/answer.json" -w '%{http_code}' --cacert "$data/tls/ca.crt" \

@@ -25,19 +25,6 @@ RUN_ARGS="--xray-bin $XRAY_BIN"
 # shellcheck source=one-node.sh
 . "$here/one-node.sh"
 
-auth="Authorization: Bearer $(cat "$token")"
-api() { # METHOD PATH [BODY-FILE] -> answer in $tmp/answer.json, prints the status
-  local args=(-sS -o "$tmp/answer.json" -w '%{http_code}' --cacert "$data/tls/ca.crt" -H "$auth"
-    -X "$1")
-  [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "@$3")
-  curl "${args[@]}" "$base/api/v1/$2"
-}
-must() { # EXPECTED METHOD PATH [BODY-FILE]
-  local want="$1"; shift
-  local code; code="$(api "$@")"
-  [ "$code" = "$want" ] || { say "$1 $2 answered $code: $(head -c 500 "$tmp/answer.json")"; exit 1; }
-}
-field() { grep -o "\"$1\":\"[^\"]*\"" "$tmp/answer.json" | head -n 1 | cut -d'"' -f4; }
 metric() { awk -v m="$1" '$1 == m {print $2; exit}' "$tmp/metrics.txt"; }
 users_total() { awk '/^raftray_users[ {]/ {s += $NF} END {print s + 0}' "$tmp/metrics.txt"; }
 metrics() { curl -fsS -o "$tmp/metrics.txt" --cacert "$data/tls/ca.crt" "$base/metrics"; }

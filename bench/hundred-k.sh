@@ -16,19 +16,6 @@ SAMPLES="${SAMPLES:-300}"
 # shellcheck source=one-node.sh
 . "$here/one-node.sh"
 
-auth="Authorization: Bearer $(cat "$token")"
-api() { # METHOD PATH [BODY-FILE] -> answer in $tmp/answer.json, prints the status
-  local args=(-sS -o "$tmp/answer.json" -w '%{http_code}' --cacert "$data/tls/ca.crt" -H "$auth"
-    -X "$1")
-  [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "@$3")
-  curl "${args[@]}" "$base/api/v1/$2"
-}
-must() { # EXPECTED METHOD PATH [BODY-FILE]
-  local want="$1"; shift
-  local code; code="$(api "$@")"
-  [ "$code" = "$want" ] || { say "$1 $2 answered $code: $(head -c 500 "$tmp/answer.json")"; exit 1; }
-}
-field() { grep -o "\"$1\":\"[^\"]*\"" "$tmp/answer.json" | head -n 1 | cut -d'"' -f4; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_mib() { awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 p50() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

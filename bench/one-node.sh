@@ -86,3 +86,18 @@ startup_ms=$((($(date +%s%N) - started_ns) / 1000000))
 # The JVM flags in effect (launcher defaults + RAFTRAY_JAVA_OPTS), from the process itself.
 jvm_flags="$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '2,$p' | sed '/^-jar$/,$d' | tr '\n' ' ' | sed 's/ $//')"
 say "ready after $startup_ms ms; JVM flags: $jvm_flags"
+
+# Admin API helpers for the scripts that source this one.
+auth="Authorization: Bearer $(cat "$token")"
+api() { # METHOD PATH [BODY-FILE] -> answer in $tmp/answer.json, prints the status
+  local args=(-sS -o "$tmp/answer.json" -w '%{http_code}' --cacert "$data/tls/ca.crt" -H "$auth"
+    -X "$1")
+  [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "@$3")
+  curl "${args[@]}" "$base/api/v1/$2"
+}
+must() { # EXPECTED METHOD PATH [BODY-FILE]
+  local want="$1"; shift
+  local code; code="$(api "$@")"
+  [ "$code" = "$want" ] || { say "$1 $2 answered $code: $(head -c 500 "$tmp/answer.json")"; exit 1; }
+}
+field() { grep -o "\"$1\":\"[^\"]*\"" "$tmp/answer.json" | head -n 1 | cut -d'"' -f4; }
