@@ -55,7 +55,8 @@ final class NodesHandler {
   /**
    * Members come from the replicated state; Raft adds who leads and, from the answering node's view
    * ({@code view_from}), replication progress: on the leader every follower's match index, lag and
-   * last contact; on a follower only the leader's last contact (others are null).
+   * last contact; on a follower the leader's last contact and, as the leader reports them, the
+   * other followers' (match index and lag are null there).
    */
   private Map<String, Object> clusterView(State s) {
     RaftStatus st = deps.replica().status();

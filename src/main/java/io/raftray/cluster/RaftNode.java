@@ -12,13 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.impl.OrderedAsync;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -42,11 +48,18 @@ import org.apache.ratis.statemachine.StateMachine;
  * with {@link ClusterUnavailableException} instead of hanging when no quorum is reachable.
  */
 public final class RaftNode implements AutoCloseable {
+  /** How long a follower waits for the leader's view of the other followers. */
+  static final Duration LEADER_VIEW_WAIT = Duration.ofMillis(1500);
+
+  /** How long a follower reuses the leader's answer. */
+  static final Duration LEADER_VIEW_MAX_AGE = Duration.ofSeconds(1);
+
   private final RaftServer server;
   private final RaftClient client;
   private final RaftGroupId groupId;
   private final Duration writeDeadline;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<LeaderView> leaderView = new AtomicReference<>();
 
   private RaftNode(RaftServer server, RaftClient client, RaftGroupId groupId, Duration deadline) {
     this.server = server;
@@ -261,8 +274,9 @@ public final class RaftNode implements AutoCloseable {
 
   /**
    * What this node knows about its peers' replication progress. On the leader: every follower's
-   * match index and the time since its last answer. On a follower: only the time since the leader
-   * last reached it.
+   * match index and the time since its last answer. On a follower: the time since the leader last
+   * reached it and, as the leader reports them, the times since the other followers answered the
+   * leader (no match index).
    */
   public Progress progress() {
     DivisionInfo info = info();
@@ -279,11 +293,68 @@ public final class RaftNode implements AutoCloseable {
       }
     } else if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
       ServerRpcProto leader = role.getFollowerInfo().getLeaderInfo();
-      peers.put(
-          leader.getId().getId().toStringUtf8(), new Peer(null, leader.getLastRpcElapsedTimeMs()));
+      RaftPeerId leaderId = RaftPeerId.valueOf(leader.getId().getId());
+      // The leader alone sees every follower: its contact times, asked for over the transport.
+      leaderFollowers(leaderId).forEach((id, ms) -> peers.put(id, new Peer(null, ms)));
+      peers.put(leaderId.toString(), new Peer(null, leader.getLastRpcElapsedTimeMs()));
     }
     return new Progress(id().toString(), role(), commitIndex(), peers);
   }
+
+  /**
+   * The leader's time since each follower last answered, as the leader reports it in a group info
+   * reply; at most {@link #LEADER_VIEW_WAIT} is spent waiting, at most one request is in flight,
+   * and an answer is reused for {@link #LEADER_VIEW_MAX_AGE}. Empty when the leader does not answer
+   * in time (its followers are then unknown to this node, not healthy).
+   */
+  private Map<String, Long> leaderFollowers(RaftPeerId leader) {
+    long now = System.nanoTime();
+    LeaderView last = leaderView.get();
+    if (last != null
+        && last.leader.equals(leader)
+        && last.answer.isDone()
+        && now - last.askedAt < LEADER_VIEW_MAX_AGE.toNanos()) {
+      return last.answer.getNow(Map.of());
+    }
+    if (last == null || !last.leader.equals(leader) || last.answer.isDone()) {
+      LeaderView next = new LeaderView(leader, now, new CompletableFuture<>());
+      if (leaderView.compareAndSet(last, next)) {
+        Thread.ofVirtual()
+            .name("raft-leader-view")
+            .start(() -> next.answer.complete(askLeaderForFollowers(leader)));
+        last = next;
+      } else {
+        last = leaderView.get();
+      }
+    }
+    try {
+      return last.answer.get(LEADER_VIEW_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    } catch (ExecutionException | TimeoutException e) {
+      return Map.of();
+    }
+  }
+
+  private Map<String, Long> askLeaderForFollowers(RaftPeerId leader) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try {
+      GroupInfoReply reply = client.getGroupManagementApi(leader).info(groupId);
+      RoleInfoProto role = reply.getRoleInfoProto();
+      if (reply.isSuccess() && role != null && role.hasLeaderInfo()) {
+        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+          out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no answer: the followers stay unknown to this node
+    }
+    return out;
+  }
+
+  private record LeaderView(
+      RaftPeerId leader, long askedAt, CompletableFuture<Map<String, Long>> answer) {}
 
   /** One peer as this node sees it; {@code matchIndex} is known only on the leader. */
   public record Peer(Long matchIndex, long lastContactMs) {}

@@ -28,6 +28,8 @@ import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
  *       signing node as its submitter, which the leader's state machine then checks the command
  *       against;
  *   <li>leadership transfer (the admin API on a follower);
+ *   <li>group info, read only (a follower asks the leader how recently every follower answered it,
+ *       for {@code GET /api/v1/cluster} on the follower);
  *   <li>configuration changes only as Raftray makes them: a node adding itself ({@code ADD} with
  *       just itself, the last step of its join), or a compare-and-set that only drops nodes the
  *       replicated state marks {@code removed}, sent by an active member (node removal).
@@ -50,10 +52,9 @@ final class RaftRequestPolicy {
           requestor(p.getStartLeaderElectionRequest().getServerRequest(), sender);
       case RAFTCLIENTREQUEST -> client(p.getRaftClientRequest(), sender);
       case SETCONFIGURATIONREQUEST -> configuration(p.getSetConfigurationRequest(), sender, state);
-      case TRANSFERLEADERSHIPREQUEST -> Optional.empty();
+      case TRANSFERLEADERSHIPREQUEST, GROUPINFOREQUEST -> Optional.empty();
       case GROUPMANAGEMENTREQUEST,
           GROUPLISTREQUEST,
-          GROUPINFOREQUEST,
           SNAPSHOTMANAGEMENTREQUEST,
           LEADERELECTIONMANAGEMENTREQUEST,
           RAFTNETTYSERVERREQUEST_NOT_SET ->

@@ -101,17 +101,24 @@ class RaftRequestPolicyTest {
                     ClientProtoUtils.toGroupListRequestProto(
                         new GroupListRequest(CLIENT, TARGET, GROUP, 1)))
                 .build(),
-            RaftNettyServerRequestProto.newBuilder()
-                .setGroupInfoRequest(
-                    ClientProtoUtils.toGroupInfoRequestProto(
-                        new GroupInfoRequest(CLIENT, TARGET, GROUP, 1)))
-                .build(),
             RaftNettyServerRequestProto.getDefaultInstance());
     for (RaftNettyServerRequestProto p : requests) {
       assertThat(check(p, "node-2"))
           .as(p.getRaftNettyServerRequestCase().name())
           .hasValueSatisfying(r -> assertThat(r).contains("not accepted from the network"));
     }
+  }
+
+  /** Read only: a follower asks the leader for its followers' contact times. */
+  @Test
+  void groupInfo_accepted() {
+    RaftNettyServerRequestProto info =
+        RaftNettyServerRequestProto.newBuilder()
+            .setGroupInfoRequest(
+                ClientProtoUtils.toGroupInfoRequestProto(
+                    new GroupInfoRequest(CLIENT, TARGET, GROUP, 1)))
+            .build();
+    assertThat(check(info, "node-2")).isEmpty();
   }
 
   @Test

@@ -93,6 +93,34 @@ class MembershipIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
   }
 
+  /** The console reads {@code /cluster} from any node: a follower must see a stopped peer down. */
+  @Test
+  void followerView_showsAStoppedFollowerDown() throws Exception {
+    startCluster();
+    Daemon lead = leader();
+    List<Daemon> followers = daemons.stream().filter(d -> d != lead).toList();
+    Daemon stopped = followers.get(0);
+    Daemon asked = followers.get(1);
+    String stoppedId = stopped.config().nodeId();
+    stopped.close();
+    await("the stopped follower reported down by the other follower")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode cluster = json(api.call(asked, "GET", "/api/v1/cluster", null));
+              assertThat(cluster.path("view_from").asText()).isEqualTo(asked.config().nodeId());
+              for (JsonNode m : cluster.path("members")) {
+                boolean isStopped = m.path("node_id").asText().equals(stoppedId);
+                assertThat(m.path("healthy").asBoolean()).as(m.toString()).isEqualTo(!isStopped);
+                if (isStopped) {
+                  assertThat(m.path("last_contact_ms").asLong())
+                      .as(m.toString())
+                      .isGreaterThan(5000);
+                }
+              }
+            });
+  }
+
   @Test
   void removeFollower_leavesRaft_isRevokedEverywhere_andRefusesWrites() throws Exception {
     startCluster();
@@ -118,14 +146,12 @@ class MembershipIT {
                 assertThat(m.path("last_contact_ms").asLong()).isLessThan(5000);
               }
             });
-    // a follower knows only its leader's last contact
+    // a follower knows its leader's last contact and, from the leader, the other follower's
     JsonNode fromFollower = json(api.call(other, "GET", "/api/v1/cluster", null));
     assertThat(fromFollower.path("view_from").asText()).isEqualTo(other.config().nodeId());
     for (JsonNode m : fromFollower.path("members")) {
       assertThat(m.path("match_index").isNull()).isTrue();
-      if (m.path("node_id").asText().equals(lead.config().nodeId())) {
-        assertThat(m.path("last_contact_ms").isNumber()).isTrue();
-      }
+      assertThat(m.path("last_contact_ms").isNumber()).as(m.toString()).isTrue();
     }
 
     // a node cannot remove itself
