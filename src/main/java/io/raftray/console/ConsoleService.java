@@ -37,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  * strict Content-Security-Policy (only this origin's scripts and styles, no inline code, no
  * framing) and {@code ETag}; assets are revalidated on each load ({@code no-cache}) so a new
  * version shows at once after an upgrade.
+ *
+ * <p>Third-party code comes from WebJars on the classpath, never copied into {@code console/}: the
+ * few files the console uses are listed one by one in {@link #VENDOR} (URL path to jar resource)
+ * and served under {@code /vendor/}; nothing else of a WebJar is reachable, and any other path
+ * under {@code /vendor/} is a 404.
  */
 @NullMarked
 public final class ConsoleService implements HttpService {
@@ -58,6 +63,19 @@ public final class ConsoleService implements HttpService {
           "txt", "text/plain; charset=utf-8");
 
   private static final String ROOT = "console/";
+
+  /** The uPlot WebJar's folder (MIT licence; the version is the pom's {@code uplot}). */
+  private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/";
+
+  private static final String VENDOR_PREFIX = "/vendor/";
+
+  /** Every file served under {@code /vendor/}: the exact URL path and its classpath resource. */
+  static final Map<String, String> VENDOR =
+      Map.of(
+          "/vendor/uplot/uPlot.esm.js", UPLOT + "dist/uPlot.esm.js",
+          "/vendor/uplot/uPlot.min.css", UPLOT + "dist/uPlot.min.css",
+          "/vendor/uplot/LICENSE.txt", UPLOT + "LICENSE");
+
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
   private static final List<String> FOREIGN =
       List.of(
@@ -99,8 +117,8 @@ public final class ConsoleService implements HttpService {
       Problems.send(res, ErrorKind.METHOD_NOT_ALLOWED, method + " is not allowed here");
       return;
     }
-    String name = resourceName(raw);
-    Asset asset = name == null ? null : load(name).orElse(null);
+    String resource = resource(raw);
+    Asset asset = resource == null ? null : load(resource).orElse(null);
     if (asset == null) {
       Problems.send(res, ErrorKind.NOT_FOUND, "no such file");
       return;
@@ -142,6 +160,18 @@ public final class ConsoleService implements HttpService {
   }
 
   /**
+   * The classpath resource that answers {@code raw}: a listed vendored file for a path under {@code
+   * /vendor/} (any other such path: null), else the file under {@code console/}.
+   */
+  static @Nullable String resource(String raw) {
+    if (raw.startsWith(VENDOR_PREFIX) || raw.equals("/vendor")) {
+      return VENDOR.get(raw);
+    }
+    String name = resourceName(raw);
+    return name == null ? null : ROOT + name;
+  }
+
+  /**
    * The resource under {@code console/} that answers {@code raw}, or null when the path is not a
    * plain one (escapes, dot segments, empty segments, odd characters) or has an unknown extension.
    */
@@ -172,13 +202,16 @@ public final class ConsoleService implements HttpService {
     return cache.computeIfAbsent(name, this::read);
   }
 
+  /** Reads a classpath resource; its type is that of its extension (none: plain text). */
   private Optional<Asset> read(String name) {
-    try (InputStream in = loader.getResourceAsStream(ROOT + name)) {
+    try (InputStream in = loader.getResourceAsStream(name)) {
       if (in == null) {
         return Optional.empty();
       }
       byte[] body = in.readAllBytes();
-      String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+      int dot = name.lastIndexOf('.');
+      String ext =
+          dot > name.lastIndexOf('/') ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "txt";
       String etag =
           "\""
               + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16)

@@ -160,6 +160,63 @@ class ConsoleServiceTest {
   }
 
   @Test
+  void vendoredUplot_servedFromTheWebJar_withTypeAndCsp() throws Exception {
+    HttpResponse<String> js = get("/vendor/uplot/uPlot.esm.js");
+    assertThat(js.statusCode()).isEqualTo(200);
+    assertThat(js.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+    assertThat(js.headers().firstValue("Content-Security-Policy")).hasValue(ConsoleService.CSP);
+    assertThat(js.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(js.headers().firstValue("ETag")).isPresent();
+    assertThat(js.body()).contains("export { uPlot as default }");
+    HttpResponse<String> css = get("/vendor/uplot/uPlot.min.css");
+    assertThat(css.statusCode()).isEqualTo(200);
+    assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+    assertThat(css.headers().firstValue("Content-Security-Policy")).hasValue(ConsoleService.CSP);
+    assertThat(css.body()).contains(".uplot");
+    HttpResponse<String> licence = get("/vendor/uplot/LICENSE.txt");
+    assertThat(licence.statusCode()).isEqualTo(200);
+    assertThat(licence.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+    assertThat(licence.body()).contains("MIT License", "Leon Sorokin");
+  }
+
+  @Test
+  void vendorFolder_servesNothingElse() throws Exception {
+    for (String p :
+        new String[] {
+          "/vendor/uplot/uPlot.iife.js",
+          "/vendor/uplot/uPlot.cjs.js",
+          "/vendor/uplot/package.json",
+          "/vendor/uplot/dist/uPlot.esm.js",
+          "/vendor/uplot/1.6.30/dist/uPlot.esm.js",
+          "/vendor/uplot/",
+          "/vendor/uplot",
+          "/vendor/",
+          "/vendor",
+          "/vendor/other/x.js",
+          "/vendor/uplot/uPlot.esm.js/",
+          "/vendor/uplot/UPLOT.ESM.JS",
+          "/webjars/uplot/1.6.30/dist/uPlot.esm.js",
+          "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.esm.js"
+        }) {
+      HttpResponse<String> r = get(p);
+      assertThat(r.statusCode()).as(p).isEqualTo(404);
+      assertThat(r.body()).as(p).doesNotContain("app.js", "uPlot");
+      assertThat(r.headers().firstValue("Content-Security-Policy")).as(p).isPresent();
+    }
+    for (String p :
+        new String[] {
+          "/vendor/uplot/%2e%2e/1.6.30/package.json",
+          "/vendor/uplot/..%2fpackage.json",
+          "/vendor/uplot/../../META-INF/MANIFEST.MF",
+          "/vendor/uplot//uPlot.esm.js"
+        }) {
+      String answer = rawGet(p);
+      assertThat(answer.lines().findFirst().orElse("")).as(p).doesNotContain(" 200 ");
+      assertThat(answer).as(p).doesNotContain("Manifest-Version", "\"version\"");
+    }
+  }
+
+  @Test
   void otherMounts_areNeverTakenOver() throws Exception {
     for (String p : new String[] {"/api/v1/nothing", "/sub/abc", "/cluster/v1/x", "/healthz"}) {
       HttpResponse<String> r = get(p);
