@@ -6,6 +6,7 @@ import {
   h, field, input, checkbox, table, badge, section, act, confirmDialog, copyButton,
   labelsText, parseLabels, toast,
 } from '../ui.js';
+import { usageCard } from '../chart.js';
 
 export async function render(main, ctx, args) {
   if (args[0]) return detail(main, ctx, args[0]);
@@ -118,6 +119,8 @@ async function detail(main, ctx, id) {
       h('dt', t('nodes.labels')), h('dd', labelsText(n.labels) || '—'),
       h('dt', t('nodes.facts')), h('dd', Object.entries(n.facts || {}).map(([k, v]) => k + ': ' + v).join(', ') || '—')));
   main.append(card);
+  const usage = usageCard({ id: 'node-usage', title: t('usage.node_title'), query: { node_id: id }, summary: true });
+  main.append(usage.el);
   main.append(section(t('nav.endpoints'), table([t('endpoints.tag'), t('endpoints.protocol'), t('endpoints.port'), t('endpoints.transport'), t('endpoints.security')],
     eps.items.map((e) => [h('a', { href: '#/endpoints/' + encodeURIComponent(e.id) }, e.tag), e.protocol, String(e.port), e.transport, e.security]), t('nav.endpoints'))));
   if (ctx.canWrite && n.status !== 'removed') {

@@ -1,5 +1,7 @@
-// Overview: cluster, nodes, users by status, pending joins, recent audit; polled every 5 s.
+// Overview: cluster, nodes, users by status, fleet traffic (today, this month, chart), pending
+// joins, recent audit; polled every 5 s (the traffic card keeps its chart and redraws its data).
 import { get } from '../api.js';
+import { usageCard } from '../chart.js';
 import { t, num, date, ago } from '../i18n.js';
 import { h, table, badge, section } from '../ui.js';
 
@@ -10,14 +12,18 @@ export async function render(main, ctx) {
   const body = h('div#overview');
   const status = h('p.hint', { 'aria-live': 'polite' });
   main.append(body, status);
+  const traffic = usageCard({ id: 'traffic', title: t('usage.traffic'), summary: true });
   let timer = null;
   let stopped = false;
+  let first = true;
 
   async function load() {
     const [cluster, nodes, users, audit, joins] = await Promise.all([
       get('/cluster'), get('/nodes'), get('/stats/users'), get('/audit?limit=10'),
       ctx.canWrite ? get('/join-requests').catch(() => null) : Promise.resolve(null),
+      first ? null : traffic.refresh(), // the card loaded itself when it was made
     ]);
+    first = false;
     const byId = Object.fromEntries(nodes.items.map((n) => [n.id, n]));
     const leader = cluster.members.find((m) => m.is_leader);
     const up = cluster.members.filter((m) => m.healthy).length;
@@ -40,6 +46,7 @@ export async function render(main, ctx) {
             ...['active', 'disabled', 'limited', 'expired', 'on_hold'].map((s) => stat(t('status.' + s), num(users.by_status[s] || 0))),
             stat(t('overview.online_5m'), num(users.online_5m)),
             stat(t('overview.online_24h'), num(users.online_24h))))),
+      traffic.el, // the same element every time: its chart is not rebuilt
       section(t('overview.nodes'),
         table([t('common.name'), t('nodes.role'), t('nodes.health'), t('nodes.last_contact'), t('nodes.lag'), t('nodes.core'), t('nodes.cert_expiry')],
           cluster.members.map((m) => {
@@ -76,7 +83,12 @@ export async function render(main, ctx) {
     }
     if (!stopped) timer = setTimeout(tick, POLL_MS);
   }
-  await load();
+  try {
+    await load();
+  } catch (e) {
+    traffic.cleanup();
+    throw e;
+  }
   timer = setTimeout(tick, POLL_MS);
-  return () => { stopped = true; clearTimeout(timer); };
+  return () => { stopped = true; clearTimeout(timer); traffic.cleanup(); };
 }

@@ -5,6 +5,7 @@ import {
   h, field, input, select, checkbox, table, badge, section, act, showError, clearErrors,
   confirmDialog, copyButton, gbToBytes, bytesToGb, toast,
 } from '../ui.js';
+import { usageCard } from '../chart.js';
 
 const STATUSES = ['active', 'disabled', 'limited', 'expired', 'on_hold'];
 const RESETS = ['no_reset', 'day', 'week', 'month', 'year'];
@@ -207,6 +208,7 @@ async function detail(main, ctx, id, groups) {
   }
   main.append(section(t('users.node_usage'), table([t('nav.nodes'), t('users.uplink'), t('users.downlink'), t('users.lifetime')],
     (u.node_usage || []).map((n) => [n.node_name || n.node_id, bytes(n.uplink_bytes), bytes(n.downlink_bytes), bytes(n.lifetime_used_bytes)]), t('users.node_usage'))));
+  main.append(usageCard({ id: 'user-usage', title: t('usage.user_title', { days: 31 }), query: { user_id: id }, ranges: ['day'], days: 31 }).el);
   const devices = await get('/users/' + encodeURIComponent(id) + '/devices');
   main.append(section(t('users.devices') + ' (' + devices.count + (devices.hwid_device_limit ? ' / ' + devices.hwid_device_limit : '') + ')',
     table([t('users.hwid'), t('users.device'), t('users.last_seen'), ''], devices.items.map((d) => {

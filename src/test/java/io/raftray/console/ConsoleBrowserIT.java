@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.config.NodeConfig;
 import io.raftray.join.Joiner;
+import io.raftray.state.Command;
+import io.raftray.state.Result;
 import io.raftray.testing.AdminClient;
 import io.raftray.testing.InProcessNodes;
 import io.raftray.testing.TestCluster;
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -635,5 +639,155 @@ class ConsoleBrowserIT {
                     + " done(String(e)))");
     assertThat(status).isEqualTo(403L);
     assertThat(owner(1).get("/api/v1/users?q=mallory").body().path("items")).isEmpty();
+  }
+
+  /** Traffic the node counted for a user, reported through that node as its collector does. */
+  void report(int node, long seq, String userId, long up, long down) {
+    String id = cluster.nodeId(node);
+    Result r =
+        cluster
+            .daemon(node)
+            .replica()
+            .submit(
+                id,
+                new Command.UsageReport(
+                    id, seq, List.of(new Command.UsageDelta(userId, up, down)), true, true));
+    assertThat(r.ok()).as("usage report via node %d: %s", node, r.message()).isTrue();
+  }
+
+  String attr(String css, String name) {
+    return String.valueOf(el(css).getAttribute(name));
+  }
+
+  /** Pixels of the chart's canvas in `css` drawn in the colour of CSS variable `var`. */
+  long pixelsOf(String css, String var) {
+    Object n =
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "const c = document.querySelector(arguments[0]); if (!c) return -1;"
+                    + " const hex = getComputedStyle(document.documentElement)"
+                    + ".getPropertyValue(arguments[1]).trim();"
+                    + " const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));"
+                    + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + " let n = 0; for (let i = 0; i < d.length; i += 4) {"
+                    + " if (d[i + 3] === 255 && Math.abs(d[i] - want[0]) < 12"
+                    + " && Math.abs(d[i + 1] - want[1]) < 12 && Math.abs(d[i + 2] - want[2]) < 12) n++; }"
+                    + " return n;",
+                css,
+                var);
+    return ((Number) java.util.Objects.requireNonNull(n)).longValue();
+  }
+
+  @Test
+  @Order(10)
+  void usageCharts_onOverview_nodeAndUserPages() throws Exception {
+    String bob =
+        owner(1).get("/api/v1/users?q=bob").body().path("items").get(0).path("id").asText();
+    String carol =
+        owner(1).get("/api/v1/users?q=carol").body().path("items").get(0).path("id").asText();
+    LocalDate reported = LocalDate.now(ZoneOffset.UTC);
+    // node-2 and node-3 served bob: 1.5 GB and 500 MB; node-1 (killed) and carol have none
+    report(1, 1, bob, 200_000_000L, 1_300_000_000L);
+    report(2, 1, bob, 100_000_000L, 400_000_000L);
+    await("the fleet's history on node B")
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        owner(1)
+                            .get("/api/v1/stats/usage?step=day")
+                            .body()
+                            .path("total")
+                            .path("total_bytes")
+                            .asLong())
+                    .isEqualTo(2_000_000_000L));
+    boolean sameDay = LocalDate.now(ZoneOffset.UTC).equals(reported);
+
+    // Overview: fleet totals and a chart drawn in the theme's colours
+    go("#/overview");
+    awaitPage("overview");
+    wait.until(d -> "2000000000".equals(attr("#traffic .usage-period", "data-bytes")));
+    assertThat(el("#traffic .usage-period").getText()).contains("2 GB", "up 300 MB", "down 1.7 GB");
+    if (sameDay) {
+      assertThat(attr("#traffic .usage-today", "data-bytes")).isEqualTo("2000000000");
+      assertThat(el("#traffic .usage-today").getText()).contains("2 GB", "up 300 MB");
+    }
+    if (sameDay || reported.getMonth() == LocalDate.now(ZoneOffset.UTC).getMonth()) {
+      assertThat(attr("#traffic .usage-month", "data-bytes")).isEqualTo("2000000000");
+    }
+    String canvas = "#traffic .usage-chart canvas";
+    wait.until(d -> pixelsOf(canvas, "--accent") > 50);
+    assertThat(pixelsOf(canvas, "--ok")).as("the uplink line").isGreaterThan(50);
+    // a poll redraws the data into the same chart: the canvas is not rebuilt
+    ((JavascriptExecutor) driver)
+        .executeScript("window.__trafficCanvas = document.querySelector(arguments[0])", canvas);
+    String updated = el("#main > p.hint").getText();
+    wait.until(d -> !el("#main > p.hint").getText().equals(updated));
+    assertThat(
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "return document.querySelector(arguments[0]) === window.__trafficCanvas",
+                    canvas))
+        .isEqualTo(true);
+    // hourly view: the last 48 hours hold the same traffic
+    el("#traffic button[data-step=\"hour\"]").click();
+    wait.until(d -> "true".equals(attr("#traffic button[data-step=\"hour\"]", "aria-pressed")));
+    wait.until(d -> "2000000000".equals(attr("#traffic .usage-period", "data-bytes")));
+    wait.until(d -> pixelsOf(canvas, "--accent") > 50);
+    shot("overview-usage");
+    // at phone width the chart fits the screen
+    driver.manage().window().setSize(new Dimension(390, 844));
+    wait.until(
+        d ->
+            Boolean.TRUE.equals(
+                ((JavascriptExecutor) d)
+                    .executeScript(
+                        "const c = document.querySelector(arguments[0]);"
+                            + " return c.getBoundingClientRect().right"
+                            + " <= document.documentElement.clientWidth"
+                            + " && document.documentElement.scrollWidth"
+                            + " <= document.documentElement.clientWidth;",
+                        canvas)));
+    driver.manage().window().setSize(new Dimension(1280, 900));
+    // the dark theme redraws the chart in its colours
+    el("#theme-toggle").click();
+    wait.until(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+    wait.until(d -> pixelsOf(canvas, "--accent") > 50);
+    shot("overview-usage-dark");
+    el("#theme-toggle").click();
+    wait.until(d -> "light".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+    new Select(el("#lang-select")).selectByValue("fa");
+    wait.until(d -> "rtl".equals(d.findElement(By.tagName("html")).getAttribute("dir")));
+    awaitPage("overview");
+    wait.until(d -> pixelsOf(canvas, "--accent") > 50);
+    shot("overview-usage-fa");
+    new Select(el("#lang-select")).selectByValue("en");
+    wait.until(d -> "ltr".equals(d.findElement(By.tagName("html")).getAttribute("dir")));
+
+    // Node detail: what that node served, or the empty message
+    go("#/nodes/" + cluster.nodeId(1));
+    awaitPage("nodes");
+    wait.until(d -> "1500000000".equals(attr("#node-usage .usage-period", "data-bytes")));
+    assertThat(el("#node-usage .usage-period").getText()).contains("1.5 GB", "up 200 MB");
+    wait.until(d -> pixelsOf("#node-usage .usage-chart canvas", "--accent") > 50);
+    shot("node-detail");
+    go("#/nodes/" + cluster.nodeId(0));
+    awaitPage("nodes");
+    assertThat(el("#node-usage .usage-empty").getText()).isEqualTo("No usage recorded yet.");
+    assertThat(driver.findElements(By.cssSelector("#node-usage canvas"))).isEmpty();
+
+    // User detail: bob's daily chart; carol has none
+    go("#/users/" + bob);
+    awaitPage("users");
+    wait.until(d -> "2000000000".equals(attr("#user-usage .usage-period", "data-bytes")));
+    wait.until(d -> pixelsOf("#user-usage .usage-chart canvas", "--accent") > 50);
+    ((JavascriptExecutor) driver)
+        .executeScript("document.getElementById('user-usage').scrollIntoView()");
+    shot("user-usage");
+    go("#/users/" + carol);
+    awaitPage("users");
+    assertThat(el("#user-usage .usage-empty").getText()).isEqualTo("No usage recorded yet.");
+    assertThat(driver.findElements(By.cssSelector("#user-usage canvas"))).isEmpty();
+    noScriptErrors();
   }
 }

@@ -30,7 +30,8 @@ class ConsoleMessagesTest {
           "pages/templates.js",
           "pages/admins.js",
           "pages/audit.js",
-          "pages/settings.js");
+          "pages/settings.js",
+          "chart.js");
 
   static String resource(String name) throws Exception {
     try (InputStream in =
