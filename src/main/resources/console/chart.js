@@ -55,7 +55,7 @@ export function usageCard(opts) {
   const periodTotal = h('p.usage-period');
   const empty = h('p.muted.usage-empty', { hidden: true }, t('usage.empty'));
   // Time runs left to right in every language; the surrounding text follows the page direction.
-  const plot = h('div.usage-chart', { dir: 'ltr', role: 'img', 'aria-label': t('usage.chart_label') });
+  const plot = h('div.usage-chart', { dir: 'ltr', role: 'figure', 'aria-label': t('usage.chart_label') });
   const switcher = ranges.length > 1 ? h('div.segmented', { role: 'group', 'aria-label': t('usage.range') }) : null;
   if (switcher) {
     for (const r of ranges) {

@@ -729,9 +729,10 @@ class ConsoleBrowserIT {
                     "return document.querySelector(arguments[0]) === window.__trafficCanvas",
                     canvas))
         .isEqualTo(true);
-    // hourly view: the last 48 hours hold the same traffic
-    el("#traffic button[data-step=\"hour\"]").click();
-    wait.until(d -> "true".equals(attr("#traffic button[data-step=\"hour\"]", "aria-pressed")));
+    assertThat(attr("#traffic button[data-step=\"hour\"]", "aria-pressed")).isEqualTo("true");
+    // daily view: the last 30 days hold the same traffic
+    el("#traffic button[data-step=\"day\"]").click();
+    wait.until(d -> "true".equals(attr("#traffic button[data-step=\"day\"]", "aria-pressed")));
     wait.until(d -> "2000000000".equals(attr("#traffic .usage-period", "data-bytes")));
     wait.until(d -> pixelsOf(canvas, "--accent") > 50);
     shot("overview-usage");
@@ -742,11 +743,9 @@ class ConsoleBrowserIT {
             Boolean.TRUE.equals(
                 ((JavascriptExecutor) d)
                     .executeScript(
-                        "const c = document.querySelector(arguments[0]);"
-                            + " return c.getBoundingClientRect().right"
-                            + " <= document.documentElement.clientWidth"
-                            + " && document.documentElement.scrollWidth"
-                            + " <= document.documentElement.clientWidth;",
+                        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+                            + " return r.left >= 0 && r.width > 200"
+                            + " && r.right <= document.documentElement.clientWidth;",
                         canvas)));
     driver.manage().window().setSize(new Dimension(1280, 900));
     // the dark theme redraws the chart in its colours
