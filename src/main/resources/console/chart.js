@@ -105,7 +105,7 @@ export function usageCard(opts) {
     const up = cssVar('--ok');
     const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '12px system-ui, sans-serif' };
     const series = (label, color) => ({
-      label, stroke: color, width: 2, fill: alpha(color, 0.12), points: { show: (u) => u.data[0].length <= 60 },
+      label, stroke: color, width: 2, fill: alpha(color, 0.12), points: { show: (u) => u.bbox.width / u.data[0].length > 14 * devicePixelRatio },
       value: (u, v) => (v == null ? '—' : bytes(v)),
     });
     state.chart = new uPlot({
