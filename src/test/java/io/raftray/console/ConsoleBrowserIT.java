@@ -31,6 +31,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -635,5 +636,61 @@ class ConsoleBrowserIT {
                     + " done(String(e)))");
     assertThat(status).isEqualTo(403L);
     assertThat(owner(1).get("/api/v1/users?q=mallory").body().path("items")).isEmpty();
+  }
+
+  @Test
+  @Order(10)
+  void users_sortedByNameDescending_viaTheHeader_andTheQrCodeShows() throws Exception {
+    el("#logout").click();
+    awaitPage("login");
+    login(1, "alice");
+    go("#/users");
+    awaitPage("users");
+    awaitText("#main tbody", "bob");
+    // a click sorts ascending, the keyboard (Enter on the focused button) toggles to descending
+    el("#sort-name").click();
+    wait.until(d -> "ascending".equals(nameHeader().getAttribute("aria-sort")));
+    assertThat(userNames()).containsExactly("bob", "carol", "dave", "erin");
+    el("#sort-name").sendKeys(Keys.ENTER);
+    wait.until(d -> "descending".equals(nameHeader().getAttribute("aria-sort")));
+    assertThat(userNames()).containsExactly("erin", "dave", "carol", "bob");
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("sort-name");
+    assertThat(driver.findElements(By.cssSelector("#main th[aria-sort]"))).hasSize(1);
+    assertThat(driver.getCurrentUrl()).endsWith("#/users?sort=-name");
+    shot("users-sorted");
+    // the sort lives in the hash: a reload shows the same order
+    driver.navigate().refresh();
+    if (!passwords) {
+      login(1, "alice");
+      go("#/users?sort=-name");
+    }
+    awaitPage("users");
+    wait.until(d -> "descending".equals(nameHeader().getAttribute("aria-sort")));
+    assertThat(userNames()).containsExactly("erin", "dave", "carol", "bob");
+
+    el("#main tbody a").click();
+    awaitText("#main h1", "erin");
+    WebElement qr = el("#sub-qr");
+    assertThat(qr.getAttribute("src")).startsWith("data:image/svg+xml");
+    wait.until(
+        d ->
+            Boolean.TRUE.equals(
+                ((JavascriptExecutor) d)
+                    .executeScript(
+                        "return arguments[0].complete && arguments[0].naturalWidth > 0",
+                        el("#sub-qr"))));
+    assertThat(qr.getAttribute("alt")).isNotBlank();
+    shot("user-detail-qr");
+    noScriptErrors();
+  }
+
+  WebElement nameHeader() {
+    return el("#sort-name").findElement(By.xpath("./ancestor::th"));
+  }
+
+  List<String> userNames() {
+    return driver.findElements(By.cssSelector("#main tbody tr td a")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 }
