@@ -56,8 +56,8 @@ must 201 POST admins "$tmp/admin.json"
 # --- the API alone: one keep-alive connection, API_N + 1 calls per figure, the first dropped ----
 api_time() { # PATH-AND-QUERY -> "median (min-max)" in ms of the calls after the first
   local urls=()
-  for _ in $(seq 0 "$API_N"); do urls+=("$base/api/v1/$1"); done
-  curl -sS --cacert "$data/tls/ca.crt" -H "$auth" -o /dev/null -w '%{time_total}\n' "${urls[@]}" \
+  for _ in $(seq 0 "$API_N"); do urls+=(-o /dev/null "$base/api/v1/$1"); done
+  curl -sS --fail --cacert "$data/tls/ca.crt" -H "$auth" -w '%{time_total}\n' "${urls[@]}" \
     | sed 1d | sort -n | awk '{a[NR]=$1*1000} END {printf "%.1f (%.1f-%.1f), n=%d", \
       (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR], NR}'
 }
