@@ -27,7 +27,7 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body, opts = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+  const headers = { Accept: opts.accept ? opts.accept + ', application/problem+json' : 'application/json, application/problem+json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (auth.bearer) headers.Authorization = 'Bearer ' + auth.bearer;
   else if (method !== 'GET' && method !== 'HEAD' && auth.csrf) headers['X-CSRF-Token'] = auth.csrf;
@@ -42,6 +42,7 @@ export async function api(method, path, body, opts = {}) {
   }
   if (res.status === 204) return null;
   const text = await res.text();
+  if (res.ok && opts.accept) return text;
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text.slice(0, 300) }; }
   if (!res.ok) {
@@ -53,6 +54,8 @@ export async function api(method, path, body, opts = {}) {
 }
 
 export const get = (path, opts) => api('GET', path, undefined, opts);
+/** A non-JSON answer (e.g. an SVG image) as text; errors are still problem+json. */
+export const getText = (path, accept) => api('GET', path, undefined, { accept });
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);

@@ -68,7 +68,8 @@ async function route() {
   const my = ++routeSeq;
   if (cleanup) { try { cleanup(); } catch (e) { /* page already gone */ } cleanup = null; }
   if (!ctx.role) { renderLogin(); return; }
-  const [page, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  // a page's own state (the users list's filters and sort) may follow a '?' in the hash
+  const [page, ...rest] = location.hash.replace(/^#\/?/, '').split('?')[0].split('/');
   const name = PAGES[page] && (page !== 'admins' || ctx.isOwner) ? page : 'overview';
   document.querySelectorAll('#nav a').forEach((a) => {
     if (a.dataset.page === name) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');

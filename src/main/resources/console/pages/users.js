@@ -1,5 +1,6 @@
-// Users: server-side search/filter with cursor pages, create/edit, actions, bulk with a dry run.
-import { get, post, patch, del, qs, ApiError } from '../api.js';
+// Users: server-side search/filter/sort with cursor pages (filters and sort kept in the hash,
+// #/users?q=..&sort=-used_bytes), create/edit, actions, bulk with a dry run.
+import { get, getText, post, patch, del, qs, ApiError } from '../api.js';
 import { t, bytes, date, day, ago, num } from '../i18n.js';
 import {
   h, field, input, select, checkbox, table, badge, section, act, showError, clearErrors,
@@ -10,6 +11,9 @@ import { usageCard } from '../chart.js';
 const STATUSES = ['active', 'disabled', 'limited', 'expired', 'on_hold'];
 const RESETS = ['no_reset', 'day', 'week', 'month', 'year'];
 const PAGE = 50;
+// Sortable columns: the API's sort key of each; a click sorts ascending, the next descending.
+const SORTS = ['name', 'created_at', 'used_bytes', 'expire_at', 'online_at'];
+const ONLINE = ['5', '1440'];
 
 export async function render(main, ctx, args) {
   const groups = (await get('/groups?limit=1000')).items;
@@ -30,11 +34,24 @@ function groupNames(ids, groups) {
   return (ids || []).map((id) => m[id] || id).join(', ');
 }
 
+/** The list's state from the hash (#/users?q=..&status=..&group_id=..&online=5&sort=-name). */
+function hashState() {
+  const p = new URLSearchParams(location.hash.split('?')[1] || '');
+  const one = (k, ok) => (p.get(k) && (!ok || ok.includes(p.get(k))) ? p.get(k) : '');
+  const sort = p.get('sort') || '';
+  return {
+    q: p.get('q') || '', status: one('status', STATUSES), group_id: one('group_id'),
+    online: one('online', ONLINE), sort: SORTS.includes(sort.replace(/^-/, '')) ? sort : '',
+  };
+}
+
 async function list(main, ctx, groups) {
-  const q = input({ type: 'search', placeholder: t('users.search_hint') });
-  const status = select([['', t('common.any')], ...STATUSES.map((s) => [s, t('status.' + s)])], '');
-  const group = select([['', t('common.any')], ...groups.map((g) => [g.id, g.name])], '');
-  const online = select([['', t('common.any')], ['5', t('users.online_5m')], ['1440', t('users.online_24h')]], '');
+  const st = hashState();
+  const q = input({ type: 'search', placeholder: t('users.search_hint'), value: st.q });
+  const status = select([['', t('common.any')], ...STATUSES.map((s) => [s, t('status.' + s)])], st.status);
+  const group = select([['', t('common.any')], ...groups.map((g) => [g.id, g.name])], st.group_id);
+  const online = select([['', t('common.any')], ['5', t('users.online_5m')], ['1440', t('users.online_24h')]], st.online);
+  let sort = st.sort;
   const filterForm = h('form.toolbar#user-filter', { role: 'search' },
     field('q', t('users.search'), q), field('status', t('users.status'), status),
     field('group_id', t('users.group'), group), field('online_since', t('users.online'), online),
@@ -55,9 +72,31 @@ async function list(main, ctx, groups) {
     return f;
   }
 
+  /** Keeps the filters and the sort in the hash (no new history entry, no re-render). */
+  function saveHash() {
+    const s = qs({ q: q.value.trim(), status: status.value, group_id: group.value, online: online.value, sort });
+    const want = '#/users' + s;
+    if (location.hash !== want) history.replaceState(null, '', want);
+  }
+
+  /** A column header that sorts by {@code key}: a button; the th gets aria-sort. */
+  function sortHeader(label, key) {
+    const on = sort.replace(/^-/, '') === key;
+    const desc = on && sort.startsWith('-');
+    const b = h('button.sort#sort-' + key, { type: 'button', 'data-sort': key },
+      label, h('span.sort-mark', { 'aria-hidden': 'true' }, on ? (desc ? ' ▼' : ' ▲') : ''));
+    b.addEventListener('click', () => {
+      sort = on && !desc ? '-' + key : key;
+      cursors = [null]; page = 0;
+      run().then(() => { const again = out.querySelector('#sort-' + key); if (again) again.focus(); });
+    });
+    return b;
+  }
+
   async function load() {
     lastFilter = filter();
-    const res = await get('/users' + qs(Object.assign({ limit: PAGE, cursor: cursors[page] }, lastFilter)));
+    saveHash();
+    const res = await get('/users' + qs(Object.assign({ limit: PAGE, cursor: cursors[page], sort }, lastFilter)));
     clearErrors(filterForm);
     const all = checkbox(false);
     all.setAttribute('aria-label', t('users.select_page'));
@@ -74,9 +113,18 @@ async function list(main, ctx, groups) {
         badge(t('status.' + u.status), u.status), usage(u),
         u.expire_at ? day(u.expire_at) : t('users.never'),
         u.online_at ? ago(u.online_at) : t('common.never'),
+        day(u.created_at),
         groupNames(u.group_ids, groups)];
     });
-    out.replaceChildren(table([ctx.canWrite ? all : '', t('common.name'), t('users.status'), t('users.usage'), t('users.expiry'), t('users.online'), t('users.groups')], rows, t('nav.users')));
+    const tbl = table([ctx.canWrite ? all : '', sortHeader(t('common.name'), 'name'), t('users.status'),
+      sortHeader(t('users.usage'), 'used_bytes'), sortHeader(t('users.expiry'), 'expire_at'),
+      sortHeader(t('users.online'), 'online_at'), sortHeader(t('common.created'), 'created_at'),
+      t('users.groups')], rows, t('nav.users'));
+    tbl.querySelectorAll('th').forEach((th) => {
+      const b = th.querySelector('button[data-sort]');
+      if (b && sort.replace(/^-/, '') === b.dataset.sort) th.setAttribute('aria-sort', sort.startsWith('-') ? 'descending' : 'ascending');
+    });
+    out.replaceChildren(tbl);
     if (res.next_cursor) cursors[page + 1] = res.next_cursor; else cursors = cursors.slice(0, page + 1);
     const prev = h('button.btn.small', { type: 'button', disabled: page === 0 }, t('common.prev'));
     const next = h('button.btn.small', { type: 'button', disabled: !res.next_cursor }, t('common.next'));
@@ -202,9 +250,17 @@ async function detail(main, ctx, id, groups) {
       h('dt', t('common.created')), h('dd', date(u.created_at))));
   main.append(scope);
   if (sub) {
+    // The QR code comes from the API (the same drawing as the end user's page), fetched with this
+    // tab's credentials and shown as a data: URL (the CSP allows img-src data:).
+    const qr = h('img.qr#sub-qr', { alt: t('users.qr'), width: '176', height: '176', hidden: true });
+    const qrBox = h('div.qr-box', qr);
     main.append(section(t('users.subscription'),
       h('div.secret', h('code#sub-url', sub), copyButton(() => sub), h('a.btn.small', { href: sub, target: '_blank', rel: 'noopener noreferrer' }, t('users.open_sub_page'))),
-      h('p.hint', t('users.sub_hint'))));
+      qrBox, h('p.hint', t('users.sub_hint'))));
+    getText('/users/' + encodeURIComponent(id) + '/subscription-qr', 'image/svg+xml').then((svg) => {
+      qr.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
+      qr.hidden = false;
+    }).catch((e) => qrBox.replaceChildren(h('p.form-error', { role: 'alert' }, e instanceof ApiError ? e.text() : String(e))));
   }
   main.append(section(t('users.node_usage'), table([t('nav.nodes'), t('users.uplink'), t('users.downlink'), t('users.lifetime')],
     (u.node_usage || []).map((n) => [n.node_name || n.node_id, bytes(n.uplink_bytes), bytes(n.downlink_bytes), bytes(n.lifetime_used_bytes)]), t('users.node_usage'))));

@@ -263,6 +263,19 @@ final class Call {
     }
   }
 
+  /**
+   * Sends a non-JSON reply read from {@code view}, never cached (it may carry a secret, such as a
+   * QR code of a subscription address) and with no rights of its own if opened as a document.
+   */
+  void replyBytes(int status, String contentType, byte[] body, State view) {
+    res.status(status);
+    res.header(APPLIED_INDEX, Long.toString(view.appliedIndex()));
+    res.header("Content-Type", contentType);
+    res.header("Cache-Control", "no-store");
+    res.header("Content-Security-Policy", "default-src 'none'; sandbox");
+    res.send(body);
+  }
+
   void noContent(State view) {
     res.status(204);
     res.header(APPLIED_INDEX, Long.toString(view.appliedIndex()));

@@ -17,14 +17,15 @@ import java.util.regex.Pattern;
 
 /**
  * Validated query parameters: {@code limit} (1-1000, default 100), {@code cursor} (the last id of
- * the previous page), {@code consistency} and the filters a resource allows. Unknown parameters are
- * rejected so a typo in a filter never silently returns everything.
+ * the previous page, or an opaque position for a sorted list: {@link UserSort}), {@code
+ * consistency} and the filters a resource allows. Unknown parameters are rejected so a typo in a
+ * filter never silently returns everything.
  */
 record Query(int limit, String cursor, boolean linearizable, Map<String, String> filters) {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
   private static final Set<String> COMMON = Set.of("limit", "cursor", "consistency");
-  private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
   static Query parse(UriQuery q, Set<String> allowedFilters) {
     List<FieldError> errors = new ArrayList<>();

@@ -50,7 +50,14 @@ record UserFilter(
 
   /** From the list's query parameters (already checked against {@link #KEYS}). */
   static UserFilter of(Query q) {
-    List<FieldError> errors = new ArrayList<>();
+    return of(q, new ArrayList<>());
+  }
+
+  /**
+   * From the list's query parameters, with the problems already found in the others ({@code
+   * errors}, e.g. {@code sort}): all are reported together.
+   */
+  static UserFilter of(Query q, List<FieldError> errors) {
     UserStatus status = null;
     if (q.filter("status") != null) {
       status = Enums.parse(UserStatus.class, q.filter("status"));

@@ -17,6 +17,8 @@ import io.raftray.state.Access.Entry;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import io.raftray.state.UpdateUserBuilder;
+import io.raftray.sub.QrSvg;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -61,6 +63,11 @@ final class UsersHandler {
   private static final Set<UserStatus> SETTABLE =
       EnumSet.of(UserStatus.ACTIVE, UserStatus.DISABLED, UserStatus.ON_HOLD);
 
+  /** The list's query parameters: the filters and {@code sort}. */
+  private static final String[] LIST_KEYS =
+      java.util.stream.Stream.concat(UserFilter.KEYS.stream(), java.util.stream.Stream.of("sort"))
+          .toArray(String[]::new);
+
   private final Deps deps;
 
   private static Set<String> union(Set<String> a, String b) {
@@ -83,6 +90,7 @@ final class UsersHandler {
     r.post("/users/{id}/rotate-subscription", Access.WRITE, this::rotate);
     r.post("/users/{id}/rotate-credentials", Access.WRITE, this::rotateCredentials);
     r.get("/users/{id}/access", Access.READ, this::access);
+    r.get("/users/{id}/subscription-qr", Access.READ, this::subscriptionQr);
     r.get("/users/{id}/devices", Access.READ, this::devices);
     r.delete("/users/{id}/devices/{hwid}", Access.WRITE, this::deleteDevice);
   }
@@ -113,11 +121,19 @@ final class UsersHandler {
   }
 
   private void list(Call c) {
-    Query q = c.query(UserFilter.KEYS.toArray(String[]::new));
-    UserFilter filter = UserFilter.of(q);
+    Query q = c.query(LIST_KEYS);
+    List<FieldError> errors = new ArrayList<>();
+    UserSort sort = UserSort.parse(q.filter("sort"), errors);
+    UserFilter filter = UserFilter.of(q, errors);
     State s = c.read();
+    java.util.function.Function<User, Object> render =
+        u -> Views.user(u, deps.settings(), c.secretsVisible());
     c.reply(
-        200, q.page(s.users(), filter, u -> Views.user(u, deps.settings(), c.secretsVisible())), s);
+        200,
+        sort == null
+            ? q.page(s.users(), filter, render)
+            : sort.page(s.users().values(), filter, q.limit(), q.cursor(), render),
+        s);
   }
 
   private void get(Call c) {
@@ -336,6 +352,28 @@ final class UsersHandler {
     c.noBody();
     State after = c.submit(new Command.RotateCredentials(u.id(), Credentials.generate()));
     c.reply(200, detail(c, after, find(after, u.id())), after);
+  }
+
+  /**
+   * The user's subscription address as a QR code ({@code image/svg+xml}, drawn like the end user's
+   * page). It is the address itself, so only roles that see {@code subscription_url} get it.
+   */
+  private void subscriptionQr(Call c) {
+    c.query();
+    State s = c.read();
+    User u = find(s, c.id());
+    if (!c.secretsVisible()) {
+      throw new RaftrayException(
+          ErrorKind.FORBIDDEN, "viewer tokens do not see subscription addresses");
+    }
+    String url = deps.settings().subscriptionUrl(u.subscriptionToken());
+    String svg =
+        QrSvg.svg(url, "QR code of the subscription address of " + u.name())
+            .orElseThrow(
+                () ->
+                    new RaftrayException(
+                        ErrorKind.INVALID, "the subscription address is too long for a QR code"));
+    c.replyBytes(200, "image/svg+xml", svg.getBytes(StandardCharsets.UTF_8), s);
   }
 
   /** The endpoints the user reaches and through what (grant and/or groups). */

@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * QR codes as compact inline SVG: ZXing computes the module matrix, each row's runs of dark modules
  * become one {@code h/v} path segment. No external resources, no style attributes (the page's CSP
- * allows none), a 4-module quiet zone.
+ * allows none), a 4-module quiet zone. Public for the admin API's {@code
+ * /users/{id}/subscription-qr}, which draws the same code for the console.
  */
-final class QrSvg {
+public final class QrSvg {
   static final int QUIET = 4;
 
   private QrSvg() {}
@@ -41,7 +42,7 @@ final class QrSvg {
   }
 
   /** An {@code <svg>} element for {@code text}, or empty when it does not fit in a QR code. */
-  static Optional<String> svg(String text, String label) {
+  public static Optional<String> svg(String text, String label) {
     return matrix(text).map(m -> svg(m, label));
   }
 

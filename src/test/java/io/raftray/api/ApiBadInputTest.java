@@ -197,6 +197,9 @@ class ApiBadInputTest {
       patch user hwid limit fractional | PATCH | /users/{user} | owner | 400 | hwid_device_limit | {"hwid_device_limit":1.5}
       batch user hwid limit bad | POST | /users/batch | owner | 400 | users[0].hwid_device_limit | {"users":[{"name":"b1","hwid_device_limit":-2}]}
       list bad online_since | GET | /users?online_since=yesterday | owner | 400 | online_since | -
+      list bad sort | GET | /users?sort=email | owner | 400 | sort | -
+      list sort cursor of another sort | GET | /users?sort=name&cursor=usr_x | owner | 400 | cursor | -
+      qr of unknown user | GET | /users/usr_missing/subscription-qr | owner | 404 | - | -
       bulk bad online_since | POST | /users/bulk | owner | 400 | filter.online_since | {"action":"disable","filter":{"online_since":"soon"}}
       bulk null online_since | POST | /users/bulk | owner | 400 | filter.online_since | {"action":"disable","filter":{"online_since":null}}
       devices of unknown user | GET | /users/usr_missing/devices | owner | 404 | - | -

@@ -35,6 +35,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -788,5 +789,62 @@ class ConsoleBrowserIT {
     assertThat(el("#user-usage .usage-empty").getText()).isEqualTo("No usage recorded yet.");
     assertThat(driver.findElements(By.cssSelector("#user-usage canvas"))).isEmpty();
     noScriptErrors();
+  }
+
+  @Test
+  @Order(11)
+  void users_sortedByNameDescending_viaTheHeader_andTheQrCodeShows() throws Exception {
+    el("#logout").click();
+    awaitPage("login");
+    login(1, "alice");
+    go("#/users");
+    awaitPage("users");
+    awaitText("#main tbody", "bob");
+    // a click sorts ascending, the keyboard (Enter on the focused button) toggles to descending
+    el("#sort-name").click();
+    wait.until(d -> "ascending".equals(nameHeader().getAttribute("aria-sort")));
+    assertThat(userNames()).containsExactly("bob", "carol", "dave", "erin");
+    el("#sort-name").sendKeys(Keys.ENTER);
+    wait.until(d -> "descending".equals(nameHeader().getAttribute("aria-sort")));
+    assertThat(userNames()).containsExactly("erin", "dave", "carol", "bob");
+    // the focus stays on the header's button across the re-render
+    wait.until(d -> "sort-name".equals(d.switchTo().activeElement().getAttribute("id")));
+    assertThat(driver.findElements(By.cssSelector("#main th[aria-sort]"))).hasSize(1);
+    assertThat(driver.getCurrentUrl()).endsWith("#/users?sort=-name");
+    shot("users-sorted");
+    // the sort lives in the hash: a reload shows the same order
+    driver.navigate().refresh();
+    if (!passwords) {
+      login(1, "alice");
+      go("#/users?sort=-name");
+    }
+    awaitPage("users");
+    wait.until(d -> "descending".equals(nameHeader().getAttribute("aria-sort")));
+    assertThat(userNames()).containsExactly("erin", "dave", "carol", "bob");
+
+    el("#main tbody a").click();
+    awaitText("#main h1", "erin");
+    WebElement qr = el("#sub-qr");
+    assertThat(qr.getAttribute("src")).startsWith("data:image/svg+xml");
+    wait.until(
+        d ->
+            Boolean.TRUE.equals(
+                ((JavascriptExecutor) d)
+                    .executeScript(
+                        "return arguments[0].complete && arguments[0].naturalWidth > 0",
+                        el("#sub-qr"))));
+    assertThat(qr.getAttribute("alt")).isNotBlank();
+    shot("user-detail-qr");
+    noScriptErrors();
+  }
+
+  WebElement nameHeader() {
+    return el("#sort-name").findElement(By.xpath("./ancestor::th"));
+  }
+
+  List<String> userNames() {
+    return driver.findElements(By.cssSelector("#main tbody tr td a")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 }

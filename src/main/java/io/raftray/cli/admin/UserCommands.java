@@ -83,11 +83,20 @@ final class UserCommands extends CommandGroup {
     @Option(names = "--q", paramLabel = "TEXT", description = "Search in names and notes.")
     String q;
 
+    @Option(
+        names = "--sort",
+        paramLabel = "KEY",
+        description =
+            "Order by name, created_at, used_bytes, expire_at or online_at; a leading '-' sorts"
+                + " descending (default: by id).")
+    String sort;
+
     @Mixin ListOptions page = new ListOptions();
 
     @Override
     void run(ApiClient api, Printer out) throws ApiException, TransportException {
-      JsonNode users = api.list("users", page.query("status", status, "q", q), page.all);
+      JsonNode users =
+          api.list("users", page.query("status", status, "q", q, "sort", sort), page.all);
       out.list(users, table(), UserCommands::row);
     }
   }

@@ -135,6 +135,35 @@ class UserCommandsTest {
   }
 
   @Test
+  void list_sort_sendsSortAndFollowsTheSortedCursor() {
+    cli.server
+        .json(200, "{\"items\":[" + ALICE + "],\"next_cursor\":\"LXVzZWQ\"}")
+        .json(200, "{\"items\":[],\"next_cursor\":null}");
+
+    Result r = cli.run("user", "list", "--sort", "-used_bytes", "--limit", "1", "--all");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(cli.server.requests())
+        .extracting(Request::query)
+        .containsExactly("sort=-used_bytes&limit=1", "sort=-used_bytes&limit=1&cursor=LXVzZWQ");
+    assertThat(r.out()).contains("alice");
+  }
+
+  @Test
+  void list_badSort_showsTheServersFieldError() {
+    cli.server.json(
+        400,
+        "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
+            + "\"detail\":\"invalid query parameters\",\"errors\":[{\"field\":\"sort\","
+            + "\"message\":\"must be one of: name, created_at\"}]}");
+
+    Result r = cli.run("user", "list", "--sort", "email");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("sort").contains("must be one of");
+  }
+
+  @Test
   void list_moreAvailable_hintsCursorOnStderr() {
     cli.server.json(200, "{\"items\":[" + ALICE + "],\"next_cursor\":\"c2\"}");
 
