@@ -494,7 +494,8 @@ class ConsoleBrowserIT {
     awaitText("#main h1", "erin");
     go("#/overview");
     awaitText("#overview", "node-2");
-    awaitText("#overview", "down");
+    // the node's badge (the traffic card's "up … · down …" figures must not answer for it)
+    awaitText("#overview .badge-down", "down");
     shot("overview-node-down");
     noScriptErrors();
   }
@@ -643,8 +644,9 @@ class ConsoleBrowserIT {
   }
 
   /** Traffic the node counted for a user, reported through that node as its collector does. */
-  void report(int node, long seq, String userId, long up, long down) {
+  void report(int node, String userId, long up, long down) {
     String id = cluster.nodeId(node);
+    long seq = cluster.daemon(node).replica().view().usageSeq(id) + 1;
     Result r =
         cluster
             .daemon(node)
@@ -688,8 +690,8 @@ class ConsoleBrowserIT {
         owner(1).get("/api/v1/users?q=carol").body().path("items").get(0).path("id").asText();
     LocalDate reported = LocalDate.now(ZoneOffset.UTC);
     // node-2 and node-3 served bob: 1.5 GB and 500 MB; node-1 (killed) and carol have none
-    report(1, 1, bob, 200_000_000L, 1_300_000_000L);
-    report(2, 1, bob, 100_000_000L, 400_000_000L);
+    report(1, bob, 200_000_000L, 1_300_000_000L);
+    report(2, bob, 100_000_000L, 400_000_000L);
     await("the fleet's history on node B")
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
