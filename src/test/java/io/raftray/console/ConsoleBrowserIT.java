@@ -773,7 +773,15 @@ class ConsoleBrowserIT {
     assertThat(el("#node-usage .usage-period").getText()).contains("1.5 GB", "up 200 MB");
     wait.until(d -> pixelsOf("#node-usage .usage-chart canvas", "--accent") > 50);
     shot("node-detail");
-    go("#/nodes/" + cluster.nodeId(0));
+    // node A (killed in step 5): its id from the replicated node list
+    String nodeA = null;
+    for (var n : owner(1).get("/api/v1/nodes").body().path("items")) {
+      if (n.path("name").asText().equals("node-1")) {
+        nodeA = n.path("id").asText();
+      }
+    }
+    assertThat(nodeA).as("node-1 in /nodes").isNotNull();
+    go("#/nodes/" + nodeA);
     awaitPage("nodes");
     assertThat(el("#node-usage .usage-empty").getText()).isEqualTo("No usage recorded yet.");
     assertThat(driver.findElements(By.cssSelector("#node-usage canvas"))).isEmpty();
