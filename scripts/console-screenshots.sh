@@ -14,11 +14,10 @@ if [[ "${1:-}" != "--copy" ]]; then
 fi
 mkdir -p docs/images
 # page in the test run -> image in the README
-for pair in overview-node-down:overview users:users user-detail:user-detail users-phone:users-phone; do
+for pair in overview-usage:overview users-sorted:users; do
   from=${pair%%:*}
   to=${pair##*:}
   src="$shots/$from-desktop.png"
-  [[ "$from" == *-phone ]] && src="$shots/$from.png"
   if [[ ! -f "$src" ]]; then
     echo "missing $src: run without --copy first" >&2
     exit 1
