@@ -126,8 +126,8 @@ async function list(main, ctx, groups) {
     });
     out.replaceChildren(tbl);
     if (res.next_cursor) cursors[page + 1] = res.next_cursor; else cursors = cursors.slice(0, page + 1);
-    const prev = h('button.btn.small', { type: 'button', disabled: page === 0 }, t('common.prev'));
-    const next = h('button.btn.small', { type: 'button', disabled: !res.next_cursor }, t('common.next'));
+    const prev = h('button.btn.small#users-prev', { type: 'button', disabled: page === 0 }, t('common.prev'));
+    const next = h('button.btn.small#users-next', { type: 'button', disabled: !res.next_cursor }, t('common.next'));
     prev.addEventListener('click', () => { page--; run(); });
     next.addEventListener('click', () => { page++; run(); });
     pager.replaceChildren(prev, h('span.muted', t('common.page', { n: page + 1 })), next);

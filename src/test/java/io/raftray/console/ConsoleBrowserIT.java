@@ -58,8 +58,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
-  static final String CHROMIUM = "/usr/bin/chromium";
-  static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  static final String CHROMIUM = HeadlessChromium.CHROMIUM;
+  static final String CHROMEDRIVER = HeadlessChromium.CHROMEDRIVER;
   static final Path SHOTS = Path.of("target", "console-screenshots");
   static final String PASSWORD = "correct horse battery staple";
 
@@ -84,23 +84,7 @@ class ConsoleBrowserIT {
     cluster = TestCluster.start(3);
     cluster.awaitLeader();
     profile = Files.createTempDirectory("raftray-chromium");
-    ChromeOptions o = new ChromeOptions();
-    o.setBinary(CHROMIUM);
-    o.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--user-data-dir=" + profile,
-        "--window-size=1280,900",
-        "--lang=en-US");
-    o.setAcceptInsecureCerts(true);
+    ChromeOptions o = HeadlessChromium.options(profile);
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
     o.setCapability("goog:loggingPrefs", logs);

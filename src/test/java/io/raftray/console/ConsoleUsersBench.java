@@ -46,7 +46,7 @@ public final class ConsoleUsersBench {
           + " const obs = new MutationObserver(check);"
           + " obs.observe(document.getElementById('main'), {subtree: true, childList: true,"
           + " attributes: true});"
-          + " if (action === 'next') document.querySelector('.pager button:last-child').click();"
+          + " if (action === 'next') document.getElementById('users-next').click();"
           + " else location.hash = action;";
 
   private ConsoleUsersBench() {}
@@ -57,26 +57,10 @@ public final class ConsoleUsersBench {
     String password = args[2];
     int loads = Integer.parseInt(args[3]);
     Path profile = Files.createTempDirectory("raftray-bench-chromium");
-    ChromeOptions o = new ChromeOptions();
-    o.setBinary("/usr/bin/chromium");
-    o.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--user-data-dir=" + profile,
-        "--window-size=1280,900",
-        "--lang=en-US");
-    o.setAcceptInsecureCerts(true);
+    ChromeOptions o = HeadlessChromium.options(profile);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingDriverExecutable(new File(HeadlessChromium.CHROMEDRIVER))
             .usingAnyFreePort()
             .build();
     ChromeDriver driver = new ChromeDriver(service, o);
@@ -127,6 +111,8 @@ public final class ConsoleUsersBench {
         rows.add(new String[] {v[0], stats(full), stats(inApp)});
       }
       for (String[] v : new String[][] {views[0], views[2]}) {
+        // a real load (a hash change alone would keep the last page's window.__rows)
+        driver.get("about:blank");
         driver.get(base + "/" + v[1]);
         wait.until(
             d -> ((JavascriptExecutor) d).executeScript("return window.__rows") instanceof Number);
