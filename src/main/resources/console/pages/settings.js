@@ -26,6 +26,7 @@ export async function render(main, ctx) {
   const remark = input({ value: sub.remark_template || '' });
   const support = input({ type: 'url', value: sub.support_url || '' });
   const web = input({ type: 'url', value: sub.web_page_url || '' });
+  const publicUrl = input({ type: 'url', value: sub.public_url || '', placeholder: 'https://sub.example.com' });
   const builtin = checkbox(sub.ua_rules_builtin);
   const rules = h('textarea.mono', { rows: '6', spellcheck: 'false' });
   rules.value = JSON.stringify(sub.ua_rules, null, 1);
@@ -34,14 +35,16 @@ export async function render(main, ctx) {
     h('div.form-grid', field('update_interval_hours', t('settings.update_interval'), interval),
       field('title_template', t('settings.title_template'), title, t('settings.template_hint')),
       field('remark_template', t('settings.remark_template'), remark, t('settings.template_hint')),
-      field('support_url', t('settings.support_url'), support), field('web_page_url', t('settings.web_page_url'), web)),
+      field('support_url', t('settings.support_url'), support), field('web_page_url', t('settings.web_page_url'), web),
+      field('public_url', t('settings.public_url'), publicUrl, t('settings.public_url_hint'))),
     field('ua_rules_builtin', t('settings.ua_builtin'), builtin),
     field('ua_rules', t('settings.ua_rules'), rules, t('settings.ua_rules_hint')), h('div.actions', save2));
   f2.addEventListener('submit', (e) => {
     e.preventDefault();
     act(save2, f2, () => {
       const b = { update_interval_hours: Number(interval.value), title_template: title.value, remark_template: remark.value,
-        support_url: support.value.trim() || null, web_page_url: web.value.trim() || null };
+        support_url: support.value.trim() || null, web_page_url: web.value.trim() || null,
+        public_url: publicUrl.value.trim() || null };
       if (builtin.checked) b.ua_rules_builtin = true;
       else {
         try { b.ua_rules = JSON.parse(rules.value); } catch (err) {

@@ -72,7 +72,8 @@ public record ApiSettings(
         DEFAULT_AUTH_FAILURE_WINDOW);
   }
 
-  String subscriptionUrl(String token) {
-    return apiBaseUrl + "/sub/" + token;
+  /** The subscription URL of {@code token}: under the cluster's public URL when one is set. */
+  String subscriptionUrl(io.raftray.state.State s, String token) {
+    return s.subscriptionSettings().subscriptionUrl(apiBaseUrl, token);
   }
 }

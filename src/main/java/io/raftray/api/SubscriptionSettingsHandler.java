@@ -47,7 +47,8 @@ final class SubscriptionSettingsHandler {
           "ua_rules",
           "ua_rules_builtin",
           "brand_name",
-          "logo_data_uri");
+          "logo_data_uri",
+          "public_url");
   private static final Set<String> RULE_FIELDS = Set.of("pattern", "format", "accept");
   private static final List<String> FORMATS =
       Arrays.stream(Format.values()).map(Format::wire).toList();
@@ -83,6 +84,7 @@ final class SubscriptionSettingsHandler {
     m.put("ua_rules_builtin", s.uaRules() == null);
     m.put("brand_name", s.brandName());
     m.put("logo_data_uri", s.logoDataUri());
+    m.put("public_url", s.publicUrl());
     return m;
   }
 
@@ -103,6 +105,7 @@ final class SubscriptionSettingsHandler {
             ? null
             : v.string("brand_name", false, 1, MAX_BRAND_LENGTH);
     String logo = logo(v);
+    String publicUrl = publicUrl(v);
     boolean rulesGiven = body.has("ua_rules");
     if (Boolean.TRUE.equals(builtin)
         && rulesGiven
@@ -132,7 +135,8 @@ final class SubscriptionSettingsHandler {
             body.has("web_page_url") ? web : base.webPageUrl(),
             nextRules,
             body.has("brand_name") ? brand : base.brandName(),
-            body.has("logo_data_uri") ? logo : base.logoDataUri());
+            body.has("logo_data_uri") ? logo : base.logoDataUri(),
+            body.has("public_url") ? publicUrl : base.publicUrl());
     // A PATCH names the fields it sets and is merged at apply, into the settings of that index:
     // merging here, into a view that may lag, would undo a concurrent change of another field.
     List<String> fields = null;
@@ -160,6 +164,45 @@ final class SubscriptionSettingsHandler {
   private static boolean unchanged(SubscriptionSettings next, List<String> fields, State s) {
     SubscriptionSettings cur = s.subscriptionSettings();
     return SubscriptionPatch.merge(cur, next, fields).equals(cur);
+  }
+
+  /** The longest public URL. */
+  static final int MAX_PUBLIC_URL_LENGTH = 512;
+
+  /**
+   * {@code https://host[:port][/path]}: no user info, query or fragment; a trailing {@code /} is
+   * dropped. Null (or JSON null) clears it.
+   */
+  private static String publicUrl(Validator v) {
+    JsonNode n = v.node().get("public_url");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    String rule =
+        "must be an https:// URL with a host (and optional port and path), without user info,"
+            + " query or fragment";
+    if (!n.isTextual() || n.asText().length() > MAX_PUBLIC_URL_LENGTH) {
+      v.error("public_url", rule + ", at most " + MAX_PUBLIC_URL_LENGTH + " characters");
+      return null;
+    }
+    java.net.URI u;
+    try {
+      u = new java.net.URI(n.asText());
+    } catch (java.net.URISyntaxException e) {
+      v.error("public_url", rule);
+      return null;
+    }
+    if (!"https".equalsIgnoreCase(u.getScheme())
+        || u.getHost() == null
+        || u.getHost().isEmpty()
+        || u.getRawUserInfo() != null
+        || u.getRawQuery() != null
+        || u.getRawFragment() != null
+        || u.isOpaque()) {
+      v.error("public_url", rule);
+      return null;
+    }
+    return n.asText();
   }
 
   private static String template(Validator v, String field, Set<String> allowed) {

@@ -125,7 +125,8 @@ final class UserBatchHandler {
     List<Object> out = new ArrayList<>();
     for (User u : users) {
       User applied = after.users().get(u.id());
-      out.add(Views.user(applied == null ? u : applied, deps.settings(), c.secretsVisible()));
+      out.add(
+          Views.user(applied == null ? u : applied, after, deps.settings(), c.secretsVisible()));
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("count", users.size());
@@ -199,7 +200,8 @@ final class UserBatchHandler {
     for (String id : selected.subList(0, Math.min(SAMPLE, selected.size()))) {
       User u = after.users().get(id);
       sample.add(
-          Views.user(u != null ? u : view.users().get(id), deps.settings(), c.secretsVisible()));
+          Views.user(
+              u != null ? u : view.users().get(id), after, deps.settings(), c.secretsVisible()));
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("action", Enums.wire(action));

@@ -127,7 +127,7 @@ final class UsersHandler {
     UserFilter filter = UserFilter.of(q, errors);
     State s = c.read();
     java.util.function.Function<User, Object> render =
-        u -> Views.user(u, deps.settings(), c.secretsVisible());
+        u -> Views.user(u, s, deps.settings(), c.secretsVisible());
     c.reply(
         200,
         sort == null
@@ -366,7 +366,7 @@ final class UsersHandler {
       throw new RaftrayException(
           ErrorKind.FORBIDDEN, "viewer tokens do not see subscription addresses");
     }
-    String url = deps.settings().subscriptionUrl(u.subscriptionToken());
+    String url = deps.settings().subscriptionUrl(s, u.subscriptionToken());
     String svg =
         QrSvg.svg(url, "QR code of the subscription address of " + u.name())
             .orElseThrow(

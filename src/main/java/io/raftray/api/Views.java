@@ -36,7 +36,7 @@ final class Views {
    * A user; {@code secrets} false (a viewer token) leaves out {@code subscription_url} and {@code
    * credentials}, which are the user's credentials to every server.
    */
-  static Map<String, Object> user(User u, ApiSettings settings, boolean secrets) {
+  static Map<String, Object> user(User u, State s, ApiSettings settings, boolean secrets) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", u.id());
     m.put("name", u.name());
@@ -55,7 +55,7 @@ final class Views {
     m.put("downlink_bytes", u.downlinkBytes());
     m.put("lifetime_used_bytes", u.lifetimeUsedBytes());
     if (secrets) {
-      m.put("subscription_url", settings.subscriptionUrl(u.subscriptionToken()));
+      m.put("subscription_url", settings.subscriptionUrl(s, u.subscriptionToken()));
     }
     m.put("period_started_at", time(u.periodStartedAt()));
     m.put("created_at", time(u.createdAt()));
@@ -86,7 +86,7 @@ final class Views {
    * ids in order, names from the node records (removed nodes keep theirs).
    */
   static Map<String, Object> userDetail(User u, State s, ApiSettings settings, boolean secrets) {
-    Map<String, Object> m = user(u, settings, secrets);
+    Map<String, Object> m = user(u, s, settings, secrets);
     List<Map<String, Object>> byNode = new ArrayList<>();
     s.nodeUsage(u.id())
         .forEach(

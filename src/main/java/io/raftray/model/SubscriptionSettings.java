@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param brandName the operator's name at the top of the subscription page, or null
  * @param logoDataUri the operator's logo on that page as a {@code data:image/...;base64,} URI (so
  *     the page makes no request for it), or null
+ * @param publicUrl the address users reach every node by (a DNS name or load balancer in front of
+ *     the fleet, e.g. {@code https://sub.example.com}); subscription URLs are {@code
+ *     <publicUrl>/sub/<token>} on every node. Null: each node gives its own {@code api_base_url}
  */
 public record SubscriptionSettings(
     int updateIntervalHours,
@@ -28,7 +31,8 @@ public record SubscriptionSettings(
     String webPageUrl,
     List<UaRule> uaRules,
     @JsonInclude(JsonInclude.Include.NON_NULL) String brandName,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String logoDataUri) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String logoDataUri,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String publicUrl) {
 
   public static final int DEFAULT_UPDATE_INTERVAL_HOURS = 12;
   public static final String DEFAULT_TITLE_TEMPLATE = "{user}";
@@ -43,12 +47,49 @@ public record SubscriptionSettings(
           null,
           null,
           null,
+          null,
           null);
 
   public SubscriptionSettings {
     Objects.requireNonNull(titleTemplate, "titleTemplate");
     Objects.requireNonNull(remarkTemplate, "remarkTemplate");
     uaRules = uaRules == null ? null : List.copyOf(uaRules);
+    while (publicUrl != null && publicUrl.endsWith("/")) {
+      publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+    }
+  }
+
+  /** Settings without a public URL (as logged before it existed). */
+  public SubscriptionSettings(
+      int updateIntervalHours,
+      String titleTemplate,
+      String remarkTemplate,
+      String supportUrl,
+      String webPageUrl,
+      List<UaRule> uaRules,
+      String brandName,
+      String logoDataUri) {
+    this(
+        updateIntervalHours,
+        titleTemplate,
+        remarkTemplate,
+        supportUrl,
+        webPageUrl,
+        uaRules,
+        brandName,
+        logoDataUri,
+        null);
+  }
+
+  /**
+   * A user's subscription URL: under {@link #publicUrl()} when set, else under {@code nodeBase}.
+   */
+  public String subscriptionUrl(String nodeBase, String token) {
+    String base = publicUrl != null ? publicUrl : nodeBase;
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return base + "/sub/" + token;
   }
 
   /** Settings without a brand name or logo (as logged before the subscription page had them). */

@@ -495,7 +495,8 @@ public sealed interface Command {
             "web_page_url",
             "ua_rules",
             "brand_name",
-            "logo_data_uri");
+            "logo_data_uri",
+            "public_url");
 
     public UpdateSubscriptionSettings {
       fields = fields == null ? null : List.copyOf(fields);

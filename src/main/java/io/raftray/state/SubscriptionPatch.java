@@ -41,6 +41,7 @@ public final class SubscriptionPatch {
         fields.contains("web_page_url") ? next.webPageUrl() : current.webPageUrl(),
         fields.contains("ua_rules") ? next.uaRules() : current.uaRules(),
         fields.contains("brand_name") ? next.brandName() : current.brandName(),
-        fields.contains("logo_data_uri") ? next.logoDataUri() : current.logoDataUri());
+        fields.contains("logo_data_uri") ? next.logoDataUri() : current.logoDataUri(),
+        fields.contains("public_url") ? next.publicUrl() : current.publicUrl());
   }
 }

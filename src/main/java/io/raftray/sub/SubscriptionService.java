@@ -211,7 +211,7 @@ public final class SubscriptionService implements HttpService {
           Html.page(
               user,
               sub,
-              apiBaseUrl + MOUNT + "/" + user.subscriptionToken(),
+              settings.subscriptionUrl(apiBaseUrl, user.subscriptionToken()),
               settings,
               lang,
               os,

@@ -128,6 +128,31 @@ class ApiSubscriptionSettingsTest {
   }
 
   @Test
+  void publicUrl_isUsedForEverySubscriptionUrl_andClearedByNull() {
+    Resp created = f.post("/api/v1/users", "{\"name\":\"pat\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    String own = created.json().get("subscription_url").asText();
+    String token = own.substring(own.lastIndexOf('/') + 1);
+    assertThat(own).doesNotStartWith("https://sub.example.com");
+
+    Resp r = f.patch(PATH, "{\"public_url\":\"https://sub.example.com:8443/vpn/\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().get("public_url").asText()).isEqualTo("https://sub.example.com:8443/vpn");
+    String want = "https://sub.example.com:8443/vpn/sub/" + token;
+    assertThat(f.get("/api/v1/users/" + id).json().get("subscription_url").asText())
+        .isEqualTo(want);
+    assertThat(f.get("/api/v1/users").json().get("items").get(0).get("subscription_url").asText())
+        .isEqualTo(want);
+    // another field's patch keeps it; null clears it
+    f.patch(PATH, "{\"update_interval_hours\":6}");
+    assertThat(f.view().subscriptionSettings().publicUrl())
+        .isEqualTo("https://sub.example.com:8443/vpn");
+    assertThat(f.patch(PATH, "{\"public_url\":null}").status()).isEqualTo(200);
+    assertThat(f.get("/api/v1/users/" + id).json().get("subscription_url").asText()).isEqualTo(own);
+  }
+
+  @Test
   void viewer_readsButCannotWrite() {
     String viewer = f.token(Role.VIEWER);
     String admin = f.token(Role.ADMIN);
@@ -186,6 +211,14 @@ class ApiSubscriptionSettingsTest {
           logo not an image | {"logo_data_uri":"data:text/html;base64,PGI+"} | logo_data_uri
           logo not base64 | {"logo_data_uri":"data:image/png;base64,***"} | logo_data_uri
           logo too big | {"logo_data_uri":"data:image/png;base64,{big_logo}"} | logo_data_uri
+          public url http | {"public_url":"http://sub.example.com"} | public_url
+          public url no host | {"public_url":"https:///sub"} | public_url
+          public url query | {"public_url":"https://sub.example.com/?a=1"} | public_url
+          public url fragment | {"public_url":"https://sub.example.com/#x"} | public_url
+          public url user info | {"public_url":"https://u:p@sub.example.com"} | public_url
+          public url relative | {"public_url":"/sub"} | public_url
+          public url number | {"public_url":7} | public_url
+          public url too long | {"public_url":"https://x.example/{long_url}"} | public_url
           unknown field | {"update_interval":3} | update_interval
           several at once | {"update_interval_hours":-1,"support_url":"x","title_template":"{x}"} | update_interval_hours,title_template,support_url
           """)

@@ -552,6 +552,41 @@ class ConsoleBrowserIT {
           .allMatch(e -> e.getText().isBlank());
       shot(page);
     }
+    // the public URL: a plain http address is refused next to its field, https is saved
+    type(in("#sub-settings-form", "public_url"), "http://vpn.example");
+    el("#sub-settings-save").click();
+    wait.until(
+        d ->
+            !d.findElement(
+                    By.cssSelector("#sub-settings-form [data-field=\"public_url\"] .field-error"))
+                .getText()
+                .isBlank());
+    type(in("#sub-settings-form", "public_url"), "https://vpn.example/");
+    el("#sub-settings-save").click();
+    await("the public URL saved from the console")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                owner(1)
+                    .get("/api/v1/subscription-settings")
+                    .body()
+                    .path("public_url")
+                    .asText()
+                    .equals("https://vpn.example"));
+    assertThat(
+            owner(2)
+                .get("/api/v1/users?q=bob")
+                .body()
+                .path("items")
+                .get(0)
+                .path("subscription_url")
+                .asText())
+        .startsWith("https://vpn.example/sub/");
+    assertThat(owner(1).patch("/api/v1/subscription-settings", Map.of("public_url", "")).status())
+        .isEqualTo(400);
+    var cleared = new java.util.HashMap<String, Object>();
+    cleared.put("public_url", null);
+    assertThat(owner(1).patch("/api/v1/subscription-settings", cleared).status()).isEqualTo(200);
     noScriptErrors();
   }
 

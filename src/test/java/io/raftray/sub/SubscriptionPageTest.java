@@ -198,6 +198,17 @@ class SubscriptionPageTest {
   }
 
   @Test
+  void publicUrl_fromSettings_isTheAddressThePageShows() {
+    SubFixture.Resp before = f.get("/sub/" + TOKEN + "/html");
+    assertThat(before.body()).contains(BASE).doesNotContain("https://vpn.example/sub/");
+    f.settings(
+        new SubscriptionSettings(
+            12, "{user}", "{node}", null, null, null, null, null, "https://vpn.example/"));
+    SubFixture.Resp r = f.get("/sub/" + TOKEN + "/html");
+    assertThat(r.body()).contains("https://vpn.example/sub/" + TOKEN).doesNotContain(BASE);
+  }
+
+  @Test
   void themes_lightAndDark_areInTheOneHashedStyle_withASwitch() {
     String p = page("/sub/" + TOKEN + "/html");
     assertThat(Html.STYLE).contains("prefers-color-scheme:dark").contains("[data-theme=dark]");

@@ -115,6 +115,14 @@ final class SubSettingsCommands extends CommandGroup {
                 + " KiB (\"\" clears it).")
     String logoFile;
 
+    @Option(
+        names = "--public-url",
+        paramLabel = "URL",
+        description =
+            "The https:// address users reach every node by (DNS name or load balancer);"
+                + " subscription URLs use it on every node (\"\" clears it).")
+    String publicUrl;
+
     private String logoUri;
 
     private JsonNode rules;
@@ -129,6 +137,7 @@ final class SubSettingsCommands extends CommandGroup {
           && uaRulesJson == null
           && brandName == null
           && logoFile == null
+          && publicUrl == null
           && !builtinRules) {
         throw new UsageException("nothing to change: give at least one option");
       }
@@ -175,6 +184,7 @@ final class SubSettingsCommands extends CommandGroup {
       if (logoFile != null) {
         url(body, "logo_data_uri", logoFile.isEmpty() ? "" : logoUri);
       }
+      url(body, "public_url", publicUrl);
       print(out, api.patch(PATH, body));
     }
 

@@ -108,6 +108,18 @@ class SubSettingsCommandsTest {
   }
 
   @Test
+  void set_publicUrl_sendsIt_emptyClears() throws Exception {
+    cli.server.json(200, SETTINGS);
+    Result r = cli.run("sub-settings", "set", "--public-url", "https://vpn.example");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(last().body())).isEqualTo(json("{\"public_url\":\"https://vpn.example\"}"));
+    cli.server.json(200, SETTINGS);
+    Result cleared = cli.run("sub-settings", "set", "--public-url", "");
+    assertThat(cleared.exitCode()).as(cleared.err()).isZero();
+    assertThat(json(last().body())).isEqualTo(json("{\"public_url\":null}"));
+  }
+
+  @Test
   void set_brandAndLogoFile_sendsADataUri_emptyClears() throws Exception {
     cli.server.json(200, SETTINGS);
     Path logo = dir.resolve("logo.svg");
