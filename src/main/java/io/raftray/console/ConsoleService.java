@@ -89,7 +89,9 @@ public final class ConsoleService implements HttpService {
   private record Asset(byte[] body, String type, String etag) {}
 
   private final ClassLoader loader;
-  private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+  // Only files that exist: a miss is not remembered, so distinct missing paths (anyone may ask,
+  // without signing in) cannot grow it; it holds at most the console's own files.
+  private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
   public ConsoleService() {
     this(ConsoleService.class.getClassLoader());
@@ -199,7 +201,18 @@ public final class ConsoleService implements HttpService {
   }
 
   private Optional<Asset> load(String name) {
-    return cache.computeIfAbsent(name, this::read);
+    Asset known = cache.get(name);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<Asset> read = read(name);
+    read.ifPresent(a -> cache.putIfAbsent(name, a));
+    return read;
+  }
+
+  /** How many files are held in memory (tests). */
+  int cached() {
+    return cache.size();
   }
 
   /** Reads a classpath resource; its type is that of its extension (none: plain text). */

@@ -23,6 +23,39 @@ class ConsoleServiceTest {
   static WebServer server;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /** Distinct missing paths are not remembered: only the files that exist are held in memory. */
+  @Test
+  void missingPaths_areNotCached() throws Exception {
+    ConsoleService console = new ConsoleService();
+    WebServer own =
+        WebServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .routing(r -> r.register(Mount.CONSOLE.path(), console))
+            .build()
+            .start();
+    try {
+      for (int i = 0; i < 200; i++) {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + own.port() + "/missing-" + i + ".js"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(404);
+      }
+      HttpResponse<String> app =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + own.port() + "/app.js"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(app.statusCode()).isEqualTo(200);
+      assertThat(console.cached()).isEqualTo(1);
+    } finally {
+      own.stop();
+    }
+  }
+
   @BeforeAll
   static void start() {
     server =
