@@ -315,7 +315,10 @@ public class WriteBench {
     }
   }
 
-  /** With --nmt-dir and NMT on in the daemon: its VM.native_memory summary into DIR/nmt-WHEN.txt. */
+  /**
+   * With --nmt-dir and NMT on in the daemon: its VM.native_memory summary into DIR/nmt-WHEN.txt and
+   * the live objects by class (GC.class_histogram, which runs a full GC) into DIR/histo-WHEN.txt.
+   */
   void nmt(String when) throws IOException {
     if (opts.nmtDir() == null || opts.jcmd().isEmpty()) {
       return;
@@ -324,6 +327,11 @@ public class WriteBench {
     if (out != null) {
       Files.createDirectories(opts.nmtDir());
       Files.writeString(opts.nmtDir().resolve("nmt-" + when + ".txt"), out);
+    }
+    String histo = jcmd("GC.class_histogram");
+    if (histo != null) {
+      Files.createDirectories(opts.nmtDir());
+      Files.writeString(opts.nmtDir().resolve("histo-" + when + ".txt"), histo);
     }
   }
 
