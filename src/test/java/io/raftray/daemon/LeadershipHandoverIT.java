@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A clean stop of the leader ({@link Daemon#close}, what {@code raftray run} does on SIGTERM)
- * hands leadership over first, so the others need no election timeout to find a new leader.
+ * A clean stop of the leader ({@link Daemon#close}, what {@code raftray run} does on SIGTERM) hands
+ * leadership over first, so the others need no election timeout to find a new leader.
  *
  * <p>The proof is structural, not a stopwatch: Ratis counts, per server, how often its election
  * timer fired ({@code timeoutCount} of its leader-election metrics). Without a handover the only
@@ -159,7 +159,10 @@ class LeadershipHandoverIT {
     assertThat(messages(Level.INFO, "handed raft leadership over"))
         .as("the stopping leader's log")
         .containsExactly(
-            "handed raft leadership over to " + next.config().nodeId() + " after term " + termBefore);
+            "handed raft leadership over to "
+                + next.config().nodeId()
+                + " after term "
+                + termBefore);
     assertThat(messages(Level.WARNING, "leadership")).isEmpty();
     for (Daemon d : survivors) {
       HttpResponse<String> r =
