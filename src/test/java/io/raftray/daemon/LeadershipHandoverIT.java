@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.apache.ratis.metrics.MetricRegistries;
 import org.apache.ratis.metrics.MetricRegistryInfo;
 import org.apache.ratis.metrics.RatisMetrics;
@@ -96,17 +99,21 @@ class LeadershipHandoverIT {
     InProcessNodes.awaitLeader(daemons);
   }
 
-  /** The leader every running daemon agrees on. */
+  /** The leader all of {@code among} agree on, one of them (not a leader they lost). */
   private Daemon agreedLeader(List<Daemon> among) {
-    await("a leader all of " + among.size() + " agree on")
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              var ids = among.stream().map(d -> d.replica().status().leaderId()).toList();
-              return ids.get(0).isPresent() && ids.stream().allMatch(ids.get(0)::equals);
-            });
-    String id = among.get(0).replica().status().leaderId().orElseThrow();
-    return daemons.stream().filter(d -> d.config().nodeId().equals(id)).findFirst().orElseThrow();
+    String id =
+        await("a leader all of " + among.size() + " agree on")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  Set<Optional<String>> ids =
+                      among.stream()
+                          .map(d -> d.replica().status().leaderId())
+                          .collect(Collectors.toSet());
+                  return ids.size() == 1 ? ids.iterator().next().orElse("") : "";
+                },
+                leader -> among.stream().anyMatch(d -> d.config().nodeId().equals(leader)));
+    return among.stream().filter(d -> d.config().nodeId().equals(id)).findFirst().orElseThrow();
   }
 
   /** How often {@code d}'s election timer has fired since its Raft server started. */
