@@ -55,8 +55,12 @@ final class LeadershipHandover {
       // Stepped down: a higher term reached this node, so someone else leads or is being elected.
       // Ratis completes the transfer only once this node hears from the new leader, which it may
       // not (e.g. its inbound connections are already cut), so do not wait for that.
+      // Right after stepping down this node may still name itself as the leader: only a leader
+      // other than itself is news.
       if (!node.role().equals("LEADER")) {
-        return handedOver(node.leaderId().map(Object::toString).orElse(to), term);
+        String now =
+            node.leaderId().map(Object::toString).filter(id -> !id.equals(self)).orElse(to);
+        return handedOver(now, term);
       }
       try {
         Thread.sleep(POLL);
