@@ -58,7 +58,13 @@ final class InitCommand implements Callable<Integer> {
       done =
           Bootstrapper.init(
               new Bootstrapper.InitRequest(
-                  node.dataDir, hp.host(), hp.port(), node.apiBaseUrl, node.accessHost, name),
+                  node.dataDir,
+                  hp.host(),
+                  hp.port(),
+                  node.apiBaseUrl,
+                  node.accessHost,
+                  name,
+                  node.preset()),
               Clock.systemUTC());
     } catch (StartupException e) {
       err.println("raftray init: " + e.getMessage());

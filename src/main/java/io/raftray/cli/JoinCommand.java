@@ -111,7 +111,8 @@ final class JoinCommand implements Callable<Integer> {
                   line -> {
                     out.println(line);
                     out.flush();
-                  }));
+                  },
+                  node.preset()));
     } catch (JoinException e) {
       err.println("raftray join: " + Main.oneLine(e));
       err.flush();

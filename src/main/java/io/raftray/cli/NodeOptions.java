@@ -2,6 +2,7 @@ package io.raftray.cli;
 
 import io.raftray.config.HostPort;
 import io.raftray.config.NodeConfigFile;
+import io.raftray.config.RaftPreset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,15 @@ final class NodeOptions {
   @Option(names = "--access-host", required = true, description = "Public host for proxy clients.")
   String accessHost;
 
+  @Option(
+      names = "--raft-preset",
+      paramLabel = "lan|wan",
+      description =
+          "Raft timings for the network between the nodes, written to node.json: lan (election"
+              + " timeout 300-600 ms; one data centre, round trips under about 10 ms) or wan"
+              + " (1-2 s; across regions). Default: wan.")
+  String raftPreset = RaftPreset.DEFAULT.wire();
+
   /** One line per bad option (these and {@code --name}), each starting with the option. */
   List<String> problems(String name) {
     List<String> problems = new ArrayList<>();
@@ -42,10 +52,18 @@ final class NodeOptions {
     if (accessHost.isBlank() || accessHost.contains("/") || accessHost.contains(" ")) {
       problems.add("--access-host: must be a host name or IP address");
     }
+    if (RaftPreset.parse(raftPreset).isEmpty()) {
+      problems.add("--raft-preset: must be one of " + RaftPreset.allowed());
+    }
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       problems.add("--name: 1-64 characters of letters, digits, '.', '_' or '-'");
     }
     return problems;
+  }
+
+  /** The parsed {@code --raft-preset}; call only after {@link #problems} found none. */
+  RaftPreset preset() {
+    return RaftPreset.parse(raftPreset).orElseThrow();
   }
 
   /** The parsed {@code --bind}; call only after {@link #problems} found none. */

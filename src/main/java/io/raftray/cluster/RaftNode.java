@@ -33,6 +33,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.server.DivisionInfo;
@@ -58,14 +59,21 @@ public final class RaftNode implements AutoCloseable {
   private final RaftClient client;
   private final RaftGroupId groupId;
   private final Duration writeDeadline;
+  private final Duration electionTimeoutMin;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<LeaderView> leaderView = new AtomicReference<>();
 
-  private RaftNode(RaftServer server, RaftClient client, RaftGroupId groupId, Duration deadline) {
+  private RaftNode(
+      RaftServer server,
+      RaftClient client,
+      RaftGroupId groupId,
+      Duration deadline,
+      Duration electionTimeoutMin) {
     this.server = server;
     this.client = client;
     this.groupId = groupId;
     this.writeDeadline = deadline;
+    this.electionTimeoutMin = electionTimeoutMin;
   }
 
   /** The Raft peer id of a node id. */
@@ -135,7 +143,7 @@ public final class RaftNode implements AutoCloseable {
               .setParameters(parameters)
               .setRetryPolicy(RatisSettings.boundedRetry(cfg.writeDeadline()))
               .build();
-      return new RaftNode(server, client, groupId, cfg.writeDeadline());
+      return new RaftNode(server, client, groupId, cfg.writeDeadline(), cfg.electionTimeoutMin());
     } catch (IOException | RuntimeException e) {
       closeQuietly(client, e);
       closeQuietly(server, e);
@@ -156,10 +164,32 @@ public final class RaftNode implements AutoCloseable {
    */
   public Message submit(Message cmd) {
     ensureOpen();
+    long end = System.nanoTime() + writeDeadline.toNanos();
+    Duration sleep = RatisSettings.RETRY_FIRST;
+    while (true) {
+      try {
+        return client.io().send(cmd).getMessage();
+      } catch (LeaderSteppingDownException e) {
+        // The leader is handing over (a clean stop, LeadershipHandover) and refused the write
+        // before logging it, so it is sent again; Ratis' client gives up on this at once.
+        if (System.nanoTime() + sleep.toNanos() >= end) {
+          throw translate("write", e);
+        }
+        pause(sleep, e);
+        Duration doubled = sleep.multipliedBy(2);
+        sleep = doubled.compareTo(RatisSettings.RETRY_MAX) > 0 ? RatisSettings.RETRY_MAX : doubled;
+      } catch (IOException e) {
+        throw translate("write", e);
+      }
+    }
+  }
+
+  private void pause(Duration d, IOException cause) {
     try {
-      return client.io().send(cmd).getMessage();
-    } catch (IOException e) {
-      throw translate("write", e);
+      Thread.sleep(d);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw translate("write", cause);
     }
   }
 
@@ -265,6 +295,36 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
+  /**
+   * The first step of a clean stop. When this node leads a group with other voters, it hands
+   * leadership to the most up-to-date follower among those that answered it within the election
+   * timeout minimum, and waits at most {@code timeout} for the new leader; the others then need no
+   * election timeout to find one. Never throws: the outcome says what happened.
+   */
+  public Handover handOverLeadership(Duration timeout) {
+    if (closed.get()) {
+      return new Handover(Handover.Outcome.NOT_LEADER, "closed");
+    }
+    try {
+      return LeadershipHandover.run(this, timeout, electionTimeoutMin);
+    } catch (RuntimeException e) {
+      return new Handover(Handover.Outcome.FAILED, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** What {@link #handOverLeadership} did; {@code detail} is one lowercase phrase. */
+  public record Handover(Outcome outcome, String detail) {
+    public enum Outcome {
+      /** Not the leader (or already closed): nothing to hand over. */
+      NOT_LEADER,
+      /** The only voter: there is nobody to hand over to. */
+      NO_OTHER_VOTER,
+      HANDED_OVER,
+      /** No healthy follower, a refusal or no new leader in time: the stop goes on anyway. */
+      FAILED
+    }
+  }
+
   /** Voting members of the configuration this node knows. */
   public List<String> voterIds() {
     return division().getRaftConf().getCurrentPeers().stream()
@@ -364,6 +424,7 @@ public final class RaftNode implements AutoCloseable {
 
   private RuntimeException translate(String what, IOException e) {
     if (e instanceof RaftRetryFailureException
+        || e instanceof LeaderSteppingDownException
         || e instanceof TimeoutIOException
         || e instanceof AlreadyClosedException) {
       return new ClusterUnavailableException(

@@ -9,8 +9,7 @@ import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
-import org.apache.ratis.retry.ExceptionDependentRetry;
-import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.ExponentialBackoffRetry;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
@@ -34,7 +33,18 @@ final class RatisSettings {
   /** The largest body {@code /cluster/v1/raft} accepts: a chunk or a batch, plus the envelope. */
   static final int MAX_RAFT_BODY = Math.max(SNAPSHOT_CHUNK_MAX, APPEND_BUFFER_MAX) + 1024 * 1024;
 
-  private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+  /**
+   * The client's first retry sleeps about {@link #RETRY_FIRST}, each further one twice as long, up
+   * to {@link #RETRY_MAX}. Ratis' {@link ExponentialBackoffRetry} sleeps base x 2^attempt (the
+   * first failure is attempt 1) with +-50 % jitter, so its base is half the first sleep.
+   */
+  static final Duration RETRY_FIRST = Duration.ofMillis(10);
+
+  /**
+   * The longest sleep between two retries: below the LAN preset's election timeout, so a client
+   * finds a new leader soon after it is elected; on WAN about ten tries per election.
+   */
+  static final Duration RETRY_MAX = Duration.ofMillis(200);
 
   /** Ratis property (ours) that selects {@link PipelinedLogAppender}; see {@link #of}. */
   static final String PIPELINED_REPLICATION_KEY = "raftray.replication.pipelined";
@@ -86,29 +96,42 @@ final class RatisSettings {
   }
 
   /**
-   * Retries every request type every 100 ms until {@code deadline} has passed since the request was
-   * first sent. Ratis' default retries forever, which would hang writes in a minority.
+   * Retries every request type with exponential backoff ({@link #RETRY_FIRST} doubling to {@link
+   * #RETRY_MAX}, jittered) until {@code deadline} has passed since the request was first sent; the
+   * last sleep may end up to {@link #RETRY_MAX} after it. Ratis' default retries forever, which
+   * would hang writes in a minority. Leaders that point the client at the new leader (a {@code
+   * NotLeaderException} naming it) are retried at once: Ratis skips the sleep for them.
    */
   static RetryPolicy boundedRetry(Duration deadline) {
+    RetryPolicy backoff =
+        ExponentialBackoffRetry.newBuilder()
+            .setBaseSleepTime(ratis(RETRY_FIRST.dividedBy(2)))
+            .setMaxSleepTime(ratis(RETRY_MAX))
+            .build();
     RequestTypeDependentRetryPolicy.Builder b = RequestTypeDependentRetryPolicy.newBuilder();
     for (TypeCase type : TypeCase.values()) {
       if (type != TypeCase.TYPE_NOT_SET) {
-        RetryPolicy retry = RetryPolicies.retryForeverWithSleep(RETRY_SLEEP);
-        if (type == TypeCase.WRITE) {
-          // The leader's state machine refused the write before logging it (who may submit
-          // what, state/Authority): the same submission is refused again, so answer at once.
-          retry =
-              ExceptionDependentRetry.newBuilder()
-                  .setDefaultPolicy(retry)
-                  .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
-                  .setMaxAttempts(Integer.MAX_VALUE)
-                  .build();
-        }
-        b.setRetryPolicy(type, retry);
+        // The leader's state machine refused a write before logging it (who may submit what,
+        // state/Authority): the same submission is refused again, so answer at once.
+        b.setRetryPolicy(type, type == TypeCase.WRITE ? new RefusalEndsRetries(backoff) : backoff);
         b.setTimeout(type, ratis(deadline));
       }
     }
     return b.build();
+  }
+
+  /**
+   * No retry after a {@link StateMachineException}, else {@code backoff} with the request's attempt
+   * count. (Ratis' {@code ExceptionDependentRetry} would hand {@code backoff} the count of failures
+   * of the same exception class instead, restarting the backoff whenever the cause changes.)
+   */
+  private record RefusalEndsRetries(RetryPolicy backoff) implements RetryPolicy {
+    @Override
+    public Action handleAttemptFailure(Event event) {
+      return event.getCause() instanceof StateMachineException
+          ? NO_RETRY_ACTION
+          : backoff.handleAttemptFailure(event);
+    }
   }
 
   private static TimeDuration ratis(Duration d) {

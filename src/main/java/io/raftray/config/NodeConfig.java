@@ -56,14 +56,58 @@ public record NodeConfig(
   /** A member of the initial Raft group (only used when the Raft storage is formatted). */
   public record Peer(String nodeId, String apiBaseUrl) {}
 
-  /** Raft tunables; defaults suit WAN links. */
+  /**
+   * Raft tunables. The election timeouts come from {@code preset} unless {@code node.json} sets
+   * them; the defaults ({@link RaftPreset#DEFAULT}) suit WAN links.
+   */
   public record Raft(
+      RaftPreset preset,
       Duration electionTimeoutMin,
       Duration electionTimeoutMax,
       long snapshotEveryEntries,
       Duration writeTimeout) {
+    public static final long DEFAULT_SNAPSHOT_EVERY_ENTRIES = 10_000;
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
+
+    public Raft {
+      Objects.requireNonNull(preset, "preset");
+      Objects.requireNonNull(electionTimeoutMin, "electionTimeoutMin");
+      Objects.requireNonNull(electionTimeoutMax, "electionTimeoutMax");
+      Objects.requireNonNull(writeTimeout, "writeTimeout");
+    }
+
+    /** Explicit election timeouts under the default preset. */
+    public Raft(
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        long snapshotEveryEntries,
+        Duration writeTimeout) {
+      this(
+          RaftPreset.DEFAULT,
+          electionTimeoutMin,
+          electionTimeoutMax,
+          snapshotEveryEntries,
+          writeTimeout);
+    }
+
     public static Raft defaults() {
-      return new Raft(Duration.ofSeconds(1), Duration.ofSeconds(2), 10_000, Duration.ofSeconds(5));
+      return of(RaftPreset.DEFAULT);
+    }
+
+    /** The preset's election timeouts and the default snapshot interval and write timeout. */
+    public static Raft of(RaftPreset preset) {
+      return new Raft(
+          preset,
+          preset.electionTimeoutMin(),
+          preset.electionTimeoutMax(),
+          DEFAULT_SNAPSHOT_EVERY_ENTRIES,
+          DEFAULT_WRITE_TIMEOUT);
+    }
+
+    /** Whether the election timeouts are the preset's (so {@code node.json} need not name them). */
+    public boolean electionTimeoutsFromPreset() {
+      return electionTimeoutMin.equals(preset.electionTimeoutMin())
+          && electionTimeoutMax.equals(preset.electionTimeoutMax());
     }
   }
 

@@ -47,6 +47,7 @@ public final class NodeConfigFile {
           "client_address_header");
   private static final Set<String> RAFT_KEYS =
       Set.of(
+          "preset",
           "election_timeout_min_ms",
           "election_timeout_max_ms",
           "snapshot_every_entries",
@@ -71,8 +72,13 @@ public final class NodeConfigFile {
       peers.addObject().put("node_id", p.nodeId()).put("api_base_url", p.apiBaseUrl());
     }
     ObjectNode raft = root.putObject("raft");
-    raft.put("election_timeout_min_ms", c.raft().electionTimeoutMin().toMillis());
-    raft.put("election_timeout_max_ms", c.raft().electionTimeoutMax().toMillis());
+    raft.put("preset", c.raft().preset().wire());
+    // Only timeouts that differ from the preset's: otherwise they would pin the preset's values
+    // and a later change of the preset would silently do nothing.
+    if (!c.raft().electionTimeoutsFromPreset()) {
+      raft.put("election_timeout_min_ms", c.raft().electionTimeoutMin().toMillis());
+      raft.put("election_timeout_max_ms", c.raft().electionTimeoutMax().toMillis());
+    }
     raft.put("snapshot_every_entries", c.raft().snapshotEveryEntries());
     raft.put("write_timeout_ms", c.raft().writeTimeout().toMillis());
     root.put("audit_retention", c.auditRetention());
@@ -132,11 +138,13 @@ public final class NodeConfigFile {
     for (JsonNode p : root.path("initial_peers")) {
       peers.add(new NodeConfig.Peer(p.path("node_id").asText(), p.path("api_base_url").asText()));
     }
-    NodeConfig.Raft d = NodeConfig.Raft.defaults();
     JsonNode r = root.path("raft");
     unknownKeys(r, RAFT_KEYS, "raft.", problems);
+    RaftPreset preset = preset(r, problems);
+    NodeConfig.Raft d = NodeConfig.Raft.of(preset);
     NodeConfig.Raft raft =
         new NodeConfig.Raft(
+            preset,
             millis(r, "election_timeout_min_ms", d.electionTimeoutMin(), problems),
             millis(r, "election_timeout_max_ms", d.electionTimeoutMax(), problems),
             r.path("snapshot_every_entries").asLong(d.snapshotEveryEntries()),
@@ -281,6 +289,20 @@ public final class NodeConfigFile {
 
   static String formatBind(String host, int port) {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** {@code raft.preset}; {@link RaftPreset#DEFAULT} when absent (and after a problem). */
+  private static RaftPreset preset(JsonNode r, List<String> problems) {
+    JsonNode n = r.path("preset");
+    if (n.isMissingNode()) {
+      return RaftPreset.DEFAULT;
+    }
+    Optional<RaftPreset> p = n.isTextual() ? RaftPreset.parse(n.asText()) : Optional.empty();
+    if (p.isEmpty()) {
+      problems.add("raft.preset must be one of " + RaftPreset.allowed() + ", got " + n.toString());
+      return RaftPreset.DEFAULT;
+    }
+    return p.get();
   }
 
   private static Duration millis(JsonNode r, String key, Duration dflt, List<String> problems) {

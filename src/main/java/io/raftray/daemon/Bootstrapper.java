@@ -5,6 +5,7 @@ import io.raftray.cluster.ClusterRequestSigner;
 import io.raftray.cluster.RaftNode;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.NodeConfigFile;
+import io.raftray.config.RaftPreset;
 import io.raftray.model.Causes;
 import io.raftray.model.Ids;
 import io.raftray.model.Node;
@@ -56,7 +57,19 @@ public final class Bootstrapper {
       int bindPort,
       String apiBaseUrl,
       String accessHost,
-      String name) {}
+      String name,
+      RaftPreset raftPreset) {
+    /** With the default Raft preset. */
+    public InitRequest(
+        Path dataDir,
+        String bindHost,
+        int bindPort,
+        String apiBaseUrl,
+        String accessHost,
+        String name) {
+      this(dataDir, bindHost, bindPort, apiBaseUrl, accessHost, name, RaftPreset.DEFAULT);
+    }
+  }
 
   /** Result of a successful init: the new node's config and the first owner token (plaintext). */
   public record Initialized(NodeConfig config, String ownerToken) {}
@@ -184,6 +197,7 @@ public final class Bootstrapper {
               .apiBaseUrl(req.apiBaseUrl())
               .accessHost(req.accessHost())
               .initialPeers(peers)
+              .raft(NodeConfig.Raft.of(req.raftPreset()))
               .build();
       NodeConfigFile.write(config);
       PrivateFiles.createDir(config.raftDir(), "raft directory");

@@ -79,6 +79,12 @@ public final class Daemon implements AutoCloseable {
    */
   static final long MAX_PAYLOAD = RaftHttpService.MAX_BODY;
 
+  /**
+   * How long a stopping leader waits for the follower it hands leadership to (one round trip and a
+   * vote fsync when things go well); after that it stops anyway.
+   */
+  static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(3);
+
   /** How long one member may take to answer a membership lookup. */
   private static final Duration MEMBER_LOOKUP_TIMEOUT = Duration.ofSeconds(3);
 
@@ -275,6 +281,9 @@ public final class Daemon implements AutoCloseable {
           "cannot start raft from " + config.raftDir() + ": " + Causes.rootMessage(e), e);
     }
     lifecycle.add("raft", raft);
+    // Stopped before Raft (after everything that still writes through it): a leader hands its
+    // leadership over first, so a clean stop or restart costs the cluster no election.
+    lifecycle.add("leadership handover", raft, () -> handOver(raft));
     raftServer.set(raft.server());
     RemovalWatch removal =
         new RemovalWatch(
@@ -292,6 +301,15 @@ public final class Daemon implements AutoCloseable {
             + web.port()
             + " as "
             + config.apiBaseUrl());
+    LOG.info(
+        "raft timings: preset "
+            + config.raft().preset().wire()
+            + ", election timeout "
+            + config.raft().electionTimeoutMin().toMillis()
+            + "-"
+            + config.raft().electionTimeoutMax().toMillis()
+            + " ms"
+            + (config.raft().electionTimeoutsFromPreset() ? "" : " (set in node.json)"));
 
     // 4. What runs on top of Raft.
     Admission admission = Admission.startIfPending(config, raft, replica);
@@ -327,6 +345,16 @@ public final class Daemon implements AutoCloseable {
     lifecycle.add("subscription activity", activity).start();
     return new Daemon(
         config, lifecycle, web, sm, replica, identity, renewer, admission, xray, dataPlane);
+  }
+
+  /** One line about the handover when there was something to hand over; never fails the stop. */
+  private static void handOver(RaftNode raft) {
+    RaftNode.Handover h = raft.handOverLeadership(HANDOVER_TIMEOUT);
+    switch (h.outcome()) {
+      case HANDED_OVER -> LOG.info("handed raft leadership over " + h.detail());
+      case FAILED -> LOG.warning("stopping without handing raft leadership over: " + h.detail());
+      case NOT_LEADER, NO_OTHER_VOTER -> {}
+    }
   }
 
   /**
@@ -439,8 +467,10 @@ public final class Daemon implements AutoCloseable {
   /**
    * Stops everything {@link #start} started, newest first: the usage ticker, the maintenance thread
    * (renewal, core reports), the data plane (its last counters are committed while the core and
-   * Raft still run), a pending admission, Raft, the listener, and the core last (SIGTERM, SIGKILL
-   * after the grace period; it was created first so that /readyz reports it from the start).
+   * Raft still run), a pending admission, the leadership handover (a leader with other voters hands
+   * leadership to its most up-to-date healthy follower, at most {@link #HANDOVER_TIMEOUT}), Raft,
+   * the listener, and the core last (SIGTERM, SIGKILL after the grace period; it was created first
+   * so that /readyz reports it from the start).
    */
   @Override
   public void close() {

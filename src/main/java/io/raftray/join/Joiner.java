@@ -3,6 +3,7 @@ package io.raftray.join;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.NodeConfigFile;
+import io.raftray.config.RaftPreset;
 import io.raftray.model.Causes;
 import io.raftray.model.Json;
 import io.raftray.pki.ClusterCa;
@@ -74,7 +75,36 @@ public final class Joiner {
       Map<String, String> facts,
       Duration approvalTimeout,
       Duration pollInterval,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      RaftPreset raftPreset) {
+    /** With the default Raft preset. */
+    public Options(
+        String token,
+        Path dataDir,
+        String bindHost,
+        int bindPort,
+        String apiBaseUrl,
+        String accessHost,
+        String name,
+        Map<String, String> facts,
+        Duration approvalTimeout,
+        Duration pollInterval,
+        Consumer<String> progress) {
+      this(
+          token,
+          dataDir,
+          bindHost,
+          bindPort,
+          apiBaseUrl,
+          accessHost,
+          name,
+          facts,
+          approvalTimeout,
+          pollInterval,
+          progress,
+          RaftPreset.DEFAULT);
+    }
+
     @Override
     public String toString() {
       return "Options[" + dataDir + ", " + name + ", token=<redacted>]";
@@ -300,6 +330,7 @@ public final class Joiner {
             .apiBaseUrl(o.apiBaseUrl())
             .accessHost(o.accessHost())
             .initialPeers(peers)
+            .raft(NodeConfig.Raft.of(o.raftPreset()))
             .build();
     try {
       identity.save(o.dataDir());

@@ -51,6 +51,29 @@ class JoinCommandTest {
   }
 
   @Test
+  void unknownRaftPreset_isReportedWithTheOtherProblems_exit2() {
+    Run r =
+        run(
+            "join",
+            "rrj_x",
+            "--data-dir",
+            dir.resolve("d").toString(),
+            "--bind",
+            "nope",
+            "--api-base-url",
+            "https://127.0.0.1:1",
+            "--access-host",
+            "127.0.0.1",
+            "--raft-preset",
+            "LAN");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("raftray join: --raft-preset: must be one of lan, wan")
+        .contains("--bind");
+    assertThat(dir.resolve("d")).doesNotExist();
+  }
+
+  @Test
   void damagedToken_isUsageError_withoutEchoingIt() {
     Run r =
         run(
