@@ -61,7 +61,14 @@ public class ClusterBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      die("usage: ClusterBench.java free-ports N | wait | load | failover | report ...");
+      die("usage: ClusterBench.java free-ports N | wait | load | failover | report | set-preset ...");
+    }
+    if (args[0].equals("set-preset")) {
+      if (args.length != 3) {
+        die("usage: ClusterBench.java set-preset NODE_JSON PRESET");
+      }
+      setPreset(Path.of(args[1]), args[2]);
+      return;
     }
     Opts o = Opts.parse(Arrays.copyOfRange(args, 1, args.length));
     switch (args[0]) {
@@ -382,8 +389,21 @@ public class ClusterBench {
     List<String> pids = o.list("pids");
     int leader = waitHealthy(cl, 60) - 1;
     int nodes = cl.urls.size();
-    log(f("%s: %d client(s), %d s warmup + %d s measured; leader is node %d",
-        label, clients, warmup, seconds, leader + 1));
+    String target = o.s("target", "all");
+    List<Integer> targets = new ArrayList<>();
+    for (int n = 0; n < nodes; n++) {
+      boolean isLeader = n == leader;
+      if (target.equals("all") || (target.equals("leader") && isLeader)
+          || (target.equals("followers") && !isLeader)) {
+        targets.add(n);
+      }
+    }
+    if (targets.isEmpty() || !List.of("all", "leader", "followers").contains(target)) {
+      die("--target must be all, leader or followers, not " + target);
+    }
+    log(f("%s: %d client(s), %d s warmup + %d s measured; leader is node %d; writes to %s (nodes %s)",
+        label, clients, warmup, seconds, leader + 1, target,
+        targets.stream().map(n -> String.valueOf(n + 1)).toList()));
 
     long[][] lat = new long[clients][];
     int[][] via = new int[clients][];
@@ -409,7 +429,7 @@ public class ClusterBench {
                   if (s >= measureTo) {
                     break;
                   }
-                  int node = (ci + k) % nodes;
+                  int node = targets.get((ci + k) % targets.size());
                   String id = f("cb-%s-%s-c%02d-%07d", run, label, ci, k);
                   HttpResponse<String> r =
                       http.send(cl.write(node, id, LOAD_REQUEST_TIMEOUT),
@@ -473,7 +493,21 @@ public class ClusterBench {
     p.put(k + "latency_ms_mean", round(Arrays.stream(sorted).average().orElse(0) / 1e6));
     p.put(k + "latency_ms_p50_via_leader", round(pct(sortedOf(viaLeader), 0.50)));
     p.put(k + "latency_ms_p50_via_followers", round(pct(sortedOf(viaFollower), 0.50)));
+    p.put(k + "target", target);
+    p.put(k + "leader_node", leader + 1);
     p.put(k + "cpu_cores_servers", round(cpu.servers()));
+    // CPU seconds of each server process over the measured window, per acknowledged write.
+    double followerCpu = 0;
+    for (int n = 0; n < cpu.perServerSeconds().length; n++) {
+      double msPerWrite = 1000 * cpu.perServerSeconds()[n] / sorted.length;
+      p.put(k + "cpu_ms_per_write_node" + (n + 1), round(msPerWrite));
+      if (n == leader) {
+        p.put(k + "cpu_ms_per_write_leader", round(msPerWrite));
+      } else {
+        followerCpu += msPerWrite / (cpu.perServerSeconds().length - 1);
+      }
+    }
+    p.put(k + "cpu_ms_per_write_follower", round(followerCpu));
     p.put(k + "cpu_cores_bench", round(cpu.bench()));
     p.put(k + "cpu_cores_other", round(cpu.other()));
     p.put(k + "value_bytes", cl.raftray() ? 0 : cl.value.length);
@@ -649,7 +683,7 @@ public class ClusterBench {
     double electedMs = electedAt.get() < 0 ? Double.NaN : (electedAt.get() - t0) / 1e6;
     String errs = new TreeMap<>(errors).toString().replace("=", " x").replace("{", "").replace("}", "");
     Props p = new Props(Path.of(o.s("props")));
-    String k = "failover." + trial + ".";
+    String k = "failover." + o.s("preset", "default") + "." + trial + ".";
     p.put(k + "killed_node", leader + 1);
     p.put(k + "first_ack_ms", round(ms));
     p.put(k + "leader_seen_ms", round(electedMs));
@@ -686,6 +720,19 @@ public class ClusterBench {
     return 0;
   }
 
+  /** Sets raft.preset in a node.json (the only "preset" key in it), keeping the rest as is. */
+  static void setPreset(Path nodeJson, String preset) throws IOException {
+    if (!preset.matches("[a-z]+")) {
+      die("preset must be a word, not " + preset);
+    }
+    String text = Files.readString(nodeJson);
+    String changed = text.replaceFirst("(\"preset\"\\s*:\\s*)\"[a-z]+\"", "$1\"" + preset + "\"");
+    if (changed.equals(text) && !text.contains("\"" + preset + "\"")) {
+      die(nodeJson + " has no raft.preset to change");
+    }
+    Files.writeString(nodeJson, changed);
+  }
+
   // ---------------------------------------------------------------- report
 
   static void report(Opts o) throws Exception {
@@ -702,7 +749,7 @@ public class ClusterBench {
     b.append(f("  raftray     %s; java %s (%s); JVM flags: launcher defaults%s%n",
         p.get("meta.raftray"), p.get("meta.java_version"), p.get("meta.java_home"),
         p.get("meta.java_opts").isEmpty() ? "" : " + " + p.get("meta.java_opts")));
-    b.append(f("              election timeout %s ms, write timeout %s ms; HTTPS + bearer token; TLS between nodes%n",
+    b.append(f("              election timeout %s, write timeout %s ms; HTTPS + bearer token; TLS between nodes%n",
         p.get("meta.raftray_election_timeout_ms"), p.get("meta.raftray_write_timeout_ms")));
     b.append(f("  etcd        %s; defaults (fsync on, heartbeat 100 ms, election 1000 ms); plain HTTP, no auth%n",
         p.get("meta.etcd_version")));
@@ -713,7 +760,8 @@ public class ClusterBench {
     b.append("  Raftray: POST /api/v1/users {\"name\":...} over HTTPS (user record; ~570 B Raft log entry)").append(nl);
     b.append(f("  etcd:    POST %s with a %s-byte value (base64 in the JSON)%n",
         p.get("meta.etcd_gateway"), p.get("meta.value_bytes")));
-    b.append("  clients spread over the 3 nodes: client i sends its k-th write to node (i+k) mod 3;").append(nl);
+    b.append("  each phase sends every write to the leader, or to the followers (client i sends its k-th").append(nl);
+    b.append("  write to follower (i+k) mod 2), or to all nodes (node (i+k) mod 3): TARGETS;").append(nl);
     b.append("  HTTP/1.1 keep-alive, one java.net.http client per client; warmup first, then a fixed duration").append(nl);
     b.append(nl);
     List<String> loads = new ArrayList<>();
@@ -723,57 +771,97 @@ public class ClusterBench {
       }
     }
     boolean warn = false;
-    b.append(f("  %-26s %22s %22s%n", "", "Raftray", "etcd"));
+    List<String> targets = new ArrayList<>();
+    for (String t : p.get("meta.targets", "all").split("\\s+")) {
+      if (!t.isEmpty()) {
+        targets.add(t);
+      }
+    }
+    b.append(f("  %-26s %22s %22s %12s%n", "", "Raftray", "etcd", "Raftray/etcd"));
     for (String c : loads) {
-      String r = "raftray-c" + c + ".";
-      String e = "etcd-c" + c + ".";
-      b.append(f("  %s concurrent client%s (measured %s s / %s s after %s s warmup)%n", c,
-          c.equals("1") ? "" : "s", fmt1(p.d(r + "seconds")), fmt1(p.d(e + "seconds")),
-          p.get(r + "warmup_seconds", p.get(e + "warmup_seconds"))));
-      row(b, "writes/s", p, r, e, "writes_per_sec", "%.1f");
-      row(b, "latency p50 ms", p, r, e, "latency_ms_p50", "%.2f");
-      row(b, "latency p90 ms", p, r, e, "latency_ms_p90", "%.2f");
-      row(b, "latency p99 ms", p, r, e, "latency_ms_p99", "%.2f");
-      row(b, "latency max ms", p, r, e, "latency_ms_max", "%.2f");
-      row(b, "p50 via leader ms", p, r, e, "latency_ms_p50_via_leader", "%.2f");
-      row(b, "p50 via followers ms", p, r, e, "latency_ms_p50_via_followers", "%.2f");
-      row(b, "writes measured", p, r, e, "writes", "%.0f");
-      row(b, "cpu cores: servers (3)", p, r, e, "cpu_cores_servers", "%.2f");
-      row(b, "cpu cores: bench client", p, r, e, "cpu_cores_bench", "%.2f");
-      row(b, "cpu cores: other procs", p, r, e, "cpu_cores_other", "%.2f");
-      for (String x : List.of(r, e)) {
-        if (p.d(x + "cpu_cores_other") > 0.2) {
-          warn = true;
+      for (String t : targets) {
+        String r = "raftray-c" + c + "-" + t + ".";
+        String e = "etcd-c" + c + "-" + t + ".";
+        b.append(f("  %s concurrent client%s, writes sent to %s (measured %s s / %s s after %s s warmup)%n",
+            c, c.equals("1") ? "" : "s", t.equals("all") ? "all nodes" : "the " + t,
+            fmt1(p.d(r + "seconds")), fmt1(p.d(e + "seconds")),
+            p.get(r + "warmup_seconds", p.get(e + "warmup_seconds"))));
+        row(b, "writes/s", p, r, e, "writes_per_sec", "%.1f");
+        row(b, "latency p50 ms", p, r, e, "latency_ms_p50", "%.2f");
+        row(b, "latency p90 ms", p, r, e, "latency_ms_p90", "%.2f");
+        row(b, "latency p99 ms", p, r, e, "latency_ms_p99", "%.2f");
+        row(b, "latency max ms", p, r, e, "latency_ms_max", "%.2f");
+        row(b, "writes measured", p, r, e, "writes", "%.0f");
+        row(b, "cpu ms/write: leader", p, r, e, "cpu_ms_per_write_leader", "%.3f");
+        row(b, "cpu ms/write: follower", p, r, e, "cpu_ms_per_write_follower", "%.3f");
+        row(b, "cpu cores: servers (3)", p, r, e, "cpu_cores_servers", "%.2f");
+        row(b, "cpu cores: bench client", p, r, e, "cpu_cores_bench", "%.2f");
+        row(b, "cpu cores: other procs", p, r, e, "cpu_cores_other", "%.2f");
+        for (String x : List.of(r, e)) {
+          if (p.d(x + "cpu_cores_other") > 0.2) {
+            warn = true;
+          }
         }
+        double p50 = p.d(r + "latency_ms_p50") / p.d(e + "latency_ms_p50");
+        double tput = p.d(r + "writes_per_sec") / p.d(e + "writes_per_sec");
+        String ratios = "raftray-c" + c + "-" + t + ".ratio_";
+        p.put(ratios + "p50", round(p50));
+        p.put(ratios + "writes_per_sec", round(tput));
+        b.append(f("    %-24s %45s %12.2f%n", "p50 ratio", "", p50));
+        b.append(f("    %-24s %45s %12.2f%n", "writes/s ratio", "", tput));
       }
     }
     b.append(nl);
+    b.append("Targets (ratios of this run): 1-client p50 <= 2.5x etcd, 16-client writes/s >= 0.6x etcd,").append(nl);
+    b.append("failover median <= 1500 ms with the lan preset").append(nl);
+    for (String t : targets) {
+      double p50 = p.d("raftray-c1-" + t + ".ratio_p50");
+      double tput = p.d("raftray-c16-" + t + ".ratio_writes_per_sec");
+      b.append(f("  writes to %-10s 1-client p50 ratio %s (%s), 16-client throughput ratio %s (%s)%n",
+          t, fmt2(p50), verdict(p50 <= 2.5, p50), fmt2(tput), verdict(tput >= 0.6, tput)));
+    }
+    b.append(nl);
     int trials = p.i("meta.failover_trials");
-    List<Double> fo = new ArrayList<>();
-    List<Double> seen = new ArrayList<>();
     if (trials > 0) {
       b.append(f("Leader failover (Raftray): kill -9 of the leader, then %s writers hammer the two survivors%n",
           p.get("failover.writers")));
       b.append(f("  (request timeout %s ms, staggered); time from the SIGKILL to the first acknowledged write%n",
           p.get("failover.request_timeout_ms")));
-      for (int t = 1; t <= trials; t++) {
-        String k = "failover." + t + ".";
-        if (p.get(k + "first_ack_ms").isEmpty()) {
+      for (String preset : p.get("meta.failover_presets").split("\\s+")) {
+        if (preset.isEmpty()) {
           continue;
         }
-        fo.add(p.d(k + "first_ack_ms"));
-        if (!Double.isNaN(p.d(k + "leader_seen_ms"))) {
-          seen.add(p.d(k + "leader_seen_ms"));
+        List<Double> fo = new ArrayList<>();
+        List<Double> seen = new ArrayList<>();
+        b.append(f("  preset %s: election timeout %s ms%n", preset,
+            p.get("meta.failover." + preset + ".election_timeout_ms")));
+        for (int t = 1; t <= trials; t++) {
+          String k = "failover." + preset + "." + t + ".";
+          if (p.get(k + "first_ack_ms").isEmpty()) {
+            continue;
+          }
+          fo.add(p.d(k + "first_ack_ms"));
+          if (!Double.isNaN(p.d(k + "leader_seen_ms"))) {
+            seen.add(p.d(k + "leader_seen_ms"));
+          }
+          b.append(f("    trial %2d  killed node %s -> first ack %7.0f ms (%s); new leader node %s seen after %s ms; failed attempts: %s%n",
+              t, p.get(k + "killed_node"), p.d(k + "first_ack_ms"), p.get(k + "acked_by"),
+              p.get(k + "new_leader_node"), fmt0(p.d(k + "leader_seen_ms")), p.get(k + "errors")));
         }
-        b.append(f("  trial %2d  killed node %s -> first ack %7.0f ms (%s); new leader node %s seen after %s ms; failed attempts: %s%n",
-            t, p.get(k + "killed_node"), p.d(k + "first_ack_ms"), p.get(k + "acked_by"),
-            p.get(k + "new_leader_node"), fmt0(p.d(k + "leader_seen_ms")), p.get(k + "errors")));
-      }
-      b.append(f("  first acknowledged write: median %.0f ms, min %.0f ms, max %.0f ms (%d trials)%n",
-          median(fo), min(fo), max(fo), fo.size()));
-      if (!seen.isEmpty()) {
-        b.append(f("  new leader visible via GET /api/v1/cluster: median %.0f ms, min %.0f ms, max %.0f ms%n",
-            median(seen), min(seen), max(seen)));
+        if (fo.isEmpty()) {
+          continue;
+        }
+        b.append(f("    %s: first acknowledged write: median %.0f ms, min %.0f ms, max %.0f ms (%d trials)%n",
+            preset, median(fo), min(fo), max(fo), fo.size()));
+        if (!seen.isEmpty()) {
+          b.append(f("    %s: new leader visible via GET /api/v1/cluster: median %.0f ms, min %.0f ms, max %.0f ms%n",
+              preset, median(seen), min(seen), max(seen)));
+        }
+        p.put("failover." + preset + ".median_first_ack_ms", round(median(fo)));
+        if (preset.equals("lan")) {
+          b.append(f("    target: median <= 1500 ms with lan: %s%n",
+              verdict(median(fo) <= 1500, median(fo))));
+        }
       }
       b.append(nl);
     }
@@ -799,31 +887,24 @@ public class ClusterBench {
         j.put(k.substring(5), p.get(k));
       }
     }
-    for (String c : loads) {
-      for (String sys : List.of("raftray", "etcd")) {
-        String pre = sys + "-c" + c + ".";
-        for (String k : p.keys()) {
-          if (k.startsWith(pre)) {
-            j.put(sys + "_c" + c + "_" + k.substring(pre.length()), num(p.get(k)));
-          }
-        }
+    for (String k : p.keys()) {
+      if (!k.startsWith("meta.")) {
+        j.put(k.replace('-', '_').replace('.', '_'), num(p.get(k)));
       }
-    }
-    if (!fo.isEmpty()) {
-      j.put("failover_trials", fo.size());
-      j.put("failover_ms_median", round(median(fo)));
-      j.put("failover_ms_min", round(min(fo)));
-      j.put("failover_ms_max", round(max(fo)));
-      j.put("failover_ms_all", fo);
-      j.put("failover_leader_seen_ms_median", seen.isEmpty() ? Double.NaN : round(median(seen)));
-      j.put("failover_writers", num(p.get("failover.writers")));
-      j.put("failover_request_timeout_ms", num(p.get("failover.request_timeout_ms")));
     }
     j.put("warning_busy_machine", warn);
     Files.createDirectories(results.toAbsolutePath().getParent());
     Files.writeString(results, Json.write(j) + "\n", StandardOpenOption.CREATE,
         StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     System.out.println("JSON line appended to " + results);
+  }
+
+  static String fmt2(double d) {
+    return Double.isNaN(d) ? "-" : f("%.2f", d);
+  }
+
+  static String verdict(boolean met, double value) {
+    return Double.isNaN(value) ? "not measured" : met ? "met" : "MISSED";
   }
 
   static void row(StringBuilder b, String what, Props p, String r, String e, String key, String fmt) {
@@ -874,7 +955,7 @@ public class ClusterBench {
   // ---------------------------------------------------------------- CPU accounting
 
   /** Jiffies: all CPUs (total, busy) from /proc/stat, the server processes, this process. */
-  record Cpu(long total, long busy, long servers, long self) {
+  record Cpu(long total, long busy, long servers, long self, long[] perServer) {
     static Cpu read(List<String> pids) {
       try {
         String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -884,28 +965,38 @@ public class ClusterBench {
         }
         long busy = total - Long.parseLong(f[4]) - Long.parseLong(f[5]); // minus idle, iowait
         long servers = 0;
-        for (String pid : pids) {
-          servers += procTicks(pid);
+        long[] per = new long[pids.size()];
+        for (int i = 0; i < per.length; i++) {
+          per[i] = procTicks(pids.get(i));
+          servers += per[i];
         }
-        return new Cpu(total, busy, servers, procTicks("self"));
+        return new Cpu(total, busy, servers, procTicks("self"), per);
       } catch (IOException | RuntimeException e) {
-        return new Cpu(-1, -1, -1, -1);
+        return new Cpu(-1, -1, -1, -1, new long[0]);
       }
     }
 
     CpuUse until(Cpu end) {
       double perCpu = (end.total - total) / (double) Runtime.getRuntime().availableProcessors();
       if (total < 0 || end.total < 0 || perCpu <= 0) {
-        return new CpuUse(Double.NaN, Double.NaN, Double.NaN);
+        return new CpuUse(Double.NaN, Double.NaN, Double.NaN, new double[0]);
       }
       double s = (end.servers - servers) / perCpu;
       double b = (end.self - self) / perCpu;
       double other = (end.busy - busy) / perCpu - s - b;
-      return new CpuUse(s, b, Math.max(0, other));
+      double[] seconds = new double[Math.min(perServer.length, end.perServer.length)];
+      for (int i = 0; i < seconds.length; i++) {
+        seconds[i] = (end.perServer[i] - perServer[i]) / (double) CLOCK_TICKS;
+      }
+      return new CpuUse(s, b, Math.max(0, other), seconds);
     }
   }
 
-  record CpuUse(double servers, double bench, double other) {}
+  /** USER_HZ of /proc/<pid>/stat: 100 on Linux (x86, arm) whatever the kernel's HZ. */
+  static final int CLOCK_TICKS = 100;
+
+  /** Cores used (shares of the machine) over a window, and each server's CPU seconds in it. */
+  record CpuUse(double servers, double bench, double other, double[] perServerSeconds) {}
 
   /** utime + stime of a process, in jiffies, from /proc/<pid>/stat (fields after the comm). */
   static long procTicks(String pid) throws IOException {

@@ -5,7 +5,10 @@
 #   MEASURE_SECONDS  measured seconds per phase                     (default 30)
 #   CLIENTS          concurrency levels, space-separated            (default "1 16")
 #   VALUE_BYTES      etcd value size                                (default 300)
-#   TRIALS           leader failover trials                         (default 10; 0 skips)
+#   TARGETS          where writes go: leader, followers, all        (default "leader followers")
+#   TRIALS           leader failover trials per preset              (default 20; 0 skips)
+#   FAILOVER_PRESETS raft presets the failover trials run with      (default "wan lan"; the
+#                    cluster starts with the first, node.json is switched and restarted between)
 #   FAILOVER_WRITERS / FAILOVER_TIMEOUT_MS  writers hammering the survivors, request timeout
 #                                                                   (default 8 / 1000)
 #   SKIP_ETCD=1      Raftray only
@@ -20,7 +23,9 @@ WARMUP_SECONDS="${WARMUP_SECONDS:-10}"
 MEASURE_SECONDS="${MEASURE_SECONDS:-30}"
 CLIENTS="${CLIENTS:-1 16}"
 VALUE_BYTES="${VALUE_BYTES:-300}"
-TRIALS="${TRIALS:-10}"
+TRIALS="${TRIALS:-20}"
+TARGETS="${TARGETS:-leader followers}"
+FAILOVER_PRESETS="${FAILOVER_PRESETS:-wan lan}"
 FAILOVER_WRITERS="${FAILOVER_WRITERS:-8}"
 FAILOVER_TIMEOUT_MS="${FAILOVER_TIMEOUT_MS:-1000}"
 SKIP_ETCD="${SKIP_ETCD:-0}"
@@ -145,6 +150,8 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
   echo "meta.clients=$CLIENTS"
   echo "meta.value_bytes=$VALUE_BYTES"
   echo "meta.failover_trials=$TRIALS"
+  echo "meta.failover_presets=$FAILOVER_PRESETS"
+  echo "meta.targets=$TARGETS"
   echo "meta.loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } | sed 's/\\/\\\\/g' >"$props"
 
@@ -171,8 +178,10 @@ ca="$(rdir 1)/tls/ca.crt"
 token_file="$tmp/owner.token"
 
 say "raftray: init node 1 on 127.0.0.1:${rport[1]}"
+first_preset="${FAILOVER_PRESETS%% *}"
+first_preset="${first_preset:-wan}"
 "$root/raftray" init --data-dir "$(rdir 1)" --bind "127.0.0.1:${rport[1]}" --api-base-url "$(rurl 1)" \
-  --access-host 127.0.0.1 --name bench-n1 --admin-token-file "$token_file" >"$tmp/raftray/init.log" 2>&1 \
+  --raft-preset "$first_preset" --access-host 127.0.0.1 --name bench-n1 --admin-token-file "$token_file" >"$tmp/raftray/init.log" 2>&1 \
   || { cat "$tmp/raftray/init.log" >&2; die "raftray init"; }
 start_raftray 1
 wait_ready "$(rurl 1)" "$ca" "${rpid[1]}"
@@ -183,7 +192,7 @@ for i in 2 3; do
     | sed -n 's/.*"token" *: *"\(rrj_[^"]*\)".*/\1/p')"
   [ -n "$join_token" ] || die "join-token create printed no token"
   "$root/raftray" join "$join_token" --data-dir "$(rdir "$i")" --bind "127.0.0.1:${rport[$i]}" \
-    --api-base-url "$(rurl "$i")" --access-host 127.0.0.1 --name "bench-n$i" \
+    --api-base-url "$(rurl "$i")" --raft-preset "$first_preset" --access-host 127.0.0.1 --name "bench-n$i" \
     >"$tmp/raftray/join-$i.log" 2>&1 || { cat "$tmp/raftray/join-$i.log" >&2; die "raftray join"; }
   unset join_token
   start_raftray "$i"
@@ -193,29 +202,55 @@ rurls="$(rurl 1),$(rurl 2),$(rurl 3)"
 rargs=(--system raftray --urls "$rurls" --ca "$ca" --token-file "$token_file")
 bench wait "${rargs[@]}" --timeout-seconds 120
 say "raftray: 3 voters, leader is node $(cat "$tmp/out")"
+# The election timeout the daemons run with, from their start-up line ("raft timings: ...").
+election_ms() {
+  sed -n 's/.*raft timings: preset [a-z]*, election timeout \([0-9]*-[0-9]*\) ms.*/\1/p' \
+    "$tmp/raftray/n1.log" | tail -n 1
+}
 et="$(tr -d ' \n' <"$(rdir 1)/node.json")"
 {
-  echo "meta.raftray_election_timeout_ms=$(echo "$et" | sed -n 's/.*"election_timeout_min_ms":\([0-9]*\).*/\1/p')-$(echo "$et" | sed -n 's/.*"election_timeout_max_ms":\([0-9]*\).*/\1/p')"
+  echo "meta.raftray_election_timeout_ms=$(election_ms) ms (preset $first_preset)"
   echo "meta.raftray_write_timeout_ms=$(echo "$et" | sed -n 's/.*"write_timeout_ms":\([0-9]*\).*/\1/p')"
 } >>"$props"
 
 for c in $CLIENTS; do
-  bench load "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --clients "$c" \
-    --warmup-seconds "$WARMUP_SECONDS" --seconds "$MEASURE_SECONDS" --label "raftray-c$c" --props "$props"
+  for t in $TARGETS; do
+    bench load "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --clients "$c" --target "$t" \
+      --warmup-seconds "$WARMUP_SECONDS" --seconds "$MEASURE_SECONDS" --label "raftray-c$c-$t" --props "$props"
+  done
 done
 
-# --- Raftray leader failover ----------------------------------------------------------------
-for t in $(seq 1 "$TRIALS"); do
-  bench failover "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --trial "$t" \
-    --writers "$FAILOVER_WRITERS" --request-timeout-ms "$FAILOVER_TIMEOUT_MS" --props "$props"
-  k="$(cat "$tmp/out")"
-  [[ "$k" =~ ^[123]$ ]] || die "failover trial $t returned no node index"
-  { wait "${rpid[$k]}"; } 2>/dev/null || true # reap the killed daemon (quietly: no "Killed")
-  say "failover trial $t: restarting node $k"
-  start_raftray "$k"
-  wait_ready "$(rurl "$k")" "$ca" "${rpid[$k]}"
-  bench wait "${rargs[@]}" --timeout-seconds 120 # all three healthy again before the next trial
-done
+# --- Raftray leader failover, per preset ------------------------------------------------------
+# node.json's raft.preset is switched on every node (all stopped), then they start again.
+set_preset() { # $1 = preset
+  local i
+  stop_raftray
+  for i in 1 2 3; do
+    "$JAVA" "$here/ClusterBench.java" set-preset "$(rdir "$i")/node.json" "$1" \
+      || die "could not set raft.preset=$1 in node $i's node.json"
+  done
+  for i in 1 2 3; do start_raftray "$i"; done
+  for i in 1 2 3; do wait_ready "$(rurl "$i")" "$ca" "${rpid[$i]}"; done
+  bench wait "${rargs[@]}" --timeout-seconds 120
+}
+if [ "$TRIALS" -gt 0 ]; then
+  for preset in $FAILOVER_PRESETS; do
+    [ "$preset" = "$first_preset" ] || { say "failover: switching every node to preset $preset"; set_preset "$preset"; }
+    echo "meta.failover.$preset.election_timeout_ms=$(election_ms)" >>"$props"
+    for t in $(seq 1 "$TRIALS"); do
+      bench failover "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --trial "$t" \
+        --preset "$preset" --writers "$FAILOVER_WRITERS" --request-timeout-ms "$FAILOVER_TIMEOUT_MS" \
+        --props "$props"
+      k="$(cat "$tmp/out")"
+      [[ "$k" =~ ^[123]$ ]] || die "failover trial $t returned no node index"
+      { wait "${rpid[$k]}"; } 2>/dev/null || true # reap the killed daemon (quietly: no "Killed")
+      say "failover ($preset) trial $t: restarting node $k"
+      start_raftray "$k"
+      wait_ready "$(rurl "$k")" "$ca" "${rpid[$k]}"
+      bench wait "${rargs[@]}" --timeout-seconds 120 # all three healthy again before the next trial
+    done
+  done
+fi
 stop_raftray # etcd gets the machine alone
 
 # --- etcd: three members, defaults (fsync on) -------------------------------------------------
@@ -237,9 +272,11 @@ if [ "$SKIP_ETCD" != 1 ]; then
   bench wait --system etcd --urls "$eurls" --timeout-seconds 60
   say "etcd: 3 members, leader is member $(cat "$tmp/out")"
   for c in $CLIENTS; do
-    bench load --system etcd --urls "$eurls" --pids "${epid[1]},${epid[2]},${epid[3]}" \
-      --clients "$c" --value-bytes "$VALUE_BYTES" --warmup-seconds "$WARMUP_SECONDS" \
-      --seconds "$MEASURE_SECONDS" --label "etcd-c$c" --props "$props"
+    for t in $TARGETS; do
+      bench load --system etcd --urls "$eurls" --pids "${epid[1]},${epid[2]},${epid[3]}" \
+        --clients "$c" --target "$t" --value-bytes "$VALUE_BYTES" --warmup-seconds "$WARMUP_SECONDS" \
+        --seconds "$MEASURE_SECONDS" --label "etcd-c$c-$t" --props "$props"
+    done
   done
   stop_etcd
 fi
