@@ -1,5 +1,6 @@
 package io.raftray.daemon;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
@@ -493,6 +494,10 @@ public final class Daemon implements AutoCloseable {
               .port(config.bindPort())
               .shutdownHook(false)
               .maxPayloadSize(MAX_PAYLOAD)
+              // Nagle off: a response goes out as a few TLS records (headers, body); with Nagle
+              // the last one waits for the peer's delayed ACK (up to 40 ms on Linux), which every
+              // Raft round trip and every API answer would pay.
+              .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
               .addProtocol(
                   Http1Config.builder().maxHeadersSize(16 * 1024).maxPrologueLength(8192).build())
               .tls(
