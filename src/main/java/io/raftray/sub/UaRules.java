@@ -4,7 +4,9 @@ import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.SubscriptionSettings.UaRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -41,6 +43,11 @@ public final class UaRules {
 
   private final List<Compiled> rules;
 
+  /** Decisions by User-Agent and Accept; cleared when {@link #MAX_CHOSEN} is reached. */
+  private final Map<String, Format> chosen = new ConcurrentHashMap<>();
+
+  static final int MAX_CHOSEN = 1024;
+
   private UaRules(List<Compiled> rules) {
     this.rules = rules;
   }
@@ -69,6 +76,22 @@ public final class UaRules {
   public Format choose(String userAgent, String accept) {
     String ua = bounded(userAgent);
     String acc = bounded(accept);
+    // A fleet's clients send a handful of distinct User-Agent/Accept pairs: remember the answer
+    // instead of running every rule's regular expression on every fetch.
+    String key = ua + '\n' + acc;
+    Format known = chosen.get(key);
+    if (known != null) {
+      return known;
+    }
+    Format f = match(ua, acc);
+    if (chosen.size() >= MAX_CHOSEN) {
+      chosen.clear();
+    }
+    chosen.put(key, f);
+    return f;
+  }
+
+  private Format match(String ua, String acc) {
     for (Compiled r : rules) {
       if (r.ua().matcher(ua).find() && (r.accept() == null || r.accept().matcher(acc).find())) {
         return r.format();

@@ -48,6 +48,22 @@ class UaRulesTest {
   }
 
   @Test
+  void rememberedDecisions_stayPerUserAgentAndAccept_alsoPastTheMemoryBound() {
+    UaRules rules = UaRules.of(SubscriptionSettings.defaults());
+    String firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    for (int round = 0; round < 2; round++) {
+      assertThat(rules.choose(firefox, HTML_ACCEPT)).isEqualTo(Format.HTML);
+      assertThat(rules.choose(firefox, "*/*")).isEqualTo(Format.BASE64);
+      assertThat(rules.choose("mihomo/1.19.12", "*/*").wire()).isEqualTo("clash");
+    }
+    for (int i = 0; i < UaRules.MAX_CHOSEN + 10; i++) {
+      assertThat(rules.choose("sing-box 1.12." + i, "*/*").wire()).isEqualTo("singbox");
+    }
+    assertThat(rules.choose(firefox, HTML_ACCEPT)).isEqualTo(Format.HTML);
+    assertThat(rules.choose("mihomo/1.19.12", "*/*").wire()).isEqualTo("clash");
+  }
+
+  @Test
   void browser_htmlOnlyWhenItAcceptsHtml() {
     String firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
     assertThat(BUILT_IN.choose(firefox, HTML_ACCEPT)).isEqualTo(Format.HTML);
