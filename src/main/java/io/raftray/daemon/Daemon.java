@@ -309,7 +309,9 @@ public final class Daemon implements AutoCloseable {
             + "-"
             + config.raft().electionTimeoutMax().toMillis()
             + " ms"
-            + (config.raft().electionTimeoutsFromPreset() ? "" : " (set in node.json)"));
+            + (config.raft().electionTimeoutsFromPreset() ? "" : " (set in node.json)")
+            + ", replication "
+            + (tunables.pipelinedReplication() ? "pipelined" : "default"));
 
     // 4. What runs on top of Raft.
     Admission admission = Admission.startIfPending(config, raft, replica);
