@@ -128,7 +128,10 @@ public final class Daemon implements AutoCloseable {
     return start(config, Clock.systemUTC());
   }
 
-  /** With {@link Tunables#DEFAULT}, except the replication mode from the environment. */
+  /**
+   * With {@link Tunables#DEFAULT}, except the replication mode from the environment ({@code
+   * RAFTRAY_REPLICATION=default} for Ratis' own appender).
+   */
   public static Daemon start(NodeConfig config, Clock clock) throws StartupException {
     final Tunables tunables;
     try {
