@@ -27,8 +27,9 @@ import java.util.Objects;
  * @param writeDeadline total time a write or linearizable read may spend retrying before it fails
  *     with {@link ClusterUnavailableException}
  * @param pipelinedReplication whether this node, as leader, keeps several AppendEntries in flight
- *     per follower and notifies followers of commits at once ({@link PipelinedLogAppender}, Ratis'
- *     log metadata entries off); false is Ratis' default appender
+ *     per follower and notifies followers of commits at once ({@link PipelinedLogAppender}; the
+ *     builder's default); false is Ratis' default appender. Ratis' log-metadata entries stay on in
+ *     both modes ({@link RatisSettings})
  */
 public record RaftNodeConfig(
     Path storageDir,
@@ -120,7 +121,7 @@ public record RaftNodeConfig(
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private long snapshotThreshold = DEFAULT_SNAPSHOT_THRESHOLD;
     private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
-    private boolean pipelinedReplication;
+    private boolean pipelinedReplication = true;
 
     private Builder(
         Path storageDir,

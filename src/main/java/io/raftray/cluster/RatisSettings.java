@@ -75,7 +75,8 @@ final class RatisSettings {
       // followers of a commit at once: without them a restarted node applies nothing from its log
       // until a leader tells it the commit index, and it cannot accept that leader's appends while
       // its (unapplied) state does not know the leader (ClusterAuth: "unknown node"). The fault
-      // run caught this (docs/ARCHITECTURE.md, "Replication").
+      // run caught this (docs/ARCHITECTURE.md, "Replication"; docs/operations.md, "Replication
+      // mode").
     }
     if (cfg.snapshotThreshold() > 0) {
       RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);

@@ -38,10 +38,10 @@
  *   <li>Only the Ratis requests raftray sends are dispatched from the network ({@code
  *       RaftRequestPolicy}): no group or snapshot management, configuration changes only as a node
  *       adding itself or dropping nodes the state marks removed.
- *   <li>A leader replicates with Ratis' default appender, or with {@link
- *       io.raftray.cluster.PipelinedLogAppender} when the node enabled pipelined replication; the
- *       follower starts a pipelined leader's appends in the order it sent them ({@code
- *       AppendSequencer}), after the same authentication as every other request.
+ *   <li>A leader replicates with {@link io.raftray.cluster.PipelinedLogAppender} (the default), or
+ *       with Ratis' default appender when the node turned pipelined replication off; the follower
+ *       starts a pipelined leader's appends in the order it sent them ({@code AppendSequencer}),
+ *       after the same authentication as every other request.
  *   <li>No write or linearizable read waits longer than the configured write deadline plus one
  *       request timeout; then it fails with {@link io.raftray.cluster.ClusterUnavailableException}.
  * </ul>

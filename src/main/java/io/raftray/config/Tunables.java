@@ -19,8 +19,8 @@ import org.jspecify.annotations.NullMarked;
  * @param activityInterval how often this node commits its batch of subscription activity (fetches,
  *     devices) as one {@code subscription.activity} entry, when there is any (default 10 s)
  * @param pipelinedReplication as Raft leader, keep several AppendEntries in flight per follower and
- *     notify followers of commits at once (default off; {@code RAFTRAY_REPLICATION=pipelined} turns
- *     it on for {@code raftray run}, see {@link #fromEnvironment})
+ *     notify followers of commits at once (default on; {@code RAFTRAY_REPLICATION=default} gives
+ *     {@code raftray run} Ratis' own appender back, see {@link #fromEnvironment})
  */
 @NullMarked
 public record Tunables(
@@ -38,6 +38,9 @@ public record Tunables(
    */
   public static final String REPLICATION_ENV = "RAFTRAY_REPLICATION";
 
+  /** Replication mode when nothing chooses one: pipelined. */
+  public static final boolean DEFAULT_PIPELINED_REPLICATION = true;
+
   public static final Tunables DEFAULT =
       new Tunables(
           Duration.ofMinutes(5),
@@ -54,27 +57,34 @@ public record Tunables(
     this(coreResync, coreReportInterval, usageTickInterval, renewal, DEFAULT_ACTIVITY_INTERVAL);
   }
 
-  /** The knobs from before the replication switch (that one off). */
+  /** The knobs from before the replication switch (that one at its default, pipelined). */
   public Tunables(
       Duration coreResync,
       Duration coreReportInterval,
       Duration usageTickInterval,
       RenewalSettings renewal,
       Duration activityInterval) {
-    this(coreResync, coreReportInterval, usageTickInterval, renewal, activityInterval, false);
+    this(
+        coreResync,
+        coreReportInterval,
+        usageTickInterval,
+        renewal,
+        activityInterval,
+        DEFAULT_PIPELINED_REPLICATION);
   }
 
   /**
-   * {@link #DEFAULT} with the replication mode of {@code env}'s {@value #REPLICATION_ENV}: {@code
-   * pipelined} turns pipelined replication on; unset, empty or {@code default} keeps it off.
+   * {@link #DEFAULT} with the replication mode of {@code env}'s {@value #REPLICATION_ENV}: unset,
+   * empty or {@code pipelined} keeps pipelined replication (the default); {@code default} turns it
+   * off, for Ratis' own log appender.
    *
    * @throws IllegalArgumentException for any other value
    */
   public static Tunables fromEnvironment(java.util.Map<String, String> env) {
     String mode = env.getOrDefault(REPLICATION_ENV, "").trim();
     return switch (mode) {
-      case "", "default" -> DEFAULT;
-      case "pipelined" -> DEFAULT.withPipelinedReplication(true);
+      case "", "pipelined" -> DEFAULT;
+      case "default" -> DEFAULT.withPipelinedReplication(false);
       default ->
           throw new IllegalArgumentException(
               REPLICATION_ENV + " must be 'pipelined' or 'default', not '" + mode + "'");

@@ -129,7 +129,10 @@ public final class Daemon implements AutoCloseable {
     return start(config, Clock.systemUTC());
   }
 
-  /** With {@link Tunables#DEFAULT}, except the replication mode from the environment. */
+  /**
+   * With {@link Tunables#DEFAULT}, except the replication mode from the environment ({@code
+   * RAFTRAY_REPLICATION=default} for Ratis' own appender).
+   */
   public static Daemon start(NodeConfig config, Clock clock) throws StartupException {
     final Tunables tunables;
     try {
@@ -310,7 +313,9 @@ public final class Daemon implements AutoCloseable {
             + "-"
             + config.raft().electionTimeoutMax().toMillis()
             + " ms"
-            + (config.raft().electionTimeoutsFromPreset() ? "" : " (set in node.json)"));
+            + (config.raft().electionTimeoutsFromPreset() ? "" : " (set in node.json)")
+            + ", replication "
+            + (tunables.pipelinedReplication() ? "pipelined" : "default"));
 
     // 4. What runs on top of Raft.
     Admission admission = Admission.startIfPending(config, raft, replica);

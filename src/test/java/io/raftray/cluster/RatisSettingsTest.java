@@ -39,11 +39,16 @@ class RatisSettingsTest {
   }
 
   @Test
-  void of_default_keepsRatisDefaultAppenderAndLogMetadata() {
-    RaftProperties p = RatisSettings.of(config().build());
+  void of_ratisAppender_keepsLogMetadata() {
+    RaftProperties p = RatisSettings.of(config().pipelinedReplication(false).build());
 
     assertThat(RatisSettings.pipelinedReplication(p)).isFalse();
     assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isTrue();
+  }
+
+  @Test
+  void of_builderDefault_isPipelined() {
+    assertThat(RatisSettings.pipelinedReplication(RatisSettings.of(config().build()))).isTrue();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.raftray.cluster;
 
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
+import io.raftray.config.Tunables;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -61,9 +62,14 @@ final class TestNode implements AutoCloseable {
     return configBuilder(clusterId, peers).build();
   }
 
+  /**
+   * Default settings, with the replication mode of this JVM's {@code RAFTRAY_REPLICATION} (the
+   * build's {@code -Draftray.replication}), as a daemon started here would have.
+   */
   RaftNodeConfig.Builder configBuilder(String clusterId, List<RaftNodeConfig.Peer> peers) {
     return RaftNodeConfig.builder(
-        dir, id, clusterId, peers, new InetSocketAddress("127.0.0.1", web.port()), httpClient);
+            dir, id, clusterId, peers, new InetSocketAddress("127.0.0.1", web.port()), httpClient)
+        .pipelinedReplication(Tunables.fromEnvironment(System.getenv()).pipelinedReplication());
   }
 
   RaftNode start(RaftNodeConfig cfg) throws IOException {

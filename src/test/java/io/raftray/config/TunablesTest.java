@@ -11,19 +11,31 @@ import org.junit.jupiter.api.Timeout;
 class TunablesTest {
 
   @Test
-  void fromEnvironment_unsetOrDefault_isTheDefaultWithoutPipelining() {
+  void fromEnvironment_unsetEmptyOrPipelined_isTheDefault_pipelined() {
     assertThat(Tunables.fromEnvironment(Map.of())).isEqualTo(Tunables.DEFAULT);
-    assertThat(Tunables.fromEnvironment(Map.of(Tunables.REPLICATION_ENV, "default")))
+    assertThat(Tunables.fromEnvironment(Map.of(Tunables.REPLICATION_ENV, " ")))
         .isEqualTo(Tunables.DEFAULT);
-    assertThat(Tunables.DEFAULT.pipelinedReplication()).isFalse();
+    assertThat(Tunables.fromEnvironment(Map.of(Tunables.REPLICATION_ENV, "pipelined")))
+        .isEqualTo(Tunables.DEFAULT);
+    assertThat(Tunables.DEFAULT.pipelinedReplication()).isTrue();
   }
 
   @Test
-  void fromEnvironment_pipelined_turnsOnlyPipeliningOn() {
-    Tunables t = Tunables.fromEnvironment(Map.of(Tunables.REPLICATION_ENV, "pipelined"));
+  void fromEnvironment_default_turnsOnlyPipeliningOff() {
+    Tunables t = Tunables.fromEnvironment(Map.of(Tunables.REPLICATION_ENV, "default"));
 
-    assertThat(t.pipelinedReplication()).isTrue();
-    assertThat(t.withPipelinedReplication(false)).isEqualTo(Tunables.DEFAULT);
+    assertThat(t.pipelinedReplication()).isFalse();
+    assertThat(t.withPipelinedReplication(true)).isEqualTo(Tunables.DEFAULT);
+  }
+
+  @Test
+  void olderConstructors_replicatePipelined() {
+    Tunables d = Tunables.DEFAULT;
+
+    assertThat(
+            new Tunables(d.coreResync(), d.coreReportInterval(), d.usageTickInterval(), d.renewal())
+                .pipelinedReplication())
+        .isTrue();
   }
 
   @Test
@@ -36,10 +48,10 @@ class TunablesTest {
 
   @Test
   void withers_keepTheReplicationMode() {
-    Tunables t = Tunables.DEFAULT.withPipelinedReplication(true);
+    Tunables t = Tunables.DEFAULT.withPipelinedReplication(false);
 
     assertThat(t.withActivityInterval(java.time.Duration.ofSeconds(3)).pipelinedReplication())
-        .isTrue();
-    assertThat(t.withRenewal(t.renewal()).pipelinedReplication()).isTrue();
+        .isFalse();
+    assertThat(t.withRenewal(t.renewal()).pipelinedReplication()).isFalse();
   }
 }

@@ -115,7 +115,7 @@ class MemberActorAttackIT {
     http = InProcessNodes.trustingCa(seed.configs().get(0).dataDir());
     var api = new InProcessNodes.Api(http, seed.owner().plaintext(), Duration.ofSeconds(40));
     for (var c : seed.configs()) {
-      daemons.add(Daemon.start(c, Clock.systemUTC(), Tunables.DEFAULT));
+      daemons.add(Daemon.start(c, Clock.systemUTC(), Tunables.fromEnvironment(System.getenv())));
     }
     InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
     Daemon lead = InProcessNodes.awaitLeader(daemons);

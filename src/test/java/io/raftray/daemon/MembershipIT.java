@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 class MembershipIT {
   /** Short renewal cycle: certificates issued by renewal live 12 s and are renewed after 8 s. */
   private static final Tunables FAST =
-      Tunables.DEFAULT.withRenewal(
-          new RenewalSettings(Duration.ofMillis(500), Duration.ofSeconds(12), 2.0 / 3.0));
+      Tunables.fromEnvironment(System.getenv())
+          .withRenewal(
+              new RenewalSettings(Duration.ofMillis(500), Duration.ofSeconds(12), 2.0 / 3.0));
 
   @TempDir Path tmp;
   private final List<Daemon> daemons = new ArrayList<>();

@@ -54,7 +54,7 @@ class RemovedNodeAttackIT {
     http = InProcessNodes.trustingCa(seed.configs().get(0).dataDir());
     api = new InProcessNodes.Api(http, seed.owner().plaintext(), Duration.ofSeconds(40));
     for (var c : seed.configs()) {
-      daemons.add(Daemon.start(c, Clock.systemUTC(), Tunables.DEFAULT));
+      daemons.add(Daemon.start(c, Clock.systemUTC(), Tunables.fromEnvironment(System.getenv())));
     }
     InProcessNodes.awaitBootstrapped(seed, daemons.get(0));
     Daemon lead = InProcessNodes.awaitLeader(daemons);

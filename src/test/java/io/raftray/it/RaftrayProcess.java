@@ -306,10 +306,41 @@ final class RaftrayProcess implements AutoCloseable {
     launch();
     try {
       awaitReady();
+      awaitReplicationMode();
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + "\n" + logTail(60), e);
     }
     return this;
+  }
+
+  /**
+   * The replication mode the daemon inherits from this JVM's environment ({@code
+   * RAFTRAY_REPLICATION}, set by {@code -Draftray.replication}, docs/testing.md).
+   */
+  static String expectedReplication() {
+    return io.raftray.config.Tunables.fromEnvironment(System.getenv()).pipelinedReplication()
+        ? "pipelined"
+        : "default";
+  }
+
+  /**
+   * Asserts that the run logged the replication mode of {@link #expectedReplication} (the {@code
+   * raft timings: ...} line at start), so a run with {@code -Draftray.replication} really tested
+   * that mode. Skipped when the node logs below INFO.
+   */
+  private void awaitReplicationMode() {
+    String level = System.getenv("RAFTRAY_IT_LOG_LEVEL");
+    if (level != null && (level.equalsIgnoreCase("warn") || level.equalsIgnoreCase("error"))) {
+      return;
+    }
+    String expected = "replication " + expectedReplication();
+    await("'" + expected + "' in the log of " + dataDir)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> read(stdoutFile()).lines().anyMatch(l -> l.contains("raft timings:")));
+    assertThat(read(stdoutFile()).lines().filter(l -> l.contains("raft timings:")).toList())
+        .as("replication mode logged by the daemon")
+        .allMatch(l -> l.endsWith(expected));
   }
 
   private void awaitReady() {
