@@ -207,7 +207,10 @@ final class PipelinedLogAppender extends LogAppenderBase {
       } else {
         seq = nextSeq++;
         inFlight.put(sent.callId(), sent);
-        getFollower().increaseNextIndex(request.getEntries(count - 1).getIndex() + 1);
+        // updateNextIndex, not increaseNextIndex: a late success reply (handled outside the lock)
+        // may already have moved the next index past this request's last entry, and
+        // increaseNextIndex throws when it would go down.
+        getFollower().updateNextIndex(request.getEntries(count - 1).getIndex() + 1);
       }
     } finally {
       lock.unlock();
