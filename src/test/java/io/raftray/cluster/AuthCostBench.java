@@ -38,7 +38,11 @@ final class AuthCostBench {
       // a fresh receiver per round so the nonce memory does not fill up
       ClusterAuth auth =
           new ClusterAuth(
-              () -> s, n1, List.of("node-1", "node-2"), Duration.ofSeconds(60), Clock.systemUTC(),
+              () -> s,
+              n1,
+              List.of("node-1", "node-2"),
+              Duration.ofSeconds(60),
+              Clock.systemUTC(),
               4 * REQUESTS);
       long signedNanos = run(auth, signer, tls, body, true);
       long connectionNanos = run(auth, signer, tls, body, false);
@@ -84,6 +88,8 @@ final class AuthCostBench {
   }
 
   private static int size(Map<String, String> h) {
-    return h.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length() + 4).sum();
+    return h.entrySet().stream()
+        .mapToInt(e -> e.getKey().length() + e.getValue().length() + 4)
+        .sum();
   }
 }

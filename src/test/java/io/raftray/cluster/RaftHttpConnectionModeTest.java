@@ -133,7 +133,10 @@ class RaftHttpConnectionModeTest {
   }
 
   private static RaftPeer peer(WebServer w) {
-    return RaftPeer.newBuilder().setId("node-1").setAddress("https://localhost:" + w.port()).build();
+    return RaftPeer.newBuilder()
+        .setId("node-1")
+        .setAddress("https://localhost:" + w.port())
+        .build();
   }
 
   /** Posts and expects the 503 of an authenticated request (no Raft server behind). */

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A 3-node cluster whose every {@code api_base_url} is a TLS-terminating nginx with a path prefix
  * ({@code https://127.0.0.1:<nginx>/n1}, {@code /n2}, {@code /n3}): joining, Raft traffic and the
  * admin API all go through it. nginx presents no client certificate upstream, so node identity on
- * {@code /cluster/v1/**} rests on the request signatures alone: senders that try connection mode
- * on the Raft routes are told to sign and fall back to signatures.
+ * {@code /cluster/v1/**} rests on the request signatures alone: senders that try connection mode on
+ * the Raft routes are told to sign and fall back to signatures.
  */
 class ProxyClusterIT {
   /** Kept when the test fails: node logs are under {@code n<i>-logs/}. */
