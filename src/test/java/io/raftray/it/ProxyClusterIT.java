@@ -146,8 +146,9 @@ class ProxyClusterIT {
                 .toList();
         assertThat(joins).as("both joins went through the proxy").hasSizeGreaterThanOrEqualTo(2);
         System.out.printf(
-            "ProxyClusterIT: %d Raft requests through nginx, all 200; joins %s%n",
-            raftLines.size(), joins);
+            "ProxyClusterIT: %d Raft requests through nginx, 200 but %d connection-mode probes"
+                + " (401, then signed); joins %s%n",
+            raftLines.size(), probes, joins);
         for (RaftrayProcess n : c.nodes()) {
           n.stop();
         }
