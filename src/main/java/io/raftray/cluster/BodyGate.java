@@ -16,7 +16,9 @@ import java.util.concurrent.Semaphore;
  *
  * <ul>
  *   <li>a request without the signature headers (or with a malformed node id) is refused with 401
- *       and its body is never read;
+ *       and its body is never read; on the Raft routes the headers of connection mode (node id and
+ *       certificate fingerprint) do as well, since the TLS client certificate they rest on was
+ *       verified in the handshake;
  *   <li>a declared {@code Content-Length} above the route's cap is refused with 413 unread; a body
  *       without a declared length is read up to the cap and refused beyond it;
  *   <li>the bytes held by requests whose signature is not yet verified (or that are being handled)
@@ -111,13 +113,34 @@ final class BodyGate {
   /** {@link #admit(ServerRequest)}; without the header check for unsigned transport tests. */
   Permit admit(ServerRequest req, boolean signed) throws Refused {
     if (signed) {
-      signatureHeaders(req);
+      signatureHeaders(req, false);
     }
     return reserve(req);
   }
 
-  private static void signatureHeaders(ServerRequest req) throws Refused {
+  /**
+   * {@link #admit(ServerRequest)} for the Raft routes: the headers of connection mode (node id and
+   * certificate fingerprint, see {@link ClusterAuth#verifyRaft}) pass the gate too.
+   */
+  Permit admitRaft(ServerRequest req, boolean authenticated) throws Refused {
+    if (authenticated) {
+      signatureHeaders(req, true);
+    }
+    return reserve(req);
+  }
+
+  private static void signatureHeaders(ServerRequest req, boolean connectionMode) throws Refused {
     String node = req.headers().first(HeaderNames.create(ClusterSignature.NODE)).orElse(null);
+    if (connectionMode
+        && node != null
+        && req.headers().contains(HeaderNames.create(ClusterSignature.FINGERPRINT))
+        && !req.headers().contains(HeaderNames.create(ClusterSignature.SIGNATURE))) {
+      if (!ClusterCa.isValidNodeId(node)) {
+        throw new Refused(
+            ErrorKind.UNAUTHORIZED, "cluster request not authenticated: malformed node id");
+      }
+      return;
+    }
     for (String h :
         new String[] {
           ClusterSignature.TIMESTAMP, ClusterSignature.NONCE, ClusterSignature.SIGNATURE

@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +47,11 @@ import java.util.regex.Pattern;
  * cluster CA and not superseded in the replicated state, a fresh timestamp and an unseen nonce;
  * and, when the TLS session reaches this daemon directly with a client certificate, that
  * certificate must be from the cluster CA and name the same node. See {@code docs/cluster-auth.md}.
+ *
+ * <p>On the Raft routes ({@link #verifyRaft}) a sender on a direct mTLS connection may instead send
+ * only its node id, the receiver and its certificate's fingerprint ("connection mode"): the
+ * verified TLS client certificate then stands for the signature, and the deny list, removal and the
+ * record of the node are still checked on every request.
  *
  * <p>Until the replicated state knows a node (before the bootstrap entry is applied, or between it
  * and the entry that adds that node), a member of the initial peer list from {@code node.json} is
@@ -144,6 +150,25 @@ public final class ClusterAuth {
   /** A certificate and the CA it was verified against. */
   private record Verified(X509Certificate cert, X509Certificate ca) {}
 
+  /**
+   * A TLS client certificate verified against {@code ca}, with what connection mode reads of it on
+   * every request: the node it names (null: none), its serial (hex), whether it is a CA, its key.
+   */
+  private record ConnectionCert(
+      X509Certificate cert,
+      X509Certificate ca,
+      String nodeId,
+      String serial,
+      boolean isCa,
+      byte[] spki) {}
+
+  /**
+   * The start of every refusal in connection mode that a signed request might overcome (no client
+   * certificate reached this node, the connection carries another certificate, a member must vouch
+   * for the sender): the sender falls back to signatures on it. See {@link RaftHttpCaller}.
+   */
+  static final String SIGNATURE_REQUIRED = "signature required: ";
+
   private final Supplier<State> state;
   private final NodeIdentity self;
   private final Set<String> initialPeers;
@@ -153,7 +178,13 @@ public final class ClusterAuth {
   private final MemberVouching vouching;
   private final Map<String, X509Certificate> caByPem = new ConcurrentHashMap<>();
   private final Map<String, Verified> certByText = new ConcurrentHashMap<>();
+  private final Map<String, ConnectionCert> connectionCerts = new ConcurrentHashMap<>();
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+  private final LongAdder acceptedOnConnection = new LongAdder();
+  private final LongAdder acceptedSigned = new LongAdder();
+
+  /** Requests accepted since start, by how they were authenticated. */
+  public record Accepted(long onConnection, long signed) {}
 
   /**
    * @param state the current replicated state, read once per request
@@ -239,6 +270,11 @@ public final class ClusterAuth {
     nonces.close();
   }
 
+  /** How many requests were accepted in connection mode and how many signed (tests, metrics). */
+  public Accepted accepted() {
+    return new Accepted(acceptedOnConnection.sum(), acceptedSigned.sum());
+  }
+
   /** The replicated state as this node has applied it. */
   State currentState() {
     return state.get();
@@ -264,10 +300,33 @@ public final class ClusterAuth {
     return verify(request, false);
   }
 
+  /**
+   * Like {@link #verify}, and a request in connection mode ({@link ClusterSignature#FINGERPRINT}
+   * instead of a signature) is checked against the verified TLS client certificate of its
+   * connection: for the Raft routes, the hot path. See {@code docs/cluster-auth.md}, "Connection
+   * mode".
+   */
+  Outcome verifyRaft(Request request) {
+    return verify(request, true, true);
+  }
+
+  /** Is {@code request} in connection mode: a fingerprint and no signature? */
+  static boolean connectionMode(Map<String, String> headers) {
+    return headers.containsKey(ClusterSignature.FINGERPRINT)
+        && !headers.containsKey(ClusterSignature.SIGNATURE);
+  }
+
   private Outcome verify(Request request, boolean mayAsk) {
+    return verify(request, mayAsk, false);
+  }
+
+  private Outcome verify(Request request, boolean mayAsk, boolean connectionAllowed) {
     Outcome outcome;
     try {
-      outcome = check(request, mayAsk);
+      outcome =
+          connectionAllowed && connectionMode(request.headers())
+              ? checkConnection(request, mayAsk)
+              : check(request, mayAsk);
     } catch (RuntimeException e) {
       // A bug must not let a request through, nor leak details to the sender.
       LOG.log(Level.SEVERE, "cluster authentication failed unexpectedly", e);
@@ -275,6 +334,10 @@ public final class ClusterAuth {
     }
     if (!outcome.accepted()) {
       logRejection(request, outcome);
+    } else if (connectionAllowed && connectionMode(request.headers())) {
+      acceptedOnConnection.increment();
+    } else {
+      acceptedSigned.increment();
     }
     return outcome;
   }
@@ -412,6 +475,121 @@ public final class ClusterAuth {
       case REPLAYED -> unauthenticated(node, "replayed nonce");
       case FULL -> new Outcome(Verdict.UNAVAILABLE, node, "too many recent requests");
     };
+  }
+
+  /**
+   * Connection mode: the TLS client certificate of the connection authenticates the sender (the
+   * handshake proved it holds the key), so there is no signature, timestamp or nonce (TLS rules out
+   * a replay on the connection). Every rule of the signed path that is about the certificate and
+   * the state still holds, checked on the TLS leaf on every request: the deny list and the removed
+   * status (map lookups in the current state), the serial and key recorded for the node, the
+   * initial peers before bootstrap, validity, not a CA, names the node; and the request must be
+   * addressed to this node. The CA verification of a certificate is cached by fingerprint (only
+   * verified certificates, bounded).
+   */
+  @SuppressWarnings("JavaUtilDate") // X509Certificate.checkValidity takes a Date
+  private Outcome checkConnection(Request r, boolean mayAsk) {
+    String node = r.headers().get(ClusterSignature.NODE);
+    String fingerprint = r.headers().get(ClusterSignature.FINGERPRINT);
+    String to = r.headers().get(ClusterSignature.TO);
+    if (node == null) {
+      return unauthenticated(null, "missing node header");
+    }
+    if (!ClusterCa.isValidNodeId(node)) {
+      return unauthenticated(null, "malformed node id");
+    }
+    if (to == null) {
+      return unauthenticated(node, "missing receiver header");
+    }
+    if (!to.equals(self.nodeId())) {
+      return unauthenticated(node, "request is addressed to another node");
+    }
+    if (r.tlsPeerCertificates().isEmpty()) {
+      return signatureRequired(node, "no tls client certificate reached this node");
+    }
+    X509Certificate leaf = r.tlsPeerCertificates().get(0);
+    String leafPrint = ClusterSignature.fingerprint(leaf);
+    if (leafPrint == null || !leafPrint.equals(fingerprint)) {
+      // For instance a connection opened before the sender renewed its certificate.
+      return signatureRequired(
+          node, "certificate fingerprint does not match the tls client certificate");
+    }
+    State current = state.get();
+    X509Certificate ca = trustAnchor(current);
+    if (ca == null) {
+      return forbidden(node, "cluster ca in the state is unreadable");
+    }
+    ConnectionCert c = connectionCertificate(leafPrint, leaf, ca);
+    if (c == null) {
+      return forbidden(node, "certificate not issued by the cluster ca");
+    }
+    // The deny list comes first: a revoked certificate is refused whatever else it claims.
+    if (current.isRevoked(c.serial())) {
+      return forbidden(
+          node, removed(current, node) ? "node was removed" : "certificate was revoked");
+    }
+    try {
+      leaf.checkValidity(new Date(clock.millis()));
+    } catch (CertificateException e) {
+      return forbidden(node, "certificate expired or not yet valid");
+    }
+    if (c.isCa()) {
+      return forbidden(node, "certificate is a ca certificate");
+    }
+    if (!node.equals(c.nodeId())) {
+      return forbidden(node, "certificate names another node");
+    }
+    Node known = current.bootstrapped() ? current.nodes().get(node) : null;
+    boolean canVouch = vouching != null && mayAsk && current.bootstrapped();
+    if (known != null) {
+      if (known.status() == NodeStatus.REMOVED) {
+        return forbidden(node, "node was removed");
+      }
+      if (!serialMatches(leaf, known.certSerial())) {
+        // Renewed while this node was down? Only the signed path asks the members.
+        return canVouch
+            ? signatureRequired(node, "certificate is not the one recorded for the node")
+            : forbidden(node, "certificate is not the one recorded for the node");
+      }
+      if (known.certificatePem() != null) {
+        X509Certificate recorded = recordedCertificate(known, ca);
+        if (recorded == null || !Arrays.equals(c.spki(), recorded.getPublicKey().getEncoded())) {
+          return forbidden(node, "certificate key is not the one recorded for the node");
+        }
+      }
+    } else if (!initialPeers.contains(node)) {
+      // A node that joined while this one was down: a member must vouch for it (signed path).
+      return canVouch ? signatureRequired(node, "unknown node") : forbidden(node, "unknown node");
+    }
+    return new Outcome(Verdict.ACCEPTED, node, "ok");
+  }
+
+  /**
+   * {@code leaf} with what connection mode reads of it, when {@code ca} issued it; null otherwise.
+   * Only verified certificates are cached, so strangers cannot fill the cache.
+   */
+  private ConnectionCert connectionCertificate(
+      String fingerprint, X509Certificate leaf, X509Certificate ca) {
+    ConnectionCert cached = connectionCerts.get(fingerprint);
+    if (cached != null && cached.ca().equals(ca) && cached.cert().equals(leaf)) {
+      return cached;
+    }
+    if (!issuedBy(leaf, ca)) {
+      return null;
+    }
+    ConnectionCert c =
+        new ConnectionCert(
+            leaf,
+            ca,
+            ClusterCa.nodeIdFromCertificate(leaf, self.clusterId()).orElse(null),
+            leaf.getSerialNumber().toString(16),
+            leaf.getBasicConstraints() != -1,
+            leaf.getPublicKey().getEncoded());
+    if (connectionCerts.size() >= CACHE_LIMIT) {
+      connectionCerts.clear();
+    }
+    connectionCerts.put(fingerprint, c);
+    return c;
   }
 
   /**
@@ -585,6 +763,10 @@ public final class ClusterAuth {
     return new Outcome(Verdict.UNAUTHENTICATED, node, reason);
   }
 
+  private static Outcome signatureRequired(String node, String reason) {
+    return new Outcome(Verdict.UNAUTHENTICATED, node, SIGNATURE_REQUIRED + reason);
+  }
+
   private static Outcome forbidden(String node, String reason) {
     return new Outcome(Verdict.FORBIDDEN, node, reason);
   }
@@ -601,8 +783,11 @@ public final class ClusterAuth {
     if (loud) {
       lastLogged.put(key, now);
     }
+    // "signature required" is how connection mode is negotiated (a proxy in between, a
+    // connection from before a renewal): expected, the sender signs; not worth a warning.
+    boolean negotiation = o.reason().startsWith(SIGNATURE_REQUIRED);
     LOG.log(
-        loud ? Level.WARNING : Level.FINE,
+        loud && !negotiation ? Level.WARNING : Level.FINE,
         "rejected cluster request {0} {1} from node {2} at {3}: {4} ({5})",
         new Object[] {
           r.method(),

@@ -20,4 +20,13 @@ public interface ClusterRequestSigner {
    * must not return null.
    */
   Map<String, String> headers(String method, String path, String to, byte[] body);
+
+  /**
+   * Headers of connection mode for a Raft request to {@code to} over a direct mTLS connection: this
+   * node's id, the receiver and the fingerprint of the certificate this node presents in TLS, no
+   * signature. Null when this signer has no such mode (then {@link #headers} is always used).
+   */
+  default Map<String, String> connectionHeaders(String to) {
+    return null;
+  }
 }

@@ -2,6 +2,11 @@ package io.raftray.cluster;
 
 import io.raftray.model.Digests;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -31,11 +36,35 @@ final class ClusterSignature {
   static final String SIGNATURE = "X-Raftray-Signature";
   static final String CERT = "X-Raftray-Cert";
   static final String TO = "X-Raftray-To";
+
+  /**
+   * Connection mode (Raft routes on a direct mTLS connection): the SHA-256 of the sender's
+   * certificate DER, base64url without padding, instead of a signature; see {@link
+   * #fingerprint(X509Certificate)}.
+   */
+  static final String FINGERPRINT = "X-Raftray-Cert-Fingerprint";
+
   static final String VERSION_2 = "raftray-v2";
-  static final List<String> HEADERS = List.of(NODE, TIMESTAMP, NONCE, SIGNATURE, CERT, TO);
+  static final List<String> HEADERS =
+      List.of(NODE, TIMESTAMP, NONCE, SIGNATURE, CERT, TO, FINGERPRINT);
   static final int NONCE_BYTES = 16;
 
   private ClusterSignature() {}
+
+  /**
+   * The value of {@link #FINGERPRINT} for {@code cert}: SHA-256 of its DER encoding, base64url
+   * without padding; null when the certificate cannot be encoded.
+   */
+  static String fingerprint(X509Certificate cert) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (CertificateEncodingException e) {
+      return null;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
 
   /**
    * The v2 string, bound to the receiving node: {@code raftray-v2}, method, path, sender id,

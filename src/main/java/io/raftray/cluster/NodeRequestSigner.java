@@ -13,7 +13,9 @@ import java.util.function.Supplier;
 /**
  * Signs outbound cluster requests with this node's private key (see {@link ClusterSignature} for
  * the canonical string) and attaches the node certificate, so a receiver that does not yet know
- * this node from the replicated state can still check it against the cluster CA.
+ * this node from the replicated state can still check it against the cluster CA. For Raft requests
+ * over a direct mTLS connection it also gives the unsigned headers of connection mode ({@link
+ * #connectionHeaders}).
  */
 public final class NodeRequestSigner implements ClusterRequestSigner {
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -22,8 +24,11 @@ public final class NodeRequestSigner implements ClusterRequestSigner {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  /** The identity and its encoded certificate, recomputed only when the identity changes. */
-  private record Current(NodeIdentity identity, String certificate) {}
+  /**
+   * The identity, its encoded certificate and that certificate's fingerprint, recomputed only when
+   * the identity changes.
+   */
+  private record Current(NodeIdentity identity, String certificate, String fingerprint) {}
 
   private volatile Current current;
 
@@ -55,7 +60,9 @@ public final class NodeRequestSigner implements ClusterRequestSigner {
     try {
       c =
           new Current(
-              identity, Base64.getEncoder().encodeToString(identity.nodeCert().getEncoded()));
+              identity,
+              Base64.getEncoder().encodeToString(identity.nodeCert().getEncoded()),
+              ClusterSignature.fingerprint(identity.nodeCert()));
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException("node certificate cannot be encoded", e);
     }
@@ -66,6 +73,21 @@ public final class NodeRequestSigner implements ClusterRequestSigner {
   @Override
   public Map<String, String> headers(String method, String path, String to, byte[] body) {
     return sign(method, path, Objects.requireNonNull(to, "to"), body);
+  }
+
+  @Override
+  public Map<String, String> connectionHeaders(String to) {
+    Current c = current();
+    if (c.fingerprint() == null) {
+      return null;
+    }
+    return Map.of(
+        ClusterSignature.NODE,
+        c.identity().nodeId(),
+        ClusterSignature.TO,
+        Objects.requireNonNull(to, "to"),
+        ClusterSignature.FINGERPRINT,
+        c.fingerprint());
   }
 
   /** The v1 form, without the receiver: what earlier releases send (kept for their tests). */

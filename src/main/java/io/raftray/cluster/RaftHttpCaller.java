@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.conf.Parameters;
@@ -24,6 +26,11 @@ import org.apache.ratis.util.JavaUtils;
  * <p>The peer address is a base URL; the route is appended to it, so a reverse-proxy prefix in the
  * base URL is kept. Failures surface as {@link IOException}s Ratis understands: the exception a
  * peer serialized, {@link TimeoutIOException} on timeouts, or a plain {@link IOException}.
+ *
+ * <p>Authentication: connection mode (node id, receiver, certificate fingerprint; the mTLS client
+ * certificate stands for the signature) towards every peer, and signed requests towards a peer that
+ * answered that it needs one, for {@link PeerAuthModes#SIGNED_FOR}; the refused request is resent
+ * signed at once.
  */
 final class RaftHttpCaller {
   static final String RAFT_ROUTE = "/cluster/v1/raft";
@@ -32,17 +39,34 @@ final class RaftHttpCaller {
 
   private final HttpClient client;
   private final ClusterRequestSigner signer;
+  private final PeerAuthModes modes;
 
   RaftHttpCaller(Parameters parameters) {
+    this(parameters, Clock.systemUTC());
+  }
+
+  RaftHttpCaller(Parameters parameters, Clock clock) {
     this.client = TransportParameters.httpClient(parameters);
     this.signer = TransportParameters.signer(parameters);
+    this.modes = new PeerAuthModes(clock);
   }
 
   /** Blocking POST; returns the body of a 200 answer. */
   byte[] post(RaftPeer peer, String route, byte[] body, Duration timeout) throws IOException {
-    HttpRequest request = newRequest(peer, route, body, timeout);
+    String to = peer.getId().toString();
+    Map<String, String> connection = connectionHeaders(to);
     try {
-      return check(peer, client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+      HttpResponse<byte[]> response =
+          client.send(
+              newRequest(peer, route, body, timeout, connection),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (connection != null && signatureAsked(to, response)) {
+        response =
+            client.send(
+                newRequest(peer, route, body, timeout, null),
+                HttpResponse.BodyHandlers.ofByteArray());
+      }
+      return check(peer, response);
     } catch (HttpTimeoutException e) {
       throw timeout(peer, route, timeout, e);
     } catch (InterruptedException e) {
@@ -55,39 +79,79 @@ final class RaftHttpCaller {
 
   /** Non-blocking POST; the future fails with an {@link IOException}. */
   CompletableFuture<byte[]> postAsync(RaftPeer peer, String route, byte[] body, Duration timeout) {
+    String to = peer.getId().toString();
+    Map<String, String> connection = connectionHeaders(to);
     final HttpRequest request;
     try {
-      request = newRequest(peer, route, body, timeout);
+      request = newRequest(peer, route, body, timeout, connection);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return client
-        .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .handle(
-            (response, error) -> {
-              if (error != null) {
-                Throwable cause = JavaUtils.unwrapCompletionException(error);
-                if (cause instanceof HttpTimeoutException) {
-                  cause = timeout(peer, route, timeout, cause);
+    CompletableFuture<HttpResponse<byte[]>> sent =
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (connection != null) {
+      sent =
+          sent.thenCompose(
+              response -> {
+                if (!signatureAsked(to, response)) {
+                  return CompletableFuture.completedFuture(response);
                 }
-                throw new CompletionException(cause);
-              }
-              try {
-                return check(peer, response);
-              } catch (IOException e) {
-                throw new CompletionException(e);
-              }
-            });
+                try {
+                  return client.sendAsync(
+                      newRequest(peer, route, body, timeout, null),
+                      HttpResponse.BodyHandlers.ofByteArray());
+                } catch (IOException e) {
+                  return CompletableFuture.failedFuture(e);
+                }
+              });
+    }
+    return sent.handle(
+        (response, error) -> {
+          if (error != null) {
+            Throwable cause = JavaUtils.unwrapCompletionException(error);
+            if (cause instanceof HttpTimeoutException) {
+              cause = timeout(peer, route, timeout, cause);
+            }
+            throw new CompletionException(cause);
+          }
+          try {
+            return check(peer, response);
+          } catch (IOException e) {
+            throw new CompletionException(e);
+          }
+        });
   }
 
-  private HttpRequest newRequest(RaftPeer peer, String route, byte[] body, Duration timeout)
+  /** The connection-mode headers towards {@code to}, or null when this request must be signed. */
+  private Map<String, String> connectionHeaders(String to) {
+    return modes.connectionMode(to) ? signer.connectionHeaders(to) : null;
+  }
+
+  /**
+   * Did the peer refuse a connection-mode request because it needs a signature? Then the caller
+   * signs towards it for a while ({@link PeerAuthModes}) and resends this request signed: it was
+   * refused before Raft saw it.
+   */
+  private boolean signatureAsked(String to, HttpResponse<byte[]> response) {
+    String reason = PeerAuthModes.signatureAsked(response.statusCode(), response.body());
+    if (reason == null) {
+      return false;
+    }
+    modes.signatureRequired(to, reason);
+    return true;
+  }
+
+  /** {@code connection}: the headers of connection mode; null: sign the request. */
+  private HttpRequest newRequest(
+      RaftPeer peer, String route, byte[] body, Duration timeout, Map<String, String> connection)
       throws IOException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri(peer, route))
             .timeout(timeout)
             .header("Content-Type", CONTENT_TYPE)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signer.headers("POST", route, peer.getId().toString(), body).forEach(b::header);
+    (connection != null ? connection : signer.headers("POST", route, peer.getId().toString(), body))
+        .forEach(b::header);
     return b.build();
   }
 

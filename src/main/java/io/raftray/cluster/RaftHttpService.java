@@ -46,7 +46,8 @@ import org.apache.ratis.util.TimeDuration;
  * ClusterAuth} before anything else: the body is read once, verified against the signature over the
  * route as the sender named it (the mount path {@code /cluster/v1} plus the route, whatever prefix
  * a proxy added), then decoded. A rejected request gets 401, 403 or 503 with a short reason and
- * never reaches Raft.
+ * never reaches Raft. On a direct mTLS connection the sender may use connection mode instead of a
+ * signature ({@link ClusterAuth#verifyRaft}).
  */
 public final class RaftHttpService implements HttpService {
   private static final Logger LOG = Logger.getLogger(RaftHttpService.class.getName());
@@ -99,7 +100,7 @@ public final class RaftHttpService implements HttpService {
   }
 
   private void raft(ServerRequest req, ServerResponse res) {
-    try (BodyGate.Permit permit = raftGate.admit(req, auth != null)) {
+    try (BodyGate.Permit permit = raftGate.admitRaft(req, auth != null)) {
       raft(req, res, permit.read(req));
     } catch (BodyGate.Refused e) {
       refuse(res, e);
@@ -185,7 +186,7 @@ public final class RaftHttpService implements HttpService {
   }
 
   private void readIndex(ServerRequest req, ServerResponse res) {
-    try (BodyGate.Permit permit = readIndexGate.admit(req, auth != null)) {
+    try (BodyGate.Permit permit = readIndexGate.admitRaft(req, auth != null)) {
       readIndex(req, res, permit.read(req));
     } catch (BodyGate.Refused e) {
       refuse(res, e);
@@ -253,7 +254,7 @@ public final class RaftHttpService implements HttpService {
     if (auth == null) {
       return "";
     }
-    ClusterAuth.Outcome outcome = auth.verify(ClusterAuth.Request.of(req, route, body));
+    ClusterAuth.Outcome outcome = auth.verifyRaft(ClusterAuth.Request.of(req, route, body));
     if (outcome.accepted()) {
       return outcome.nodeId();
     }

@@ -99,6 +99,7 @@ public final class Daemon implements AutoCloseable {
   private final @Nullable Admission admission;
   private final XraySupervisor xray;
   private final @Nullable DataPlane dataPlane;
+  private final ClusterAuth clusterAuth;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Daemon(
@@ -111,7 +112,8 @@ public final class Daemon implements AutoCloseable {
       CertRenewer renewer,
       @Nullable Admission admission,
       XraySupervisor xray,
-      @Nullable DataPlane dataPlane) {
+      @Nullable DataPlane dataPlane,
+      ClusterAuth clusterAuth) {
     this.config = config;
     this.lifecycle = lifecycle;
     this.web = web;
@@ -122,6 +124,7 @@ public final class Daemon implements AutoCloseable {
     this.admission = admission;
     this.xray = xray;
     this.dataPlane = dataPlane;
+    this.clusterAuth = clusterAuth;
   }
 
   /** Starts a node from its configuration; fails with a one-line reason. */
@@ -350,7 +353,17 @@ public final class Daemon implements AutoCloseable {
     ticker.start();
     lifecycle.add("subscription activity", activity).start();
     return new Daemon(
-        config, lifecycle, web, sm, replica, identity, renewer, admission, xray, dataPlane);
+        config,
+        lifecycle,
+        web,
+        sm,
+        replica,
+        identity,
+        renewer,
+        admission,
+        xray,
+        dataPlane,
+        clusterAuth);
   }
 
   /** One line about the handover when there was something to hand over; never fails the stop. */
@@ -457,6 +470,11 @@ public final class Daemon implements AutoCloseable {
 
   public RaftrayStateMachine stateMachine() {
     return stateMachine;
+  }
+
+  /** The authentication of inbound cluster requests (its counters, for tests). */
+  public ClusterAuth clusterAuth() {
+    return clusterAuth;
   }
 
   /**

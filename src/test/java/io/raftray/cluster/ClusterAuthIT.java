@@ -119,6 +119,13 @@ class ClusterAuthIT {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     awaitUserEverywhere("a");
 
+    // Direct mTLS between the daemons: their Raft traffic goes in connection mode (no signature).
+    for (Daemon d : daemons) {
+      assertThat(d.clusterAuth().accepted().onConnection())
+          .as("raft requests accepted in connection mode on %s", d.config().nodeId())
+          .isPositive();
+    }
+
     NodeIdentity node2 = identities.get(1);
     NodeIdentity node3 = identities.get(2);
 
@@ -164,10 +171,27 @@ class ClusterAuthIT {
     // ... while node-3 signing for itself over its own mTLS session is accepted (400: bad body)
     assertThat(postRaft(node3Tls, sign(node3)).statusCode()).isEqualTo(400);
 
+    // (f) connection mode: node-3's own mTLS session with its fingerprint is accepted (400: bad
+    // body); the same headers without a client certificate, or with node-2's id, are not.
+    Map<String, String> node3Connection = connection(node3, daemons.get(0));
+    assertThat(postRaft(node3Tls, node3Connection).statusCode()).isEqualTo(400);
+    HttpResponse<String> noCert = postRaft(anonymous, node3Connection);
+    assertThat(noCert.statusCode()).isEqualTo(401);
+    assertThat(noCert.body()).contains("signature required: no tls client certificate");
+    Map<String, String> claim = new HashMap<>(node3Connection);
+    claim.put("X-Raftray-Node", node2.nodeId());
+    HttpResponse<String> claimed = postRaft(node3Tls, claim);
+    assertThat(claimed.statusCode()).isEqualTo(403);
+    assertThat(claimed.body()).contains("certificate names another node");
+
     // The cluster is unharmed and still replicates.
     HttpResponse<String> again = api(daemons.get(2), "POST", "/api/v1/users", "{\"name\":\"b\"}");
     assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
     awaitUserEverywhere("b");
+  }
+
+  private static Map<String, String> connection(NodeIdentity id, Daemon to) {
+    return new NodeRequestSigner(id).connectionHeaders(to.config().nodeId());
   }
 
   private static Map<String, String> sign(NodeIdentity id) {
