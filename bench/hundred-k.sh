@@ -38,7 +38,10 @@ done
 start=$(now_ms)
 for b in $(seq 0 $((batches - 1))); do must 201 POST users/batch "$tmp/bodies/$b.json"; done
 load_ms=$(( $(now_ms) - start ))
-sub_token="$(grep -o '"subscription_token":"[^"]*"' "$tmp/answer.json" | head -n 1 | cut -d'"' -f4)"
+# The token is the last segment of the user's subscription_url (the batch answer has no separate
+# subscription_token field).
+sub_token="$(sed -n 's|.*"subscription_url":"[^"]*/sub/\([^"]*\)".*|\1|p' "$tmp/answer.json")"
+[ -n "$sub_token" ] || { say "no subscription_url in the batch answer"; exit 1; }
 say "created $USERS users in $batches batches: ${load_ms} ms"
 
 measure() { # LABEL: write p50 and /sub p50 over SAMPLES requests each, in ms
@@ -65,7 +68,8 @@ snap_line="$(grep -o 'snapshot written at index [0-9]* ([^)]*)' "$tmp/daemon.log
 mv "$tmp/daemon.log" "$tmp/daemon-1.log"
 start=$(now_ms)
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -jar "$jar" run --data-dir "$data" $RUN_ARGS >"$tmp/daemon.log" 2>&1 &
+# Through the launcher again, so its JVM defaults apply after the restart too.
+RAFTRAY_JAVA_OPTS="$JAVA_OPTS" "$root/raftray" run --data-dir "$data" $RUN_ARGS >"$tmp/daemon.log" 2>&1 &
 pid=$!
 ready=0
 for _ in $(seq 1 1200); do # up to 120 s
