@@ -517,9 +517,9 @@ public final class Daemon implements AutoCloseable {
               .port(config.bindPort())
               .shutdownHook(false)
               .maxPayloadSize(MAX_PAYLOAD)
-              // Nagle off: a response goes out as a few TLS records (headers, body); with Nagle
-              // the last one waits for the peer's delayed ACK (up to 40 ms on Linux), which every
-              // Raft round trip and every API answer would pay.
+              // Nagle off: a response can go out as several TLS records (headers, body); with
+              // Nagle a later one may wait for the peer's delayed ACK (up to 40 ms on Linux).
+              // Raft round trips and API answers are small request/response exchanges.
               .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
               .addProtocol(
                   Http1Config.builder().maxHeadersSize(16 * 1024).maxPrologueLength(8192).build())
