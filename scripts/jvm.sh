@@ -40,10 +40,15 @@ raftray_jvm_opts() {
   if [ "${1:-}" = run ] && [ "${RAFTRAY_CDS:-1}" != 0 ]; then
     cds="${RAFTRAY_CDS_ARCHIVE:-$cds_default}"
     # The JVM regenerates a stale archive only at a normal exit, which a daemon stopped by a
-    # signal does not reach (RunCommand halts after its clean stop): an archive older than the jar
-    # or the JDK's modules is removed here, so that this run writes a fresh one when it stops.
-    if [ -f "$cds" ] && { [ "$cds" -ot "$jar" ] || [ "$cds" -ot "$java_home/lib/modules" ]; }; then
+    # signal does not reach (RunCommand halts after its clean stop). So the archive is tied to the
+    # jar and the JDK it was made for (size and mtime of each, in CDS.id): when they differ, it is
+    # removed here and this run writes a fresh one when it stops. (Comparing mtimes alone would
+    # miss a package upgrade: its jar can be older than an archive written at the last stop.)
+    local id
+    id="$(stat -c '%s %Y' "$jar" "$java_home/lib/modules" 2>/dev/null | tr '\n' ' ')"
+    if [ "$(cat "$cds.id" 2>/dev/null)" != "$id" ]; then
       rm -f "$cds" 2>/dev/null || true
+      printf '%s' "$id" >"$cds.id" 2>/dev/null || true
     fi
     if [ -w "$(dirname "$cds")" ]; then
       jvm_opts+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$cds" -Xlog:cds=off -Xlog:cds+dynamic=off)

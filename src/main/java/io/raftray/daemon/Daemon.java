@@ -406,8 +406,11 @@ public final class Daemon implements AutoCloseable {
         1,
         1,
         TimeUnit.SECONDS);
-    long trim = HeapTrimmer.PERIOD.toMillis();
-    maintenance.scheduleWithFixedDelay(HeapTrimmer.forThisJvm(), trim, trim, TimeUnit.MILLISECONDS);
+    if (HeapTrimmer.serialCollector()) {
+      long trim = HeapTrimmer.PERIOD.toMillis();
+      maintenance.scheduleWithFixedDelay(
+          HeapTrimmer.forThisJvm(), trim, trim, TimeUnit.MILLISECONDS);
+    }
     long interval = tunables.renewal().checkInterval().toMillis();
     maintenance.scheduleWithFixedDelay(
         renewer::check, Math.min(interval, 5000), interval, TimeUnit.MILLISECONDS);

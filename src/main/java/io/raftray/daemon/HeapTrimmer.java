@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * <p>A node under steady load collects all the time and is never trimmed; a node whose live data
  * really grew is trimmed once and then measures growth from its new size, so it is not trimmed
  * again and again. The pause is that of one full collection of the live heap (a few tens of ms at
- * 10,000 users). {@code -XX:+DisableExplicitGC} in {@code RAFTRAY_JAVA_OPTS} turns it into a no-op.
- * See {@code docs/operations.md}, "Memory".
+ * 10,000 users). It runs only under the Serial collector ({@link #serialCollector}); {@code
+ * -XX:+DisableExplicitGC} in {@code RAFTRAY_JAVA_OPTS} turns it into a no-op. See {@code
+ * docs/operations.md}, "Memory".
  */
 @NullMarked
 final class HeapTrimmer implements Runnable {
@@ -62,6 +64,22 @@ final class HeapTrimmer implements Runnable {
   /** The JVM's own heap. */
   static HeapTrimmer forThisJvm() {
     return new HeapTrimmer(new JvmHeap(), System::nanoTime);
+  }
+
+  /**
+   * Whether this JVM runs the Serial collector (the launcher's choice), the one that needs the
+   * trim: G1 and ZGC give memory back by themselves, and a full collection there (a test JVM, a
+   * node started with other flags) would only cost a pause.
+   */
+  static boolean serialCollector() {
+    return serial(
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName));
+  }
+
+  /** Serial's old-generation collector is named "MarkSweepCompact". */
+  static boolean serial(Stream<String> collectorNames) {
+    return collectorNames.anyMatch("MarkSweepCompact"::equals);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class HeapTrimmerTest {
@@ -98,6 +99,13 @@ class HeapTrimmerTest {
     nanos.addAndGet(HeapTrimmer.MIN_INTERVAL.toNanos());
     period(100, 20);
     assertThat(heap.collects).isEqualTo(2);
+  }
+
+  @Test
+  void onlyTheSerialCollectorIsTrimmed() {
+    assertThat(HeapTrimmer.serial(Stream.of("Copy", "MarkSweepCompact"))).isTrue();
+    assertThat(HeapTrimmer.serial(Stream.of("G1 Young Generation", "G1 Old Generation"))).isFalse();
+    assertThat(HeapTrimmer.serial(Stream.of("ZGC Cycles", "ZGC Pauses"))).isFalse();
   }
 
   @Test

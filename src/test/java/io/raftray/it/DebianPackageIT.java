@@ -167,6 +167,16 @@ class DebianPackageIT {
       assertThat(users.out()).contains("deb-alice");
       stopNode(node, 2);
       node = null;
+      // The archive is tied to the jar and runtime it was made for (the launcher deletes it when
+      // they change, so the first start after an upgrade writes a fresh one at its stop).
+      assertThat(CACHE.resolve("raftray-run.jsa")).isRegularFile();
+      assertThat(Files.readString(CACHE.resolve("raftray-run.jsa.id")).trim())
+          .as("the archive's identity: size and mtime of the jar and of the runtime's modules")
+          .isEqualTo(
+              (identity(Path.of("/usr/lib/raftray/raftray.jar"))
+                      + " "
+                      + identity(Path.of("/usr/lib/raftray/runtime/lib/modules")))
+                  .trim());
 
       // ---- remove keeps the data, purge deletes it and says so
       Result remove = run(Duration.ofMinutes(2), "dpkg", "-r", "raftray");
@@ -400,5 +410,10 @@ class DebianPackageIT {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  /** "size mtime-seconds" of a file, as the launcher's {@code stat -c '%s %Y'} writes it. */
+  private static String identity(Path file) throws IOException {
+    return Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis() / 1000;
   }
 }
