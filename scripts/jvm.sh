@@ -3,7 +3,7 @@
 # raftray_jvm_opts FEATURE CDS_DEFAULT JAR JAVA_HOME [ARGS...] -> sets the array jvm_opts and
 #   exports MALLOC_ARENA_MAX. FEATURE is the java's feature version, CDS_DEFAULT the AppCDS archive
 #   used for `run` when RAFTRAY_CDS_ARCHIVE is not set, JAR and JAVA_HOME what runs (an archive
-#   older than either is stale), ARGS the program's arguments.
+#   made for another jar or JDK, per its .id file, is stale), ARGS the program's arguments.
 #
 # JVM defaults, chosen for a small node (docs/operations.md "Memory"; measure with
 # bench/single-node.sh): the target is at most 160 MiB RSS with 10,000 users on a 2-core host.
@@ -41,7 +41,7 @@ raftray_jvm_opts() {
     cds="${RAFTRAY_CDS_ARCHIVE:-$cds_default}"
     # The JVM regenerates a stale archive only at a normal exit, which a daemon stopped by a
     # signal does not reach (RunCommand halts after its clean stop). So the archive is tied to the
-    # jar and the JDK it was made for (size and mtime of each, in CDS.id): when they differ, it is
+    # jar and the JDK it was made for (size and mtime of each, in "$cds.id"): when they differ, it is
     # removed here and this run writes a fresh one when it stops. (Comparing mtimes alone would
     # miss a package upgrade: its jar can be older than an archive written at the last stop.)
     local id
