@@ -8,6 +8,7 @@ import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
+import io.raftray.pki.PublicCertificates;
 import io.raftray.state.Replica;
 import java.time.Clock;
 import java.util.List;
@@ -34,9 +35,18 @@ public final class ApiService implements HttpService {
   private final Router router = new Router();
 
   public ApiService(Replica replica, Clock clock, ApiSettings settings) {
+    this(replica, clock, settings, null);
+  }
+
+  /**
+   * With this node's operator certificates ({@code public_tls}; null without any), which its own
+   * record in {@code GET /nodes} reports.
+   */
+  public ApiService(
+      Replica replica, Clock clock, ApiSettings settings, PublicCertificates publicTls) {
     this.replica = Objects.requireNonNull(replica, "replica");
     this.deps = new Deps(replica, clock, settings, new Auth(clock, settings));
-    new NodesHandler(deps).routes(router);
+    new NodesHandler(deps, publicTls).routes(router);
     new EndpointsHandler(deps).routes(router);
     // before UsersHandler: /users/batch and /users/bulk, not /users/{id}, name their metrics
     new UserBatchHandler(deps).routes(router);

@@ -7,6 +7,7 @@ import io.raftray.model.ErrorKind;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
 import io.raftray.model.RaftrayException;
+import io.raftray.pki.PublicCertificates;
 import io.raftray.state.Command;
 import io.raftray.state.Replica;
 import io.raftray.state.Replica.RaftStatus;
@@ -30,11 +31,25 @@ final class NodesHandler {
   static final long UNHEALTHY_AFTER_MS = 5000;
 
   private final Deps deps;
+  private final PublicCertificates publicTls;
   // Encoding the whole state per GET /cluster cost a snapshot each; once per applied index now.
   private final StateDigest digests = new StateDigest();
 
-  NodesHandler(Deps deps) {
+  NodesHandler(Deps deps, PublicCertificates publicTls) {
     this.deps = deps;
+    this.publicTls = publicTls;
+  }
+
+  /**
+   * A node record; {@code public_tls} is known for the answering node only (it is read from this
+   * node's files, not replicated), so other nodes' records carry null there.
+   */
+  private Map<String, Object> view(State s, Node n) {
+    Map<String, Object> m = Views.node(n, s.xrayReports().get(n.id()));
+    m.put(
+        "public_tls",
+        n.id().equals(deps.settings().localNodeId()) ? PublicTlsView.of(publicTls) : null);
+    return m;
   }
 
   void routes(Router r) {
@@ -166,7 +181,7 @@ final class NodesHandler {
         q.page(
             s.nodes(),
             n -> status == null || Enums.wire(n.status()).equals(status),
-            n -> Views.node(n, s.xrayReports().get(n.id()))),
+            n -> view(s, n)),
         s);
   }
 
@@ -174,7 +189,7 @@ final class NodesHandler {
     c.query();
     State s = c.read();
     Node n = find(s, c.id());
-    c.reply(200, Views.node(n, s.xrayReports().get(n.id())), s);
+    c.reply(200, view(s, n), s);
   }
 
   private static Node find(State s, String id) {
@@ -195,11 +210,11 @@ final class NodesHandler {
     v.throwIfInvalid();
     if (body.isEmpty()) {
       State s = c.current();
-      c.reply(200, Views.node(n, s.xrayReports().get(n.id())), s);
+      c.reply(200, view(s, n), s);
       return;
     }
     State after = c.submit(new Command.UpdateNode(n.id(), name, host, labels));
-    c.reply(200, Views.node(find(after, n.id()), after.xrayReports().get(n.id())), after);
+    c.reply(200, view(after, find(after, n.id())), after);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.raftray.http.Mount;
 import io.raftray.model.Enums;
 import io.raftray.model.Json;
 import io.raftray.model.UserStatus;
+import io.raftray.pki.PublicCertificates;
 import io.raftray.state.Replica;
 import io.raftray.state.Replica.RaftStatus;
 import io.raftray.state.State;
@@ -41,22 +42,35 @@ public final class ProbeService {
   private final HttpMetrics metrics;
   private final Supplier<XrayStatus> core;
   private final DataPlane dataPlane;
+  private final PublicCertificates publicTls;
 
   public ProbeService(Replica replica, HttpMetrics metrics) {
     this(replica, metrics, () -> null, null);
   }
 
+  public ProbeService(
+      Replica replica, HttpMetrics metrics, Supplier<XrayStatus> core, DataPlane dataPlane) {
+    this(replica, metrics, core, dataPlane, null);
+  }
+
   /**
    * With the node's core: {@code /readyz} is 503 while a configured core is not up, and {@code
    * /metrics} reports it. {@code core} returns null when the node has no supervisor; {@code
-   * dataPlane} (the reconciler's and collector's health) is null then too.
+   * dataPlane} (the reconciler's and collector's health) is null then too. {@code publicTls} (the
+   * operator certificates, null without any) adds their expiry and warnings to {@code /readyz} and
+   * {@code /metrics}; an expiring or unloadable one never makes the node unready.
    */
   public ProbeService(
-      Replica replica, HttpMetrics metrics, Supplier<XrayStatus> core, DataPlane dataPlane) {
+      Replica replica,
+      HttpMetrics metrics,
+      Supplier<XrayStatus> core,
+      DataPlane dataPlane,
+      PublicCertificates publicTls) {
     this.replica = Objects.requireNonNull(replica, "replica");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.core = Objects.requireNonNull(core, "core");
     this.dataPlane = dataPlane;
+    this.publicTls = publicTls;
   }
 
   /** Registers the three probes at their exact paths, so {@code /} stays free. */
@@ -122,6 +136,10 @@ public final class ProbeService {
       }
       body.put("xray", xray);
     }
+    Map<String, Object> tls = PublicTlsView.of(publicTls);
+    if (tls != null) {
+      body.put("public_tls", tls);
+    }
     try {
       return Json.mapper().writeValueAsString(body);
     } catch (JsonProcessingException e) {
@@ -149,6 +167,7 @@ public final class ProbeService {
     if (dp != null) {
       dp.appendMetrics(out);
     }
+    PublicTlsView.appendMetrics(out, publicTls);
     metrics.writeTo(out);
     res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     res.header("Cache-Control", "no-store");

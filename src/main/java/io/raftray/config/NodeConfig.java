@@ -28,13 +28,15 @@ public record NodeConfig(
     int auditRetention,
     Optional<InetAddress> clusterSourceAddress,
     XraySettings xray,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    PublicTlsFiles publicTls) {
 
   public NodeConfig {
     initialPeers = List.copyOf(initialPeers);
     Objects.requireNonNull(clusterSourceAddress, "clusterSourceAddress");
     Objects.requireNonNull(xray, "xray");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(publicTls, "publicTls");
   }
 
   /** Audit events kept when {@code node.json} does not say. */
@@ -145,6 +147,7 @@ public record NodeConfig(
     private Optional<InetAddress> clusterSourceAddress = Optional.empty();
     private XraySettings xray = XraySettings.none();
     private TrustedProxies trustedProxies = TrustedProxies.none();
+    private PublicTlsFiles publicTls = PublicTlsFiles.none();
 
     private Builder() {}
 
@@ -163,6 +166,7 @@ public record NodeConfig(
       clusterSourceAddress = c.clusterSourceAddress;
       xray = c.xray;
       trustedProxies = c.trustedProxies;
+      publicTls = c.publicTls;
     }
 
     public Builder dataDir(@Nullable Path v) {
@@ -233,6 +237,12 @@ public record NodeConfig(
       return this;
     }
 
+    /** Operator certificates served by SNI to public clients ({@code public_tls}). */
+    public Builder publicTls(PublicTlsFiles v) {
+      publicTls = v;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(
           Objects.requireNonNull(dataDir, "dataDir"),
@@ -248,7 +258,8 @@ public record NodeConfig(
           auditRetention,
           clusterSourceAddress,
           xray,
-          trustedProxies);
+          trustedProxies,
+          publicTls);
     }
   }
 }

@@ -21,6 +21,8 @@ import org.jspecify.annotations.NullMarked;
  * @param pipelinedReplication as Raft leader, keep several AppendEntries in flight per follower and
  *     notify followers of commits at once (default on; {@code RAFTRAY_REPLICATION=default} gives
  *     {@code raftray run} Ratis' own appender back, see {@link #fromEnvironment})
+ * @param publicTlsCheck how often the operator certificate files ({@code public_tls}) are checked
+ *     for changes and reloaded (default 5 s)
  */
 @NullMarked
 public record Tunables(
@@ -29,7 +31,8 @@ public record Tunables(
     Duration usageTickInterval,
     RenewalSettings renewal,
     Duration activityInterval,
-    boolean pipelinedReplication) {
+    boolean pipelinedReplication,
+    Duration publicTlsCheck) {
 
   public static final Duration DEFAULT_ACTIVITY_INTERVAL = Duration.ofSeconds(10);
 
@@ -40,6 +43,9 @@ public record Tunables(
 
   /** Replication mode when nothing chooses one: pipelined. */
   public static final boolean DEFAULT_PIPELINED_REPLICATION = true;
+
+  /** How often certbot's or acme.sh's renewals are looked for when nothing else says. */
+  public static final Duration DEFAULT_PUBLIC_TLS_CHECK = Duration.ofSeconds(5);
 
   public static final Tunables DEFAULT =
       new Tunables(
@@ -73,6 +79,24 @@ public record Tunables(
         DEFAULT_PIPELINED_REPLICATION);
   }
 
+  /** The knobs from before the public TLS check (that one at its default, 5 s). */
+  public Tunables(
+      Duration coreResync,
+      Duration coreReportInterval,
+      Duration usageTickInterval,
+      RenewalSettings renewal,
+      Duration activityInterval,
+      boolean pipelinedReplication) {
+    this(
+        coreResync,
+        coreReportInterval,
+        usageTickInterval,
+        renewal,
+        activityInterval,
+        pipelinedReplication,
+        DEFAULT_PUBLIC_TLS_CHECK);
+  }
+
   /**
    * {@link #DEFAULT} with the replication mode of {@code env}'s {@value #REPLICATION_ENV}: unset,
    * empty or {@code pipelined} keeps pipelined replication (the default); {@code default} turns it
@@ -93,7 +117,9 @@ public record Tunables(
 
   public Tunables {
     for (Duration d :
-        new Duration[] {coreResync, coreReportInterval, usageTickInterval, activityInterval}) {
+        new Duration[] {
+          coreResync, coreReportInterval, usageTickInterval, activityInterval, publicTlsCheck
+        }) {
       if (d == null || !d.isPositive()) {
         throw new IllegalArgumentException("tunable intervals must be positive");
       }
@@ -108,16 +134,40 @@ public record Tunables(
         usageTickInterval,
         r,
         activityInterval,
-        pipelinedReplication);
+        pipelinedReplication,
+        publicTlsCheck);
   }
 
   public Tunables withActivityInterval(Duration d) {
     return new Tunables(
-        coreResync, coreReportInterval, usageTickInterval, renewal, d, pipelinedReplication);
+        coreResync,
+        coreReportInterval,
+        usageTickInterval,
+        renewal,
+        d,
+        pipelinedReplication,
+        publicTlsCheck);
   }
 
   public Tunables withPipelinedReplication(boolean on) {
     return new Tunables(
-        coreResync, coreReportInterval, usageTickInterval, renewal, activityInterval, on);
+        coreResync,
+        coreReportInterval,
+        usageTickInterval,
+        renewal,
+        activityInterval,
+        on,
+        publicTlsCheck);
+  }
+
+  public Tunables withPublicTlsCheck(Duration d) {
+    return new Tunables(
+        coreResync,
+        coreReportInterval,
+        usageTickInterval,
+        renewal,
+        activityInterval,
+        pipelinedReplication,
+        d);
   }
 }

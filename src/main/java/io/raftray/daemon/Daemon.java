@@ -35,6 +35,7 @@ import io.raftray.pki.ClusterCa;
 import io.raftray.pki.LiveIdentity;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PkiException;
+import io.raftray.pki.PublicCertificates;
 import io.raftray.pki.TlsContexts;
 import io.raftray.state.RaftrayStateMachine;
 import io.raftray.state.Replica;
@@ -176,6 +177,9 @@ public final class Daemon implements AutoCloseable {
     NodeRequestSigner signer = new NodeRequestSigner(identity);
     HttpClient cluster = Startup.clusterHttpClient(config, clientTls);
     ClusterCa ca = clusterCa(config);
+    // Operator certificates for public clients, chosen by SNI; loaded now, reloaded on change.
+    PublicCertificates publicTls = Startup.publicCertificates(config, clock);
+    publicTls.check();
 
     // 2. The services on the port. They read the state through `starting`, which answers
     //    "starting" until Raft is up: peers must reach this listener while Raft starts.
@@ -222,13 +226,18 @@ public final class Daemon implements AutoCloseable {
             : null;
     ProbeService probes =
         new ProbeService(
-            starting, metrics, () -> config.xray().enabled() ? xray.status() : null, dataPlane);
+            starting,
+            metrics,
+            () -> config.xray().enabled() ? xray.status() : null,
+            dataPlane,
+            publicTls);
     ApiService api =
         new ApiService(
             starting,
             clock,
             ApiSettings.of(config.nodeId(), config.apiBaseUrl())
-                .withTrustedProxies(config.trustedProxies()));
+                .withTrustedProxies(config.trustedProxies()),
+            publicTls);
     // Fetches and devices are batched here and committed once per interval (started after Raft).
     SubActivity activity = new SubActivity(config.nodeId(), starting, tunables.activityInterval());
     SubscriptionService subscriptions =
@@ -258,7 +267,7 @@ public final class Daemon implements AutoCloseable {
     WebServer web =
         startWeb(
             config,
-            TlsContexts.server(identity),
+            TlsContexts.server(identity, publicTls),
             r -> {
               metrics.register(r);
               r.register(Mount.JOIN.path(), join);
@@ -346,6 +355,12 @@ public final class Daemon implements AutoCloseable {
         Threads.scheduler("raftray-maintenance-" + config.name());
     lifecycle.add("maintenance", maintenance, maintenance::shutdownNow);
     scheduleMaintenance(maintenance, config, sm, renewer, tunables, replica, xray, removal);
+    if (!publicTls.isEmpty()) {
+      long every = tunables.publicTlsCheck().toMillis();
+      @SuppressWarnings("FutureReturnValueIgnored") // stopped with the executor
+      var unused =
+          maintenance.scheduleWithFixedDelay(publicTls::check, every, every, TimeUnit.MILLISECONDS);
+    }
     UsageTicker ticker =
         lifecycle.add(
             "usage ticker",

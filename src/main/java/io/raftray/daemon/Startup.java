@@ -7,11 +7,14 @@ import io.raftray.model.Causes;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PkiException;
 import io.raftray.pki.PrivateFiles;
+import io.raftray.pki.PublicCertificates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -52,6 +55,20 @@ final class Startup {
     } catch (PkiException e) {
       throw new StartupException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The operator certificates of {@code public_tls}, not loaded yet. The host of {@code
+   * api_base_url} is reserved for the cluster certificate: other nodes and the CLI reach this node
+   * by it and trust only the cluster CA.
+   */
+  static PublicCertificates publicCertificates(NodeConfig config, Clock clock) {
+    List<PublicCertificates.Source> sources =
+        config.publicTls().pairs().stream()
+            .map(p -> new PublicCertificates.Source(p.cert(), p.key()))
+            .toList();
+    String host = URI.create(config.apiBaseUrl()).getHost();
+    return new PublicCertificates(sources, host == null ? List.of() : List.of(host), clock);
   }
 
   /**

@@ -19,7 +19,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -79,6 +81,65 @@ public final class PemFiles {
     } catch (IOException e) {
       throw new PkiException(what + " is not a valid PKCS#8 private key", e);
     }
+  }
+
+  /**
+   * Every certificate of a PEM chain file in order (an operator's {@code fullchain.pem}: leaf
+   * first). Anything but certificates in the file is refused.
+   */
+  public static List<X509Certificate> readCertificateChain(Path file) {
+    String what = "certificate file " + file;
+    String text = read(file, "certificate file");
+    if (text.isBlank()) {
+      throw new PkiException(what + " is empty");
+    }
+    List<X509Certificate> chain = new ArrayList<>();
+    try (PEMParser parser = new PEMParser(new StringReader(text))) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (!(o instanceof X509CertificateHolder holder)) {
+          throw new PkiException(what + " holds something other than certificates");
+        }
+        chain.add(new JcaX509CertificateConverter().getCertificate(holder));
+      }
+    } catch (IOException | CertificateException | RuntimeException e) {
+      if (e instanceof PkiException pki) {
+        throw pki;
+      }
+      throw new PkiException(what + " is corrupt PEM", e);
+    }
+    if (chain.isEmpty()) {
+      throw new PkiException(what + " is not PEM (no -----BEGIN CERTIFICATE----- block found)");
+    }
+    return chain;
+  }
+
+  /**
+   * An operator's TLS server key (RSA or EC; PKCS#8, PKCS#1 or SEC1, unencrypted). Unlike the
+   * cluster's own keys it may be group-readable, so a deploy hook can hand it to the {@code
+   * raftray} group; a key that others can read is refused.
+   */
+  public static PrivateKey readServerKey(Path file) {
+    String what = "key file " + file;
+    requireNotWorldAccessible(file, what);
+    Object parsed = parsePem(read(file, "key file"), what);
+    PrivateKeyInfo info =
+        switch (parsed) {
+          case PrivateKeyInfo pkcs8 -> pkcs8;
+          case PEMKeyPair pair -> pair.getPrivateKeyInfo();
+          case PKCS8EncryptedPrivateKeyInfo encrypted ->
+              throw new PkiException(what + " is encrypted; raftray needs an unencrypted key");
+          default -> throw new PkiException(what + " does not contain a PEM private key");
+        };
+    PrivateKey key;
+    try {
+      key = new JcaPEMKeyConverter().getPrivateKey(info);
+    } catch (IOException e) {
+      throw new PkiException(what + " is not a valid private key", e);
+    }
+    if (!key.getAlgorithm().equals("RSA") && !key.getAlgorithm().equals("EC")) {
+      throw new PkiException(what + " must hold an RSA or EC key (got " + key.getAlgorithm() + ")");
+    }
+    return key;
   }
 
   /** PEM text of one certificate, e.g. for {@code GET /cluster/v1/ca}. */
@@ -162,6 +223,29 @@ public final class PemFiles {
         String.format(
             "%s is %s by others (mode %s); run chmod 600 on it",
             what, readable ? "readable" : "accessible", mode(permissions)));
+  }
+
+  private static void requireNotWorldAccessible(Path file, String what) {
+    if (!posix(file)) {
+      return;
+    }
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(file);
+    } catch (NoSuchFileException e) {
+      throw new PkiException(what + " not found", e);
+    } catch (AccessDeniedException e) {
+      throw new PkiException("cannot read " + what + ": permission denied", e);
+    } catch (IOException e) {
+      throw new PkiException("cannot read the permissions of " + what, e);
+    }
+    if (permissions.contains(PosixFilePermission.OTHERS_READ)
+        || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new PkiException(
+          String.format(
+              "%s is accessible by others (mode %s); run chmod 640 (or 600) on it",
+              what, mode(permissions)));
+    }
   }
 
   @SuppressWarnings("EnumOrdinal") // the declaration order is the mode's bit order

@@ -16,6 +16,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * TLS for the single HTTPS port and for node-to-node clients. Every context trusts only the cluster
@@ -69,6 +70,14 @@ public final class TlsContexts {
     return liveContext(identity.get().caCert(), identity);
   }
 
+  /**
+   * Server context that presents an operator certificate of {@code publics} to a client whose SNI
+   * name it covers and the {@link LiveIdentity}'s cluster certificate to everyone else.
+   */
+  public static SSLContext server(LiveIdentity identity, PublicCertificates publics) {
+    return liveContext(identity.get().caCert(), new SniKeyManager(identity.keyManager(), publics));
+  }
+
   /** Client context presenting the {@link LiveIdentity}'s current certificate (mTLS). */
   public static SSLContext client(LiveIdentity identity) {
     return liveContext(identity.get().caCert(), identity);
@@ -86,13 +95,14 @@ public final class TlsContexts {
   }
 
   private static SSLContext liveContext(X509Certificate caCert, LiveIdentity identity) {
+    return liveContext(caCert, identity.keyManager());
+  }
+
+  private static SSLContext liveContext(X509Certificate caCert, X509ExtendedKeyManager keys) {
     try {
       TrustManagerFactory trustManagers = trusting(caCert);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(
-          new KeyManager[] {identity.keyManager()},
-          trustManagers.getTrustManagers(),
-          KeyPairs.random());
+      context.init(new KeyManager[] {keys}, trustManagers.getTrustManagers(), KeyPairs.random());
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new PkiException("cannot create the TLS context", e);
