@@ -67,19 +67,23 @@ public final class PemFiles {
   public static PrivateKey readPrivateKey(Path file) {
     String what = "private key " + file;
     requireOwnerOnly(file, what);
-    Object parsed = parsePem(read(file, "private key"), what);
+    return KeyPairs.requireP256(privateKey(read(file, "private key"), what), what);
+  }
+
+  /** The one unencrypted private key in PEM {@code text} (PKCS#8, or PKCS#1/SEC1 key pairs). */
+  private static PrivateKey privateKey(String text, String what) {
     PrivateKeyInfo info =
-        switch (parsed) {
+        switch (parsePem(text, what)) {
           case PrivateKeyInfo pkcs8 -> pkcs8;
-          case PEMKeyPair sec1 -> sec1.getPrivateKeyInfo();
+          case PEMKeyPair pair -> pair.getPrivateKeyInfo();
           case PKCS8EncryptedPrivateKeyInfo encrypted ->
               throw new PkiException(what + " is encrypted; raftray needs an unencrypted key");
           default -> throw new PkiException(what + " does not contain a PEM private key");
         };
     try {
-      return KeyPairs.requireP256(new JcaPEMKeyConverter().getPrivateKey(info), what);
+      return new JcaPEMKeyConverter().getPrivateKey(info);
     } catch (IOException e) {
-      throw new PkiException(what + " is not a valid PKCS#8 private key", e);
+      throw new PkiException(what + " is not a valid private key", e);
     }
   }
 
@@ -121,21 +125,7 @@ public final class PemFiles {
   public static PrivateKey readServerKey(Path file) {
     String what = "key file " + file;
     requireNotWorldAccessible(file, what);
-    Object parsed = parsePem(read(file, "key file"), what);
-    PrivateKeyInfo info =
-        switch (parsed) {
-          case PrivateKeyInfo pkcs8 -> pkcs8;
-          case PEMKeyPair pair -> pair.getPrivateKeyInfo();
-          case PKCS8EncryptedPrivateKeyInfo encrypted ->
-              throw new PkiException(what + " is encrypted; raftray needs an unencrypted key");
-          default -> throw new PkiException(what + " does not contain a PEM private key");
-        };
-    PrivateKey key;
-    try {
-      key = new JcaPEMKeyConverter().getPrivateKey(info);
-    } catch (IOException e) {
-      throw new PkiException(what + " is not a valid private key", e);
-    }
+    PrivateKey key = privateKey(read(file, "key file"), what);
     if (!key.getAlgorithm().equals("RSA") && !key.getAlgorithm().equals("EC")) {
       throw new PkiException(what + " must hold an RSA or EC key (got " + key.getAlgorithm() + ")");
     }

@@ -93,8 +93,7 @@ public final class PublicCertificates {
         continue;
       }
       try {
-        PublicCertificate loaded =
-            PublicCertificate.load(ids.incrementAndGet(), s.source.cert(), s.source.key(), now);
+        PublicCertificate loaded = load(s.source, now);
         s.previous = s.current;
         s.current = loaded;
         s.loadedStamp = stamp;
@@ -134,6 +133,26 @@ public final class PublicCertificates {
       }
     }
     checkedOnce = true;
+  }
+
+  /** Any failure as a {@link PkiException}, so one odd file never stops the periodic check. */
+  private PublicCertificate load(Source source, Instant now) {
+    try {
+      return PublicCertificate.load(ids.incrementAndGet(), source.cert(), source.key(), now);
+    } catch (PkiException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The cause is not quoted: a parser's message could echo bytes of the key file.
+      throw new PkiException(
+          "certificate file "
+              + source.cert()
+              + " or key file "
+              + source.key()
+              + " cannot be loaded ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
+    }
   }
 
   private static String keeping(Slot s) {

@@ -18,16 +18,7 @@ class NodeConfigPublicTlsTest {
   @TempDir Path dir;
 
   private NodeConfig config() {
-    return NodeConfig.builder()
-        .dataDir(dir)
-        .clusterId("c1")
-        .nodeId("node_1")
-        .name("node-1")
-        .bind("127.0.0.1", 7443)
-        .apiBaseUrl("https://127.0.0.1:7443")
-        .accessHost("127.0.0.1")
-        .initialPeers(List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")))
-        .build();
+    return TestConfigs.minimal(dir).build();
   }
 
   private void writePublicTls(String json) throws Exception {

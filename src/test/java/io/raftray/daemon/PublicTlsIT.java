@@ -13,6 +13,7 @@ import io.raftray.pki.PemFiles;
 import io.raftray.pki.PublicCertificates;
 import io.raftray.pki.TlsContexts;
 import io.raftray.testing.InProcessNodes;
+import io.raftray.testing.LogCapture;
 import io.raftray.testing.PublicTestCa;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -30,10 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -57,41 +55,29 @@ class PublicTlsIT {
   @TempDir Path tmp;
   private final List<Daemon> daemons = new ArrayList<>();
   private final PublicTestCa publicCa = new PublicTestCa();
-  private final Logger log = Logger.getLogger(PublicCertificates.class.getName());
-  private final List<String> warnings = new ArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-          if (r.getLevel() == Level.WARNING) {
-            synchronized (warnings) {
-              warnings.add(r.getMessage());
-            }
-          }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LogCapture log;
 
   @BeforeEach
   void captureLogs() {
-    log.addHandler(capture);
+    log = LogCapture.of(PublicCertificates.class, Level.WARNING);
   }
 
   @AfterEach
   void stop() {
-    log.removeHandler(capture);
+    log.close();
     daemons.forEach(Daemon::close);
   }
 
   private List<String> warnings() {
-    synchronized (warnings) {
-      return List.copyOf(warnings);
-    }
+    return log.messages();
+  }
+
+  /** Until a new connection with SNI {@link #HOST} gets the certificate with {@code serial}. */
+  private void awaitServed(Daemon d, BigInteger serial) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(servedSerial(publicGet(d, "/healthz", HOST))).isEqualTo(serial));
   }
 
   private static NodeConfig withPublicTls(NodeConfig c, Path certDir) {
@@ -207,12 +193,7 @@ class PublicTlsIT {
     PublicTestCa.Leaf renewed =
         publicCa.issue(List.of(HOST, "www.example.test"), Duration.ofDays(90));
     publicCa.write(renewed, certDir);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () ->
-                assertThat(servedSerial(publicGet(d1, "/healthz", HOST)))
-                    .isEqualTo(renewed.serial()));
+    awaitServed(d1, renewed.serial());
 
     // A broken file: the renewed certificate stays, one WARN names the file, the node stays ready.
     Path chain = certDir.resolve("fullchain.pem");
@@ -240,12 +221,7 @@ class PublicTlsIT {
     // Expiring within 14 days: a warning in /readyz (still 200) and the expiry as a metric.
     PublicTestCa.Leaf expiring = publicCa.issue(List.of(HOST), Duration.ofDays(5));
     publicCa.write(expiring, certDir);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () ->
-                assertThat(servedSerial(publicGet(d1, "/healthz", HOST)))
-                    .isEqualTo(expiring.serial()));
+    awaitServed(d1, expiring.serial());
     HttpResponse<String> warned = publicGet(d1, "/readyz", HOST);
     assertThat(warned.statusCode()).isEqualTo(200);
     assertThat(json(warned).path("public_tls").path("warning").asText())

@@ -2,20 +2,17 @@ package io.raftray.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftray.testing.LogCapture;
 import io.raftray.testing.PublicTestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,32 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 class PublicCertificatesTest {
   @TempDir Path dir;
   private final PublicTestCa ca = new PublicTestCa();
-  private final Logger log = Logger.getLogger(PublicCertificates.class.getName());
-  private final List<LogRecord> logged = new ArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-          synchronized (logged) {
-            logged.add(r);
-          }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LogCapture log;
 
   @BeforeEach
   void captureLogs() {
-    log.addHandler(capture);
+    log = LogCapture.of(PublicCertificates.class, Level.WARNING);
   }
 
   @AfterEach
   void releaseLogs() {
-    log.removeHandler(capture);
+    log.close();
   }
 
   private PublicCertificates store(Path pairDir) {
@@ -64,12 +45,7 @@ class PublicCertificatesTest {
   }
 
   private List<String> warnings() {
-    synchronized (logged) {
-      return logged.stream()
-          .filter(r -> r.getLevel() == Level.WARNING)
-          .map(LogRecord::getMessage)
-          .toList();
-    }
+    return log.messages();
   }
 
   private static String serialFor(PublicCertificates p, String host) {

@@ -2,6 +2,7 @@ package io.raftray.testing;
 
 import io.raftray.pki.KeyPairs;
 import io.raftray.pki.PemFiles;
+import io.raftray.pki.TlsContexts;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -12,16 +13,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -152,19 +152,11 @@ public final class PublicTestCa {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** A client context that trusts this root only (not the cluster CA, not the JDK's cacerts). */
+  /**
+   * A new client context that trusts this root only (not the cluster CA, not the JDK's cacerts);
+   * new, so that no TLS session of an earlier call is resumed.
+   */
   public SSLContext clientContext() {
-    try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("public-root", root);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-      tmf.init(trust);
-      SSLContext c = SSLContext.getInstance("TLS");
-      c.init(null, tmf.getTrustManagers(), null);
-      return c;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TlsContexts.client(root, Optional.empty());
   }
 }
