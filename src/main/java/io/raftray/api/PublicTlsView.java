@@ -3,9 +3,11 @@ package io.raftray.api;
 import io.raftray.pki.PublicCertificates;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The operator certificates ({@code public_tls}) as {@code /readyz} and this node's record in
@@ -48,6 +50,9 @@ final class PublicTlsView {
         .append(" certificate served for a host name.\n")
         .append("# TYPE raftray_public_tls_not_after_seconds gauge\n");
     int failing = 0;
+    // One series per host, from the first pair naming it (the one SNI picks first): a duplicate
+    // series would make Prometheus refuse the whole scrape.
+    Set<String> seen = new HashSet<>();
     for (PublicCertificates.Status s : p.status()) {
       if (s.error() != null) {
         failing++;
@@ -56,6 +61,9 @@ final class PublicTlsView {
         continue;
       }
       for (String host : s.names()) {
+        if (!seen.add(host)) {
+          continue;
+        }
         out.append("raftray_public_tls_not_after_seconds{host=\"")
             .append(HttpMetrics.escape(host))
             .append("\"} ")

@@ -254,7 +254,9 @@ public final class PublicCertificates {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       for (Path p : List.of(s.cert(), s.key())) {
         try {
-          d.update(Files.readAllBytes(p));
+          byte[] bytes = Files.readAllBytes(p);
+          d.update(bytes);
+          Arrays.fill(bytes, (byte) 0); // one of the two is a private key
         } catch (IOException e) {
           d.update(("unreadable " + e).getBytes(StandardCharsets.UTF_8));
         }
