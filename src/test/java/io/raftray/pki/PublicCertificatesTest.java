@@ -80,6 +80,30 @@ class PublicCertificatesTest {
   }
 
   @Test
+  void forHost_severalPairs_eachNameGetsItsOwnChain() throws Exception {
+    PublicTestCa.Leaf sub = ca.issue(List.of("sub.example.test"), Duration.ofDays(60));
+    PublicTestCa.Leaf panel = ca.issueRsa(List.of("panel.example.test"), Duration.ofDays(30));
+    ca.write(sub, dir.resolve("sub"));
+    ca.write(panel, dir.resolve("panel"));
+    PublicCertificates p =
+        new PublicCertificates(
+            List.of(
+                new PublicCertificates.Source(
+                    dir.resolve("sub/fullchain.pem"), dir.resolve("sub/privkey.pem")),
+                new PublicCertificates.Source(
+                    dir.resolve("panel/fullchain.pem"), dir.resolve("panel/privkey.pem"))),
+            List.of(),
+            Clock.systemUTC());
+    p.check();
+
+    assertThat(serialFor(p, "sub.example.test")).isEqualTo(sub.serial().toString(16));
+    assertThat(p.forHost("panel.example.test", "RSA").flatMap(c -> c))
+        .map(PublicCertificate::serial)
+        .contains(panel.serial().toString(16));
+    assertThat(p.earliestNotAfter()).contains(panel.cert().getNotAfter().toInstant());
+  }
+
+  @Test
   void forHost_rsaCertificate_ecSchemeIsRefusedNotHandedToTheClusterCert() throws Exception {
     PublicTestCa.Leaf leaf = ca.issueRsa(List.of("sub.example.test"), Duration.ofDays(60));
     ca.write(leaf, dir);
