@@ -195,14 +195,7 @@ public final class PemFiles {
     if (!posix(file)) {
       return;
     }
-    Set<PosixFilePermission> permissions;
-    try {
-      permissions = Files.getPosixFilePermissions(file);
-    } catch (NoSuchFileException e) {
-      throw new PkiException(what + " not found", e);
-    } catch (IOException e) {
-      throw new PkiException("cannot read the permissions of " + what, e);
-    }
+    Set<PosixFilePermission> permissions = permissions(file, what);
     if (OWNER_ONLY.containsAll(permissions)) {
       return;
     }
@@ -219,22 +212,25 @@ public final class PemFiles {
     if (!posix(file)) {
       return;
     }
-    Set<PosixFilePermission> permissions;
-    try {
-      permissions = Files.getPosixFilePermissions(file);
-    } catch (NoSuchFileException e) {
-      throw new PkiException(what + " not found", e);
-    } catch (AccessDeniedException e) {
-      throw new PkiException("cannot read " + what + ": permission denied", e);
-    } catch (IOException e) {
-      throw new PkiException("cannot read the permissions of " + what, e);
-    }
+    Set<PosixFilePermission> permissions = permissions(file, what);
     if (permissions.contains(PosixFilePermission.OTHERS_READ)
         || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
       throw new PkiException(
           String.format(
               "%s is accessible by others (mode %s); run chmod 640 (or 600) on it",
               what, mode(permissions)));
+    }
+  }
+
+  private static Set<PosixFilePermission> permissions(Path file, String what) {
+    try {
+      return Files.getPosixFilePermissions(file);
+    } catch (NoSuchFileException e) {
+      throw new PkiException(what + " not found", e);
+    } catch (AccessDeniedException e) {
+      throw new PkiException("cannot read " + what + ": permission denied", e);
+    } catch (IOException e) {
+      throw new PkiException("cannot read the permissions of " + what, e);
     }
   }
 

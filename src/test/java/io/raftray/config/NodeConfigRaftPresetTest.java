@@ -9,7 +9,6 @@ import io.raftray.model.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,17 +19,7 @@ class NodeConfigRaftPresetTest {
   @TempDir Path dir;
 
   private NodeConfig config(NodeConfig.Raft raft) {
-    return NodeConfig.builder()
-        .dataDir(dir)
-        .clusterId("c1")
-        .nodeId("node_1")
-        .name("node-1")
-        .bind("127.0.0.1", 7443)
-        .apiBaseUrl("https://127.0.0.1:7443")
-        .accessHost("127.0.0.1")
-        .initialPeers(List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")))
-        .raft(raft)
-        .build();
+    return TestConfigs.minimal(dir).raft(raft).build();
   }
 
   /** Writes a config, then lets {@code edit} change the file's {@code raft} object. */

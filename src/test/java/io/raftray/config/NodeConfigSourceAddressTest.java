@@ -19,17 +19,7 @@ class NodeConfigSourceAddressTest {
   @TempDir Path dir;
 
   private NodeConfig config(Optional<InetAddress> source) {
-    return NodeConfig.builder()
-        .dataDir(dir)
-        .clusterId("c1")
-        .nodeId("node_1")
-        .name("node-1")
-        .bind("127.0.0.1", 7443)
-        .apiBaseUrl("https://127.0.0.1:7443")
-        .accessHost("127.0.0.1")
-        .initialPeers(List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")))
-        .clusterSourceAddress(source)
-        .build();
+    return TestConfigs.minimal(dir).clusterSourceAddress(source).build();
   }
 
   @Test

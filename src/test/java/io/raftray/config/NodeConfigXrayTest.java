@@ -9,7 +9,6 @@ import io.raftray.xray.Flavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,16 +20,7 @@ class NodeConfigXrayTest {
   @TempDir Path dir;
 
   private NodeConfig config() {
-    return NodeConfig.builder()
-        .dataDir(dir)
-        .clusterId("c1")
-        .nodeId("node_1")
-        .name("node-1")
-        .bind("127.0.0.1", 7443)
-        .apiBaseUrl("https://127.0.0.1:7443")
-        .accessHost("127.0.0.1")
-        .initialPeers(List.of(new NodeConfig.Peer("node_1", "https://127.0.0.1:7443")))
-        .build();
+    return TestConfigs.minimal(dir).build();
   }
 
   private void writeXray(String json) throws Exception {

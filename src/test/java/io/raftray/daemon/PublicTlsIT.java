@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class PublicTlsIT {
   private static final String HOST = "sub.example.test";
+  private static final Path CURL = Path.of("/usr/bin/curl");
   private static final Tunables FAST = Tunables.DEFAULT.withPublicTlsCheck(Duration.ofMillis(200));
 
   @TempDir Path tmp;
@@ -239,8 +240,7 @@ class PublicTlsIT {
 
   @Test
   void curl_rsaChain_resolvedByName_trustsOnlyThePublicCa() throws Exception {
-    Path curl = Path.of("/usr/bin/curl");
-    assertThat(curl).as("curl is needed for this test").isExecutable();
+    assertThat(CURL).as("curl is needed for this test").isExecutable();
     Path certDir = tmp.resolve("acme");
     PublicTestCa.Leaf leaf = publicCa.issueRsa(List.of(HOST), Duration.ofDays(60));
     publicCa.write(leaf, certDir);
@@ -252,34 +252,25 @@ class PublicTlsIT {
     InProcessNodes.awaitBootstrapped(seed, d);
 
     Result named =
-        run(
-            curl.toString(),
-            "-sS",
-            "--max-time",
-            "20",
-            "--cacert",
-            rootPem.toString(),
+        curl(
+            rootPem,
             "--resolve",
             HOST + ":" + d.port() + ":127.0.0.1",
             "https://" + HOST + ":" + d.port() + "/healthz");
     assertThat(named.exit()).as(named.output()).isZero();
     assertThat(named.output()).contains("\"status\":\"ok\"");
     // By IP address curl sends no SNI, gets the cluster certificate and refuses it (exit 60).
-    Result byIp =
-        run(
-            curl.toString(),
-            "-sS",
-            "--max-time",
-            "20",
-            "--cacert",
-            rootPem.toString(),
-            "https://127.0.0.1:" + d.port() + "/healthz");
+    Result byIp = curl(rootPem, "https://127.0.0.1:" + d.port() + "/healthz");
     assertThat(byIp.exit()).as(byIp.output()).isEqualTo(60);
   }
 
   private record Result(int exit, String output) {}
 
-  private static Result run(String... command) throws Exception {
+  /** curl trusting only {@code caFile}, at most 20 s. */
+  private static Result curl(Path caFile, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(CURL.toString(), "-sS", "--max-time", "20"));
+    command.addAll(List.of("--cacert", caFile.toString()));
+    command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
