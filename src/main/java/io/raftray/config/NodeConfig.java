@@ -29,7 +29,8 @@ public record NodeConfig(
     Optional<InetAddress> clusterSourceAddress,
     XraySettings xray,
     TrustedProxies trustedProxies,
-    PublicTlsFiles publicTls) {
+    PublicTlsFiles publicTls,
+    Optional<String> publicBaseUrl) {
 
   public NodeConfig {
     initialPeers = List.copyOf(initialPeers);
@@ -37,6 +38,7 @@ public record NodeConfig(
     Objects.requireNonNull(xray, "xray");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(publicTls, "publicTls");
+    Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
   }
 
   /** Audit events kept when {@code node.json} does not say. */
@@ -148,6 +150,7 @@ public record NodeConfig(
     private XraySettings xray = XraySettings.none();
     private TrustedProxies trustedProxies = TrustedProxies.none();
     private PublicTlsFiles publicTls = PublicTlsFiles.none();
+    private Optional<String> publicBaseUrl = Optional.empty();
 
     private Builder() {}
 
@@ -167,6 +170,7 @@ public record NodeConfig(
       xray = c.xray;
       trustedProxies = c.trustedProxies;
       publicTls = c.publicTls;
+      publicBaseUrl = c.publicBaseUrl;
     }
 
     public Builder dataDir(@Nullable Path v) {
@@ -243,6 +247,12 @@ public record NodeConfig(
       return this;
     }
 
+    /** This node's own public address for subscription URLs ({@code public_base_url}). */
+    public Builder publicBaseUrl(Optional<String> v) {
+      publicBaseUrl = v;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(
           Objects.requireNonNull(dataDir, "dataDir"),
@@ -259,7 +269,8 @@ public record NodeConfig(
           clusterSourceAddress,
           xray,
           trustedProxies,
-          publicTls);
+          publicTls,
+          publicBaseUrl);
     }
   }
 }

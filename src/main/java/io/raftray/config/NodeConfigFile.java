@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.Json;
+import io.raftray.model.PublicBases;
 import io.raftray.xray.Flavor;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -45,7 +46,8 @@ public final class NodeConfigFile {
           "xray",
           "trusted_proxies",
           "client_address_header",
-          "public_tls");
+          "public_tls",
+          "public_base_url");
   private static final Set<String> RAFT_KEYS =
       Set.of(
           "preset",
@@ -86,6 +88,7 @@ public final class NodeConfigFile {
     c.clusterSourceAddress().ifPresent(a -> root.put("cluster_source_address", a.getHostAddress()));
     c.trustedProxies().write(root);
     c.publicTls().write(root);
+    c.publicBaseUrl().ifPresent(u -> root.put("public_base_url", u));
     if (!c.xray().isDefault()) {
       writeXray(root.putObject("xray"), c.xray());
     }
@@ -172,6 +175,17 @@ public final class NodeConfigFile {
     XraySettings xray = readXray(root.path("xray"), problems);
     TrustedProxies proxies = TrustedProxies.read(root, problems);
     PublicTlsFiles publicTls = PublicTlsFiles.read(root, problems);
+    Optional<String> publicBaseUrl = Optional.empty();
+    if (root.has("public_base_url")) {
+      JsonNode v = root.get("public_base_url");
+      String problem =
+          v.isTextual() ? PublicBases.problem(v.textValue()).orElse(null) : PublicBases.RULE;
+      if (problem != null) {
+        problems.add("public_base_url " + problem);
+      } else {
+        publicBaseUrl = Optional.of(PublicBases.trim(v.textValue()));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
@@ -190,6 +204,7 @@ public final class NodeConfigFile {
         .xray(xray)
         .trustedProxies(proxies)
         .publicTls(publicTls)
+        .publicBaseUrl(publicBaseUrl)
         .build();
   }
 
