@@ -33,10 +33,17 @@ public final class ApiService implements HttpService {
   private final Deps deps;
   private final Router router = new Router();
 
+  /** Without fleet visibility: {@code host} is null in node views, logs and restarts 503. */
   public ApiService(Replica replica, Clock clock, ApiSettings settings) {
+    this(replica, clock, settings, Fleet.NONE);
+  }
+
+  /** With {@code fleet} answering host reports, logs and core restarts of members. */
+  public ApiService(Replica replica, Clock clock, ApiSettings settings, Fleet fleet) {
     this.replica = Objects.requireNonNull(replica, "replica");
     this.deps = new Deps(replica, clock, settings, new Auth(clock, settings));
-    new NodesHandler(deps).routes(router);
+    new NodesHandler(deps, new HostReports(fleet)).routes(router);
+    new NodeHostHandler(fleet).routes(router);
     new EndpointsHandler(deps).routes(router);
     // before UsersHandler: /users/batch and /users/bulk, not /users/{id}, name their metrics
     new UserBatchHandler(deps).routes(router);
