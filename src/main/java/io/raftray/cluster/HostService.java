@@ -1,8 +1,6 @@
 package io.raftray.cluster;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -123,11 +121,6 @@ public final class HostService implements HttpService {
     } finally {
       running.release();
     }
-    String nonce = req.headers().first(HeaderNames.create(ClusterSignature.NONCE)).orElse("");
-    signer.answerHeaders(route, outcome.nodeId(), nonce, answer).forEach(res::header);
-    res.status(Status.OK_200)
-        .header(HeaderNames.CONTENT_TYPE, "application/json")
-        .header(HeaderNames.CACHE_CONTROL, "no-store")
-        .send(answer);
+    SignedAnswer.send(req, res, signer, route, outcome.nodeId(), answer);
   }
 }
