@@ -1,14 +1,16 @@
 package io.raftray.api;
 
+import io.raftray.model.ErrorKind;
 import io.raftray.model.Node;
+import io.raftray.model.RaftrayException;
 import java.time.Duration;
 
 /**
  * What the API asks of one member's host (fleet visibility): its host report, its recent log lines
  * and a core restart. The daemon answers for its own node directly and relays the others over the
  * cluster channel ({@code /cluster/v1/host/*}); none of it is a Raft write. Each method answers the
- * member's JSON or throws a {@link io.raftray.model.RaftrayException}: INVALID or CONFLICT as the
- * member answered them, UNAVAILABLE when it did not answer.
+ * member's JSON or throws a {@link RaftrayException}: INVALID or CONFLICT as the member answered
+ * them, UNAVAILABLE when it did not answer.
  */
 public interface Fleet {
   byte[] report(Node node, Duration timeout);
@@ -35,9 +37,8 @@ public interface Fleet {
           throw none();
         }
 
-        private io.raftray.model.RaftrayException none() {
-          return new io.raftray.model.RaftrayException(
-              io.raftray.model.ErrorKind.UNAVAILABLE, "host reports are not available here");
+        private RaftrayException none() {
+          return new RaftrayException(ErrorKind.UNAVAILABLE, "host reports are not available here");
         }
       };
 }

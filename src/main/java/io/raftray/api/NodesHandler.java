@@ -13,6 +13,7 @@ import io.raftray.state.Replica.RaftStatus;
 import io.raftray.state.State;
 import io.raftray.state.StateDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,7 +191,7 @@ final class NodesHandler {
     RaftStatus st = deps.replica().status();
     Optional<Replica.Progress> progress = deps.replica().progress();
     Map<String, HostReports.Host> reports = hosts.of(nodes);
-    java.time.Instant now = deps.clock().instant();
+    Instant now = deps.clock().instant();
     List<Map<String, Object>> out = new ArrayList<>();
     for (Node n : nodes) {
       Map<String, Object> m = Views.node(n, s.xrayReports().get(n.id()));

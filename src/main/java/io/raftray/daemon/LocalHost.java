@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -96,7 +97,7 @@ final class LocalHost implements HostService.Host {
     XrayStatus s = core == null ? null : core.status();
     boolean supervised = core != null && core.settings().bin().isPresent();
     c.put("mode", core == null ? "none" : supervised ? "supervised" : "external");
-    c.put("status", s == null ? "disabled" : s.state().name().toLowerCase(java.util.Locale.ROOT));
+    c.put("status", s == null ? "disabled" : s.state().name().toLowerCase(Locale.ROOT));
     c.put("flavor", s == null || s.flavor() == null ? null : s.flavor().wire());
     c.put("version", s == null ? null : s.version());
     c.put("pid", s == null || s.pid() < 0 ? null : s.pid());

@@ -1,5 +1,6 @@
 package io.raftray.xray;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +49,7 @@ final class InboundRates {
     }
     last = now;
     lastNanos = nanos;
-    rates = java.util.Collections.unmodifiableMap(next);
+    rates = Collections.unmodifiableMap(next);
   }
 
   /** Forgets the readings (the core is down). */
