@@ -11,14 +11,19 @@ export async function render(main, ctx) {
   const retention = input({ type: 'number', min: '100', max: '1000000', value: String(s.audit_retention) });
   const devices = input({ type: 'number', min: '0', max: '100', value: String(s.hwid_device_limit) });
   const hwid = checkbox(s.hwid_required);
+  const bases = h('textarea.mono', { rows: '3', spellcheck: 'false', placeholder: 'https://sub.example.com' });
+  bases.value = (s.public_base_urls || []).join('\n');
   const save1 = h('button.btn.primary#settings-save', { type: 'submit', hidden: ro }, t('common.save'));
   const f1 = h('form.card#settings-form', { novalidate: true }, h('h2', t('settings.cluster')),
     h('div.form-grid', field('audit_retention', t('settings.audit_retention'), retention, t('settings.audit_retention_hint')),
       field('hwid_device_limit', t('settings.device_limit'), devices, t('settings.device_limit_hint'))),
-    field('hwid_required', t('settings.hwid_required'), hwid, t('settings.hwid_required_hint')), h('div.actions', save1));
+    field('hwid_required', t('settings.hwid_required'), hwid, t('settings.hwid_required_hint')),
+    field('public_base_urls', t('settings.public_base_urls'), bases, t('settings.public_base_urls_hint')), h('div.actions', save1));
   f1.addEventListener('submit', (e) => {
     e.preventDefault();
-    act(save1, f1, () => patch('/settings', { audit_retention: Number(retention.value), hwid_device_limit: Number(devices.value), hwid_required: hwid.checked }), t('common.saved'));
+    const urls = bases.value.split('\n').map((u) => u.trim()).filter((u) => u);
+    act(save1, f1, () => patch('/settings', { audit_retention: Number(retention.value), hwid_device_limit: Number(devices.value),
+      hwid_required: hwid.checked, public_base_urls: urls }), t('common.saved'));
   });
 
   const interval = input({ type: 'number', min: '1', max: '8760', value: String(sub.update_interval_hours) });
@@ -26,7 +31,6 @@ export async function render(main, ctx) {
   const remark = input({ value: sub.remark_template || '' });
   const support = input({ type: 'url', value: sub.support_url || '' });
   const web = input({ type: 'url', value: sub.web_page_url || '' });
-  const publicUrl = input({ type: 'url', value: sub.public_url || '', placeholder: 'https://sub.example.com' });
   const builtin = checkbox(sub.ua_rules_builtin);
   const rules = h('textarea.mono', { rows: '6', spellcheck: 'false' });
   rules.value = JSON.stringify(sub.ua_rules, null, 1);
@@ -35,16 +39,14 @@ export async function render(main, ctx) {
     h('div.form-grid', field('update_interval_hours', t('settings.update_interval'), interval),
       field('title_template', t('settings.title_template'), title, t('settings.template_hint')),
       field('remark_template', t('settings.remark_template'), remark, t('settings.template_hint')),
-      field('support_url', t('settings.support_url'), support), field('web_page_url', t('settings.web_page_url'), web),
-      field('public_url', t('settings.public_url'), publicUrl, t('settings.public_url_hint'))),
+      field('support_url', t('settings.support_url'), support), field('web_page_url', t('settings.web_page_url'), web)),
     field('ua_rules_builtin', t('settings.ua_builtin'), builtin),
     field('ua_rules', t('settings.ua_rules'), rules, t('settings.ua_rules_hint')), h('div.actions', save2));
   f2.addEventListener('submit', (e) => {
     e.preventDefault();
     act(save2, f2, () => {
       const b = { update_interval_hours: Number(interval.value), title_template: title.value, remark_template: remark.value,
-        support_url: support.value.trim() || null, web_page_url: web.value.trim() || null,
-        public_url: publicUrl.value.trim() || null };
+        support_url: support.value.trim() || null, web_page_url: web.value.trim() || null };
       if (builtin.checked) b.ua_rules_builtin = true;
       else {
         try { b.ua_rules = JSON.parse(rules.value); } catch (err) {

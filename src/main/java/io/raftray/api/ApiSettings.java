@@ -1,7 +1,10 @@
 package io.raftray.api;
 
 import io.raftray.config.TrustedProxies;
+import io.raftray.model.PublicBases;
+import io.raftray.state.State;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +16,8 @@ import java.util.Objects;
  * @param authFailureLimit failed authentications allowed per source address and window
  * @param authFailureWindow length of the rate limit window
  * @param trustedProxies proxies whose client-address header is believed (none by default)
+ * @param publicBaseUrl this node's own public address for subscription URLs ({@code
+ *     public_base_url} in node.json), or null: see {@link PublicBases}
  */
 public record ApiSettings(
     String localNodeId,
@@ -20,7 +25,8 @@ public record ApiSettings(
     long maxBodyBytes,
     int authFailureLimit,
     Duration authFailureWindow,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    String publicBaseUrl) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final int DEFAULT_AUTH_FAILURE_LIMIT = 10;
@@ -53,13 +59,32 @@ public record ApiSettings(
         maxBodyBytes,
         authFailureLimit,
         authFailureWindow,
-        TrustedProxies.none());
+        TrustedProxies.none(),
+        null);
   }
 
   /** The same settings with these trusted proxies. */
   public ApiSettings withTrustedProxies(TrustedProxies proxies) {
     return new ApiSettings(
-        localNodeId, apiBaseUrl, maxBodyBytes, authFailureLimit, authFailureWindow, proxies);
+        localNodeId,
+        apiBaseUrl,
+        maxBodyBytes,
+        authFailureLimit,
+        authFailureWindow,
+        proxies,
+        publicBaseUrl);
+  }
+
+  /** The same settings with this node's own public address (null: none). */
+  public ApiSettings withPublicBaseUrl(String url) {
+    return new ApiSettings(
+        localNodeId,
+        apiBaseUrl,
+        maxBodyBytes,
+        authFailureLimit,
+        authFailureWindow,
+        trustedProxies,
+        url);
   }
 
   /** Defaults: 1 MiB bodies, 10 failed authentications per address per minute. */
@@ -72,8 +97,13 @@ public record ApiSettings(
         DEFAULT_AUTH_FAILURE_WINDOW);
   }
 
-  /** The subscription URL of {@code token}: under the cluster's public URL when one is set. */
-  String subscriptionUrl(io.raftray.state.State s, String token) {
-    return s.subscriptionSettings().subscriptionUrl(apiBaseUrl, token);
+  /** The addresses users are given on this node, first the one {@code subscription_url} uses. */
+  List<String> publicBases(State s) {
+    return PublicBases.of(s.settings(), s.subscriptionSettings(), publicBaseUrl, apiBaseUrl);
+  }
+
+  /** The subscription URL of {@code token}: under the first of {@link #publicBases}. */
+  String subscriptionUrl(State s, String token) {
+    return PublicBases.url(publicBases(s).get(0), token);
   }
 }

@@ -1,12 +1,16 @@
 package io.raftray.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.api.Router.Access;
 import io.raftray.model.ClusterSettings;
 import io.raftray.model.Device;
+import io.raftray.model.PublicBases;
 import io.raftray.state.Command;
 import io.raftray.state.State;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,11 +18,12 @@ import java.util.Set;
  * {@code /settings}: the replicated cluster-wide settings. GET for every role, PATCH (only the
  * fields given, merged at apply by {@code settings.update}) for admin and owner tokens: {@code
  * audit_retention}, {@code hwid_device_limit} (the default of users without their own; 0 =
- * unlimited), {@code hwid_required} (refuse subscription fetches without {@code x-hwid}).
+ * unlimited), {@code hwid_required} (refuse subscription fetches without {@code x-hwid}), {@code
+ * public_base_urls} (where users reach the fleet: {@link PublicBases}; {@code []} or null clears).
  */
 final class SettingsHandler {
   private static final Set<String> FIELDS =
-      Set.of("audit_retention", "hwid_device_limit", "hwid_required");
+      Set.of("audit_retention", "hwid_device_limit", "hwid_required", "public_base_urls");
 
   void routes(Router r) {
     r.get("/settings", Access.READ, this::get);
@@ -36,6 +41,7 @@ final class SettingsHandler {
     m.put("audit_retention", s.effectiveAuditRetention());
     m.put("hwid_device_limit", s.effectiveHwidDeviceLimit());
     m.put("hwid_required", s.effectiveHwidRequired());
+    m.put("public_base_urls", s.effectivePublicBaseUrls());
     return m;
   }
 
@@ -50,6 +56,7 @@ final class SettingsHandler {
             ClusterSettings.MAX_AUDIT_RETENTION);
     Long limit = v.integer("hwid_device_limit", false, 0, Device.HARD_CAP);
     Boolean required = v.bool("hwid_required", false);
+    List<String> urls = publicBaseUrls(v);
     v.throwIfInvalid();
     if (body.isEmpty()) {
       State s = c.current();
@@ -61,7 +68,46 @@ final class SettingsHandler {
             new Command.UpdateSettings(
                 retention == null ? null : retention.intValue(),
                 limit == null ? null : limit.intValue(),
-                required));
+                required,
+                urls));
     c.reply(200, view(after.settings()), after);
+  }
+
+  /**
+   * {@code public_base_urls}: a list of at most {@link PublicBases#MAX_COUNT} distinct https URLs
+   * (trailing {@code /} dropped); {@code []} or null clears it. Null when absent or invalid.
+   */
+  private static List<String> publicBaseUrls(Validator v) {
+    JsonNode n = v.node().get("public_base_urls");
+    if (n == null) {
+      return null;
+    }
+    if (n.isNull()) {
+      return List.of();
+    }
+    if (!n.isArray() || n.size() > PublicBases.MAX_COUNT) {
+      v.error(
+          "public_base_urls",
+          "must be a list of at most " + PublicBases.MAX_COUNT + " URLs, or null");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode e = n.get(i);
+      String at = "public_base_urls[" + i + "]";
+      String problem =
+          e.isTextual() ? PublicBases.problem(e.textValue()).orElse(null) : PublicBases.RULE;
+      if (problem != null) {
+        v.error(at, problem);
+        return null;
+      }
+      String url = PublicBases.trim(e.textValue());
+      if (out.contains(url)) {
+        v.error(at, "repeats " + url);
+        return null;
+      }
+      out.add(url);
+    }
+    return out;
   }
 }

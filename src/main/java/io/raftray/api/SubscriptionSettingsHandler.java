@@ -3,6 +3,7 @@ package io.raftray.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.api.Router.Access;
+import io.raftray.model.PublicBases;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.SubscriptionSettings.UaRule;
 import io.raftray.state.Command;
@@ -166,40 +167,19 @@ final class SubscriptionSettingsHandler {
     return SubscriptionPatch.merge(cur, next, fields).equals(cur);
   }
 
-  /** The longest public URL. */
-  static final int MAX_PUBLIC_URL_LENGTH = 512;
-
   /**
-   * {@code https://host[:port][/path]}: no user info, query or fragment; a trailing {@code /} is
-   * dropped. Null (or JSON null) clears it.
+   * {@code https://host[:port][/path]}: no user info, query or fragment (the rule of {@link
+   * PublicBases}); a trailing {@code /} is dropped. Null (or JSON null) clears it.
    */
   private static String publicUrl(Validator v) {
     JsonNode n = v.node().get("public_url");
     if (n == null || n.isNull()) {
       return null;
     }
-    String rule =
-        "must be an https:// URL with a host (and optional port and path), without user info,"
-            + " query or fragment";
-    if (!n.isTextual() || n.asText().length() > MAX_PUBLIC_URL_LENGTH) {
-      v.error("public_url", rule + ", at most " + MAX_PUBLIC_URL_LENGTH + " characters");
-      return null;
-    }
-    java.net.URI u;
-    try {
-      u = new java.net.URI(n.asText());
-    } catch (java.net.URISyntaxException e) {
-      v.error("public_url", rule);
-      return null;
-    }
-    if (!"https".equalsIgnoreCase(u.getScheme())
-        || u.getHost() == null
-        || u.getHost().isEmpty()
-        || u.getRawUserInfo() != null
-        || u.getRawQuery() != null
-        || u.getRawFragment() != null
-        || u.isOpaque()) {
-      v.error("public_url", rule);
+    String problem =
+        n.isTextual() ? PublicBases.problem(n.asText()).orElse(null) : PublicBases.RULE;
+    if (problem != null) {
+      v.error("public_url", problem);
       return null;
     }
     return n.asText();

@@ -10,6 +10,7 @@ import io.raftray.model.Grant;
 import io.raftray.model.Group;
 import io.raftray.model.GroupSelector;
 import io.raftray.model.Node;
+import io.raftray.model.PublicBases;
 import io.raftray.model.User;
 import io.raftray.model.UserCredentials;
 import io.raftray.model.XrayReport;
@@ -55,7 +56,9 @@ final class Views {
     m.put("downlink_bytes", u.downlinkBytes());
     m.put("lifetime_used_bytes", u.lifetimeUsedBytes());
     if (secrets) {
-      m.put("subscription_url", settings.subscriptionUrl(s, u.subscriptionToken()));
+      List<String> urls = PublicBases.urls(settings.publicBases(s), u.subscriptionToken());
+      m.put("subscription_url", urls.get(0));
+      m.put("subscription_urls", urls);
     }
     m.put("period_started_at", time(u.periodStartedAt()));
     m.put("created_at", time(u.createdAt()));

@@ -28,13 +28,15 @@ public record NodeConfig(
     int auditRetention,
     Optional<InetAddress> clusterSourceAddress,
     XraySettings xray,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    Optional<String> publicBaseUrl) {
 
   public NodeConfig {
     initialPeers = List.copyOf(initialPeers);
     Objects.requireNonNull(clusterSourceAddress, "clusterSourceAddress");
     Objects.requireNonNull(xray, "xray");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
   }
 
   /** Audit events kept when {@code node.json} does not say. */
@@ -145,6 +147,7 @@ public record NodeConfig(
     private Optional<InetAddress> clusterSourceAddress = Optional.empty();
     private XraySettings xray = XraySettings.none();
     private TrustedProxies trustedProxies = TrustedProxies.none();
+    private Optional<String> publicBaseUrl = Optional.empty();
 
     private Builder() {}
 
@@ -163,6 +166,7 @@ public record NodeConfig(
       clusterSourceAddress = c.clusterSourceAddress;
       xray = c.xray;
       trustedProxies = c.trustedProxies;
+      publicBaseUrl = c.publicBaseUrl;
     }
 
     public Builder dataDir(@Nullable Path v) {
@@ -233,6 +237,12 @@ public record NodeConfig(
       return this;
     }
 
+    /** This node's own public address for subscription URLs ({@code public_base_url}). */
+    public Builder publicBaseUrl(Optional<String> v) {
+      publicBaseUrl = v;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(
           Objects.requireNonNull(dataDir, "dataDir"),
@@ -248,7 +258,8 @@ public record NodeConfig(
           auditRetention,
           clusterSourceAddress,
           xray,
-          trustedProxies);
+          trustedProxies,
+          publicBaseUrl);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.Json;
+import io.raftray.model.PublicBases;
 import io.raftray.xray.Flavor;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,7 +45,8 @@ public final class NodeConfigFile {
           "cluster_source_address",
           "xray",
           "trusted_proxies",
-          "client_address_header");
+          "client_address_header",
+          "public_base_url");
   private static final Set<String> RAFT_KEYS =
       Set.of(
           "preset",
@@ -84,6 +86,7 @@ public final class NodeConfigFile {
     root.put("audit_retention", c.auditRetention());
     c.clusterSourceAddress().ifPresent(a -> root.put("cluster_source_address", a.getHostAddress()));
     c.trustedProxies().write(root);
+    c.publicBaseUrl().ifPresent(u -> root.put("public_base_url", u));
     if (!c.xray().isDefault()) {
       writeXray(root.putObject("xray"), c.xray());
     }
@@ -169,6 +172,17 @@ public final class NodeConfigFile {
     }
     XraySettings xray = readXray(root.path("xray"), problems);
     TrustedProxies proxies = TrustedProxies.read(root, problems);
+    Optional<String> publicBaseUrl = Optional.empty();
+    if (root.has("public_base_url")) {
+      JsonNode v = root.get("public_base_url");
+      String problem =
+          v.isTextual() ? PublicBases.problem(v.textValue()).orElse(null) : PublicBases.RULE;
+      if (problem != null) {
+        problems.add("public_base_url " + problem);
+      } else {
+        publicBaseUrl = Optional.of(PublicBases.trim(v.textValue()));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
@@ -186,6 +200,7 @@ public final class NodeConfigFile {
         .clusterSourceAddress(sourceAddress)
         .xray(xray)
         .trustedProxies(proxies)
+        .publicBaseUrl(publicBaseUrl)
         .build();
   }
 

@@ -242,13 +242,19 @@ public final class Daemon implements AutoCloseable {
             starting,
             clock,
             ApiSettings.of(config.nodeId(), config.apiBaseUrl())
-                .withTrustedProxies(config.trustedProxies()),
+                .withTrustedProxies(config.trustedProxies())
+                .withPublicBaseUrl(config.publicBaseUrl().orElse(null)),
             new FleetLink(
                 config.nodeId(), localHost, new HostClient(cluster, signer, config.nodeId())));
     // Fetches and devices are batched here and committed once per interval (started after Raft).
     SubActivity activity = new SubActivity(config.nodeId(), starting, tunables.activityInterval());
     SubscriptionService subscriptions =
-        new SubscriptionService(starting::view, clock, config.apiBaseUrl(), activity);
+        new SubscriptionService(
+            starting::view,
+            clock,
+            config.apiBaseUrl(),
+            config.publicBaseUrl().orElse(null),
+            activity);
     // Only CA holders sign; a node that is not one asks a holder over the cluster channel.
     JoinService join =
         new JoinService(

@@ -2,28 +2,37 @@ package io.raftray.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * Cluster-wide settings held in the replicated state, so every replica applies the same ones.
  * {@code auditRetention} is how many audit events the state keeps (the oldest whole chunks go
  * first); {@code hwidDeviceLimit} is the device limit of users without their own (0 = unlimited);
- * {@code hwidRequired} refuses subscription fetches without an {@code x-hwid} header. Null means
- * the default; the later fields are not written while null, so settings written before them keep
- * their bytes.
+ * {@code hwidRequired} refuses subscription fetches without an {@code x-hwid} header; {@code
+ * publicBaseUrls} are the addresses users reach the fleet by (first: the one subscription URLs use;
+ * see {@link PublicBases}). Null means the default; the later fields are not written while null, so
+ * settings written before them keep their bytes.
  */
 public record ClusterSettings(
     Integer auditRetention,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls) {
   public static final int DEFAULT_AUDIT_RETENTION = 10_000;
   public static final int MIN_AUDIT_RETENTION = 100;
   public static final int MAX_AUDIT_RETENTION = 1_000_000;
 
-  private static final ClusterSettings DEFAULTS = new ClusterSettings(null, null, null);
+  private static final ClusterSettings DEFAULTS = new ClusterSettings(null, null, null, null);
+
+  public ClusterSettings {
+    // An empty list is no list: cleared settings encode as they did before the field existed.
+    publicBaseUrls =
+        publicBaseUrls == null || publicBaseUrls.isEmpty() ? null : List.copyOf(publicBaseUrls);
+  }
 
   /** Settings from before the device limits. */
   public ClusterSettings(Integer auditRetention) {
-    this(auditRetention, null, null);
+    this(auditRetention, null, null, null);
   }
 
   public static ClusterSettings defaults() {
@@ -45,6 +54,11 @@ public record ClusterSettings(
     return Boolean.TRUE.equals(hwidRequired);
   }
 
+  /** The cluster's public base URLs, empty when none are set. */
+  public List<String> effectivePublicBaseUrls() {
+    return publicBaseUrls == null ? List.of() : publicBaseUrls;
+  }
+
   /**
    * The device limit of {@code u}: its own, or this default; 0 = unlimited. Either way at most
    * {@link Device#HARD_CAP} devices are kept.
@@ -64,6 +78,9 @@ public record ClusterSettings(
 
   @JsonIgnore
   public boolean isDefault() {
-    return auditRetention == null && hwidDeviceLimit == null && hwidRequired == null;
+    return auditRetention == null
+        && hwidDeviceLimit == null
+        && hwidRequired == null
+        && publicBaseUrls == null;
   }
 }

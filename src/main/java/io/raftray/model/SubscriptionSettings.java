@@ -81,17 +81,6 @@ public record SubscriptionSettings(
         null);
   }
 
-  /**
-   * A user's subscription URL: under {@link #publicUrl()} when set, else under {@code nodeBase}.
-   */
-  public String subscriptionUrl(String nodeBase, String token) {
-    String base = publicUrl != null ? publicUrl : nodeBase;
-    while (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    return base + "/sub/" + token;
-  }
-
   /** Settings without a brand name or logo (as logged before the subscription page had them). */
   public SubscriptionSettings(
       int updateIntervalHours,

@@ -664,12 +664,13 @@ public sealed interface Command {
   record UpdateSettings(
       Integer auditRetention,
       @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired)
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls)
       implements Command {
 
     /** The update as it was before the device settings (those unchanged). */
     public UpdateSettings(Integer auditRetention) {
-      this(auditRetention, null, null);
+      this(auditRetention, null, null, null);
     }
 
     @Override
@@ -683,6 +684,12 @@ public sealed interface Command {
       }
       if (hwidRequired != null) {
         parts.add("hwid required set to " + hwidRequired);
+      }
+      if (publicBaseUrls != null) {
+        parts.add(
+            publicBaseUrls.isEmpty()
+                ? "public base urls cleared"
+                : "public base urls set to " + String.join(", ", publicBaseUrls));
       }
       return parts.isEmpty() ? "settings unchanged" : String.join(", ", parts);
     }

@@ -4,10 +4,13 @@ import static io.raftray.model.ErrorKind.INVALID;
 
 import io.raftray.model.ClusterSettings;
 import io.raftray.model.Device;
+import io.raftray.model.PublicBases;
+import java.util.HashSet;
+import java.util.List;
 
 /**
  * {@code settings.update}: cluster-wide settings (audit retention, default device limit, hwid
- * required), merged field by field in apply.
+ * required, public base URLs), merged field by field in apply.
  */
 final class SettingsRules {
   private SettingsRules() {}
@@ -30,12 +33,35 @@ final class SettingsRules {
       throw new Store.Rejection(
           INVALID, "hwid_device_limit", "hwid_device_limit must be 0-" + Device.HARD_CAP);
     }
+    List<String> urls = u.publicBaseUrls();
+    if (urls != null) {
+      checkUrls(urls);
+    }
     ClusterSettings cur = s.settings();
     ClusterSettings next =
         new ClusterSettings(
             retention != null ? retention : cur.auditRetention(),
             limit != null ? limit : cur.hwidDeviceLimit(),
-            u.hwidRequired() != null ? u.hwidRequired() : cur.hwidRequired());
+            u.hwidRequired() != null ? u.hwidRequired() : cur.hwidRequired(),
+            urls != null ? urls.stream().map(PublicBases::trim).toList() : cur.publicBaseUrls());
     return new Store.Changed(s.toBuilder().settings(next).build(), "settings");
+  }
+
+  /** The API checks the same; this keeps a hand-made entry from storing an unusable address. */
+  private static void checkUrls(List<String> urls) {
+    if (urls.size() > PublicBases.MAX_COUNT) {
+      throw new Store.Rejection(
+          INVALID, "public_base_urls", "at most " + PublicBases.MAX_COUNT + " public base urls");
+    }
+    var seen = new HashSet<String>();
+    for (String url : urls) {
+      String problem = PublicBases.problem(url).orElse(null);
+      if (problem != null) {
+        throw new Store.Rejection(INVALID, "public_base_urls", "public base url " + problem);
+      }
+      if (!seen.add(PublicBases.trim(url))) {
+        throw new Store.Rejection(INVALID, "public_base_urls", "public base urls repeat " + url);
+      }
+    }
   }
 }

@@ -95,20 +95,22 @@ final class Html {
   /** The page in English, the apps of every system closed. */
   static String page(
       User user, Subscription sub, String subscriptionUrl, SubscriptionSettings settings) {
-    return page(user, sub, subscriptionUrl, settings, PageText.Lang.EN, null, null);
+    return page(user, sub, List.of(subscriptionUrl), settings, PageText.Lang.EN, null, null);
   }
 
   /**
    * The page of {@code user}: usage and expiry, one-tap import into the client apps of each system
-   * ({@code os}'s opened first, when known), the subscription address with its QR code, every proxy
-   * of {@code sub} with its share link, or the notice; in {@code lang}.
+   * ({@code os}'s opened first, when known), the subscription address with its QR code (and the
+   * other public addresses, for when the first does not open), every proxy of {@code sub} with its
+   * share link, or the notice; in {@code lang}.
    *
+   * @param subscriptionUrls the user's subscription URLs, the first being the main one
    * @param now the time the "days left" are counted from, or null to leave them out
    */
   static String page(
       User user,
       Subscription sub,
-      String subscriptionUrl,
+      List<String> subscriptionUrls,
       SubscriptionSettings settings,
       PageText.Lang lang,
       ClientApps.Os os,
@@ -147,6 +149,7 @@ final class Html {
       h.append("<p class=\"notice\">").append(escape(sub.notice())).append("</p>");
     }
     usage(h, user, lang, now);
+    String subscriptionUrl = subscriptionUrls.get(0);
     apps(h, subscriptionUrl, sub.title(), lang, os);
     h.append("<section class=\"item\"><h2>")
         .append(escape(PageText.get(lang, "sub.title")))
@@ -154,6 +157,12 @@ final class Html {
         .append(escape(PageText.get(lang, "sub.hint")))
         .append("</p>");
     item(h, "sub-url", subscriptionUrl, "QR code of the subscription address", lang);
+    if (subscriptionUrls.size() > 1) {
+      h.append("<p>").append(escape(PageText.get(lang, "sub.others"))).append("</p>");
+      for (int i = 1; i < subscriptionUrls.size(); i++) {
+        item(h, "sub-url-" + i, subscriptionUrls.get(i), "QR code of another address", lang);
+      }
+    }
     h.append("</section>");
     if (!proxies.isEmpty()) {
       h.append("<h2>").append(escape(PageText.get(lang, "servers"))).append("</h2>");

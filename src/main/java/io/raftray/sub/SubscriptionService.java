@@ -12,6 +12,7 @@ import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.Device;
 import io.raftray.model.ErrorKind;
+import io.raftray.model.PublicBases;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.User;
 import io.raftray.state.State;
@@ -61,6 +62,7 @@ public final class SubscriptionService implements HttpService {
   private final Supplier<State> view;
   private final Clock clock;
   private final String apiBaseUrl;
+  private final String publicBaseUrl;
   private final SubscriptionBuilder subscriptions = new SubscriptionBuilder();
   private final SubActivity activity;
   private final DocumentCache documents = new DocumentCache();
@@ -71,17 +73,24 @@ public final class SubscriptionService implements HttpService {
   /**
    * @param view the local applied view
    * @param clock wall clock for expiry checks
-   * @param apiBaseUrl this node's public base URL; the page shows {@code <apiBaseUrl>/sub/<token>}
+   * @param apiBaseUrl this node's base URL; the page shows {@code <apiBaseUrl>/sub/<token>} while
+   *     no public address is set ({@link PublicBases})
    */
   public SubscriptionService(Supplier<State> view, Clock clock, String apiBaseUrl) {
-    this(view, clock, apiBaseUrl, new SubActivity("local", null, Duration.ofSeconds(10)));
+    this(view, clock, apiBaseUrl, null, new SubActivity("local", null, Duration.ofSeconds(10)));
   }
 
   /**
+   * @param publicBaseUrl this node's own public address ({@code public_base_url} in node.json), or
+   *     null
    * @param activity where fetches and devices are recorded (batched into the replicated state)
    */
   public SubscriptionService(
-      Supplier<State> view, Clock clock, String apiBaseUrl, SubActivity activity) {
+      Supplier<State> view,
+      Clock clock,
+      String apiBaseUrl,
+      String publicBaseUrl,
+      SubActivity activity) {
     this.activity = Objects.requireNonNull(activity, "activity");
     this.view = Objects.requireNonNull(view, "view");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -90,6 +99,7 @@ public final class SubscriptionService implements HttpService {
       base = base.substring(0, base.length() - 1);
     }
     this.apiBaseUrl = base;
+    this.publicBaseUrl = publicBaseUrl;
   }
 
   @Override
@@ -211,7 +221,9 @@ public final class SubscriptionService implements HttpService {
           Html.page(
               user,
               sub,
-              settings.subscriptionUrl(apiBaseUrl, user.subscriptionToken()),
+              PublicBases.urls(
+                  PublicBases.of(s.settings(), settings, publicBaseUrl, apiBaseUrl),
+                  user.subscriptionToken()),
               settings,
               lang,
               os,

@@ -59,6 +59,29 @@ class NodeConfigSourceAddressTest {
   }
 
   @Test
+  void publicBaseUrl_absentByDefault_roundTrips_andIsValidated() throws Exception {
+    NodeConfigFile.write(config(Optional.empty()));
+    assertThat(Files.readString(dir.resolve("node.json"))).doesNotContain("public_base_url");
+    assertThat(NodeConfigFile.read(dir).publicBaseUrl()).isEmpty();
+
+    NodeConfigFile.write(
+        config(Optional.empty()).toBuilder()
+            .publicBaseUrl(Optional.of("https://eu.sub.example/vpn"))
+            .build());
+    assertThat(NodeConfigFile.read(dir).publicBaseUrl()).contains("https://eu.sub.example/vpn");
+
+    for (String bad : List.of("http://eu.example", "https://eu.example/?x", "eu.example")) {
+      ObjectNode root = (ObjectNode) Json.mapper().readTree(dir.resolve("node.json").toFile());
+      root.put("public_base_url", bad);
+      Files.write(dir.resolve("node.json"), Json.mapper().writeValueAsBytes(root));
+      assertThatThrownBy(() -> NodeConfigFile.read(dir))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("public_base_url must be an https:// URL");
+    }
+  }
+
+  @Test
   void trustedProxies_absentByDefault_roundTrip_andAreValidated() throws Exception {
     NodeConfigFile.write(config(Optional.empty()));
     assertThat(Files.readString(dir.resolve("node.json"))).doesNotContain("trusted_proxies");

@@ -552,41 +552,42 @@ class ConsoleBrowserIT {
           .allMatch(e -> e.getText().isBlank());
       shot(page);
     }
-    // the public URL: a plain http address is refused next to its field, https is saved
-    type(in("#sub-settings-form", "public_url"), "http://vpn.example");
-    el("#sub-settings-save").click();
+    // the public addresses: a plain http one is refused next to the field, https ones are saved
+    // and every node's subscription links use the first
+    type(in("#settings-form", "public_base_urls"), "https://cdn.example\nhttp://vpn.example");
+    el("#settings-save").click();
     wait.until(
         d ->
             !d.findElement(
-                    By.cssSelector("#sub-settings-form [data-field=\"public_url\"] .field-error"))
+                    By.cssSelector("#settings-form [data-field=\"public_base_urls\"] .field-error"))
                 .getText()
                 .isBlank());
-    type(in("#sub-settings-form", "public_url"), "https://vpn.example/");
-    el("#sub-settings-save").click();
-    await("the public URL saved from the console")
+    type(in("#settings-form", "public_base_urls"), "https://vpn.example/\n\nhttps://cdn.example");
+    el("#settings-save").click();
+    await("the public addresses saved from the console")
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 owner(1)
-                    .get("/api/v1/subscription-settings")
+                    .get("/api/v1/settings")
                     .body()
-                    .path("public_url")
+                    .path("public_base_urls")
+                    .toString()
+                    .equals("[\"https://vpn.example\",\"https://cdn.example\"]"));
+    await("node 2 gives links under the first public address")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                owner(2)
+                    .get("/api/v1/users?q=bob")
+                    .body()
+                    .path("items")
+                    .get(0)
+                    .path("subscription_url")
                     .asText()
-                    .equals("https://vpn.example"));
-    assertThat(
-            owner(2)
-                .get("/api/v1/users?q=bob")
-                .body()
-                .path("items")
-                .get(0)
-                .path("subscription_url")
-                .asText())
-        .startsWith("https://vpn.example/sub/");
-    assertThat(owner(1).patch("/api/v1/subscription-settings", Map.of("public_url", "")).status())
-        .isEqualTo(400);
-    var cleared = new java.util.HashMap<String, Object>();
-    cleared.put("public_url", null);
-    assertThat(owner(1).patch("/api/v1/subscription-settings", cleared).status()).isEqualTo(200);
+                    .startsWith("https://vpn.example/sub/"));
+    assertThat(owner(1).patch("/api/v1/settings", Map.of("public_base_urls", List.of())).status())
+        .isEqualTo(200);
     noScriptErrors();
   }
 

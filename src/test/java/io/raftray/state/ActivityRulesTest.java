@@ -182,7 +182,7 @@ class ActivityRulesTest {
   @Test
   void limit_null_takesTheClusterDefault_zeroIsUnlimitedUpToTheHardCap() {
     setUp(limited("usr_d", null), limited("usr_u", 0));
-    run(new Command.UpdateSettings(null, 1, null));
+    run(new Command.UpdateSettings(null, 1, null, null));
     run(devices("node_a", dev("usr_d", "h1", clock), dev("usr_d", "h2", clock)));
     assertThat(state.devices("usr_d")).containsOnlyKeys("h1");
     List<DeviceSeen> many = new ArrayList<>();
@@ -216,12 +216,12 @@ class ActivityRulesTest {
   void settings_mergeFieldByField_andRefuseABadLimit() {
     setUp();
     run(new Command.UpdateSettings(500));
-    run(new Command.UpdateSettings(null, 2, null));
-    run(new Command.UpdateSettings(null, null, true));
+    run(new Command.UpdateSettings(null, 2, null, null));
+    run(new Command.UpdateSettings(null, null, true, null));
     assertThat(state.settings().effectiveAuditRetention()).isEqualTo(500);
     assertThat(state.settings().effectiveHwidDeviceLimit()).isEqualTo(2);
     assertThat(state.settings().effectiveHwidRequired()).isTrue();
-    Result r = run(new Command.UpdateSettings(null, -1, null));
+    Result r = run(new Command.UpdateSettings(null, -1, null, null));
     assertThat(r.error()).isEqualTo(ErrorKind.INVALID);
     assertThat(state.settings().effectiveHwidDeviceLimit()).isEqualTo(2);
   }
@@ -247,7 +247,7 @@ class ActivityRulesTest {
             List.of(new SubFetch("usr_a", clock, "Happ/1.0")),
             List.of(dev("usr_a", "h1", clock))));
     run(new UsageReport("node_a", 1, List.of(new UsageDelta("usr_a", 1, 1)), true));
-    run(new Command.UpdateSettings(null, 3, true));
+    run(new Command.UpdateSettings(null, 3, true, null));
     State back = SnapshotCodec.decode(SnapshotCodec.encode(state));
     assertThat(back.devices()).isEqualTo(state.devices());
     assertThat(back.users()).isEqualTo(state.users());

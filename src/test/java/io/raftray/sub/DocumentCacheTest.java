@@ -230,7 +230,7 @@ class DocumentCacheTest {
   @Test
   void hwidRequiredTurnedOn_fetchWithoutOneGetsThePlaceholder() {
     cached();
-    f.submit(new Command.UpdateSettings(null, null, true));
+    f.submit(new Command.UpdateSettings(null, null, true, null));
     assertThat(text(fetch())).contains("HWID").doesNotContain("a.example");
   }
 

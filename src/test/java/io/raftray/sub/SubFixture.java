@@ -62,7 +62,7 @@ final class SubFixture implements AutoCloseable {
             a,
             new AdminToken("tok_owner", "owner", Role.OWNER, "ab", T0, false)));
     activity = new SubActivity("node_a", local, Duration.ofSeconds(10));
-    SubscriptionService sub = new SubscriptionService(local::view, clock, BASE_URL, activity);
+    SubscriptionService sub = new SubscriptionService(local::view, clock, BASE_URL, null, activity);
     service = sub;
     ProbeService probes = new ProbeService(local, metrics);
     server =

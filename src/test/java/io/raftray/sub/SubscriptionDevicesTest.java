@@ -94,7 +94,7 @@ class SubscriptionDevicesTest {
   @Test
   void withoutHwid_servedUnlessTheClusterRequiresIt_thenAPlaceholder() {
     assertThat(links(f.get("/sub/" + TOKEN + "/base64"))).contains(REAL);
-    f.submit(new Command.UpdateSettings(null, null, true));
+    f.submit(new Command.UpdateSettings(null, null, true, null));
     String doc = links(f.get("/sub/" + TOKEN + "/base64"));
     assertThat(doc).contains("HWID").doesNotContain("a.example");
     assertThat(links(fetch("dev-1", "base64"))).contains(REAL);
@@ -107,7 +107,7 @@ class SubscriptionDevicesTest {
         Command.UpdateUser.of(alice.id())
             .hwidDeviceLimit(Command.UpdateUser.DEFAULT_DEVICE_LIMIT)
             .build());
-    f.submit(new Command.UpdateSettings(null, 1, null));
+    f.submit(new Command.UpdateSettings(null, 1, null, null));
     assertThat(links(fetch("dev-1", "base64"))).contains(REAL);
     assertThat(links(fetch("dev-2", "base64"))).contains("Device limit reached (1 devices)");
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.raftray.model.Protocol;
 import io.raftray.model.SubscriptionSettings;
 import io.raftray.model.UserStatus;
+import io.raftray.state.Command;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -206,6 +207,19 @@ class SubscriptionPageTest {
             12, "{user}", "{node}", null, null, null, null, null, "https://vpn.example/"));
     SubFixture.Resp r = f.get("/sub/" + TOKEN + "/html");
     assertThat(r.body()).contains("https://vpn.example/sub/" + TOKEN).doesNotContain(BASE);
+  }
+
+  @Test
+  void publicBaseUrls_firstIsTheAddress_theOthersAreListedBesideIt() {
+    f.submit(
+        new Command.UpdateSettings(
+            null, null, null, List.of("https://cdn.example", "https://mirror.example/x")));
+    String p = page("/sub/" + TOKEN + "/html");
+    assertThat(p)
+        .contains("<code id=\"sub-url\">https://cdn.example/sub/" + TOKEN + "</code>")
+        .contains("<code id=\"sub-url-1\">https://mirror.example/x/sub/" + TOKEN + "</code>")
+        .contains("If this address does not open, use one of these:")
+        .doesNotContain(BASE + "/sub/");
   }
 
   @Test

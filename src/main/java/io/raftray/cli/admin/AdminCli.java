@@ -35,6 +35,7 @@ public final class AdminCli {
             new JoinRequestCommands(),
             new AuditCommands(),
             new SubSettingsCommands(),
+            new SettingsCommands(),
             new StatusCommand());
     for (Object command : commands) {
       CommandLine sub = new CommandLine(command);

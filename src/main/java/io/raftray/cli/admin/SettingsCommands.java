@@ -1,0 +1,97 @@
+package io.raftray.cli.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code raftray settings ...} over {@code /settings}, the cluster-wide settings. */
+@Command(
+    name = "settings",
+    description = "Show or change the cluster-wide settings.",
+    subcommands = {SettingsCommands.Show.class, SettingsCommands.Set.class})
+final class SettingsCommands extends CommandGroup {
+  static final String PATH = "settings";
+
+  @Command(name = "show", description = "Show the cluster-wide settings.")
+  static final class Show extends AdminCommand {
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      out.resource(api.get(PATH));
+    }
+  }
+
+  @Command(
+      name = "set",
+      description = "Change cluster-wide settings; only the options given change.")
+  static final class Set extends AdminCommand {
+    @Option(
+        names = "--public-base-url",
+        paramLabel = "URL",
+        description =
+            "An https:// address users reach the fleet by (DNS name, load balancer, CDN); repeat"
+                + " for several, the first is the one subscription URLs use. Replaces the list.")
+    List<String> publicBaseUrls;
+
+    @Option(
+        names = "--clear-public-base-urls",
+        description = "Remove the public addresses: each node gives its own address again.")
+    boolean clearPublicBaseUrls;
+
+    @Option(
+        names = "--audit-retention",
+        paramLabel = "N",
+        description = "Audit events kept (100-1000000).")
+    Integer auditRetention;
+
+    @Option(
+        names = "--hwid-device-limit",
+        paramLabel = "N",
+        description = "Default device limit of users without their own (0 = unlimited).")
+    Integer hwidDeviceLimit;
+
+    @Option(
+        names = "--hwid-required",
+        paramLabel = "true|false",
+        arity = "1",
+        description = "Refuse subscription fetches without an x-hwid header.")
+    Boolean hwidRequired;
+
+    @Override
+    void validate() throws UsageException {
+      if (publicBaseUrls == null
+          && !clearPublicBaseUrls
+          && auditRetention == null
+          && hwidDeviceLimit == null
+          && hwidRequired == null) {
+        throw new UsageException("nothing to change: give at least one option");
+      }
+      if (publicBaseUrls != null && clearPublicBaseUrls) {
+        throw new UsageException(
+            "give either --public-base-url or --clear-public-base-urls, not both");
+      }
+    }
+
+    @Override
+    void run(ApiClient api, Printer out) throws ApiException, TransportException {
+      ObjectNode body = context.json().createObjectNode();
+      if (publicBaseUrls != null || clearPublicBaseUrls) {
+        ArrayNode urls = body.putArray("public_base_urls");
+        if (publicBaseUrls != null) {
+          publicBaseUrls.forEach(urls::add);
+        }
+      }
+      if (auditRetention != null) {
+        body.put("audit_retention", auditRetention);
+      }
+      if (hwidDeviceLimit != null) {
+        body.put("hwid_device_limit", hwidDeviceLimit);
+      }
+      if (hwidRequired != null) {
+        body.put("hwid_required", hwidRequired);
+      }
+      out.resource(api.patch(PATH, body));
+    }
+  }
+}
