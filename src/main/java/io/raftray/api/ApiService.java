@@ -34,19 +34,26 @@ public final class ApiService implements HttpService {
   private final Deps deps;
   private final Router router = new Router();
 
+  /** Without fleet visibility: {@code host} is null in node views, logs and restarts 503. */
   public ApiService(Replica replica, Clock clock, ApiSettings settings) {
-    this(replica, clock, settings, null);
+    this(replica, clock, settings, null, Fleet.NONE);
   }
 
   /**
    * With this node's operator certificates ({@code public_tls}; null without any), which its own
-   * record in {@code GET /nodes} reports.
+   * record in {@code GET /nodes} reports, and {@code fleet} answering host reports, logs and core
+   * restarts of members.
    */
   public ApiService(
-      Replica replica, Clock clock, ApiSettings settings, PublicCertificates publicTls) {
+      Replica replica,
+      Clock clock,
+      ApiSettings settings,
+      PublicCertificates publicTls,
+      Fleet fleet) {
     this.replica = Objects.requireNonNull(replica, "replica");
     this.deps = new Deps(replica, clock, settings, new Auth(clock, settings));
-    new NodesHandler(deps, publicTls).routes(router);
+    new NodesHandler(deps, publicTls, new HostReports(fleet)).routes(router);
+    new NodeHostHandler(fleet).routes(router);
     new EndpointsHandler(deps).routes(router);
     // before UsersHandler: /users/batch and /users/bulk, not /users/{id}, name their metrics
     new UserBatchHandler(deps).routes(router);

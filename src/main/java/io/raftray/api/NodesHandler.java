@@ -14,6 +14,7 @@ import io.raftray.state.Replica.RaftStatus;
 import io.raftray.state.State;
 import io.raftray.state.StateDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,17 +33,19 @@ final class NodesHandler {
 
   private final Deps deps;
   private final PublicCertificates publicTls;
+  private final HostReports hosts;
   // Encoding the whole state per GET /cluster cost a snapshot each; once per applied index now.
   private final StateDigest digests = new StateDigest();
 
-  NodesHandler(Deps deps, PublicCertificates publicTls) {
+  NodesHandler(Deps deps, PublicCertificates publicTls, HostReports hosts) {
     this.deps = deps;
     this.publicTls = publicTls;
+    this.hosts = hosts;
   }
 
   /**
-   * A node record; {@code public_tls} is known for the answering node only (it is read from this
-   * node's files, not replicated), so other nodes' records carry null there.
+   * A node record without fleet visibility (write answers); {@code public_tls} is known for the
+   * answering node only (it is read from this node's files, not replicated).
    */
   private Map<String, Object> view(State s, Node n) {
     Map<String, Object> m = Views.node(n, s.xrayReports().get(n.id()));
@@ -176,20 +179,64 @@ final class NodesHandler {
     Query q = c.query("status");
     String status = q.filter("status");
     State s = c.read();
-    c.reply(
-        200,
-        q.page(
-            s.nodes(),
-            n -> status == null || Enums.wire(n.status()).equals(status),
-            n -> view(s, n)),
-        s);
+    Map<String, Object> page =
+        q.page(s.nodes(), n -> status == null || Enums.wire(n.status()).equals(status), n -> n);
+    List<Node> nodes = new ArrayList<>();
+    for (Object o : (List<?>) page.get("items")) {
+      nodes.add((Node) o);
+    }
+    page.put("items", new ArrayList<Object>(withHosts(s, nodes)));
+    c.reply(200, page, s);
   }
 
   private void get(Call c) {
     c.query();
     State s = c.read();
     Node n = find(s, c.id());
-    c.reply(200, view(s, n), s);
+    c.reply(200, withHosts(s, List.of(n)).get(0), s);
+  }
+
+  /**
+   * Each node's view with fleet visibility added: {@code last_contact_ms} (and {@code
+   * last_heartbeat_at}) as the leader sees it, and {@code host} from the node itself, asked in
+   * parallel ({@link HostReports}); {@code host} is null with a {@code host_error} when a node does
+   * not answer.
+   */
+  private List<Map<String, Object>> withHosts(State s, List<Node> nodes) {
+    RaftStatus st = deps.replica().status();
+    Optional<Replica.Progress> progress = deps.replica().progress();
+    Map<String, HostReports.Host> reports = hosts.of(nodes);
+    Instant now = deps.clock().instant();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Node n : nodes) {
+      Map<String, Object> m = view(s, n);
+      Long contact =
+          n.status() == NodeStatus.REMOVED ? null : leaderContactMs(n.id(), st, progress);
+      m.put("last_heartbeat_at", contact == null ? null : now.minusMillis(contact).toString());
+      m.put("last_contact_ms", contact);
+      HostReports.Host h = reports.get(n.id());
+      m.put("host", h == null ? null : h.report());
+      m.put("host_error", h == null ? "not asked" : h.error());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /**
+   * Milliseconds since the leader last heard from {@code id}, as the leader sees it: 0 for the
+   * leader itself; on a follower the leader's figures come from its group info (see {@link
+   * #clusterView}). Null without a leader or when the leader did not say.
+   */
+  static Long leaderContactMs(String id, RaftStatus st, Optional<Replica.Progress> progress) {
+    String leader = st.leaderId().orElse(null);
+    if (leader == null) {
+      return null;
+    }
+    if (id.equals(leader)) {
+      return 0L;
+    }
+    Replica.Peer peer = progress.map(p -> p.peers().get(id)).orElse(null);
+    return peer == null ? null : peer.lastContactMs();
   }
 
   private static Node find(State s, String id) {

@@ -25,6 +25,8 @@ final class Router {
     READ("any token may read"),
     /** Admin and owner tokens. */
     WRITE("viewer tokens may only read"),
+    /** Admin and owner tokens, even to read: node logs and core restarts (fleet visibility). */
+    OPERATE("viewer tokens may not read node logs or restart a node's core"),
     /** Admin and owner tokens, even to read: join tokens and requests decide who enters. */
     MANAGE_JOINS("only admin and owner tokens may manage joining nodes"),
     /** Owner tokens only. */
@@ -45,7 +47,7 @@ final class Router {
     boolean allows(Role role) {
       return switch (this) {
         case READ, PUBLIC, SELF -> true;
-        case WRITE, MANAGE_JOINS -> role.canWrite();
+        case WRITE, OPERATE, MANAGE_JOINS -> role.canWrite();
         case OWNER, ISSUE_JOINS -> role.canManageTokens();
       };
     }

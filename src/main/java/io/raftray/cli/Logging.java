@@ -1,5 +1,6 @@
 package io.raftray.cli;
 
+import io.raftray.daemon.RecentLog;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import java.util.logging.StreamHandler;
 /**
  * Process-wide logging setup for the CLI entry point only (the daemon itself never touches it, so
  * tests can run several daemons in one JVM): one line per record on stdout, library chatter (Ratis,
- * Helidon) reduced to warnings unless RAFTRAY_LOG_LEVEL asks for more.
+ * Helidon) reduced to warnings unless RAFTRAY_LOG_LEVEL asks for more; the same lines, redacted,
+ * kept in memory by {@link RecentLog} for the logs route of the API.
  */
 public final class Logging {
   private static final Logger RATIS = Logger.getLogger("org.apache.ratis");
@@ -30,6 +32,10 @@ public final class Logging {
     h.setLevel(Level.ALL);
     h.setFormatter(new LineFormatter());
     root.addHandler(h);
+    // The last lines, redacted, for GET /api/v1/nodes/{id}/logs?source=daemon (same level).
+    RecentLog recent = new RecentLog(new LineFormatter());
+    recent.setLevel(Level.ALL);
+    root.addHandler(recent);
     root.setLevel(lvl);
     Level libs = lvl.intValue() < Level.INFO.intValue() ? lvl : Level.WARNING;
     // java.util.logging holds named loggers weakly: keep them, or the level is lost at the next GC.

@@ -3,17 +3,12 @@ package io.raftray.cluster;
 import io.raftray.model.Json;
 import io.raftray.model.Node;
 import io.raftray.model.NodeStatus;
-import io.raftray.pki.PemFiles;
-import io.raftray.pki.PkiException;
-import io.raftray.pki.Signatures;
 import io.raftray.state.State;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -142,7 +137,13 @@ public final class MemberLookup {
           member.id(), member.name(), res.statusCode(), null, MemberClient.text(answerBody));
     }
     Optional<String> problem =
-        verifyAnswer(member, sent.signed().get(ClusterSignature.NONCE), res, answerBody);
+        MemberClient.verifyAnswer(
+            member,
+            self,
+            MemberService.ROUTE,
+            sent.signed().get(ClusterSignature.NONCE),
+            res,
+            answerBody);
     if (problem.isPresent()) {
       return new Reply(member.id(), member.name(), 200, null, problem.get());
     }
@@ -158,34 +159,6 @@ public final class MemberLookup {
     return new Reply(member.id(), member.name(), 200, a, "ok");
   }
 
-  /** The answer must be signed by {@code member}'s recorded key over our nonce and the body. */
-  private Optional<String> verifyAnswer(
-      Node member, String nonce, HttpResponse<byte[]> res, byte[] body) {
-    String by = res.headers().firstValue(ClusterSignature.NODE).orElse(null);
-    String timestamp = res.headers().firstValue(ClusterSignature.TIMESTAMP).orElse(null);
-    String signature = res.headers().firstValue(ClusterSignature.SIGNATURE).orElse(null);
-    if (by == null || timestamp == null || signature == null || nonce == null) {
-      return Optional.of("unsigned answer");
-    }
-    if (!by.equals(member.id())) {
-      return Optional.of("answer signed by another node");
-    }
-    if (member.certificatePem() == null) {
-      return Optional.of("no certificate recorded for the member");
-    }
-    try {
-      X509Certificate cert = PemFiles.parseCertificate(member.certificatePem(), "member");
-      byte[] canonical = answerCanonical(member.id(), self, timestamp, nonce, body);
-      if (!Signatures.verify(
-          cert.getPublicKey(), canonical, Base64.getDecoder().decode(signature))) {
-        return Optional.of("bad answer signature");
-      }
-    } catch (PkiException | IllegalArgumentException e) {
-      return Optional.of("bad answer signature");
-    }
-    return Optional.empty();
-  }
-
   /**
    * What the answering member signs: the v2 canonical string with the method {@code ANSWER}, the
    * route, the member as sender, the asker as receiver, the answer's timestamp, the nonce of the
@@ -193,7 +166,7 @@ public final class MemberLookup {
    */
   static byte[] answerCanonical(
       String member, String asker, String timestamp, String requestNonce, byte[] body) {
-    return ClusterSignature.canonical(
-        "ANSWER", MemberService.ROUTE, member, asker, timestamp, requestNonce, body);
+    return MemberClient.answerCanonical(
+        MemberService.ROUTE, member, asker, timestamp, requestNonce, body);
   }
 }

@@ -1,8 +1,6 @@
 package io.raftray.cluster;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -111,11 +109,6 @@ public final class MemberService implements HttpService {
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode member answer", e);
     }
-    String nonce = req.headers().first(HeaderNames.create(ClusterSignature.NONCE)).orElse("");
-    signer.answerHeaders(ROUTE, outcome.nodeId(), nonce, answer).forEach(res::header);
-    res.status(Status.OK_200)
-        .header(HeaderNames.CONTENT_TYPE, "application/json")
-        .header(HeaderNames.CACHE_CONTROL, "no-store")
-        .send(answer);
+    SignedAnswer.send(req, res, signer, ROUTE, outcome.nodeId(), answer);
   }
 }

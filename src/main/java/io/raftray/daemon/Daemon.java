@@ -13,6 +13,8 @@ import io.raftray.api.ProbeService;
 import io.raftray.cluster.CertRenewer;
 import io.raftray.cluster.ClusterAuth;
 import io.raftray.cluster.HostAdminService;
+import io.raftray.cluster.HostClient;
+import io.raftray.cluster.HostService;
 import io.raftray.cluster.MemberClient;
 import io.raftray.cluster.MemberLookup;
 import io.raftray.cluster.MemberService;
@@ -231,6 +233,18 @@ public final class Daemon implements AutoCloseable {
             () -> config.xray().enabled() ? xray.status() : null,
             dataPlane,
             publicTls);
+    // Fleet visibility: this node's host report, logs and core restart, for its own API and for
+    // members relaying theirs over /cluster/v1/host/*; never a Raft write.
+    LocalHost localHost =
+        new LocalHost(
+            config.nodeId(),
+            new HostMetrics(config.dataDir(), clock.instant()),
+            identity,
+            sm::view,
+            config.xray().enabled() ? xray : null,
+            dataPlane,
+            RecentLog.installed(),
+            clock);
     ApiService api =
         new ApiService(
             starting,
@@ -238,7 +252,9 @@ public final class Daemon implements AutoCloseable {
             ApiSettings.of(config.nodeId(), config.apiBaseUrl())
                 .withTrustedProxies(config.trustedProxies())
                 .withPublicBaseUrl(config.publicBaseUrl().orElse(null)),
-            publicTls);
+            publicTls,
+            new FleetLink(
+                config.nodeId(), localHost, new HostClient(cluster, signer, config.nodeId())));
     // Fetches and devices are batched here and committed once per interval (started after Raft).
     SubActivity activity = new SubActivity(config.nodeId(), starting, tunables.activityInterval());
     SubscriptionService subscriptions =
@@ -267,6 +283,7 @@ public final class Daemon implements AutoCloseable {
             tunables.renewal().validity(),
             join::admitForMember);
     MemberService member = new MemberService(clusterAuth, starting, signer, config.nodeId());
+    HostService host = new HostService(clusterAuth, signer, config.nodeId(), localHost);
     HostAdminService hostAdmin =
         new HostAdminService(clusterAuth, starting, clock, config.nodeId());
     // Every mount and its authentication: io.raftray.http.Mount.
@@ -280,6 +297,7 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.RAFT.path(), raftHttp);
               r.register(Mount.RENEW.path(), renew);
               r.register(Mount.MEMBER.path(), member);
+              r.register(Mount.HOST.path(), host);
               r.register(Mount.HOST_ADMIN.path(), hostAdmin);
               r.register(Mount.API.path(), api);
               r.register(Mount.SUB.path(), subscriptions);
@@ -360,7 +378,8 @@ public final class Daemon implements AutoCloseable {
     ScheduledExecutorService maintenance =
         Threads.scheduler("raftray-maintenance-" + config.name());
     lifecycle.add("maintenance", maintenance, maintenance::shutdownNow);
-    scheduleMaintenance(maintenance, config, sm, renewer, tunables, replica, xray, removal);
+    scheduleMaintenance(
+        maintenance, config, sm, renewer, tunables, replica, xray, removal, dataPlane);
     if (!publicTls.isEmpty()) {
       long every = tunables.publicTlsCheck().toMillis();
       @SuppressWarnings("FutureReturnValueIgnored") // stopped with the executor
@@ -417,7 +436,8 @@ public final class Daemon implements AutoCloseable {
       Tunables tunables,
       Replica replica,
       XraySupervisor xray,
-      RemovalWatch removal) {
+      RemovalWatch removal,
+      @Nullable DataPlane dataPlane) {
     AtomicBoolean removalLogged = new AtomicBoolean();
     maintenance.scheduleWithFixedDelay(
         () -> {
@@ -435,6 +455,10 @@ public final class Daemon implements AutoCloseable {
     long interval = tunables.renewal().checkInterval().toMillis();
     maintenance.scheduleWithFixedDelay(
         renewer::check, Math.min(interval, 5000), interval, TimeUnit.MILLISECONDS);
+    if (dataPlane != null) {
+      // The endpoints' throughput in host reports: bytes/s between two samples 5 s apart.
+      maintenance.scheduleWithFixedDelay(dataPlane::sampleThroughput, 5, 5, TimeUnit.SECONDS);
+    }
     if (config.xray().enabled()) {
       XrayReporter reporter = new XrayReporter(config.nodeId(), replica, xray::status);
       maintenance.scheduleWithFixedDelay(

@@ -26,6 +26,13 @@ public enum Mount {
    */
   MEMBER("/cluster/v1", "node request signature + the node's certificate (ClusterAuth, own state)"),
   /**
+   * {@code /host/report}, {@code /host/logs}, {@code /host/core-restart}: this node's host report,
+   * its recent log lines (redacted) and a core restart, asked by another member that relays an
+   * admin's {@code /api/v1/nodes} request (the admin's role is checked there); the answer is signed
+   * by the answering node.
+   */
+  HOST("/cluster/v1", "node request signature + the node's certificate (ClusterAuth, own state)"),
+  /**
    * {@code /host-admin}: {@code raftray admin create} / {@code reset-password} on the host, signed
    * with this node's own key from the data directory; only the node itself may call it.
    */

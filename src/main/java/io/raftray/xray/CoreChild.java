@@ -13,6 +13,7 @@ final class CoreChild {
   long generation;
   long readyNanos = -1;
   int missedProbes;
+  boolean restartRequested;
 
   CoreChild(ProcessHandle handle, Process process, int apiPort, CoreVersion core, boolean adopted) {
     this.handle = handle;

@@ -27,6 +27,7 @@ public final class DataPlane implements CoreListener, AutoCloseable {
   private final Reconciler reconciler;
   private final TrafficCollector collector;
   private final ApiFactory apis;
+  private final InboundRates rates = new InboundRates();
   private volatile XrayApi api;
   private volatile String apiTarget;
   private volatile boolean up;
@@ -112,6 +113,32 @@ public final class DataPlane implements CoreListener, AutoCloseable {
       collector.coreRestarted();
     }
     reconciler.coreDown(generation);
+  }
+
+  /**
+   * Reads the core's inbound counters for {@link #throughput()} (the daemon calls it every few
+   * seconds); nothing while the core is down.
+   */
+  public void sampleThroughput() {
+    XrayApi a = api;
+    if (!up || a == null) {
+      rates.clear();
+      return;
+    }
+    try {
+      rates.sample(a.queryStats(InboundRates.PATTERN, false), System.nanoTime());
+    } catch (RuntimeException e) {
+      rates.clear();
+    }
+  }
+
+  /** One inbound's bytes per second between two samples {@code intervalMs} apart. */
+  public record Throughput(
+      long uplinkBytesPerSecond, long downlinkBytesPerSecond, long intervalMs) {}
+
+  /** Per inbound tag, between the last two samples; empty before two samples of the same core. */
+  public Map<String, Throughput> throughput() {
+    return rates.current();
   }
 
   /** The traffic collector (tests drive its rounds). */

@@ -173,6 +173,34 @@ public final class XraySupervisor implements AutoCloseable {
     listeners.remove(listener);
   }
 
+  /**
+   * Restarts the supervised core on an operator's request: SIGTERM (SIGKILL after the grace period)
+   * to the running child, then a new start at once, without the crash backoff and not counted in
+   * {@link XrayStatus#restarts()}. The reconciler applies the inbounds again when it is ready, like
+   * after any restart. Returns the pid being stopped.
+   *
+   * @throws IllegalStateException when there is no supervised core, or it is not running now (the
+   *     supervisor retries a failed core on its own)
+   */
+  public long restart() {
+    CoreChild c = current;
+    if (settings.bin().isEmpty()) {
+      throw new IllegalStateException("this node has no supervised core");
+    }
+    if (c == null || closing.get() || !status.up()) {
+      throw new IllegalStateException("the core is not running (" + status.detail() + ")");
+    }
+    submit(
+        () -> {
+          if (c == current && !closing.get() && !c.restartRequested) {
+            c.restartRequested = true;
+            LOG.info("restarting core pid " + c.handle.pid() + " on request");
+            terminate(c);
+          }
+        });
+    return c.handle.pid();
+  }
+
   /** Stops the child (SIGTERM, SIGKILL after the grace period) and the supervisor. Idempotent. */
   @Override
   public void close() {
@@ -385,6 +413,12 @@ public final class XraySupervisor implements AutoCloseable {
       for (CoreListener l : listeners) {
         safely(() -> l.coreDown(c.generation));
       }
+    }
+    if (c.restartRequested) {
+      LOG.info("core pid " + c.handle.pid() + " stopped on request; starting it again");
+      setStatus(CoreState.RESTARTING, "restarting on request", null, c.core);
+      submit(this::adoptOrLaunch);
+      return;
     }
     long upMillis = c.readyNanos < 0 ? 0 : (System.nanoTime() - c.readyNanos) / 1_000_000;
     if (c.readyNanos >= 0 && upMillis >= timing.stableAfter().toMillis()) {

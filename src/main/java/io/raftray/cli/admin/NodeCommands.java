@@ -14,10 +14,15 @@ import picocli.CommandLine.Parameters;
 /** {@code raftray node ...} over {@code /nodes}. Nodes join with join tokens, not here. */
 @Command(
     name = "node",
-    description = "Inspect, rename and remove cluster nodes; move Raft leadership.",
+    description =
+        "Inspect, rename and remove cluster nodes; their host, logs and core; move Raft"
+            + " leadership.",
     subcommands = {
       NodeCommands.ListNodes.class,
       NodeCommands.Get.class,
+      NodeHostCommands.Show.class,
+      NodeHostCommands.Logs.class,
+      NodeHostCommands.RestartCore.class,
       NodeCommands.Update.class,
       NodeCommands.Remove.class,
       NodeCommands.TransferLeadership.class
