@@ -210,16 +210,28 @@ class XraySupervisorTest {
       server.close();
       await().atMost(Duration.ofSeconds(10)).until(() -> s.status().state() == CoreState.FAILED);
       assertThat(s.status().detail()).contains("127.0.0.1:" + port).contains("not reachable");
-      assertThat(events.events).containsExactly("ready 1 xray 127.0.0.1:" + port, "down 1");
+      // The status is set before the listeners hear of it.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(events.events)
+                      .containsExactly("ready 1 xray 127.0.0.1:" + port, "down 1"));
 
       server = new ServerSocket();
       server.setReuseAddress(true);
       server.bind(new InetSocketAddress(lo, port));
       await().atMost(Duration.ofSeconds(10)).until(() -> s.status().state() == CoreState.EXTERNAL);
-      assertThat(events.events)
-          .isEqualTo(
-              List.of(
-                  "ready 1 xray 127.0.0.1:" + port, "down 1", "ready 2 xray 127.0.0.1:" + port));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(events.events)
+                      .isEqualTo(
+                          List.of(
+                              "ready 1 xray 127.0.0.1:" + port,
+                              "down 1",
+                              "ready 2 xray 127.0.0.1:" + port)));
       // A listener added later hears about the current generation at once.
       RecordingListener late = new RecordingListener();
       s.addListener(late);
