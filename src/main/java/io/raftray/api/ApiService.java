@@ -52,6 +52,7 @@ public final class ApiService implements HttpService {
     new SubscriptionSettingsHandler().routes(router);
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
+    new BackupHandler().routes(router);
   }
 
   @Override
