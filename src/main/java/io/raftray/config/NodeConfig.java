@@ -28,9 +28,11 @@ public record NodeConfig(
     int auditRetention,
     Optional<InetAddress> clusterSourceAddress,
     XraySettings xray,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    BackupSchedule backup) {
 
   public NodeConfig {
+    Objects.requireNonNull(backup, "backup");
     initialPeers = List.copyOf(initialPeers);
     Objects.requireNonNull(clusterSourceAddress, "clusterSourceAddress");
     Objects.requireNonNull(xray, "xray");
@@ -145,6 +147,7 @@ public record NodeConfig(
     private Optional<InetAddress> clusterSourceAddress = Optional.empty();
     private XraySettings xray = XraySettings.none();
     private TrustedProxies trustedProxies = TrustedProxies.none();
+    private BackupSchedule backup = BackupSchedule.none();
 
     private Builder() {}
 
@@ -163,6 +166,7 @@ public record NodeConfig(
       clusterSourceAddress = c.clusterSourceAddress;
       xray = c.xray;
       trustedProxies = c.trustedProxies;
+      backup = c.backup;
     }
 
     public Builder dataDir(@Nullable Path v) {
@@ -233,6 +237,12 @@ public record NodeConfig(
       return this;
     }
 
+    /** Scheduled backups ({@code "backup"}). */
+    public Builder backup(BackupSchedule v) {
+      backup = v;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(
           Objects.requireNonNull(dataDir, "dataDir"),
@@ -248,7 +258,8 @@ public record NodeConfig(
           auditRetention,
           clusterSourceAddress,
           xray,
-          trustedProxies);
+          trustedProxies,
+          backup);
     }
   }
 }

@@ -44,6 +44,7 @@ public final class NodeConfigFile {
           "cluster_source_address",
           "xray",
           "trusted_proxies",
+          "backup",
           "client_address_header");
   private static final Set<String> RAFT_KEYS =
       Set.of(
@@ -84,6 +85,7 @@ public final class NodeConfigFile {
     root.put("audit_retention", c.auditRetention());
     c.clusterSourceAddress().ifPresent(a -> root.put("cluster_source_address", a.getHostAddress()));
     c.trustedProxies().write(root);
+    c.backup().write(root);
     if (!c.xray().isDefault()) {
       writeXray(root.putObject("xray"), c.xray());
     }
@@ -169,6 +171,7 @@ public final class NodeConfigFile {
     }
     XraySettings xray = readXray(root.path("xray"), problems);
     TrustedProxies proxies = TrustedProxies.read(root, problems);
+    BackupSchedule backup = BackupSchedule.read(root, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
@@ -186,6 +189,7 @@ public final class NodeConfigFile {
         .clusterSourceAddress(sourceAddress)
         .xray(xray)
         .trustedProxies(proxies)
+        .backup(backup)
         .build();
   }
 

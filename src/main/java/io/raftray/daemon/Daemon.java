@@ -346,6 +346,9 @@ public final class Daemon implements AutoCloseable {
         Threads.scheduler("raftray-maintenance-" + config.name());
     lifecycle.add("maintenance", maintenance, maintenance::shutdownNow);
     scheduleMaintenance(maintenance, config, sm, renewer, tunables, replica, xray, removal);
+    if (config.backup().enabled()) {
+      new BackupScheduler(config.backup(), sm::view, clock).schedule(maintenance);
+    }
     UsageTicker ticker =
         lifecycle.add(
             "usage ticker",
