@@ -1,6 +1,5 @@
 package io.raftray.cli;
 
-import io.raftray.config.HostPort;
 import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.StartupException;
 import io.raftray.pki.NodeIdentity;
@@ -52,20 +51,9 @@ final class InitCommand implements Callable<Integer> {
       problems.forEach(p -> err.println("raftray init: " + p));
       return 2;
     }
-    HostPort hp = node.bindAddress();
     Bootstrapper.Initialized done;
     try {
-      done =
-          Bootstrapper.init(
-              new Bootstrapper.InitRequest(
-                  node.dataDir,
-                  hp.host(),
-                  hp.port(),
-                  node.apiBaseUrl,
-                  node.accessHost,
-                  name,
-                  node.preset()),
-              Clock.systemUTC());
+      done = Bootstrapper.init(node.request(name), Clock.systemUTC());
     } catch (StartupException e) {
       err.println("raftray init: " + e.getMessage());
       return e.getMessage().contains("is not empty") ? 2 : 1;

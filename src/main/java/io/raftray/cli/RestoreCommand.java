@@ -1,7 +1,5 @@
 package io.raftray.cli;
 
-import io.raftray.config.HostPort;
-import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.Restorer;
 import io.raftray.daemon.StartupException;
 import io.raftray.pki.NodeIdentity;
@@ -87,21 +85,9 @@ final class RestoreCommand implements Callable<Integer> {
       err.println("raftray restore: " + backup + ": " + e.getMessage() + "; nothing was created");
       return 2;
     }
-    HostPort hp = node.bindAddress();
     Restorer.Restored done;
     try {
-      done =
-          Restorer.restore(
-              new Bootstrapper.InitRequest(
-                  node.dataDir,
-                  hp.host(),
-                  hp.port(),
-                  node.apiBaseUrl,
-                  node.accessHost,
-                  name,
-                  node.preset()),
-              state,
-              Clock.systemUTC());
+      done = Restorer.restore(node.request(name), state, Clock.systemUTC());
     } catch (StartupException e) {
       err.println("raftray restore: " + e.getMessage());
       return e.getMessage().contains("is not empty") ? 2 : 1;

@@ -11,10 +11,7 @@ import io.raftray.model.Endpoint;
 import io.raftray.model.Node;
 import io.raftray.model.NodeRole;
 import io.raftray.model.NodeStatus;
-import io.raftray.model.Protocol;
 import io.raftray.model.Role;
-import io.raftray.model.Security;
-import io.raftray.model.Transport;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,28 +47,12 @@ class RebaseTest {
         T0);
   }
 
-  private static Endpoint endpoint(String id, String nodeId, int port) {
-    return new Endpoint(
-        id,
-        nodeId,
-        "vless-" + port,
-        Protocol.VLESS,
-        port,
-        Transport.TCP,
-        Security.NONE,
-        Map.of(),
-        Map.of(),
-        true,
-        T0,
-        T0);
-  }
-
   @BeforeEach
   void twoNodesWithEndpointsAndAUser() {
     run(bootstrap()); // node_a, named "a"
     run(new Command.AddNode(node("node_b", "b", "0b", NodeStatus.ACTIVE)));
-    run(new Command.CreateEndpoint(endpoint("ep_a", "node_a", 443)));
-    run(new Command.CreateEndpoint(endpoint("ep_b", "node_b", 8443)));
+    run(new Command.CreateEndpoint(Fixtures.endpoint("ep_a", "node_a", 443)));
+    run(new Command.CreateEndpoint(Fixtures.endpoint("ep_b", "node_b", 8443)));
     run(new Command.CreateUser(Fixtures.user("usr_1", "alice", 0)));
     run(new Command.CreateGrant(Fixtures.grant("gr_1", "usr_1", "ep_b")));
   }
@@ -125,9 +106,12 @@ class RebaseTest {
     s =
         s.withEndpoints(
             State.with(
-                State.with(s.endpoints(), "ep_p", endpoint("ep_p", Rebase.FORMER_NODE + "c", 9000)),
+                State.with(
+                    s.endpoints(),
+                    "ep_p",
+                    Fixtures.endpoint("ep_p", Rebase.FORMER_NODE + "c", 9000)),
                 "ep_q",
-                endpoint("ep_q", "node_c", 9000)));
+                Fixtures.endpoint("ep_q", "node_c", 9000)));
     State active = JoinRules.activateNode(s, new Command.ActivateNode("node_c"), NOW).state();
     assertThat(active.endpoints().get("ep_p").nodeId()).isEqualTo(Rebase.FORMER_NODE + "c");
   }
