@@ -69,6 +69,7 @@ public final class ApiService implements HttpService {
     new SubscriptionSettingsHandler().routes(router);
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
+    new BackupHandler().routes(router);
   }
 
   @Override

@@ -33,6 +33,8 @@ final class Router {
     OWNER("only owner tokens may manage admin tokens"),
     /** Owner tokens only: a join token hands its holder the cluster CA key. */
     ISSUE_JOINS("only owner tokens may create join tokens: a join token hands out the CA key"),
+    /** Owner tokens only: a backup holds every credential of the cluster. */
+    BACKUP("only owner tokens may take backups: a backup holds every credential"),
     /** No credential: the route authenticates the caller itself (login). */
     PUBLIC("anyone may call it"),
     /** Any signed-in admin, for its own account (the handler requires a console session). */
@@ -48,7 +50,7 @@ final class Router {
       return switch (this) {
         case READ, PUBLIC, SELF -> true;
         case WRITE, OPERATE, MANAGE_JOINS -> role.canWrite();
-        case OWNER, ISSUE_JOINS -> role.canManageTokens();
+        case OWNER, ISSUE_JOINS, BACKUP -> role.canManageTokens();
       };
     }
 

@@ -1,6 +1,5 @@
 package io.raftray.cli;
 
-import io.raftray.config.HostPort;
 import io.raftray.daemon.Bootstrapper;
 import io.raftray.daemon.StartupException;
 import io.raftray.pki.NodeIdentity;
@@ -52,20 +51,9 @@ final class InitCommand implements Callable<Integer> {
       problems.forEach(p -> err.println("raftray init: " + p));
       return 2;
     }
-    HostPort hp = node.bindAddress();
     Bootstrapper.Initialized done;
     try {
-      done =
-          Bootstrapper.init(
-              new Bootstrapper.InitRequest(
-                  node.dataDir,
-                  hp.host(),
-                  hp.port(),
-                  node.apiBaseUrl,
-                  node.accessHost,
-                  name,
-                  node.preset()),
-              Clock.systemUTC());
+      done = Bootstrapper.init(node.request(name), Clock.systemUTC());
     } catch (StartupException e) {
       err.println("raftray init: " + e.getMessage());
       return e.getMessage().contains("is not empty") ? 2 : 1;
@@ -75,25 +63,37 @@ final class InitCommand implements Callable<Integer> {
     out.println("  node:    " + name + " (" + done.config().nodeId() + ")");
     out.println("  api:     " + node.apiBaseUrl);
     out.println("  CA pin:  " + pin);
-    if (tokenFile != null) {
-      try {
-        // 0600 from its creation: a chmod after writing would leave a window.
-        PrivateFiles.writeNewSecret(tokenFile, done.ownerToken() + "\n", "admin token file");
-      } catch (PkiException e) {
-        // The cluster exists now: losing its only owner token would be worse than showing it.
-        err.println("raftray init: " + e.getMessage());
-        out.println("Owner admin token (not saved to a file; shown once, store it safely):");
-        out.println("  " + done.ownerToken());
-        out.flush();
-        return 1;
-      }
-      out.println("Owner admin token written to " + tokenFile + " (mode 0600).");
-    } else {
-      out.println("Owner admin token (shown once, store it safely):");
-      out.println("  " + done.ownerToken());
+    if (!printOwnerToken(out, err, tokenFile, done.ownerToken(), "init")) {
+      return 1;
     }
     out.println("Start the node with: raftray run --data-dir " + node.dataDir);
     out.flush();
     return 0;
+  }
+
+  /**
+   * Writes the new owner token to {@code tokenFile} (0600 from creation) or, without one or when
+   * writing fails, shows it once; false when writing failed (the token was shown instead).
+   */
+  static boolean printOwnerToken(
+      PrintWriter out, PrintWriter err, Path tokenFile, String token, String command) {
+    if (tokenFile != null) {
+      try {
+        // 0600 from its creation: a chmod after writing would leave a window.
+        PrivateFiles.writeNewSecret(tokenFile, token + "\n", "admin token file");
+      } catch (PkiException e) {
+        // The cluster exists now: losing its only owner token would be worse than showing it.
+        err.println("raftray " + command + ": " + e.getMessage());
+        out.println("Owner admin token (not saved to a file; shown once, store it safely):");
+        out.println("  " + token);
+        out.flush();
+        return false;
+      }
+      out.println("Owner admin token written to " + tokenFile + " (mode 0600).");
+    } else {
+      out.println("Owner admin token (shown once, store it safely):");
+      out.println("  " + token);
+    }
+    return true;
   }
 }

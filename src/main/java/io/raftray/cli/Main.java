@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       JoinCommand.class,
       DemoCommand.class,
+      RestoreCommand.class,
+      RecoverCommand.class,
       HostAdminCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -3,6 +3,7 @@ package io.raftray.cli;
 import io.raftray.config.HostPort;
 import io.raftray.config.NodeConfigFile;
 import io.raftray.config.RaftPreset;
+import io.raftray.daemon.Bootstrapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,13 @@ final class NodeOptions {
   /** The parsed {@code --raft-preset}; call only after {@link #problems} found none. */
   RaftPreset preset() {
     return RaftPreset.parse(raftPreset).orElseThrow();
+  }
+
+  /** What {@code init} (and {@code restore}) make from these options; after {@link #problems}. */
+  Bootstrapper.InitRequest request(String name) {
+    HostPort hp = bindAddress();
+    return new Bootstrapper.InitRequest(
+        dataDir, hp.host(), hp.port(), apiBaseUrl, accessHost, name, preset());
   }
 
   /** The parsed {@code --bind}; call only after {@link #problems} found none. */

@@ -30,9 +30,11 @@ public record NodeConfig(
     XraySettings xray,
     TrustedProxies trustedProxies,
     PublicTlsFiles publicTls,
-    Optional<String> publicBaseUrl) {
+    Optional<String> publicBaseUrl,
+    BackupSchedule backup) {
 
   public NodeConfig {
+    Objects.requireNonNull(backup, "backup");
     initialPeers = List.copyOf(initialPeers);
     Objects.requireNonNull(clusterSourceAddress, "clusterSourceAddress");
     Objects.requireNonNull(xray, "xray");
@@ -151,6 +153,7 @@ public record NodeConfig(
     private TrustedProxies trustedProxies = TrustedProxies.none();
     private PublicTlsFiles publicTls = PublicTlsFiles.none();
     private Optional<String> publicBaseUrl = Optional.empty();
+    private BackupSchedule backup = BackupSchedule.none();
 
     private Builder() {}
 
@@ -171,6 +174,7 @@ public record NodeConfig(
       trustedProxies = c.trustedProxies;
       publicTls = c.publicTls;
       publicBaseUrl = c.publicBaseUrl;
+      backup = c.backup;
     }
 
     public Builder dataDir(@Nullable Path v) {
@@ -253,6 +257,12 @@ public record NodeConfig(
       return this;
     }
 
+    /** Scheduled backups ({@code "backup"}). */
+    public Builder backup(BackupSchedule v) {
+      backup = v;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(
           Objects.requireNonNull(dataDir, "dataDir"),
@@ -270,7 +280,8 @@ public record NodeConfig(
           xray,
           trustedProxies,
           publicTls,
-          publicBaseUrl);
+          publicBaseUrl,
+          backup);
     }
   }
 }

@@ -47,7 +47,8 @@ public final class NodeConfigFile {
           "trusted_proxies",
           "client_address_header",
           "public_tls",
-          "public_base_url");
+          "public_base_url",
+          "backup");
   private static final Set<String> RAFT_KEYS =
       Set.of(
           "preset",
@@ -89,6 +90,7 @@ public final class NodeConfigFile {
     c.trustedProxies().write(root);
     c.publicTls().write(root);
     c.publicBaseUrl().ifPresent(u -> root.put("public_base_url", u));
+    c.backup().write(root);
     if (!c.xray().isDefault()) {
       writeXray(root.putObject("xray"), c.xray());
     }
@@ -186,6 +188,7 @@ public final class NodeConfigFile {
         publicBaseUrl = Optional.of(PublicBases.trim(v.textValue()));
       }
     }
+    BackupSchedule backup = BackupSchedule.read(root, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(file.toString(), problems);
     }
@@ -205,6 +208,7 @@ public final class NodeConfigFile {
         .trustedProxies(proxies)
         .publicTls(publicTls)
         .publicBaseUrl(publicBaseUrl)
+        .backup(backup)
         .build();
   }
 

@@ -79,6 +79,19 @@ public final class Bootstrapper {
    * data directory is removed again if this call created it, so nothing half-made remains.
    */
   public static Initialized init(InitRequest req, Clock clock) throws StartupException {
+    return create(req, clock, Bootstrapper::doInit);
+  }
+
+  /** What fills a new data directory (init, restore). */
+  interface Filling {
+    Initialized fill(InitRequest req, Clock clock) throws IOException, StartupException;
+  }
+
+  /**
+   * Creates {@code req}'s data directory (it must be empty or absent) and fills it; on any failure
+   * removes it again if this call created it.
+   */
+  static Initialized create(InitRequest req, Clock clock, Filling filling) throws StartupException {
     Path dir = req.dataDir();
     boolean created = false;
     try {
@@ -95,7 +108,7 @@ public final class Bootstrapper {
         created = true;
       }
       PrivateFiles.secureDir(dir, "data directory");
-      Initialized out = doInit(req, clock);
+      Initialized out = filling.fill(req, clock);
       return out;
     } catch (IOException e) {
       cleanup(dir, created);

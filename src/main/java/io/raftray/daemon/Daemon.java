@@ -386,6 +386,9 @@ public final class Daemon implements AutoCloseable {
       var unused =
           maintenance.scheduleWithFixedDelay(publicTls::check, every, every, TimeUnit.MILLISECONDS);
     }
+    if (config.backup().enabled()) {
+      new BackupScheduler(config.backup(), sm::view, clock).schedule(maintenance);
+    }
     UsageTicker ticker =
         lifecycle.add(
             "usage ticker",

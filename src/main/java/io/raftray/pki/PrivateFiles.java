@@ -105,6 +105,11 @@ public final class PrivateFiles {
    * of the creation, not a chmod after it); fails when the file exists.
    */
   public static void writeNewSecret(Path file, String content, String what) {
+    writeNewSecret(file, content.getBytes(StandardCharsets.UTF_8), what);
+  }
+
+  /** As {@link #writeNewSecret(Path, String, String)}, for bytes. */
+  public static void writeNewSecret(Path file, byte[] content, String what) {
     try {
       if (PemFiles.posix(file)) {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
@@ -117,9 +122,40 @@ public final class PrivateFiles {
       throw new PkiException("cannot create " + what + " " + file, e);
     }
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
-      out.write(content.getBytes(StandardCharsets.UTF_8));
+      out.write(content);
     } catch (IOException e) {
       throw new PkiException("cannot write " + what + " " + file, e);
+    }
+  }
+
+  /**
+   * Puts {@code content} at {@code file} (replacing it) all at once: a 0600 temporary file next to
+   * it, fsynced, then renamed over it, so a reader never sees a partial file and a crash leaves the
+   * old one (or none) plus at most a stray {@code .tmp-*} file.
+   */
+  public static void replaceSecret(Path file, byte[] content, String what) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    try {
+      Files.deleteIfExists(tmp);
+      writeNewSecret(tmp, content, what);
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new PkiException("cannot write " + what + " " + file, e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the rename is what matters; a stray temporary file is named for what it is
+      }
     }
   }
 }

@@ -193,7 +193,9 @@ final class JoinRules {
       return new Changed(s, n.id());
     }
     Node u = n.withStatus(NodeStatus.ACTIVE, now);
-    return new Changed(s.withNodes(State.with(s.nodes(), n.id(), u)), n.id());
+    // After a restore, the endpoints of the old node of this name come back with it.
+    State next = Rebase.adoptParked(s.withNodes(State.with(s.nodes(), n.id(), u)), u, now);
+    return new Changed(next, n.id());
   }
 
   private static JoinRequest pending(State s, String id) {

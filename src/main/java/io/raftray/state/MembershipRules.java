@@ -67,6 +67,14 @@ final class MembershipRules {
               + r.id()
               + " is the last CA holder: join another node with a CA-holder token first");
     }
+    return new Changed(retire(s, n, now), n.id());
+  }
+
+  /**
+   * {@code n} removed without the checks: status {@code removed}, certificate serial revoked, its
+   * endpoints disabled (also used by {@link Rebase#forRecover}).
+   */
+  static State retire(State s, Node n, Instant now) {
     Node removed = n.withStatus(NodeStatus.REMOVED, now);
     TreeMap<String, Endpoint> endpoints = new TreeMap<>(s.endpoints());
     boolean touched = false;
@@ -82,7 +90,7 @@ final class MembershipRules {
     if (touched) {
       next = next.withEndpoints(Collections.unmodifiableNavigableMap(endpoints));
     }
-    return new Changed(next, n.id());
+    return next;
   }
 
   static Changed renew(State s, RenewNodeCertificate r, Instant now) {

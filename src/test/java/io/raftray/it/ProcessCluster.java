@@ -97,6 +97,32 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A cluster around {@code first}, already running (e.g. made by {@code raftray restore} or {@code
+   * raftray recover}); further nodes come with {@link #joinNode}.
+   */
+  static ProcessCluster around(RaftrayProcess first) {
+    ProcessCluster c = new ProcessCluster();
+    c.nodes.add(first);
+    return c;
+  }
+
+  /**
+   * One more node as operators add one: a join token from node 1, {@code raftray join} into {@code
+   * dataDir} under {@code name}, {@code raftray run}; waits until every node is a healthy member.
+   * Its admin token is the one in {@code ownerTokenFile}.
+   */
+  RaftrayProcess joinNode(Path dataDir, String name, Path ownerTokenFile) {
+    int port = RaftrayProcess.freePort();
+    RaftrayProcess node =
+        RaftrayProcess.join(
+            createJoinToken(), dataDir, port, "https://127.0.0.1:" + port, name, ownerTokenFile);
+    nodes.add(node);
+    node.start();
+    awaitMembers(nodes.size());
+    return node;
+  }
+
   /** {@code raftray join-token create --ttl 15m --max-uses 1 -o json} against node 1. */
   String createJoinToken() {
     return createJoinToken(false);

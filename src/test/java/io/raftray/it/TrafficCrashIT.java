@@ -68,15 +68,7 @@ class TrafficCrashIT {
       }
     }
     // A core left by a killed daemon belongs to this test's data dir: stop it.
-    ProcessHandle.allProcesses()
-        .filter(h -> h.info().command().map(c -> c.endsWith("v2ray")).orElse(false))
-        .filter(
-            h ->
-                h.info()
-                    .arguments()
-                    .map(a -> String.join(" ", a).contains(tmp.toString()))
-                    .orElse(false))
-        .forEach(ProcessHandle::destroyForcibly);
+    V2RayProcess.destroyStrays(tmp);
   }
 
   private <T extends AutoCloseable> T keep(T c) {

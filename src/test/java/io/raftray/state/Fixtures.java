@@ -54,9 +54,13 @@ final class Fixtures {
   }
 
   static Endpoint endpoint(String id, int port) {
+    return endpoint(id, "node_a", port);
+  }
+
+  static Endpoint endpoint(String id, String nodeId, int port) {
     return new Endpoint(
         id,
-        "node_a",
+        nodeId,
         "vless-" + port,
         Protocol.VLESS,
         port,

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-final class Dirs {
+public final class Dirs {
   private Dirs() {}
 
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -59,6 +59,22 @@ public final class V2RayProcess implements AutoCloseable {
   }
 
   /**
+   * Kills every V2Ray process whose command line names a path under {@code dir}: a core left by a
+   * killed daemon that belongs to a test's data directory.
+   */
+  public static void destroyStrays(Path dir) {
+    ProcessHandle.allProcesses()
+        .filter(h -> h.info().command().map(c -> c.endsWith("v2ray")).orElse(false))
+        .filter(
+            h ->
+                h.info()
+                    .arguments()
+                    .map(a -> String.join(" ", a).contains(dir.toString()))
+                    .orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /**
    * A core with the API reachable the way docs/data-plane.md describes (HandlerService and
    * StatsService on a dokodemo-door inbound tagged {@code api} on a free 127.0.0.1 port, per-user
    * counters at level 0, a freedom outbound). Returns once the API port accepts connections.

@@ -6,7 +6,8 @@ import picocli.CommandLine;
 /**
  * Adds the admin client commands ({@code user}, {@code endpoint}, {@code grant}, {@code group},
  * {@code user-template}, {@code node}, {@code token}, {@code join-token}, {@code join-request},
- * {@code audit}, {@code sub-settings}, {@code status}) to the {@code raftray} root command.
+ * {@code audit}, {@code sub-settings}, {@code status}, {@code backup}) to the {@code raftray} root
+ * command.
  */
 public final class AdminCli {
   private AdminCli() {}
@@ -36,7 +37,8 @@ public final class AdminCli {
             new AuditCommands(),
             new SubSettingsCommands(),
             new SettingsCommands(),
-            new StatusCommand());
+            new StatusCommand(),
+            new BackupCommand());
     for (Object command : commands) {
       CommandLine sub = new CommandLine(command);
       sub.setOut(root.getOut());

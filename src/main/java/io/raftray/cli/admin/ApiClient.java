@@ -167,6 +167,40 @@ final class ApiClient {
     throw ApiException.of(status, problem);
   }
 
+  /** A GET answered with bytes (a backup) and the answer's headers. */
+  record Download(byte[] body, java.net.http.HttpHeaders headers) {}
+
+  /** GETs {@code path} as bytes, waiting up to {@code timeout} for the whole answer. */
+  Download download(String path, Duration timeout) throws ApiException, TransportException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(timeout)
+            .header("Authorization", authorization)
+            .header("Accept", "application/octet-stream, application/problem+json")
+            .header("User-Agent", "raftray-cli")
+            .GET()
+            .build();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted while waiting for " + server, e);
+    } catch (IOException e) {
+      throw new TransportException(describe(e), e);
+    }
+    if (response.statusCode() >= 200 && response.statusCode() < 300) {
+      return new Download(response.body(), response.headers());
+    }
+    JsonNode problem;
+    try {
+      problem = parse(new String(response.body(), StandardCharsets.UTF_8));
+    } catch (JacksonException e) {
+      problem = MissingNode.getInstance();
+    }
+    throw ApiException.of(response.statusCode(), problem);
+  }
+
   private JsonNode parse(String body) throws JacksonException {
     return body == null || body.isBlank() ? MissingNode.getInstance() : json.readTree(body);
   }
