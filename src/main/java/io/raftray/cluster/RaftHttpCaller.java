@@ -1,5 +1,6 @@
 package io.raftray.cluster;
 
+import io.raftray.state.Features;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -40,6 +41,7 @@ final class RaftHttpCaller {
   private final HttpClient client;
   private final ClusterRequestSigner signer;
   private final PeerAuthModes modes;
+  private final java.util.Optional<PeerFeatureLevels> levels;
 
   RaftHttpCaller(Parameters parameters) {
     this(parameters, Clock.systemUTC());
@@ -49,6 +51,7 @@ final class RaftHttpCaller {
     this.client = TransportParameters.httpClient(parameters);
     this.signer = TransportParameters.signer(parameters);
     this.modes = new PeerAuthModes(clock);
+    this.levels = TransportParameters.featureLevels(parameters);
   }
 
   /** Blocking POST; returns the body of a 200 answer. */
@@ -170,9 +173,14 @@ final class RaftHttpCaller {
     }
   }
 
-  private static byte[] check(RaftPeer peer, HttpResponse<byte[]> response) throws IOException {
+  private byte[] check(RaftPeer peer, HttpResponse<byte[]> response) throws IOException {
     int status = response.statusCode();
     if (status == 200) {
+      levels.ifPresent(
+          l ->
+              l.answered(
+                  peer.getId().toString(),
+                  response.headers().firstValue(Features.HEADER).orElse(null)));
       return response.body();
     }
     boolean protobuf =

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
+import io.raftray.state.Features;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -82,6 +83,14 @@ public final class RaftHttpService implements HttpService {
   private final BodyGate readIndexGate =
       new BodyGate(
           "read-index request", MAX_READ_INDEX_BODY, 4L * 1024 * 1024, MAX_READ_INDEX_IN_FLIGHT);
+
+  // The feature level this node reads, sent with every answer (io.raftray.state.Features).
+  private volatile String featureLevel = String.valueOf(Features.CURRENT);
+
+  /** Answers with {@code level} as the feature level this node reads (set by the daemon). */
+  public void answerWithFeatureLevel(int level) {
+    featureLevel = String.valueOf(level);
+  }
 
   public RaftHttpService(Supplier<RaftServer> server, ClusterAuth auth) {
     this.server = Objects.requireNonNull(server, "server");
@@ -277,7 +286,13 @@ public final class RaftHttpService implements HttpService {
     Problems.sendText(res, e.kind, e.getMessage());
   }
 
-  private static void protobuf(ServerResponse res, Status status, byte[] body) {
-    res.status(status).header(HeaderNames.CONTENT_TYPE, RaftHttpCaller.CONTENT_TYPE).send(body);
+  private void protobuf(ServerResponse res, Status status, byte[] body) {
+    res.status(status)
+        .header(HeaderNames.CONTENT_TYPE, RaftHttpCaller.CONTENT_TYPE)
+        .header(FEATURE_LEVEL, featureLevel)
+        .send(body);
   }
+
+  private static final io.helidon.http.HeaderName FEATURE_LEVEL =
+      HeaderNames.create(Features.HEADER);
 }

@@ -116,6 +116,7 @@ public final class RaftNode implements AutoCloseable {
     var properties = RatisSettings.of(cfg);
     Parameters parameters =
         TransportParameters.create(cfg.httpClient(), cfg.signer(), cfg.bindAddress());
+    TransportParameters.setFeatureLevels(parameters, cfg.featureLevels());
     StartupOption option =
         hasData(cfg.storageDir(), groupId) ? StartupOption.RECOVER : StartupOption.FORMAT;
     // Ratis accepts a group without this server only when it is empty.

@@ -30,6 +30,8 @@ import java.util.Objects;
  *     per follower and notifies followers of commits at once ({@link PipelinedLogAppender}; the
  *     builder's default); false is Ratis' default appender. Ratis' log-metadata entries stay on in
  *     both modes ({@link RatisSettings})
+ * @param featureLevels the feature level this node reads and what it hears its peers read ({@link
+ *     PeerFeatureLevels}; the builder's default: this release's level)
  */
 public record RaftNodeConfig(
     Path storageDir,
@@ -44,7 +46,8 @@ public record RaftNodeConfig(
     Duration requestTimeout,
     long snapshotThreshold,
     Duration writeDeadline,
-    boolean pipelinedReplication) {
+    boolean pipelinedReplication,
+    PeerFeatureLevels featureLevels) {
 
   public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofSeconds(2);
@@ -122,6 +125,7 @@ public record RaftNodeConfig(
     private long snapshotThreshold = DEFAULT_SNAPSHOT_THRESHOLD;
     private Duration writeDeadline = DEFAULT_WRITE_DEADLINE;
     private boolean pipelinedReplication = true;
+    private PeerFeatureLevels featureLevels;
 
     private Builder(
         Path storageDir,
@@ -169,6 +173,11 @@ public record RaftNodeConfig(
       return this;
     }
 
+    public Builder featureLevels(PeerFeatureLevels levels) {
+      featureLevels = levels;
+      return this;
+    }
+
     public RaftNodeConfig build() {
       return new RaftNodeConfig(
           storageDir,
@@ -183,7 +192,10 @@ public record RaftNodeConfig(
           requestTimeout,
           snapshotThreshold,
           writeDeadline,
-          pipelinedReplication);
+          pipelinedReplication,
+          featureLevels != null
+              ? featureLevels
+              : new PeerFeatureLevels(nodeId, io.raftray.state.Features.CURRENT));
     }
   }
 }

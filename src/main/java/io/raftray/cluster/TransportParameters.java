@@ -20,6 +20,7 @@ public final class TransportParameters {
   static final String SIGNER = "raftray.transport.https.signer";
   static final String BIND_ADDRESS = "raftray.transport.https.bind-address";
   static final String LOCAL_SERVER = "raftray.transport.https.local-server";
+  static final String FEATURE_LEVELS = "raftray.transport.https.feature-levels";
 
   private TransportParameters() {}
 
@@ -47,6 +48,15 @@ public final class TransportParameters {
 
   public static void setLocalServer(Parameters p, RaftServer server) {
     p.put(LOCAL_SERVER, Objects.requireNonNull(server, "server"), RaftServer.class);
+  }
+
+  public static void setFeatureLevels(Parameters p, PeerFeatureLevels levels) {
+    p.put(FEATURE_LEVELS, Objects.requireNonNull(levels, "levels"), PeerFeatureLevels.class);
+  }
+
+  /** Where answers' feature levels are recorded; empty when nobody listens (tests). */
+  static Optional<PeerFeatureLevels> featureLevels(Parameters p) {
+    return Optional.ofNullable(p.get(FEATURE_LEVELS, PeerFeatureLevels.class));
   }
 
   static HttpClient httpClient(Parameters p) {

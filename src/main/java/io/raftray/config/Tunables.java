@@ -1,5 +1,6 @@
 package io.raftray.config;
 
+import io.raftray.state.Features;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.NullMarked;
@@ -23,6 +24,9 @@ import org.jspecify.annotations.NullMarked;
  *     {@code raftray run} Ratis' own appender back, see {@link #fromEnvironment})
  * @param publicTlsCheck how often the operator certificate files ({@code public_tls}) are checked
  *     for changes and reloaded (default 5 s)
+ * @param featureLevel the highest feature level this node says it reads ({@link Features}): this
+ *     release's, or one above it for tests of mixed-version clusters only ({@value
+ *     #TEST_FEATURE_LEVEL_ENV})
  */
 @NullMarked
 public record Tunables(
@@ -32,7 +36,8 @@ public record Tunables(
     RenewalSettings renewal,
     Duration activityInterval,
     boolean pipelinedReplication,
-    Duration publicTlsCheck) {
+    Duration publicTlsCheck,
+    int featureLevel) {
 
   public static final Duration DEFAULT_ACTIVITY_INTERVAL = Duration.ofSeconds(10);
 
@@ -40,6 +45,12 @@ public record Tunables(
    * Environment variable that selects the replication mode: {@code pipelined} or {@code default}.
    */
   public static final String REPLICATION_ENV = "RAFTRAY_REPLICATION";
+
+  /**
+   * Environment variable for tests of mixed-version clusters: this release's level plus one makes
+   * the node behave like a newer release that reads one more command kind.
+   */
+  public static final String TEST_FEATURE_LEVEL_ENV = "RAFTRAY_TEST_FEATURE_LEVEL";
 
   /** Replication mode when nothing chooses one: pipelined. */
   public static final boolean DEFAULT_PIPELINED_REPLICATION = true;
@@ -54,65 +65,58 @@ public record Tunables(
           Duration.ofSeconds(1),
           new RenewalSettings(Duration.ofHours(1), Duration.ofDays(30), 2.0 / 3.0));
 
-  /** The knobs from before the activity interval (that one at its default). */
+  /** These four knobs, the others at their defaults. */
   public Tunables(
       Duration coreResync,
       Duration coreReportInterval,
       Duration usageTickInterval,
       RenewalSettings renewal) {
-    this(coreResync, coreReportInterval, usageTickInterval, renewal, DEFAULT_ACTIVITY_INTERVAL);
-  }
-
-  /** The knobs from before the replication switch (that one at its default, pipelined). */
-  public Tunables(
-      Duration coreResync,
-      Duration coreReportInterval,
-      Duration usageTickInterval,
-      RenewalSettings renewal,
-      Duration activityInterval) {
     this(
         coreResync,
         coreReportInterval,
         usageTickInterval,
         renewal,
-        activityInterval,
-        DEFAULT_PIPELINED_REPLICATION);
-  }
-
-  /** The knobs from before the public TLS check (that one at its default, 5 s). */
-  public Tunables(
-      Duration coreResync,
-      Duration coreReportInterval,
-      Duration usageTickInterval,
-      RenewalSettings renewal,
-      Duration activityInterval,
-      boolean pipelinedReplication) {
-    this(
-        coreResync,
-        coreReportInterval,
-        usageTickInterval,
-        renewal,
-        activityInterval,
-        pipelinedReplication,
-        DEFAULT_PUBLIC_TLS_CHECK);
+        DEFAULT_ACTIVITY_INTERVAL,
+        DEFAULT_PIPELINED_REPLICATION,
+        DEFAULT_PUBLIC_TLS_CHECK,
+        Features.CURRENT);
   }
 
   /**
    * {@link #DEFAULT} with the replication mode of {@code env}'s {@value #REPLICATION_ENV}: unset,
    * empty or {@code pipelined} keeps pipelined replication (the default); {@code default} turns it
-   * off, for Ratis' own log appender.
+   * off, for Ratis' own log appender. {@value #TEST_FEATURE_LEVEL_ENV}, when set, is the feature
+   * level (this release's or the one above, for tests only).
    *
    * @throws IllegalArgumentException for any other value
    */
   public static Tunables fromEnvironment(java.util.Map<String, String> env) {
     String mode = env.getOrDefault(REPLICATION_ENV, "").trim();
-    return switch (mode) {
-      case "", "pipelined" -> DEFAULT;
-      case "default" -> DEFAULT.withPipelinedReplication(false);
-      default ->
-          throw new IllegalArgumentException(
-              REPLICATION_ENV + " must be 'pipelined' or 'default', not '" + mode + "'");
-    };
+    Tunables t =
+        switch (mode) {
+          case "", "pipelined" -> DEFAULT;
+          case "default" -> DEFAULT.withPipelinedReplication(false);
+          default ->
+              throw new IllegalArgumentException(
+                  REPLICATION_ENV + " must be 'pipelined' or 'default', not '" + mode + "'");
+        };
+    String level = env.getOrDefault(TEST_FEATURE_LEVEL_ENV, "").trim();
+    if (level.isEmpty()) {
+      return t;
+    }
+    int current = Features.CURRENT;
+    if (!level.equals(String.valueOf(current)) && !level.equals(String.valueOf(current + 1))) {
+      throw new IllegalArgumentException(
+          TEST_FEATURE_LEVEL_ENV
+              + " is for tests only and must be "
+              + current
+              + " or "
+              + (current + 1)
+              + ", not '"
+              + level
+              + "'");
+    }
+    return t.withFeatureLevel(Integer.parseInt(level));
   }
 
   public Tunables {
@@ -125,6 +129,10 @@ public record Tunables(
       }
     }
     Objects.requireNonNull(renewal, "renewal");
+    if (featureLevel < Features.BASE || featureLevel > Features.CURRENT + 1) {
+      throw new IllegalArgumentException(
+          "feature level must be " + Features.BASE + "-" + (Features.CURRENT + 1));
+    }
   }
 
   public Tunables withRenewal(RenewalSettings r) {
@@ -135,7 +143,8 @@ public record Tunables(
         r,
         activityInterval,
         pipelinedReplication,
-        publicTlsCheck);
+        publicTlsCheck,
+        featureLevel);
   }
 
   public Tunables withActivityInterval(Duration d) {
@@ -146,7 +155,8 @@ public record Tunables(
         renewal,
         d,
         pipelinedReplication,
-        publicTlsCheck);
+        publicTlsCheck,
+        featureLevel);
   }
 
   public Tunables withPipelinedReplication(boolean on) {
@@ -157,7 +167,8 @@ public record Tunables(
         renewal,
         activityInterval,
         on,
-        publicTlsCheck);
+        publicTlsCheck,
+        featureLevel);
   }
 
   public Tunables withPublicTlsCheck(Duration d) {
@@ -168,6 +179,20 @@ public record Tunables(
         renewal,
         activityInterval,
         pipelinedReplication,
-        d);
+        d,
+        featureLevel);
+  }
+
+  /** With this feature level (for tests of mixed-version clusters). */
+  public Tunables withFeatureLevel(int level) {
+    return new Tunables(
+        coreResync,
+        coreReportInterval,
+        usageTickInterval,
+        renewal,
+        activityInterval,
+        pipelinedReplication,
+        publicTlsCheck,
+        level);
   }
 }

@@ -19,6 +19,7 @@ import io.raftray.cluster.MemberClient;
 import io.raftray.cluster.MemberLookup;
 import io.raftray.cluster.MemberService;
 import io.raftray.cluster.NodeRequestSigner;
+import io.raftray.cluster.PeerFeatureLevels;
 import io.raftray.cluster.RaftHttpService;
 import io.raftray.cluster.RaftNode;
 import io.raftray.cluster.RenewService;
@@ -188,6 +189,21 @@ public final class Daemon implements AutoCloseable {
     RaftrayStateMachine sm = new RaftrayStateMachine(clock, config.auditRetention());
     // As leader, a join request a member submits must carry the joining host's token proof.
     sm.checkJoinProofsWith(JoinCrypto::leaderCheck);
+    // What this node reads, and (as leader) what it hears every peer read: Features.
+    PeerFeatureLevels levels = new PeerFeatureLevels(config.nodeId(), tunables.featureLevel());
+    RaftrayStateMachine.FeatureSupport features =
+        new RaftrayStateMachine.FeatureSupport() {
+          @Override
+          public int supported() {
+            return levels.supported();
+          }
+
+          @Override
+          public java.util.Map<String, Integer> heard() {
+            return levels.heard();
+          }
+        };
+    sm.useFeatures(features);
     StartingReplica starting = new StartingReplica(config.nodeId());
     AtomicReference<RaftServer> raftServer = new AtomicReference<>();
     // Asks members this node knows about nodes its state does not know yet (membership changed
@@ -274,6 +290,7 @@ public final class Daemon implements AutoCloseable {
             config.nodeId(),
             new MemberClient(cluster, signer));
     RaftHttpService raftHttp = new RaftHttpService(raftServer::get, clusterAuth);
+    raftHttp.answerWithFeatureLevel(levels.supported());
     RenewService renew =
         new RenewService(
             clusterAuth,
@@ -313,7 +330,7 @@ public final class Daemon implements AutoCloseable {
       raft =
           RaftNode.start(
               Startup.raftConfig(
-                  config, cluster, web.port(), signer, tunables.pipelinedReplication()),
+                  config, cluster, web.port(), signer, tunables.pipelinedReplication(), levels),
               sm,
               Admission.isPending(config));
     } catch (IOException | RuntimeException e) {
@@ -352,6 +369,11 @@ public final class Daemon implements AutoCloseable {
             + (config.raft().electionTimeoutsFromPreset() ? "" : " (set in node.json)")
             + ", replication "
             + (tunables.pipelinedReplication() ? "pipelined" : "default"));
+    LOG.info(
+        "feature levels: this node reads up to "
+            + levels.supported()
+            + ", the cluster is at "
+            + sm.view().featureLevel());
 
     // 4. What runs on top of Raft.
     Admission admission = Admission.startIfPending(config, raft, replica);
@@ -392,7 +414,8 @@ public final class Daemon implements AutoCloseable {
     UsageTicker ticker =
         lifecycle.add(
             "usage ticker",
-            new UsageTicker(config.nodeId(), replica, clock, tunables.usageTickInterval()));
+            new UsageTicker(
+                config.nodeId(), replica, clock, tunables.usageTickInterval(), features));
     ticker.start();
     lifecycle.add("subscription activity", activity).start();
     return new Daemon(

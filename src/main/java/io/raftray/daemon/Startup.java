@@ -1,6 +1,7 @@
 package io.raftray.daemon;
 
 import io.raftray.cluster.ClusterRequestSigner;
+import io.raftray.cluster.PeerFeatureLevels;
 import io.raftray.cluster.RaftNodeConfig;
 import io.raftray.config.NodeConfig;
 import io.raftray.model.Causes;
@@ -8,6 +9,7 @@ import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.PkiException;
 import io.raftray.pki.PrivateFiles;
 import io.raftray.pki.PublicCertificates;
+import io.raftray.state.Features;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -101,7 +103,8 @@ final class Startup {
 
   static RaftNodeConfig raftConfig(
       NodeConfig c, HttpClient http, int boundPort, ClusterRequestSigner signer) {
-    return raftConfig(c, http, boundPort, signer, false);
+    return raftConfig(
+        c, http, boundPort, signer, false, new PeerFeatureLevels(c.nodeId(), Features.CURRENT));
   }
 
   static RaftNodeConfig raftConfig(
@@ -109,7 +112,8 @@ final class Startup {
       HttpClient http,
       int boundPort,
       ClusterRequestSigner signer,
-      boolean pipelinedReplication) {
+      boolean pipelinedReplication,
+      PeerFeatureLevels featureLevels) {
     List<RaftNodeConfig.Peer> peers =
         c.initialPeers().stream()
             .map(p -> new RaftNodeConfig.Peer(p.nodeId(), p.apiBaseUrl()))
@@ -126,6 +130,7 @@ final class Startup {
         .snapshotThreshold(c.raft().snapshotEveryEntries())
         .writeDeadline(c.raft().writeTimeout())
         .pipelinedReplication(pipelinedReplication)
+        .featureLevels(featureLevels)
         .build();
   }
 }

@@ -606,6 +606,34 @@ public sealed interface Command {
     }
   }
 
+  /**
+   * Raises the cluster's feature level to {@code level} ({@link Features}): submitted by the leader
+   * once every voter has said it reads that level, and logged only if the leader itself has heard
+   * so from every voter. Never lowers it.
+   */
+  @Action(value = "cluster.set_feature_level", by = Origin.NODE)
+  record SetFeatureLevel(int level) implements Command {
+    @Override
+    public String summary() {
+      return "cluster feature level raised to " + level;
+    }
+  }
+
+  /**
+   * A command of the level above {@link Features#CURRENT}, for tests of mixed-version clusters
+   * only: a node started with {@code RAFTRAY_TEST_FEATURE_LEVEL} reads it, a normal node treats it
+   * as an entry of a newer release and halts. It changes nothing but the audit list.
+   */
+  @Action(value = "cluster.feature_probe", by = Origin.NODE)
+  record FeatureProbe(String note) implements Command {
+    public static final int LEVEL = Features.CURRENT + 1;
+
+    @Override
+    public String summary() {
+      return "feature probe: " + note;
+    }
+  }
+
   /** Replaces a user's own credentials (generated or validated before submission). */
   @Action(value = "user.rotate_credentials", by = Origin.ADMIN)
   record RotateCredentials(String id, UserCredentials credentials) implements Command {

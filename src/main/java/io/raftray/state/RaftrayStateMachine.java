@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,7 +33,6 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -88,6 +88,33 @@ public final class RaftrayStateMachine extends BaseStateMachine {
 
   // How the leader checks a joining host's proof of its join token (set by the daemon).
   private volatile Authority.@Nullable JoinProofs joinProofs;
+
+  /** What this node reads and, as leader, has heard its peers read ({@link Features}). */
+  public interface FeatureSupport {
+    /** The highest feature level this node reads. */
+    int supported();
+
+    /** Node id to the level it last said it reads (this node included). */
+    Map<String, Integer> heard();
+  }
+
+  private volatile FeatureSupport features =
+      new FeatureSupport() {
+        @Override
+        public int supported() {
+          return Features.CURRENT;
+        }
+
+        @Override
+        public Map<String, Integer> heard() {
+          return Map.of();
+        }
+      };
+
+  /** Has this node read, and as leader log, only what {@code f} says (set by the daemon). */
+  public void useFeatures(FeatureSupport f) {
+    this.features = f;
+  }
 
   /** Has the leader check join-token proofs with {@code proofs} (see {@link Authority}). */
   public void checkJoinProofsWith(Authority.JoinProofs proofs) {
@@ -231,6 +258,16 @@ public final class RaftrayStateMachine extends BaseStateMachine {
       named.addSuppressed(e);
       throw named;
     }
+    if (loaded.featureLevel() > features.supported()) {
+      throw new IOException(
+          "snapshot "
+              + file
+              + " needs feature level "
+              + loaded.featureLevel()
+              + ", and this release reads up to "
+              + features.supported()
+              + ": run a newer release (docs/operations.md, \"Rolling upgrades\")");
+    }
     if (loaded.appliedIndex() != snap.getIndex()) {
       throw new IOException(
           "snapshot "
@@ -261,6 +298,7 @@ public final class RaftrayStateMachine extends BaseStateMachine {
       Submission submission =
           CommandCodec.decodeSubmission(request.getMessage().getContent().toByteArray());
       env = Authority.verify(view, submission, this::inRaftConfiguration, joinProofs);
+      checkFeatureLevel(env.command());
     } catch (Authority.Refused e) {
       // Handed back as the transaction's exception (not thrown): Ratis then answers the client
       // with it and settles the request's retry-cache entry, so nothing is logged or left pending.
@@ -288,8 +326,30 @@ public final class RaftrayStateMachine extends BaseStateMachine {
         .build();
   }
 
-  /** Whether {@code nodeId} is a voter of this server's current Raft configuration. */
-  private boolean inRaftConfiguration(String nodeId) {
+  /**
+   * Refuses what a voter might not read: a command above the cluster's level, or a raise of the
+   * level that this leader has not heard every voter of its configuration support.
+   */
+  private void checkFeatureLevel(Command c) throws Authority.Refused {
+    FeatureSupport f = features;
+    Optional<String> refusal = Features.refusal(view, c, f.supported());
+    if (refusal.isEmpty() && c instanceof Command.SetFeatureLevel l) {
+      int heardMin = Features.raiseTo(Features.BASE - 1, voterIds(), f.heard()).orElse(0);
+      if (heardMin < l.level()) {
+        refusal =
+            Optional.of(
+                "cannot raise the cluster to feature level "
+                    + l.level()
+                    + ": not every voter has said it reads it");
+      }
+    }
+    if (refusal.isPresent()) {
+      throw new Authority.Refused(refusal.get());
+    }
+  }
+
+  /** The voters of this server's current Raft configuration (empty when unknown). */
+  List<String> voterIds() {
     try {
       return getServer()
           .getNow(null)
@@ -297,10 +357,16 @@ public final class RaftrayStateMachine extends BaseStateMachine {
           .getRaftConf()
           .getCurrentPeers()
           .stream()
-          .anyMatch(p -> p.getId().equals(RaftPeerId.valueOf(nodeId)));
+          .map(p -> p.getId().toString())
+          .toList();
     } catch (IOException | RuntimeException e) {
-      return false;
+      return List.of();
     }
+  }
+
+  /** Whether {@code nodeId} is a voter of this server's current Raft configuration. */
+  private boolean inRaftConfiguration(String nodeId) {
+    return voterIds().contains(nodeId);
   }
 
   /**
@@ -323,6 +389,18 @@ public final class RaftrayStateMachine extends BaseStateMachine {
       env = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
     } catch (IOException e) {
       throw halt(index, undecodable(e), e);
+    }
+    int needs = Features.required(env.command());
+    if (needs > features.supported()) {
+      throw halt(
+          index,
+          env.command().action()
+              + " needs feature level "
+              + needs
+              + ", and this release reads up to "
+              + features.supported()
+              + ": run a newer release (docs/operations.md, \"Rolling upgrades\")",
+          null);
     }
     Store.Applied applied;
     try {

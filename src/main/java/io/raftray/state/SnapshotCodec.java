@@ -255,7 +255,14 @@ public final class SnapshotCodec {
                 TreeMap<String, Admin> byId = new TreeMap<>();
                 admins.forEach(a -> byId.put(a.id(), a));
                 b.admins(Collections.unmodifiableNavigableMap(byId));
-              }));
+              }),
+          // Added with feature levels; written only above the base level, so a cluster that never
+          // raised it encodes as before and nodes of the release before can install its snapshots.
+          new SnapshotSection(
+              "feature_level",
+              (s, json) ->
+                  s.featureLevel() <= Features.BASE ? null : json.valueToTree(s.featureLevel()),
+              (n, b, ctx) -> b.featureLevel(n == null || n.isNull() ? Features.BASE : n.asInt())));
 
   /** The history as read, with its maps sorted (snapshot bytes and digest are in id order). */
   private static UsageHistory sortedHistory(UsageHistory h) {

@@ -46,6 +46,9 @@ import org.pcollections.TreePSet;
  * <p>{@code groupMembers} is an index of {@code users}' {@code group_ids} (group id to member user
  * ids, never written to snapshots): {@link UserRules#put} keeps it up to date with each user it
  * writes, so a group's members are found without scanning every user.
+ *
+ * <p>{@code featureLevel} is the cluster's feature level ({@link Features}): the command and
+ * snapshot schema every voter has said it reads; it only ever rises.
  */
 public record State(
     long appliedIndex,
@@ -72,7 +75,8 @@ public record State(
     NavigableMap<String, UserTemplate> userTemplates,
     NavigableMap<String, NavigableMap<String, Device>> devices,
     UsageHistory usageHistory,
-    NavigableMap<String, Admin> admins) {
+    NavigableMap<String, Admin> admins,
+    int featureLevel) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -101,6 +105,7 @@ public record State(
     devices = orEmpty(devices);
     usageHistory = usageHistory == null ? UsageHistory.empty() : usageHistory;
     admins = orEmpty(admins);
+    featureLevel = Math.max(featureLevel, Features.BASE);
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -376,6 +381,7 @@ public record State(
     private NavigableMap<String, NavigableMap<String, Device>> devices;
     private UsageHistory usageHistory;
     private NavigableMap<String, Admin> admins;
+    private int featureLevel;
 
     private Builder() {}
 
@@ -405,6 +411,7 @@ public record State(
       devices = s.devices;
       usageHistory = s.usageHistory;
       admins = s.admins;
+      featureLevel = s.featureLevel;
     }
 
     public Builder appliedIndex(long v) {
@@ -549,6 +556,12 @@ public record State(
       return this;
     }
 
+    /** The cluster's feature level ({@link Features}); below {@link Features#BASE} means BASE. */
+    public Builder featureLevel(int v) {
+      featureLevel = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -575,7 +588,8 @@ public record State(
           userTemplates,
           devices,
           usageHistory,
-          admins);
+          admins,
+          featureLevel);
     }
   }
 }

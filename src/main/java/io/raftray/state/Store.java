@@ -118,6 +118,10 @@ public final class Store {
       case UpdateGroup u -> GroupRules.update(s, u, now);
       case DeleteGroup d -> GroupRules.delete(s, d, now);
       case UpdateSettings u -> SettingsRules.update(s, u);
+      case SetFeatureLevel l ->
+          new Changed(
+              s.toBuilder().featureLevel(Math.max(s.featureLevel(), l.level())).build(), "cluster");
+      case FeatureProbe p -> new Changed(s, "cluster");
       case CreateUserTemplate c -> UserTemplateRules.create(s, c, now);
       case UpdateUserTemplate u -> UserTemplateRules.update(s, u, now);
       case DeleteUserTemplate d -> UserTemplateRules.delete(s, d);
