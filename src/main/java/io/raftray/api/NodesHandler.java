@@ -131,6 +131,8 @@ final class NodesHandler {
     out.put("applied_index", s.appliedIndex());
     // Equal on every node that applied the same index: a cheap divergence check.
     out.put("state_digest", digests.of(s));
+    // The command and snapshot schema every voter reads (docs/operations.md, "Rolling upgrades").
+    out.put("feature_level", s.featureLevel());
     out.put("members", members);
     return out;
   }

@@ -73,6 +73,7 @@ class ApiAdminTest {
     assertThat(c.get("cluster_id").asText()).isEqualTo("cluster-test");
     assertThat(c.get("leader_id").asText()).isEqualTo(ApiFixture.NODE_ID);
     assertThat(c.get("term").asLong()).isEqualTo(1);
+    assertThat(c.get("feature_level").asInt()).isEqualTo(f.view().featureLevel()).isEqualTo(1);
     JsonNode m = c.get("members").get(0);
     assertThat(m.get("node_id").asText()).isEqualTo(ApiFixture.NODE_ID);
     assertThat(m.get("name").asText()).isEqualTo("node-a");
