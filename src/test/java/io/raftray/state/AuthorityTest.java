@@ -94,7 +94,9 @@ class AuthorityTest {
             "node.activate",
             "users.tick",
             "node.expire_joining",
-            "subscription.activity");
+            "subscription.activity",
+            "cluster.set_feature_level",
+            "cluster.feature_probe");
     assertThat(m.get(Origin.OWNER))
         .containsExactlyInAnyOrder(
             "admin_token.create",

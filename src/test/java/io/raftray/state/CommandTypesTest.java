@@ -48,6 +48,8 @@ class CommandTypesTest {
             "subscription_settings.update",
             "usage.report",
             "users.tick",
+            "cluster.set_feature_level",
+            "cluster.feature_probe",
             "user.rotate_credentials",
             "group.create",
             "group.update",
