@@ -260,6 +260,7 @@ public final class Daemon implements AutoCloseable {
             config.xray().enabled() ? xray : null,
             dataPlane,
             RecentLog.installed(),
+            publicTls,
             clock);
     ApiService api =
         new ApiService(

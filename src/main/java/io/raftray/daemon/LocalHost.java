@@ -6,6 +6,7 @@ import io.raftray.model.ErrorKind;
 import io.raftray.model.Json;
 import io.raftray.model.RaftrayException;
 import io.raftray.pki.NodeIdentity;
+import io.raftray.pki.PublicCertificates;
 import io.raftray.state.State;
 import io.raftray.xray.DataPlane;
 import io.raftray.xray.XrayStatus;
@@ -49,6 +50,7 @@ final class LocalHost implements HostService.Host {
   private final @Nullable XraySupervisor core;
   private final @Nullable DataPlane dataPlane;
   private final Optional<RecentLog> daemonLog;
+  private final @Nullable PublicCertificates publicTls;
   private final Clock clock;
 
   LocalHost(
@@ -59,6 +61,7 @@ final class LocalHost implements HostService.Host {
       @Nullable XraySupervisor core,
       @Nullable DataPlane dataPlane,
       Optional<RecentLog> daemonLog,
+      @Nullable PublicCertificates publicTls,
       Clock clock) {
     this.nodeId = nodeId;
     this.metrics = metrics;
@@ -67,6 +70,7 @@ final class LocalHost implements HostService.Host {
     this.core = core;
     this.dataPlane = dataPlane;
     this.daemonLog = daemonLog;
+    this.publicTls = publicTls;
     this.clock = clock;
   }
 
@@ -88,6 +92,14 @@ final class LocalHost implements HostService.Host {
     // One certificate serves the public API and the cluster routes (one port): both expire here.
     certs.put("node_not_after", id.nodeCert().getNotAfter().toInstant().toString());
     certs.put("ca_not_after", id.caCert().getNotAfter().toInstant().toString());
+    // The operator certificates (public_tls) are read from this node's files: every node's own
+    // report is how their expiry reaches GET /nodes on any node, without a Raft write.
+    if (publicTls != null && !publicTls.isEmpty()) {
+      certs.put(
+          "public_not_after", publicTls.earliestNotAfter().map(Instant::toString).orElse(null));
+      List<String> warnings = publicTls.warnings();
+      certs.put("public_warning", warnings.isEmpty() ? null : String.join("; ", warnings));
+    }
     m.put("certificates", certs);
     return m;
   }

@@ -65,6 +65,7 @@ class LocalHostTest {
         core,
         null,
         log,
+        null,
         clock);
   }
 

@@ -174,7 +174,7 @@ class PublicTlsIT {
             "other.example.test");
     assertThat(servedSerial(other)).isEqualTo(d1.identity().nodeCert().getSerialNumber());
 
-    // Expiry in /readyz and on this node's record (other nodes' records do not know it).
+    // Expiry in /readyz, on this node's record, and in its host report on every node.
     JsonNode ready = json(publicGet(d1, "/readyz", HOST));
     assertThat(ready.path("status").asText()).isEqualTo("ready");
     assertThat(ready.path("public_tls").path("not_after").asText())
@@ -184,11 +184,12 @@ class PublicTlsIT {
     JsonNode record = json(api.call(d1, "GET", "/api/v1/nodes/" + n1, null));
     assertThat(record.path("public_tls").path("certificates").get(0).path("serial").asText())
         .isEqualTo(first.serial().toString(16));
-    assertThat(
-            json(api.call(daemons.get(1), "GET", "/api/v1/nodes/" + n1, null))
-                .path("public_tls")
-                .isNull())
-        .isTrue();
+    // Another node's answer: no public_tls of its own for node 1, but node 1's host report.
+    JsonNode fromTwo = json(api.call(daemons.get(1), "GET", "/api/v1/nodes/" + n1, null));
+    assertThat(fromTwo.path("public_tls").isNull()).isTrue();
+    assertThat(fromTwo.path("host").path("certificates").path("public_not_after").asText())
+        .isEqualTo(first.cert().getNotAfter().toInstant().toString());
+    assertThat(fromTwo.path("host").path("certificates").path("public_warning").isNull()).isTrue();
 
     // Renewal: new files on disk, served to new connections without a restart.
     PublicTestCa.Leaf renewed =
