@@ -34,6 +34,7 @@ import io.raftray.pki.Csr;
 import io.raftray.pki.PemFiles;
 import io.raftray.pki.PkiException;
 import io.raftray.state.Command;
+import io.raftray.state.Features;
 import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
@@ -181,6 +182,7 @@ public final class JoinService implements HttpService {
         req,
         res,
         () -> {
+          checkFeatureLevel(req);
           JoinWire.Request r = JoinValidation.request(parse(readBody(req)));
           JoinToken token = token(r.tokenId());
           if (!JoinCrypto.joinProofValid(token, r)) {
@@ -230,6 +232,28 @@ public final class JoinService implements HttpService {
           answer(res, created);
         });
   }
+
+  /**
+   * Refuses a host whose release cannot read what this cluster already logs: it would halt at the
+   * first such entry (docs/operations.md, "Rolling upgrades"). Joiners send the level they read in
+   * {@link Features#HEADER}; one that sends none is of a release before feature levels.
+   */
+  private void checkFeatureLevel(ServerRequest req) {
+    int joiner = Features.parse(req.headers().first(FEATURE_LEVEL).orElse(null));
+    int cluster = replica.view().featureLevel();
+    if (joiner < cluster) {
+      throw new RaftrayException(
+          ErrorKind.CONFLICT,
+          "this cluster is at feature level "
+              + cluster
+              + " and the joining release reads up to "
+              + joiner
+              + ": join with a release that reads it");
+    }
+  }
+
+  private static final io.helidon.http.HeaderName FEATURE_LEVEL =
+      HeaderNames.create(Features.HEADER);
 
   private void poll(ServerRequest req, ServerResponse res) {
     guarded(

@@ -14,6 +14,7 @@ import io.raftray.pki.PemFiles;
 import io.raftray.pki.PkiException;
 import io.raftray.pki.PrivateFiles;
 import io.raftray.pki.TlsContexts;
+import io.raftray.state.Features;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
@@ -354,6 +355,8 @@ public final class Joiner {
       return HttpRequest.newBuilder(URI.create(url))
           .timeout(REQUEST_TIMEOUT)
           .header("Content-Type", "application/json")
+          // The members refuse a release that cannot read what the cluster logs already.
+          .header(Features.HEADER, String.valueOf(Features.CURRENT))
           .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)))
           .build();
     } catch (IOException e) {

@@ -11,6 +11,10 @@ import io.raftray.state.Features;
 import io.raftray.state.Result;
 import io.raftray.state.SnapshotCodec;
 import io.raftray.testing.InProcessNodes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +43,19 @@ class FeatureLevelIT {
   @AfterEach
   void stop() {
     daemons.forEach(Daemon::close);
+  }
+
+  private static HttpResponse<String> joinRequest(HttpClient http, Daemon to, String level)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(to.config().apiBaseUrl() + "/cluster/v1/join"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"));
+    if (level != null) {
+      b.header(Features.HEADER, level);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static Tunables level(int l) {
@@ -97,6 +114,21 @@ class FeatureLevelIT {
               }
               assertThat(digests).as("applied index/digest per node").hasSize(1);
             });
+
+    // A host of a release that reads less is refused at the door: a join without the header (a
+    // release before feature levels) or with a lower level gets 409 before its request is read.
+    try (HttpClient http = InProcessNodes.trustingCa(configs.get(0).dataDir())) {
+      for (String header : new String[] {null, "1"}) {
+        HttpResponse<String> refused = joinRequest(http, now, header);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.body())
+            .contains("this cluster is at feature level " + NEWER)
+            .contains("reads up to 1");
+      }
+      // The same (invalid) request from a release that reads the level goes on to validation.
+      HttpResponse<String> read = joinRequest(http, now, String.valueOf(NEWER));
+      assertThat(read.statusCode()).as(read.body()).isEqualTo(400);
+    }
 
     // Downgraded again, a node refuses what it cannot read: the snapshot it wrote when it stopped
     // (startup fails, naming it), or else the first log entry above its level (it halts).
