@@ -61,8 +61,9 @@ class RecoverIT {
         Stream.concat(Stream.of("recover"), Stream.of(args)).toArray(String[]::new));
   }
 
+  /** Linearizable: a node that has just joined may not have applied the newest entries yet. */
   private static Set<String> userNames(RaftrayProcess p) {
-    return p.listAll("/users").stream()
+    return p.listAll("/users?consistency=linearizable").stream()
         .map(u -> u.path("name").asText())
         .collect(Collectors.toSet());
   }
