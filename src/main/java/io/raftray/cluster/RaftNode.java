@@ -36,6 +36,7 @@ import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
@@ -279,21 +280,55 @@ public final class RaftNode implements AutoCloseable {
 
   /**
    * Asks the current leader to hand leadership to {@code nodeId} (a voter) and waits until it has,
-   * at most {@code timeout}. Transferring to the current leader succeeds at once.
+   * at most {@code timeout}. Transferring to the current leader succeeds at once. Ratis refuses a
+   * transfer while a membership change is staged or not yet committed (as right after a node has
+   * joined); such a refusal is retried, backing off from 20 ms, until the change is done or the
+   * timeout has passed.
    *
    * @throws IOException when the transfer was refused or did not finish in time
    */
   public void transferLeadership(String nodeId, Duration timeout) throws IOException {
     ensureOpen();
     RaftPeerId target = peerId(nodeId);
-    if (leaderId().map(target::equals).orElse(false)) {
-      return;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long backoffMs = 20;
+    while (true) {
+      if (leaderId().map(target::equals).orElse(false)) {
+        return;
+      }
+      long leftMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      IOException e;
+      try {
+        RaftClientReply reply = client.admin().transferLeadership(target, leftMs);
+        if (reply.isSuccess()) {
+          return;
+        }
+        e = reply.getException();
+      } catch (IOException thrown) {
+        e = thrown;
+      }
+      if (e == null) {
+        throw new IOException("transferring leadership to " + nodeId + " failed");
+      }
+      if (!isReconfigurationInProgress(e) || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+        throw e;
+      }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw e;
+      }
+      backoffMs = Math.min(500, backoffMs * 2);
     }
-    RaftClientReply reply = client.admin().transferLeadership(target, timeout.toMillis());
-    if (!reply.isSuccess()) {
-      IOException e = reply.getException();
-      throw e != null ? e : new IOException("transferring leadership to " + nodeId + " failed");
-    }
+  }
+
+  /** Ratis' refusal of a leadership transfer while a membership change is under way. */
+  static boolean isReconfigurationInProgress(IOException e) {
+    String m = String.valueOf(e.getMessage());
+    return (e instanceof TransferLeadershipException
+            || m.contains("refused to transfer leadership"))
+        && m.contains("reconfiguration in progress");
   }
 
   /**

@@ -124,4 +124,30 @@ class RaftClusterIT {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(took).isLessThan(Duration.ofSeconds(10));
   }
+
+  @Test
+  @Timeout(120)
+  void transferLeadership_whileAMembershipChangeIsStaged_waitsForItInsteadOfFailing()
+      throws Exception {
+    startCluster();
+    TestNode leader = awaitLeader();
+    TestNode successor = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+    // A peer that never answers keeps the leader's configuration in staging until it gives up.
+    java.util.concurrent.CompletableFuture<Void> adding =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                leader.raft().addVoter("n9", "https://127.0.0.1:9");
+              } catch (Exception expected) {
+                // the staged change times out: that is the point
+              }
+            });
+    Thread.sleep(300);
+    assertThat(adding).as("the membership change is still staged").isNotDone();
+
+    successor.raft().transferLeadership(successor.id, Duration.ofSeconds(60));
+
+    assertThat(successor.raft().leaderId()).contains(RaftPeerId.valueOf(successor.id));
+    adding.get(60, java.util.concurrent.TimeUnit.SECONDS);
+  }
 }
