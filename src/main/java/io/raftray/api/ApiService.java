@@ -70,6 +70,7 @@ public final class ApiService implements HttpService {
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
     new BackupHandler().routes(router);
+    new WebhooksHandler().routes(router);
   }
 
   @Override
