@@ -73,7 +73,8 @@ final class OpenApiChecks {
   /**
    * Every field the answer has and the schema lacks, and every property the schema has and the
    * answer lacks, recursively through objects and arrays ({@code $ref} and {@code allOf} followed).
-   * Objects the schema leaves free (no properties, such as endpoint settings) are not compared.
+   * Objects the schema leaves free (no properties, such as endpoint settings) are not compared, nor
+   * properties marked {@code x-raftray-when} (only some answers carry them) when they are absent.
    */
   List<String> fieldDifferences(JsonNode answer, String pointer, String where) {
     List<String> out = new ArrayList<>();
@@ -106,7 +107,9 @@ final class OpenApiChecks {
         }
       }
       for (Map.Entry<String, JsonNode> p : props.entrySet()) {
-        if (!value.has(p.getKey())) {
+        if (!value.has(p.getKey())
+            && !deref(p.getValue()).has("x-raftray-when")
+            && !p.getValue().has("x-raftray-when")) {
           out.add(
               where
                   + ": schema "
