@@ -1,6 +1,5 @@
 package io.raftray.console;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -68,16 +67,13 @@ public final class ApiDocsService implements HttpService {
   }
 
   private void handle(ServerRequest req, ServerResponse res) {
-    String method = req.prologue().method().text();
     StaticFiles.secure(res, CSP);
     String resource = files.get(req.prologue().uriPath().rawPath());
     if (resource == null) {
       Problems.send(res, ErrorKind.NOT_FOUND, "no such file");
       return;
     }
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      res.header(HeaderNames.ALLOW, "GET, HEAD");
-      Problems.send(res, ErrorKind.METHOD_NOT_ALLOWED, method + " is not allowed here");
+    if (StaticFiles.refusedMethod(req, res)) {
       return;
     }
     StaticFiles.send(

@@ -1,6 +1,5 @@
 package io.raftray.console;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -84,16 +83,13 @@ public final class ConsoleService implements HttpService {
   }
 
   private void handle(ServerRequest req, ServerResponse res) {
-    String method = req.prologue().method().text();
     String raw = req.prologue().uriPath().rawPath();
     secure(res);
     if (isForeign(raw)) {
       Problems.send(res, ErrorKind.NOT_FOUND, "no such resource");
       return;
     }
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      res.header(HeaderNames.ALLOW, "GET, HEAD");
-      Problems.send(res, ErrorKind.METHOD_NOT_ALLOWED, method + " is not allowed here");
+    if (StaticFiles.refusedMethod(req, res)) {
       return;
     }
     String resource = resource(raw);

@@ -4,6 +4,8 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.raftray.http.Problems;
+import io.raftray.model.ErrorKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,6 +55,17 @@ final class StaticFiles {
     res.header("Cross-Origin-Opener-Policy", "same-origin");
     res.header("Cross-Origin-Resource-Policy", "same-origin");
     res.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  }
+
+  /** Answers 405 (with {@code Allow}) to anything but GET and HEAD; true when it did. */
+  static boolean refusedMethod(ServerRequest req, ServerResponse res) {
+    String method = req.prologue().method().text();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      return false;
+    }
+    res.header(HeaderNames.ALLOW, "GET, HEAD");
+    Problems.send(res, ErrorKind.METHOD_NOT_ALLOWED, method + " is not allowed here");
+    return true;
   }
 
   /** Answers a GET or HEAD with the asset: ETag, no-cache, its type; 304 when it matches. */
