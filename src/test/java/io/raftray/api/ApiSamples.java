@@ -19,7 +19,7 @@ final class ApiSamples {
   record Answer(int status, JsonNode body) {}
 
   /** One answer: the route it came from (method and router template), its status and body. */
-  record Sample(String method, String template, int status, JsonNode body) {
+  record Sample(String method, String template, String path, int status, JsonNode body) {
     String route() {
       return method + " " + template;
     }
@@ -95,6 +95,27 @@ final class ApiSamples {
         "/users/bulk",
         "{\"action\":\"extend\",\"ids\":[\"" + user + "\"],\"seconds\":60,\"dry_run\":true}");
     call("POST", "/users/batch", "/users/batch", "{\"users\":[{\"name\":\"bob\"}]}");
+    for (String action :
+        new String[] {"reset-usage", "rotate-subscription", "rotate-credentials"}) {
+      call("POST", "/users/{id}/" + action, "/users/" + user + "/" + action, null);
+    }
+    call("PATCH", "/endpoints/{id}", "/endpoints/" + endpoint, "{\"labels\":{\"k\":\"w\"}}");
+    call("PATCH", "/grants/{id}", "/grants/" + grant, "{\"enabled\":true}");
+    call("PATCH", "/groups/{id}", "/groups/" + group, "{\"description\":\"e\"}");
+    call("PATCH", "/user-templates/{id}", "/user-templates/" + template, "{\"note\":\"t\"}");
+    call("PATCH", "/admins/{id}", "/admins/" + admin, "{\"disabled\":false}");
+    call("PATCH", "/nodes/{id}", "/nodes/" + nodeId, "{\"labels\":{\"region\":\"eu\"}}");
+    call("PATCH", "/settings", "/settings", "{\"hwid_device_limit\":3}");
+    call(
+        "PATCH",
+        "/subscription-settings",
+        "/subscription-settings",
+        "{\"update_interval_hours\":6}");
+    call(
+        "PUT",
+        "/subscription-settings",
+        "/subscription-settings",
+        "{\"update_interval_hours\":12}");
     for (String[] r :
         new String[][] {
           {"/users", "/users"},
@@ -129,12 +150,27 @@ final class ApiSamples {
     }
   }
 
+  /**
+   * Every GET of {@code samples} again through another client (a viewer token: the redacted answers
+   * must fit the same schemas).
+   */
+  static List<Sample> reread(List<Sample> samples, Client other) {
+    List<Sample> out = new ArrayList<>();
+    for (Sample s : samples) {
+      if (s.method().equals("GET")) {
+        Answer a = other.send("GET", "/api/v1" + s.path(), null);
+        out.add(new Sample("GET", s.template(), s.path(), a.status(), a.body()));
+      }
+    }
+    return out;
+  }
+
   private JsonNode call(String method, String template, String path, String json) {
     Answer a = client.send(method, "/api/v1" + path, json);
     if (a.status() / 100 != 2) {
       throw new AssertionError(method + " " + path + " answered " + a.status() + ": " + a.body());
     }
-    samples.add(new Sample(method, template, a.status(), a.body()));
+    samples.add(new Sample(method, template, path, a.status(), a.body()));
     return a.body();
   }
 

@@ -6,6 +6,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.raftray.model.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,7 +36,9 @@ final class OpenApiChecks {
         compiled.computeIfAbsent(
             pointer,
             p -> {
-              ObjectNode root = doc.deepCopy();
+              // Only components: every reference of a schema points there.
+              ObjectNode root = Json.mapper().createObjectNode();
+              root.set("components", doc.path("components").deepCopy());
               root.put("$schema", SpecificationVersion.DRAFT_2020_12.getDialectId());
               root.put("$ref", p);
               return REGISTRY.getSchema(root);
