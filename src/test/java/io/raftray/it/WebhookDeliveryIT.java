@@ -43,6 +43,8 @@ class WebhookDeliveryIT {
   record Delivery(String id, long seq, String username, boolean signed, long atNanos) {}
 
   private final List<Delivery> got = Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> nodeEvents =
+      Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
   @Test
   @Timeout(120)
@@ -56,6 +58,15 @@ class WebhookDeliveryIT {
           long ts = Long.parseLong(ex.getRequestHeaders().getFirst(Signatures.TIMESTAMP_HEADER));
           String sig = ex.getRequestHeaders().getFirst(Signatures.SIGNATURE_HEADER);
           JsonNode e = RaftrayProcess.JSON.readTree(body);
+          if (ex.getRequestURI().getPath().endsWith("/nodes")) {
+            if (Signatures.verify(SECRET, ts, body, sig)) {
+              nodeEvents.add(
+                  e.path("type").asText() + " " + e.path("data").path("node_id").asText());
+            }
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+            return;
+          }
           got.add(
               new Delivery(
                   e.path("id").asText(),
@@ -92,6 +103,13 @@ class WebhookDeliveryIT {
       assertThat(created.status()).as(created.raw()).isEqualTo(201);
       assertThat(created.raw()).doesNotContain(SECRET);
       String hookId = created.body().path("id").asText();
+      // A second receiver path for what the leader observes: the killed node going down.
+      RaftrayProcess.Response nodes =
+          c.node(0)
+              .post(
+                  "/webhooks",
+                  obj("url", url + "/nodes", "secret", SECRET, "events", List.of("node.down")));
+      assertThat(nodes.status()).as(nodes.raw()).isEqualTo(201);
 
       List<String> names = new ArrayList<>();
       for (int b = 0; b < BATCHES_BEFORE; b++) {
@@ -153,18 +171,25 @@ class WebhookDeliveryIT {
                 }
                 return true;
               });
+      String victimId = c.node(victim).nodeId();
+      await("node.down of the killed leader, observed by the new one")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> nodeEvents.contains("node.down " + victimId));
+      long downAt = System.nanoTime();
       JsonNode log = c.node(others0).get("/webhooks/" + hookId + "/deliveries").body();
       assertThat(log.path("items").size()).isPositive();
       assertThat(log.toString()).doesNotContain(SECRET);
 
       System.out.printf(
           "WebhookDeliveryIT: events %d, deliveries %d, duplicates %d, delivered before the kill"
-              + " %d, time from kill -9 of the leader to the next delivery %d ms%n",
+              + " %d, time from kill -9 of the leader to the next delivery %d ms, to its node.down"
+              + " %d ms%n",
           total,
           all.size(),
           all.size() - first.size(),
           beforeKill,
-          (resumedAt - killedAt) / 1_000_000);
+          (resumedAt - killedAt) / 1_000_000,
+          (downAt - killedAt) / 1_000_000);
     } finally {
       receiver.stop(0);
     }
