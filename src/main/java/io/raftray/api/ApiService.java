@@ -71,6 +71,7 @@ public final class ApiService implements HttpService {
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
     new BackupHandler().routes(router);
+    new WebhooksHandler().routes(router);
     // Public: the same document on every node, built from the routes above (no secrets, no
     // version of this node); Swagger UI at /api/docs loads it without a credential.
     router.get(

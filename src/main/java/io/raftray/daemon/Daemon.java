@@ -46,6 +46,7 @@ import io.raftray.state.Replica;
 import io.raftray.state.UsageTicker;
 import io.raftray.sub.SubActivity;
 import io.raftray.sub.SubscriptionService;
+import io.raftray.webhook.WebhookDispatcher;
 import io.raftray.xray.DataPlane;
 import io.raftray.xray.XrayReporter;
 import io.raftray.xray.XraySupervisor;
@@ -412,7 +413,12 @@ public final class Daemon implements AutoCloseable {
           maintenance.scheduleWithFixedDelay(publicTls::check, every, every, TimeUnit.MILLISECONDS);
     }
     if (config.backup().enabled()) {
-      new BackupScheduler(config.backup(), sm::view, clock).schedule(maintenance);
+      new BackupScheduler(
+              config.backup(),
+              sm::view,
+              clock,
+              why -> BackupFailures.report(replica, config.nodeId(), config.name(), why))
+          .schedule(maintenance);
     }
     UsageTicker ticker =
         lifecycle.add(
@@ -420,6 +426,12 @@ public final class Daemon implements AutoCloseable {
             new UsageTicker(
                 config.nodeId(), replica, clock, tunables.usageTickInterval(), features));
     ticker.start();
+    lifecycle
+        .add(
+            "webhook dispatcher",
+            new WebhookDispatcher(
+                config.nodeId(), replica, clock, WebhookDispatcher.Settings.DEFAULT))
+        .start();
     lifecycle.add("subscription activity", activity).start();
     return new Daemon(
         config,

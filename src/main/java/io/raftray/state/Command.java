@@ -21,6 +21,9 @@ import io.raftray.model.User;
 import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
 import io.raftray.model.UserTemplate;
+import io.raftray.model.Webhook;
+import io.raftray.model.WebhookDelivery;
+import io.raftray.model.WebhookUrls;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -1006,6 +1009,110 @@ public sealed interface Command {
       return (reset ? "reset the password of admin " : "created admin ")
           + admin.username()
           + " from a host's data directory";
+    }
+  }
+
+  // ---- webhooks (feature level 2; docs/webhooks.md)
+
+  /** Creates a webhook (id and secret chosen before submission). */
+  @Action(value = "webhook.create", by = Origin.ADMIN)
+  record CreateWebhook(Webhook webhook) implements Command {
+    @Override
+    public String summary() {
+      return "created webhook " + webhook.id() + " to " + WebhookUrls.redacted(webhook.url());
+    }
+  }
+
+  /** Changes a webhook; null fields stay as they are. */
+  @Action(value = "webhook.update", by = Origin.ADMIN)
+  record UpdateWebhook(String id, String url, String secret, List<String> events, Boolean enabled)
+      implements Command {
+    @Override
+    public String summary() {
+      return "changed webhook "
+          + id
+          + (url == null ? "" : " url")
+          + (secret == null ? "" : " secret")
+          + (events == null ? "" : " events")
+          + (enabled == null ? "" : enabled ? " enabled" : " disabled");
+    }
+
+    /** Never the secret. */
+    @Override
+    public String toString() {
+      return "UpdateWebhook[" + id + "]";
+    }
+  }
+
+  /** Deletes a webhook; what it was still owed leaves the outbox with it. */
+  @Action(value = "webhook.delete", by = Origin.ADMIN)
+  record DeleteWebhook(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted webhook " + id;
+    }
+  }
+
+  /** The thresholds of {@code user.expiring} and {@code user.limit_near}; null: unchanged. */
+  @Action(value = "webhook.settings", by = Origin.ADMIN)
+  record UpdateWebhookSettings(Integer expiringDays, Integer limitNearPercent) implements Command {
+    @Override
+    public String summary() {
+      return "webhook settings: expiring_days "
+          + expiringDays
+          + ", limit_near_percent "
+          + limitNearPercent;
+    }
+  }
+
+  /**
+   * The leader's batch of delivery results: per webhook, delivered (or skipped by the outbox bound)
+   * up to {@code deliveredSeq}, and the attempts since its last batch for the delivery log. One
+   * entry for many events; not audited.
+   */
+  @Action(value = "webhook.ack", by = Origin.NODE)
+  record AckWebhooks(List<WebhookAck> acks) implements Command {
+    public AckWebhooks {
+      acks = acks == null ? List.of() : List.copyOf(acks);
+    }
+
+    @Override
+    public String summary() {
+      return "webhook deliveries of " + acks.size() + " webhooks";
+    }
+  }
+
+  /** One webhook's part of {@link AckWebhooks}. */
+  record WebhookAck(String webhookId, long deliveredSeq, List<WebhookDelivery> deliveries) {
+    public WebhookAck {
+      deliveries = deliveries == null ? List.of() : List.copyOf(deliveries);
+    }
+  }
+
+  /**
+   * Events a node observed (the leader: a node down or up, a user about to expire, a certificate
+   * about to expire; any node: its core, its scheduled backup failed), so they enter the same
+   * outbox. The rules drop repeats: a node already down, a dedupe key already seen. Not audited.
+   */
+  @Action(value = "webhook.observe", by = Origin.NODE)
+  record ObserveEvents(List<ObservedEvent> events) implements Command {
+    public ObserveEvents {
+      events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    @Override
+    public String summary() {
+      return events.size() + " observed events";
+    }
+  }
+
+  /**
+   * One observed event. {@code dedupeUntil} (with {@code subject}) makes it happen once until that
+   * time: a user's expiry, a certificate's end; null for none.
+   */
+  record ObservedEvent(String type, String subject, Map<String, Object> data, Instant dedupeUntil) {
+    public ObservedEvent {
+      data = data == null ? Map.of() : new TreeMap<>(data);
     }
   }
 }

@@ -83,6 +83,13 @@ final class ApiSamples {
                 "/admins",
                 "{\"username\":\"carol\",\"password\":\"correct horse battery\",\"role\":\"admin\"}"));
     String join = id(call("POST", "/join-tokens", "/join-tokens", "{}"));
+    String webhook =
+        id(
+            call(
+                "POST",
+                "/webhooks",
+                "/webhooks",
+                "{\"url\":\"https://hooks.example/in\",\"events\":[\"user.created\"]}"));
     call(
         "POST",
         "/auth/login",
@@ -106,6 +113,8 @@ final class ApiSamples {
     call("PATCH", "/admins/{id}", "/admins/" + admin, "{\"disabled\":false}");
     call("PATCH", "/nodes/{id}", "/nodes/" + nodeId, "{\"labels\":{\"region\":\"eu\"}}");
     call("PATCH", "/settings", "/settings", "{\"hwid_device_limit\":3}");
+    call("PATCH", "/webhooks/{id}", "/webhooks/" + webhook, "{\"enabled\":true}");
+    call("PATCH", "/webhooks/settings", "/webhooks/settings", "{\"expiring_days\":5}");
     call(
         "PATCH",
         "/subscription-settings",
@@ -145,6 +154,10 @@ final class ApiSamples {
           {"/subscription-settings", "/subscription-settings"},
           {"/stats/users", "/stats/users"},
           {"/stats/usage", "/stats/usage"},
+          {"/webhooks", "/webhooks"},
+          {"/webhooks/{id}", "/webhooks/" + webhook},
+          {"/webhooks/{id}/deliveries", "/webhooks/" + webhook + "/deliveries"},
+          {"/webhooks/settings", "/webhooks/settings"},
         }) {
       call("GET", r[0], r[1], null);
     }

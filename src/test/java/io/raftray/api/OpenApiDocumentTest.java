@@ -87,13 +87,13 @@ class OpenApiDocumentTest {
   @Test
   void aRouteWithoutAnEntryFails_withTheEntryToAdd() {
     Router extra = new Router();
-    extra.get("/webhooks/{id}/deliveries", Router.Access.READ, c -> {});
+    extra.get("/widgets/{id}/parts", Router.Access.READ, c -> {});
     OpenApi api = new OpenApi(extra.routes());
-    assertThat(api.undocumented()).containsExactly("GET /webhooks/{id}/deliveries");
+    assertThat(api.undocumented()).containsExactly("GET /widgets/{id}/parts");
     assertThat(OpenApi.skeleton(extra.routes().get(0)))
-        .startsWith("GET /webhooks/{id}/deliveries:\n  tag: webhooks\n")
+        .startsWith("GET /widgets/{id}/parts:\n  tag: widgets\n")
         .contains("ok: {200: <SchemaName>}");
-    JsonNode op = api.document().at("/paths/~1api~1v1~1webhooks~1{id}~1deliveries/get");
+    JsonNode op = api.document().at("/paths/~1api~1v1~1widgets~1{id}~1parts/get");
     assertThat(op.path("x-raftray-undocumented").asBoolean()).isTrue();
     assertThat(op.path("responses").has("404")).isTrue();
   }

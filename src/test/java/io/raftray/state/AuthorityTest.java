@@ -96,7 +96,9 @@ class AuthorityTest {
             "node.expire_joining",
             "subscription.activity",
             "cluster.set_feature_level",
-            "cluster.feature_probe");
+            "cluster.feature_probe",
+            "webhook.ack",
+            "webhook.observe");
     assertThat(m.get(Origin.OWNER))
         .containsExactlyInAnyOrder(
             "admin_token.create",

@@ -72,7 +72,13 @@ class CommandTypesTest {
             "admin.totp_enroll",
             "admin.totp_confirm",
             "admin.totp_disable",
-            "admin.host_set");
+            "admin.host_set",
+            "webhook.create",
+            "webhook.update",
+            "webhook.delete",
+            "webhook.settings",
+            "webhook.ack",
+            "webhook.observe");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }

@@ -29,6 +29,7 @@ public final class AdminCli {
             new EndpointCommands(),
             new GrantCommands(),
             new GroupCommands(),
+            new WebhookCommands(),
             new UserTemplateCommands(),
             new NodeCommands(),
             new TokenCommands(),
