@@ -27,8 +27,14 @@ public final class Features {
   /** The level of a node that says nothing: the release before feature levels. */
   public static final int BASE = 1;
 
+  /**
+   * The level of the Marzban import: {@code users.create_batch} with {@code imported} (users with
+   * {@code sub_revoked_at}, {@code on_hold_timeout}) and {@code settings.set_marzban_secret}.
+   */
+  public static final int MARZBAN_IMPORT = 2;
+
   /** The highest level this release reads. */
-  public static final int CURRENT = 1;
+  public static final int CURRENT = 2;
 
   /** The response header of {@code /cluster/v1/raft} that carries the answering node's level. */
   public static final String HEADER = "X-Raftray-Feature-Level";
@@ -40,6 +46,8 @@ public final class Features {
     return switch (c) {
       case Command.FeatureProbe p -> Command.FeatureProbe.LEVEL;
       case Command.SetFeatureLevel l -> l.level();
+      case Command.CreateUsers b -> b.isImport() ? MARZBAN_IMPORT : BASE;
+      case Command.SetMarzbanSecret m -> MARZBAN_IMPORT;
       default -> BASE;
     };
   }
