@@ -353,10 +353,10 @@ public final class MysqlDump {
   }
 
   private boolean startsComment() {
-    return text.startsWith("--", pos)
-            && (pos + 2 >= text.length() || Character.isWhitespace(text.charAt(pos + 2)))
-        || text.charAt(pos) == '#'
-        || text.startsWith("/*", pos);
+    boolean dashes =
+        text.startsWith("--", pos)
+            && (pos + 2 >= text.length() || Character.isWhitespace(text.charAt(pos + 2)));
+    return dashes || text.charAt(pos) == '#' || text.startsWith("/*", pos);
   }
 
   private void skipSpaceAndComments() {
