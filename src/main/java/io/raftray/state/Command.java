@@ -1,5 +1,6 @@
 package io.raftray.state;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
@@ -773,6 +774,7 @@ public sealed interface Command {
      * An import (Marzban): each user keeps the {@code createdAt}, {@code periodStartedAt}, usage,
      * {@code subRevokedAt} and {@code onHoldTimeout} it carries; only {@code updatedAt} is stamped.
      */
+    @JsonIgnore
     public boolean isImport() {
       return Boolean.TRUE.equals(imported);
     }
