@@ -389,7 +389,12 @@ public record MarzbanPlan(
       }
       String note = r.get("note");
       if (note != null && !note.isEmpty()) {
-        b.put("note", note.length() > 1000 ? note.substring(0, 1000) : note);
+        String clean = note.replaceAll("\\p{Cntrl}", " ");
+        if (!clean.equals(note)) {
+          problems.add(
+              new Problem(record, "note: line breaks and control characters became spaces"));
+        }
+        b.put("note", clean.length() > 1000 ? clean.substring(0, 1000) : clean);
       }
       Long hold = r.getLong("on_hold_expire_duration");
       if (hold != null && hold > 0) {

@@ -152,6 +152,9 @@ public final class MarzbanDb {
   public MarzbanDb row(String table, Object... pairs) {
     List<String> cols = columns.get(table);
     Object[] values = new Object[cols.size()];
+    if (table.equals("admins")) {
+      values[cols.indexOf("users_usage")] = 0L; // NOT NULL with a default in Marzban's model
+    }
     for (int i = 0; i < pairs.length; i += 2) {
       int at = cols.indexOf((String) pairs[i]);
       if (at < 0) {
