@@ -33,6 +33,7 @@ public final class ApiService implements HttpService {
   private final Replica replica;
   private final Deps deps;
   private final Router router = new Router();
+  private final OpenApi openApi;
 
   /** Without fleet visibility: {@code host} is null in node views, logs and restarts 503. */
   public ApiService(Replica replica, Clock clock, ApiSettings settings) {
@@ -70,6 +71,18 @@ public final class ApiService implements HttpService {
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
     new BackupHandler().routes(router);
+    // Public: the same document on every node, built from the routes above (no secrets, no
+    // version of this node); Swagger UI at /api/docs loads it without a credential.
+    router.get(
+        "/openapi.json",
+        Router.Access.PUBLIC,
+        c -> c.reply(200, openApi().document(), c.deps().replica().view()));
+    this.openApi = new OpenApi(router.routes());
+  }
+
+  /** The OpenAPI document of this service's routes. */
+  OpenApi openApi() {
+    return openApi;
   }
 
   @Override
