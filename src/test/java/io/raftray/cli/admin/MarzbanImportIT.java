@@ -97,15 +97,13 @@ class MarzbanImportIT {
 
     // Dry run: reports what it would create, writes nothing.
     List<String> before = digests();
-    CliHarness.Result dry =
-        importSqlite(a, sqlite, xrayConfig, "--dry-run");
+    CliHarness.Result dry = importSqlite(a, sqlite, xrayConfig, "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
     assertThat(dry.out())
         .contains("dry run", "users: 7 to create, 0 already present", "groups: 4 to create");
     assertThat(digests()).isEqualTo(before);
 
-    CliHarness.Result run =
-        importSqlite(a, sqlite, xrayConfig, "--batch-size", "3");
+    CliHarness.Result run = importSqlite(a, sqlite, xrayConfig, "--batch-size", "3");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("users: 7 created, 0 already present")
@@ -187,8 +185,7 @@ class MarzbanImportIT {
 
     // A second run changes nothing and says so.
     before = digests();
-    CliHarness.Result again =
-        importSqlite(b, sqlite, xrayConfig);
+    CliHarness.Result again = importSqlite(b, sqlite, xrayConfig);
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(again.out())
         .contains("users: 0 created, 7 already present", "nothing to change")
@@ -452,12 +449,19 @@ class MarzbanImportIT {
     return db;
   }
 
-  /** {@code raftray import marzban --sqlite DB --xray-config CONFIG EXTRA...} through {@code via}. */
+  /**
+   * {@code raftray import marzban --sqlite DB --xray-config CONFIG EXTRA...} through {@code via}.
+   */
   private CliHarness.Result importSqlite(Daemon via, Path db, Path config, String... extra) {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
-                "import", "marzban", "--sqlite", db.toString(), "--xray-config", config.toString()));
+                "import",
+                "marzban",
+                "--sqlite",
+                db.toString(),
+                "--xray-config",
+                config.toString()));
     args.addAll(List.of(extra));
     return cli(via, args.toArray(String[]::new));
   }

@@ -103,6 +103,7 @@ class SettingsCommandsTest {
         .isEqualTo(json("{\"marzban_jwt_secret\":\"0f1e2d3c4b5a6978\"}"));
     assertThat(r.out() + r.err()).doesNotContain("0f1e2d3c4b5a6978");
 
+    cli.server.json(200, SETTINGS);
     r = cli.run("settings", "set", "--clear-marzban-jwt-secret");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(json(last().body())).isEqualTo(json("{\"marzban_jwt_secret\":null}"));
