@@ -96,7 +96,7 @@ class MarzbanImportIT {
                     >= 2);
 
     // Dry run: reports what it would create, writes nothing.
-    List<String> before = digests();
+    List<String> before = settledDigests();
     CliHarness.Result dry = importSqlite(a, sqlite, xrayConfig, "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
     assertThat(dry.out())
@@ -184,7 +184,7 @@ class MarzbanImportIT {
     assertThat(settings.toString()).doesNotContain(SECRET);
 
     // A second run changes nothing and says so.
-    before = digests();
+    before = settledDigests();
     CliHarness.Result again = importSqlite(b, sqlite, xrayConfig);
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(again.out())
@@ -481,6 +481,24 @@ class MarzbanImportIT {
         cluster.call(d, "GET", "/api/v1/users?limit=1000&consistency=linearizable", null, 200);
     page.path("items").forEach(u -> out.put(u.path("name").asText(), u));
     return out;
+  }
+
+  /**
+   * The digests once both nodes show the same ones on two reads in a row: the start's own writes
+   * (core reports, the feature level) are applied everywhere before a run that must write nothing.
+   */
+  private List<String> settledDigests() {
+    java.util.concurrent.atomic.AtomicReference<List<String>> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await()
+        .atMost(WITHIN)
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              List<String> now = digests();
+              return now.equals(last.getAndSet(now)) && new java.util.HashSet<>(now).size() == 1;
+            });
+    return last.get();
   }
 
   /** applied index and state digest of every node (linearizable). */
