@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.api.Router.Access;
 import io.raftray.model.ClusterSettings;
 import io.raftray.model.Device;
+import io.raftray.model.ErrorKind;
 import io.raftray.model.PublicBases;
+import io.raftray.model.RaftrayException;
 import io.raftray.state.Command;
 import io.raftray.state.State;
 import java.util.ArrayList;
@@ -23,7 +25,12 @@ import java.util.Set;
  */
 final class SettingsHandler {
   private static final Set<String> FIELDS =
-      Set.of("audit_retention", "hwid_device_limit", "hwid_required", "public_base_urls");
+      Set.of(
+          "audit_retention",
+          "hwid_device_limit",
+          "hwid_required",
+          "public_base_urls",
+          "marzban_jwt_secret");
 
   void routes(Router r) {
     r.get("/settings", Access.READ, this::get);
@@ -42,6 +49,8 @@ final class SettingsHandler {
     m.put("hwid_device_limit", s.effectiveHwidDeviceLimit());
     m.put("hwid_required", s.effectiveHwidRequired());
     m.put("public_base_urls", s.effectivePublicBaseUrls());
+    // Whether it is set, never the value.
+    m.put("marzban_jwt_secret_set", s.marzbanJwtSecret() != null);
     return m;
   }
 
@@ -57,13 +66,28 @@ final class SettingsHandler {
     Long limit = v.integer("hwid_device_limit", false, 0, Device.HARD_CAP);
     Boolean required = v.bool("hwid_required", false);
     List<String> urls = publicBaseUrls(v);
+    boolean secretGiven = v.has("marzban_jwt_secret");
+    String secret = marzbanSecret(v);
     v.throwIfInvalid();
+    if (secretGiven && !c.principal().role().canManageTokens()) {
+      throw new RaftrayException(
+          ErrorKind.FORBIDDEN, "only owner tokens may set marzban_jwt_secret");
+    }
     if (body.isEmpty()) {
       State s = c.current();
       c.reply(200, view(s.settings()), s);
       return;
     }
-    State after =
+    State after = null;
+    if (secretGiven) {
+      // Its own owner-only command: the leader checks the role, the audit says only "set".
+      after = c.submit(new Command.SetMarzbanSecret(secret));
+      if (body.size() == 1) {
+        c.reply(200, view(after.settings()), after);
+        return;
+      }
+    }
+    after =
         c.submit(
             new Command.UpdateSettings(
                 retention == null ? null : retention.intValue(),
@@ -71,6 +95,21 @@ final class SettingsHandler {
                 required,
                 urls));
     c.reply(200, view(after.settings()), after);
+  }
+
+  /** {@code marzban_jwt_secret}: its value, or null for null (clear) and when absent or invalid. */
+  private static String marzbanSecret(Validator v) {
+    JsonNode n = v.node().get("marzban_jwt_secret");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual() || !ClusterSettings.validMarzbanSecret(n.textValue())) {
+      v.error(
+          "marzban_jwt_secret",
+          "must be 1-256 printable characters (Marzban's jwt.secret_key), or null");
+      return null;
+    }
+    return n.textValue();
   }
 
   /**

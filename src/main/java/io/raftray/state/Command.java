@@ -1,5 +1,6 @@
 package io.raftray.state;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
@@ -757,16 +758,52 @@ public sealed interface Command {
    * users[i].field}. One audit event for the batch.
    */
   @Action(value = "users.create_batch", by = Origin.ADMIN)
-  record CreateUsers(List<User> users) implements Command {
+  record CreateUsers(List<User> users, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean imported)
+      implements Command {
     public static final int MAX_BATCH = 1000;
 
     public CreateUsers {
       users = users == null ? List.of() : List.copyOf(users);
+      // Only true is written: a plain batch keeps the bytes it had before imports existed.
+      imported = Boolean.TRUE.equals(imported) ? Boolean.TRUE : null;
+    }
+
+    /** A plain batch: every user starts now. */
+    public CreateUsers(List<User> users) {
+      this(users, null);
+    }
+
+    /**
+     * An import (Marzban): each user keeps the {@code createdAt}, {@code periodStartedAt}, usage,
+     * {@code subRevokedAt} and {@code onHoldTimeout} it carries; only {@code updatedAt} is stamped.
+     */
+    @JsonIgnore
+    public boolean isImport() {
+      return Boolean.TRUE.equals(imported);
     }
 
     @Override
     public String summary() {
-      return "created " + users.size() + (users.size() == 1 ? " user" : " users");
+      return (isImport() ? "imported " : "created ")
+          + users.size()
+          + (users.size() == 1 ? " user" : " users");
+    }
+  }
+
+  /**
+   * Sets (or, with null, clears) the Marzban JWT secret that old Marzban subscription tokens are
+   * checked with. Owner only; the secret never reaches the summary (audit) or a log line.
+   */
+  @Action(value = "settings.set_marzban_secret", by = Origin.OWNER)
+  record SetMarzbanSecret(String secret) implements Command {
+    @Override
+    public String summary() {
+      return secret == null ? "marzban jwt secret cleared" : "marzban jwt secret set";
+    }
+
+    @Override
+    public String toString() {
+      return "SetMarzbanSecret[" + (secret == null ? "clear" : "redacted") + "]";
     }
   }
 

@@ -29,6 +29,12 @@ public final class Features {
   /** The level of a node that says nothing: the release before feature levels. */
   public static final int BASE = 1;
 
+  /**
+   * The level of the Marzban import: {@code users.create_batch} with {@code imported} (users with
+   * {@code sub_revoked_at}, {@code on_hold_timeout}) and {@code settings.set_marzban_secret}.
+   */
+  public static final int MARZBAN_IMPORT = 2;
+
   /** The highest level this release reads. */
   public static final int CURRENT = 2;
 
@@ -51,6 +57,8 @@ public final class Features {
       case Command.UpdateWebhookSettings w -> WEBHOOKS;
       case Command.AckWebhooks w -> WEBHOOKS;
       case Command.ObserveEvents w -> WEBHOOKS;
+      case Command.CreateUsers b -> b.isImport() ? MARZBAN_IMPORT : BASE;
+      case Command.SetMarzbanSecret m -> MARZBAN_IMPORT;
       default -> BASE;
     };
   }

@@ -126,6 +126,7 @@ public final class Store {
       case UpdateUserTemplate u -> UserTemplateRules.update(s, u, now);
       case DeleteUserTemplate d -> UserTemplateRules.delete(s, d);
       case CreateUsers c -> BulkRules.createBatch(s, c, now);
+      case SetMarzbanSecret m -> SettingsRules.setMarzbanSecret(s, m);
       case BulkUsers b -> BulkRules.bulk(s, b, now);
       case SubscriptionActivity a -> ActivityRules.report(s, a, now);
       case DeleteDevice d -> ActivityRules.deleteDevice(s, d);

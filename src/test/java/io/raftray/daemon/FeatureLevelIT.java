@@ -80,6 +80,12 @@ class FeatureLevelIT {
             () -> leader.replica().submit(leaderId, new Command.FeatureProbe("too early")))
         .hasMessageContaining("needs cluster feature level " + NEWER);
     await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                daemons.stream()
+                    .allMatch(d -> d.replica().view().featureLevel() == Features.CURRENT));
+    await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
         .until(

@@ -106,7 +106,8 @@ class AuthorityTest {
             "join_token.create",
             "admin.create",
             "admin.update",
-            "admin.delete");
+            "admin.delete",
+            "settings.set_marzban_secret");
     assertThat(m.get(Origin.ACCOUNT))
         .containsExactlyInAnyOrder(
             "admin.login",

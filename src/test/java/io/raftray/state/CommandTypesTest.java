@@ -59,6 +59,7 @@ class CommandTypesTest {
             "user_template.update",
             "user_template.delete",
             "users.create_batch",
+            "settings.set_marzban_secret",
             "users.bulk",
             "node.expire_joining",
             "subscription.activity",
