@@ -33,6 +33,7 @@ public final class ApiService implements HttpService {
   private final Replica replica;
   private final Deps deps;
   private final Router router = new Router();
+  private final MarzbanApi marzban;
 
   /** Without fleet visibility: {@code host} is null in node views, logs and restarts 503. */
   public ApiService(Replica replica, Clock clock, ApiSettings settings) {
@@ -70,6 +71,16 @@ public final class ApiService implements HttpService {
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
     new BackupHandler().routes(router);
+    this.marzban = new MarzbanApi(deps);
+  }
+
+  /**
+   * The Marzban-compatible API, sharing this API's authentication and failed-login limits: mount it
+   * at {@link Mount#MARZBAN} after this service (it answers only while {@code marzban_compat_api}
+   * is on).
+   */
+  public HttpService marzbanCompat() {
+    return marzban;
   }
 
   @Override

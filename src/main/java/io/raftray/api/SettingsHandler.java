@@ -19,11 +19,17 @@ import java.util.Set;
  * fields given, merged at apply by {@code settings.update}) for admin and owner tokens: {@code
  * audit_retention}, {@code hwid_device_limit} (the default of users without their own; 0 =
  * unlimited), {@code hwid_required} (refuse subscription fetches without {@code x-hwid}), {@code
- * public_base_urls} (where users reach the fleet: {@link PublicBases}; {@code []} or null clears).
+ * public_base_urls} (where users reach the fleet: {@link PublicBases}; {@code []} or null clears),
+ * {@code marzban_compat_api} (the Marzban-compatible API at Marzban's paths: {@link MarzbanApi}).
  */
 final class SettingsHandler {
   private static final Set<String> FIELDS =
-      Set.of("audit_retention", "hwid_device_limit", "hwid_required", "public_base_urls");
+      Set.of(
+          "audit_retention",
+          "hwid_device_limit",
+          "hwid_required",
+          "public_base_urls",
+          "marzban_compat_api");
 
   void routes(Router r) {
     r.get("/settings", Access.READ, this::get);
@@ -42,6 +48,7 @@ final class SettingsHandler {
     m.put("hwid_device_limit", s.effectiveHwidDeviceLimit());
     m.put("hwid_required", s.effectiveHwidRequired());
     m.put("public_base_urls", s.effectivePublicBaseUrls());
+    m.put("marzban_compat_api", s.effectiveMarzbanCompatApi());
     return m;
   }
 
@@ -57,6 +64,7 @@ final class SettingsHandler {
     Long limit = v.integer("hwid_device_limit", false, 0, Device.HARD_CAP);
     Boolean required = v.bool("hwid_required", false);
     List<String> urls = publicBaseUrls(v);
+    Boolean marzban = v.bool("marzban_compat_api", false);
     v.throwIfInvalid();
     if (body.isEmpty()) {
       State s = c.current();
@@ -69,7 +77,8 @@ final class SettingsHandler {
                 retention == null ? null : retention.intValue(),
                 limit == null ? null : limit.intValue(),
                 required,
-                urls));
+                urls,
+                marzban));
     c.reply(200, view(after.settings()), after);
   }
 

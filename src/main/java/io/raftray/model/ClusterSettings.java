@@ -10,19 +10,22 @@ import java.util.List;
  * first); {@code hwidDeviceLimit} is the device limit of users without their own (0 = unlimited);
  * {@code hwidRequired} refuses subscription fetches without an {@code x-hwid} header; {@code
  * publicBaseUrls} are the addresses users reach the fleet by (first: the one subscription URLs use;
- * see {@link PublicBases}). Null means the default; the later fields are not written while null, so
- * settings written before them keep their bytes.
+ * see {@link PublicBases}); {@code marzbanCompatApi} switches on the Marzban-compatible API at
+ * Marzban's paths ({@code /api/admin/token}, {@code /api/user}, ...; off by default). Null means
+ * the default; the later fields are not written while null, so settings written before them keep
+ * their bytes.
  */
 public record ClusterSettings(
     Integer auditRetention,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired,
-    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marzbanCompatApi) {
   public static final int DEFAULT_AUDIT_RETENTION = 10_000;
   public static final int MIN_AUDIT_RETENTION = 100;
   public static final int MAX_AUDIT_RETENTION = 1_000_000;
 
-  private static final ClusterSettings DEFAULTS = new ClusterSettings(null, null, null, null);
+  private static final ClusterSettings DEFAULTS = new ClusterSettings(null, null, null, null, null);
 
   public ClusterSettings {
     // An empty list is no list: cleared settings encode as they did before the field existed.
@@ -32,7 +35,16 @@ public record ClusterSettings(
 
   /** Settings from before the device limits. */
   public ClusterSettings(Integer auditRetention) {
-    this(auditRetention, null, null, null);
+    this(auditRetention, null, null, null, null);
+  }
+
+  /** Settings from before the Marzban-compatible API switch. */
+  public ClusterSettings(
+      Integer auditRetention,
+      Integer hwidDeviceLimit,
+      Boolean hwidRequired,
+      List<String> publicBaseUrls) {
+    this(auditRetention, hwidDeviceLimit, hwidRequired, publicBaseUrls, null);
   }
 
   public static ClusterSettings defaults() {
@@ -76,11 +88,17 @@ public record ClusterSettings(
     return limit <= 0 ? Device.HARD_CAP : Math.min(limit, Device.HARD_CAP);
   }
 
+  /** Whether the Marzban-compatible API answers (off unless set). */
+  public boolean effectiveMarzbanCompatApi() {
+    return Boolean.TRUE.equals(marzbanCompatApi);
+  }
+
   @JsonIgnore
   public boolean isDefault() {
     return auditRetention == null
         && hwidDeviceLimit == null
         && hwidRequired == null
-        && publicBaseUrls == null;
+        && publicBaseUrls == null
+        && marzbanCompatApi == null;
   }
 }

@@ -58,13 +58,23 @@ final class SettingsCommands extends CommandGroup {
         description = "Refuse subscription fetches without an x-hwid header.")
     Boolean hwidRequired;
 
+    @Option(
+        names = "--marzban-compat-api",
+        paramLabel = "true|false",
+        arity = "1",
+        description =
+            "Answer Marzban's API at its paths (/api/admin/token, /api/user, ...) for bots and"
+                + " shops written against Marzban (docs/migrating-from-marzban.md).")
+    Boolean marzbanCompatApi;
+
     @Override
     void validate() throws UsageException {
       if (publicBaseUrls == null
           && !clearPublicBaseUrls
           && auditRetention == null
           && hwidDeviceLimit == null
-          && hwidRequired == null) {
+          && hwidRequired == null
+          && marzbanCompatApi == null) {
         throw new UsageException("nothing to change: give at least one option");
       }
       if (publicBaseUrls != null && clearPublicBaseUrls) {
@@ -90,6 +100,9 @@ final class SettingsCommands extends CommandGroup {
       }
       if (hwidRequired != null) {
         body.put("hwid_required", hwidRequired);
+      }
+      if (marzbanCompatApi != null) {
+        body.put("marzban_compat_api", marzbanCompatApi);
       }
       out.resource(api.patch(PATH, body));
     }
