@@ -27,8 +27,11 @@ public final class Features {
   /** The level of a node that says nothing: the release before feature levels. */
   public static final int BASE = 1;
 
+  /** The level of {@code settings.update} with {@code marzban_compat_api}. */
+  public static final int MARZBAN_API = 2;
+
   /** The highest level this release reads. */
-  public static final int CURRENT = 1;
+  public static final int CURRENT = 2;
 
   /** The response header of {@code /cluster/v1/raft} that carries the answering node's level. */
   public static final String HEADER = "X-Raftray-Feature-Level";
@@ -40,6 +43,7 @@ public final class Features {
     return switch (c) {
       case Command.FeatureProbe p -> Command.FeatureProbe.LEVEL;
       case Command.SetFeatureLevel l -> l.level();
+      case Command.UpdateSettings u -> u.marzbanCompatApi() != null ? MARZBAN_API : BASE;
       default -> BASE;
     };
   }

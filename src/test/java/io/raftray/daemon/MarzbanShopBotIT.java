@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.model.Json;
+import io.raftray.state.Features;
 import io.raftray.testing.AdminClient;
 import io.raftray.testing.InProcessNodes;
 import io.raftray.testing.MarzbanSchemas;
@@ -128,6 +129,10 @@ class MarzbanShopBotIT {
         owner.post(
             "/api/v1/admins", Map.of("username", "shopbot", "password", PW, "role", "admin"));
     assertThat(admin.status()).as(admin.toString()).isEqualTo(201);
+    // The switch is a newer field of settings.update: logged once every voter reads its level.
+    await("the cluster reads the Marzban API's feature level")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cluster.daemon(0).replica().view().featureLevel() >= Features.MARZBAN_API);
     AdminClient.Response on = owner.patch("/api/v1/settings", Map.of("marzban_compat_api", true));
     assertThat(on.status()).as(on.toString()).isEqualTo(200);
     cluster.awaitConverged();
