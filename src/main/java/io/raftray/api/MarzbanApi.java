@@ -96,12 +96,7 @@ final class MarzbanApi implements HttpService {
     String template = router.template(path);
     HttpMetrics.route(req, MOUNT + (template == null ? "/{unknown}" : template));
     try {
-      replica
-          .halted()
-          .ifPresent(
-              reason -> {
-                throw new RaftrayException(ErrorKind.UNAVAILABLE, reason);
-              });
+      ApiService.refuseIfHalted(replica);
       Router.Match m = router.match(method, path);
       if (m == null) {
         throw router.allowed(path).isEmpty()
@@ -118,24 +113,7 @@ final class MarzbanApi implements HttpService {
       if (!m.route().access().allows(who.role())) {
         throw new RaftrayException(ErrorKind.FORBIDDEN, "You're not allowed");
       }
-      if (!method.equals("GET")) {
-        SelfRemoval.reason(replica, replica.view(), deps.settings().localNodeId())
-            .ifPresent(
-                reason -> {
-                  throw new RaftrayException(ErrorKind.CONFLICT, reason);
-                });
-      }
-      Call call = new Call(req, res, m.params(), who, deps);
-      try {
-        m.route().handler().handle(call);
-      } catch (RaftrayException e) {
-        if (method.equals("GET") || !call.mayRetryLinearizable(e)) {
-          throw e;
-        }
-        // As on /api/v1: a lagging local view must not answer 404/409 to a write.
-        call.syncForRetry();
-        m.route().handler().handle(call);
-      }
+      ApiService.run(deps, new Call(req, res, m.params(), who, deps), m.route().handler());
     } catch (RaftrayException e) {
       send(res, e.kind(), detail(e), e.errors(), Map.of());
     } catch (HttpProblem p) {

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MarzbanContractTest {
-  static final String PW = "correct horse battery";
   static final String VLESS_ID = "6f1c0a3e-2b4d-4c5e-8f70-112233445566";
   ApiFixture f;
   String token;
@@ -46,20 +45,6 @@ class MarzbanContractTest {
 
   Resp m(String method, String path, String body) {
     return f.send(method, path, token, body);
-  }
-
-  private void admin(String name, String role) {
-    Resp r =
-        f.post(
-            "/api/v1/admins",
-            "{\"username\":\""
-                + name
-                + "\",\"password\":\""
-                + PW
-                + "\",\"role\":\""
-                + role
-                + "\"}");
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
   }
 
   private String login(String name) {
@@ -100,8 +85,8 @@ class MarzbanContractTest {
     Resp on = f.patch("/api/v1/settings", "{\"marzban_compat_api\":true}");
     assertThat(on.status()).as(on.body()).isEqualTo(200);
     assertThat(on.json().get("marzban_compat_api").asBoolean()).isTrue();
-    admin("shopbot", "admin");
-    admin("watcher", "viewer");
+    ApiConsoleAuthTest.createAdmin(f, "shopbot", "admin");
+    ApiConsoleAuthTest.createAdmin(f, "watcher", "viewer");
     token = login("shopbot");
   }
 
