@@ -5,8 +5,8 @@
 #   OPS    timed applies per operation     (default 5000)
 #   BASE   git ref to compare with, e.g. main (built in a temporary directory; default: none)
 #   BASE_TREE  an already built tree of BASE (kept; skips building BASE)
-#   BENCH_LOCK  a lock file held (flock) around the timed runs only, not the builds; on the shared
-#          development machine: BENCH_LOCK=/work/wt/heavy.lock
+#   BENCH_LOCK  a lock file held (flock) around the timed runs only, not the builds (for a machine
+#          shared with other builds)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"

@@ -3,7 +3,7 @@
 # created with POST /api/v1/users/batch; then a clean restart (the snapshot taken at stop), and the
 # figures: snapshot size and write time, restart-to-ready time, write p50, /sub p50, RSS.
 # See bench/README.md "100,000 users". Run it under the shared lock on the development machine:
-#   flock /work/wt/heavy.lock bench/hundred-k.sh
+#   bench/hundred-k.sh
 #   USERS       users (and memberships)                 (default 100000)
 #   SAMPLES     timed sequential writes and /sub GETs   (default 300)
 #   RAFTRAY_JAVA_OPTS  JVM options for the daemon       (default none)

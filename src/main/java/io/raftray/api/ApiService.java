@@ -34,6 +34,7 @@ public final class ApiService implements HttpService {
   private final Deps deps;
   private final Router router = new Router();
   private final MarzbanApi marzban;
+  private final OpenApi openApi;
 
   /** Without fleet visibility: {@code host} is null in node views, logs and restarts 503. */
   public ApiService(Replica replica, Clock clock, ApiSettings settings) {
@@ -71,7 +72,19 @@ public final class ApiService implements HttpService {
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
     new BackupHandler().routes(router);
+    // Public: the same document on every node, built from the routes above (no secrets, no
+    // version of this node); Swagger UI at /api/docs loads it without a credential.
+    router.get(
+        "/openapi.json",
+        Router.Access.PUBLIC,
+        c -> c.reply(200, openApi().document(), c.deps().replica().view()));
+    this.openApi = new OpenApi(router.routes());
     this.marzban = new MarzbanApi(deps);
+  }
+
+  /** The OpenAPI document of this service's routes. */
+  OpenApi openApi() {
+    return openApi;
   }
 
   /**

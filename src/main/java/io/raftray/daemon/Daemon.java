@@ -25,6 +25,7 @@ import io.raftray.cluster.RaftNode;
 import io.raftray.cluster.RenewService;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.Tunables;
+import io.raftray.console.ApiDocsService;
 import io.raftray.console.ConsoleService;
 import io.raftray.http.Mount;
 import io.raftray.join.Admission;
@@ -317,6 +318,7 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.MEMBER.path(), member);
               r.register(Mount.HOST.path(), host);
               r.register(Mount.HOST_ADMIN.path(), hostAdmin);
+              r.register(Mount.API_DOCS.path(), new ApiDocsService());
               r.register(Mount.API.path(), api);
               r.register(Mount.MARZBAN.path(), api.marzbanCompat());
               r.register(Mount.SUB.path(), subscriptions);

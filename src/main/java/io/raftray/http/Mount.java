@@ -13,6 +13,11 @@ public enum Mount {
   /** Admin REST API; the role each route needs is declared with the route. */
   API("/api/v1", "bearer admin token (401 without, 403 when the route's access is not met)"),
   /**
+   * Swagger UI for the admin API (static files from the jar); it loads the public OpenAPI document
+   * {@code /api/v1/openapi.json}. Registered before anything else under {@code /api}.
+   */
+  API_DOCS("/api/docs", "none: public static files (Swagger UI); try-it-out sends your own token"),
+  /**
    * The Marzban-compatible API ({@code /api/admin/token}, {@code /api/user}, ...), registered after
    * {@link #API}; it answers only while the cluster setting {@code marzban_compat_api} is on, else
    * the paths are unknown (404).

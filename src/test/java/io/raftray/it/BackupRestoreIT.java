@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -276,6 +277,7 @@ class BackupRestoreIT {
    * them all. The figures are printed for docs/operations.md.
    */
   @Test
+  @EnabledIfSystemProperty(named = "raftray.faults", matches = "true")
   void tenThousandUsers_encryptedBackup_wrongPassphraseRefused_restoreMeasured() throws Exception {
     RaftrayProcess n =
         keep(RaftrayProcess.init(tmp.resolve("big").resolve("n1"), RaftrayProcess.freePort()));
