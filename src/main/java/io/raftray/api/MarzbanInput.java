@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
 final class MarzbanInput {
   static final String REQUIRED = "Field required";
   static final String DEFAULT_SS_METHOD = "chacha20-ietf-poly1305";
+
+  /** The last second of year 9999: a later {@code expire} is a mistake (and beyond ISO dates). */
+  static final long MAX_EXPIRE = 253_402_300_799L;
+
   static final Pattern USERNAME =
       Pattern.compile("^(?=\\w{3,32}\\b)[a-zA-Z0-9_@.\\-]+(?:_[a-zA-Z0-9_@.\\-]+)*$");
   private static final Set<String> FLOWS = Set.of("", "xtls-rprx-vision");
@@ -88,7 +92,7 @@ final class MarzbanInput {
         new Body(
             username,
             in.status(EnumSet.of(UserStatus.ACTIVE, UserStatus.ON_HOLD)),
-            in.integer("expire", 0, Long.MAX_VALUE / 1000),
+            in.integer("expire", 0, MAX_EXPIRE),
             in.integer("data_limit", 0, UsersHandler.MAX_DATA_LIMIT),
             in.reset(),
             in.note(),
@@ -107,7 +111,7 @@ final class MarzbanInput {
         new Body(
             null,
             in.status(EnumSet.of(UserStatus.ACTIVE, UserStatus.DISABLED, UserStatus.ON_HOLD)),
-            in.integer("expire", 0, Long.MAX_VALUE / 1000),
+            in.integer("expire", 0, MAX_EXPIRE),
             in.integer("data_limit", 0, UsersHandler.MAX_DATA_LIMIT),
             in.reset(),
             in.note(),
