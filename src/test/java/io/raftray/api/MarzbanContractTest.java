@@ -123,6 +123,16 @@ class MarzbanContractTest {
     // An admin token of /api/v1 works too.
     conforms(f.send("GET", "/api/users", f.token(Role.ADMIN), null), 200, "UsersResponse");
     conforms(m("GET", "/api/nothing-here", null), 404, "HTTPException");
+
+    // The access token is the account's session: it ends when the account is disabled.
+    conforms(m("GET", "/api/system", null), 200, "SystemStats");
+    String adminId = f.view().adminByUsername("shopbot").id();
+    assertThat(f.patch("/api/v1/admins/" + adminId, "{\"disabled\":true}").status()).isEqualTo(200);
+    conforms(m("GET", "/api/system", null), 401, "HTTPException");
+    conforms(
+        f.postForm("/api/admin/token", "username=shopbot&password=correct+horse+battery"),
+        401,
+        "HTTPException");
   }
 
   @Test
