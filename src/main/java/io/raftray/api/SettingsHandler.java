@@ -21,7 +21,8 @@ import java.util.Set;
  * fields given, merged at apply by {@code settings.update}) for admin and owner tokens: {@code
  * audit_retention}, {@code hwid_device_limit} (the default of users without their own; 0 =
  * unlimited), {@code hwid_required} (refuse subscription fetches without {@code x-hwid}), {@code
- * public_base_urls} (where users reach the fleet: {@link PublicBases}; {@code []} or null clears).
+ * public_base_urls} (where users reach the fleet: {@link PublicBases}; {@code []} or null clears),
+ * {@code marzban_compat_api} (the Marzban-compatible API at Marzban's paths: {@link MarzbanApi}).
  */
 final class SettingsHandler {
   private static final Set<String> FIELDS =
@@ -30,7 +31,8 @@ final class SettingsHandler {
           "hwid_device_limit",
           "hwid_required",
           "public_base_urls",
-          "marzban_jwt_secret");
+          "marzban_jwt_secret",
+          "marzban_compat_api");
 
   void routes(Router r) {
     r.get("/settings", Access.READ, this::get);
@@ -51,6 +53,7 @@ final class SettingsHandler {
     m.put("public_base_urls", s.effectivePublicBaseUrls());
     // Whether it is set, never the value.
     m.put("marzban_jwt_secret_set", s.marzbanJwtSecret() != null);
+    m.put("marzban_compat_api", s.effectiveMarzbanCompatApi());
     return m;
   }
 
@@ -68,6 +71,7 @@ final class SettingsHandler {
     List<String> urls = publicBaseUrls(v);
     boolean secretGiven = v.has("marzban_jwt_secret");
     String secret = marzbanSecret(v);
+    Boolean marzban = v.bool("marzban_compat_api", false);
     v.throwIfInvalid();
     if (secretGiven && !c.principal().role().canManageTokens()) {
       throw new RaftrayException(
@@ -93,7 +97,8 @@ final class SettingsHandler {
                 retention == null ? null : retention.intValue(),
                 limit == null ? null : limit.intValue(),
                 required,
-                urls));
+                urls,
+                marzban));
     c.reply(200, view(after.settings()), after);
   }
 

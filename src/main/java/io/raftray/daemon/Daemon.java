@@ -321,6 +321,7 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.HOST_ADMIN.path(), hostAdmin);
               r.register(Mount.API_DOCS.path(), new ApiDocsService());
               r.register(Mount.API.path(), api);
+              r.register(Mount.MARZBAN.path(), api.marzbanCompat());
               r.register(Mount.SUB.path(), subscriptions);
               probes.mount(r);
               // Last: the console answers only what no other mount did.

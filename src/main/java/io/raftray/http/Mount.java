@@ -17,6 +17,15 @@ public enum Mount {
    * {@code /api/v1/openapi.json}. Registered before anything else under {@code /api}.
    */
   API_DOCS("/api/docs", "none: public static files (Swagger UI); try-it-out sends your own token"),
+  /**
+   * The Marzban-compatible API ({@code /api/admin/token}, {@code /api/user}, ...), registered after
+   * {@link #API}; it answers only while the cluster setting {@code marzban_compat_api} is on, else
+   * the paths are unknown (404).
+   */
+  MARZBAN(
+      "/api",
+      "bearer: a Marzban login's access token or an admin token (401 without, 403 for viewers"
+          + " on writes); only while the setting marzban_compat_api is on"),
   /** Subscriptions. */
   SUB("/sub", "none: the unguessable token in the path is the credential"),
   /** {@code /ca} (public) and {@code /join}, {@code /join/{id}}. */

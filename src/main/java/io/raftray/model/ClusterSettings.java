@@ -12,20 +12,24 @@ import java.util.List;
  * publicBaseUrls} are the addresses users reach the fleet by (first: the one subscription URLs use;
  * see {@link PublicBases}); {@code marzbanJwtSecret} checks the subscription tokens of users
  * imported from Marzban (its {@code jwt.secret_key}; never shown by the API, never logged: {@link
- * #toString()} leaves it out). Null means the default; the later fields are not written while null,
- * so settings written before them keep their bytes.
+ * #toString()} leaves it out). {@code marzbanCompatApi} switches on the Marzban-compatible API at
+ * Marzban's paths ({@code /api/admin/token}, {@code /api/user}, ...; off by default). Null means
+ * the default; the later fields are not written while null, so settings written before them keep
+ * their bytes.
  */
 public record ClusterSettings(
     Integer auditRetention,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired,
     @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String marzbanJwtSecret) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String marzbanJwtSecret,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marzbanCompatApi) {
   public static final int DEFAULT_AUDIT_RETENTION = 10_000;
   public static final int MIN_AUDIT_RETENTION = 100;
   public static final int MAX_AUDIT_RETENTION = 1_000_000;
 
-  private static final ClusterSettings DEFAULTS = new ClusterSettings(null, null, null, null, null);
+  private static final ClusterSettings DEFAULTS =
+      new ClusterSettings(null, null, null, null, null, null);
 
   public ClusterSettings {
     // An empty list is no list: cleared settings encode as they did before the field existed.
@@ -35,16 +39,16 @@ public record ClusterSettings(
 
   /** Settings from before the device limits. */
   public ClusterSettings(Integer auditRetention) {
-    this(auditRetention, null, null, null, null);
+    this(auditRetention, null, null, null, null, null);
   }
 
-  /** Settings from before the Marzban secret. */
+  /** Settings from before the Marzban secret and the Marzban-compatible API switch. */
   public ClusterSettings(
       Integer auditRetention,
       Integer hwidDeviceLimit,
       Boolean hwidRequired,
       List<String> publicBaseUrls) {
-    this(auditRetention, hwidDeviceLimit, hwidRequired, publicBaseUrls, null);
+    this(auditRetention, hwidDeviceLimit, hwidRequired, publicBaseUrls, null, null);
   }
 
   /**
@@ -60,7 +64,7 @@ public record ClusterSettings(
   /** These settings with the Marzban secret {@code secret} (null: none). */
   public ClusterSettings withMarzbanJwtSecret(String secret) {
     return new ClusterSettings(
-        auditRetention, hwidDeviceLimit, hwidRequired, publicBaseUrls, secret);
+        auditRetention, hwidDeviceLimit, hwidRequired, publicBaseUrls, secret, marzbanCompatApi);
   }
 
   public static ClusterSettings defaults() {
@@ -104,13 +108,19 @@ public record ClusterSettings(
     return limit <= 0 ? Device.HARD_CAP : Math.min(limit, Device.HARD_CAP);
   }
 
+  /** Whether the Marzban-compatible API answers (off unless set). */
+  public boolean effectiveMarzbanCompatApi() {
+    return Boolean.TRUE.equals(marzbanCompatApi);
+  }
+
   @JsonIgnore
   public boolean isDefault() {
     return auditRetention == null
         && hwidDeviceLimit == null
         && hwidRequired == null
         && publicBaseUrls == null
-        && marzbanJwtSecret == null;
+        && marzbanJwtSecret == null
+        && marzbanCompatApi == null;
   }
 
   @Override
@@ -125,6 +135,8 @@ public record ClusterSettings(
         + publicBaseUrls
         + ", marzbanJwtSecret="
         + (marzbanJwtSecret == null ? "none" : "<redacted>")
+        + ", marzbanCompatApi="
+        + marzbanCompatApi
         + "]";
   }
 }

@@ -697,12 +697,22 @@ public sealed interface Command {
       Integer auditRetention,
       @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired,
-      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls)
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marzbanCompatApi)
       implements Command {
 
     /** The update as it was before the device settings (those unchanged). */
     public UpdateSettings(Integer auditRetention) {
-      this(auditRetention, null, null, null);
+      this(auditRetention, null, null, null, null);
+    }
+
+    /** The update as it was before the Marzban-compatible API switch (that unchanged). */
+    public UpdateSettings(
+        Integer auditRetention,
+        Integer hwidDeviceLimit,
+        Boolean hwidRequired,
+        List<String> publicBaseUrls) {
+      this(auditRetention, hwidDeviceLimit, hwidRequired, publicBaseUrls, null);
     }
 
     @Override
@@ -722,6 +732,9 @@ public sealed interface Command {
             publicBaseUrls.isEmpty()
                 ? "public base urls cleared"
                 : "public base urls set to " + String.join(", ", publicBaseUrls));
+      }
+      if (marzbanCompatApi != null) {
+        parts.add("marzban compatible api " + (marzbanCompatApi ? "switched on" : "switched off"));
       }
       return parts.isEmpty() ? "settings unchanged" : String.join(", ", parts);
     }

@@ -41,6 +41,9 @@ public final class Features {
   /** Webhooks and their outbox (issue 15): the {@code webhook.*} commands and section. */
   public static final int WEBHOOKS = 2;
 
+  /** The level of {@code settings.update} with {@code marzban_compat_api}. */
+  public static final int MARZBAN_API = 2;
+
   /** The response header of {@code /cluster/v1/raft} that carries the answering node's level. */
   public static final String HEADER = "X-Raftray-Feature-Level";
 
@@ -59,6 +62,7 @@ public final class Features {
       case Command.ObserveEvents w -> WEBHOOKS;
       case Command.CreateUsers b -> b.isImport() ? MARZBAN_IMPORT : BASE;
       case Command.SetMarzbanSecret m -> MARZBAN_IMPORT;
+      case Command.UpdateSettings u -> u.marzbanCompatApi() != null ? MARZBAN_API : BASE;
       default -> BASE;
     };
   }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * {@code settings.update}: cluster-wide settings (audit retention, default device limit, hwid
- * required, public base URLs), merged field by field in apply.
+ * required, public base URLs, the Marzban-compatible API switch), merged field by field in apply.
  */
 final class SettingsRules {
   private SettingsRules() {}
@@ -44,7 +44,8 @@ final class SettingsRules {
             limit != null ? limit : cur.hwidDeviceLimit(),
             u.hwidRequired() != null ? u.hwidRequired() : cur.hwidRequired(),
             urls != null ? urls.stream().map(PublicBases::trim).toList() : cur.publicBaseUrls(),
-            cur.marzbanJwtSecret());
+            cur.marzbanJwtSecret(),
+            u.marzbanCompatApi() != null ? u.marzbanCompatApi() : cur.marzbanCompatApi());
     return new Store.Changed(s.toBuilder().settings(next).build(), "settings");
   }
 

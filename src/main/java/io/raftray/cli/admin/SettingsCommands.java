@@ -77,6 +77,15 @@ final class SettingsCommands extends CommandGroup {
 
     private String marzbanSecret;
 
+    @Option(
+        names = "--marzban-compat-api",
+        paramLabel = "true|false",
+        arity = "1",
+        description =
+            "Answer Marzban's API at its paths (/api/admin/token, /api/user, ...) for bots and"
+                + " shops written against Marzban (docs/migrating-from-marzban.md).")
+    Boolean marzbanCompatApi;
+
     @Override
     void validate() throws UsageException {
       if (publicBaseUrls == null
@@ -85,7 +94,8 @@ final class SettingsCommands extends CommandGroup {
           && hwidDeviceLimit == null
           && hwidRequired == null
           && marzbanSecretFile == null
-          && !clearMarzbanSecret) {
+          && !clearMarzbanSecret
+          && marzbanCompatApi == null) {
         throw new UsageException("nothing to change: give at least one option");
       }
       if (marzbanSecretFile != null && clearMarzbanSecret) {
@@ -130,6 +140,9 @@ final class SettingsCommands extends CommandGroup {
         body.put("marzban_jwt_secret", marzbanSecret);
       } else if (clearMarzbanSecret) {
         body.putNull("marzban_jwt_secret");
+      }
+      if (marzbanCompatApi != null) {
+        body.put("marzban_compat_api", marzbanCompatApi);
       }
       out.resource(api.patch(PATH, body));
     }

@@ -77,6 +77,14 @@ class SettingsCommandsTest {
   }
 
   @Test
+  void set_marzbanCompatApi_sendsTheSwitch() {
+    cli.server.json(200, SETTINGS);
+    Result r = cli.run("settings", "set", "--marzban-compat-api", "true");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(last().body())).isEqualTo(json("{\"marzban_compat_api\":true}"));
+  }
+
+  @Test
   void set_nothingOrBoth_isAUsageError_andSendsNothing() {
     int before = cli.server.requests().size();
     assertThat(cli.run("settings", "set").exitCode()).isEqualTo(2);
