@@ -62,26 +62,8 @@ final class AccountHandler {
     String password = v.string("password", true, 1, Passwords.MAX_LENGTH);
     String code = v.string("totp_code", false, 0, 16);
     v.throwIfInvalid();
-    State s = c.current();
-    if (!s.bootstrapped()) {
-      throw new RaftrayException(
-          ErrorKind.UNAVAILABLE, "node is starting: the cluster state is not loaded yet");
-    }
+    Admin a = checkPassword(c, username, password, "console");
     String source = source(c);
-    sessions().checkLoginLimit(source, username);
-    Admin a = s.adminByUsername(username);
-    boolean ok;
-    if (a == null) {
-      Passwords.verifyDummy(password); // the same time as a wrong password
-      ok = false;
-    } else {
-      ok = Passwords.verify(password, a.passwordHash()) && !a.disabled();
-    }
-    if (!ok) {
-      sessions().loginFailed(source, username);
-      LOG.info("failed console login from " + source);
-      throw new RaftrayException(ErrorKind.UNAUTHORIZED, WRONG);
-    }
     Instant now = c.now();
     Long step = null;
     if (a.totpEnabled()) {
@@ -113,6 +95,35 @@ final class AccountHandler {
         AdminSessions.cookie(a.id(), issued.session(), issued.secret(), now.getEpochSecond());
     c.response().header("Set-Cookie", sessions().setCookie(cookie, issued.session().expiresAt()));
     c.reply(200, body(stored, issued.session()), after);
+  }
+
+  /**
+   * The enabled admin account whose password this is, under the failed-login limits (per source and
+   * user name, 429 when blocked); 401 {@link #WRONG} otherwise. {@code what} names the login in the
+   * log line (never the password or the name).
+   */
+  Admin checkPassword(Call c, String username, String password, String what) {
+    State s = c.current();
+    if (!s.bootstrapped()) {
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE, "node is starting: the cluster state is not loaded yet");
+    }
+    String source = source(c);
+    sessions().checkLoginLimit(source, username);
+    Admin a = s.adminByUsername(username);
+    boolean ok;
+    if (a == null) {
+      Passwords.verifyDummy(password); // the same time as a wrong password
+      ok = false;
+    } else {
+      ok = Passwords.verify(password, a.passwordHash()) && !a.disabled();
+    }
+    if (!ok) {
+      sessions().loginFailed(source, username);
+      LOG.info("failed " + what + " login from " + source);
+      throw new RaftrayException(ErrorKind.UNAUTHORIZED, WRONG);
+    }
+    return a;
   }
 
   private Map<String, Object> body(Admin a, io.raftray.model.AdminSession session) {

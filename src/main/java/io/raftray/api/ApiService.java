@@ -33,6 +33,8 @@ public final class ApiService implements HttpService {
   private final Replica replica;
   private final Deps deps;
   private final Router router = new Router();
+  private final MarzbanApi marzban;
+  private final OpenApi openApi;
 
   /** Without fleet visibility: {@code host} is null in node views, logs and restarts 503. */
   public ApiService(Replica replica, Clock clock, ApiSettings settings) {
@@ -70,6 +72,29 @@ public final class ApiService implements HttpService {
     new SettingsHandler().routes(router);
     new StatsHandler().routes(router);
     new BackupHandler().routes(router);
+    new WebhooksHandler().routes(router);
+    // Public: the same document on every node, built from the routes above (no secrets, no
+    // version of this node); Swagger UI at /api/docs loads it without a credential.
+    router.get(
+        "/openapi.json",
+        Router.Access.PUBLIC,
+        c -> c.reply(200, openApi().document(), c.deps().replica().view()));
+    this.openApi = new OpenApi(router.routes());
+    this.marzban = new MarzbanApi(deps);
+  }
+
+  /** The OpenAPI document of this service's routes. */
+  OpenApi openApi() {
+    return openApi;
+  }
+
+  /**
+   * The Marzban-compatible API, sharing this API's authentication and failed-login limits: mount it
+   * at {@link Mount#MARZBAN} after this service (it answers only while {@code marzban_compat_api}
+   * is on).
+   */
+  public HttpService marzbanCompat() {
+    return marzban;
   }
 
   @Override
@@ -83,14 +108,7 @@ public final class ApiService implements HttpService {
     String template = router.template(path);
     HttpMetrics.route(req, MOUNT + (template == null ? "/{unknown}" : template));
     try {
-      replica
-          .halted()
-          .ifPresent(
-              reason -> {
-                // Neither writes nor reads: the local view stops at an entry this replica
-                // could not apply, so any answer could be wrong.
-                throw new RaftrayException(ErrorKind.UNAVAILABLE, reason);
-              });
+      refuseIfHalted(replica);
       Router.Match m = router.match(method, path);
       Principal who =
           m != null && m.route().access() == Router.Access.PUBLIC
@@ -124,25 +142,7 @@ public final class ApiService implements HttpService {
           throw new RaftrayException(ErrorKind.FORBIDDEN, "csrf token missing or wrong");
         }
       }
-      if (!method.equals("GET")) {
-        SelfRemoval.reason(replica, replica.view(), deps.settings().localNodeId())
-            .ifPresent(
-                reason -> {
-                  throw new RaftrayException(ErrorKind.CONFLICT, reason);
-                });
-      }
-      Call call = new Call(req, res, m.params(), who, deps);
-      try {
-        m.route().handler().handle(call);
-      } catch (RaftrayException e) {
-        if (method.equals("GET") || !call.mayRetryLinearizable(e)) {
-          throw e;
-        }
-        // The local view may lag (a restarted or cut-off node): check once more against a
-        // linearizable view before answering 404/409/400 to a write.
-        call.syncForRetry();
-        m.route().handler().handle(call);
-      }
+      run(deps, new Call(req, res, m.params(), who, deps), m.route().handler());
     } catch (RaftrayException e) {
       fail(res, () -> Problems.send(res, e));
     } catch (HttpProblem p) {
@@ -156,6 +156,45 @@ public final class ApiService implements HttpService {
       // Log the route template, never the raw path or body: they may hold secrets.
       LOG.log(Level.SEVERE, "unexpected error in " + method + " " + MOUNT + template, e);
       fail(res, () -> Problems.send(res, ErrorKind.INTERNAL, "internal error; see the node log"));
+    }
+  }
+
+  /** 503 on a halted replica: its view stops at an entry it could not apply. */
+  static void refuseIfHalted(Replica replica) {
+    replica
+        .halted()
+        .ifPresent(
+            reason -> {
+              // Neither writes nor reads: the local view stops at an entry this replica
+              // could not apply, so any answer could be wrong.
+              throw new RaftrayException(ErrorKind.UNAVAILABLE, reason);
+            });
+  }
+
+  /**
+   * Runs a routed, authorized request: a write is refused (409) on a node removed from the cluster,
+   * and one refused by a check on the local view is checked once more on a linearizable view.
+   */
+  static void run(Deps deps, Call call, Router.Handler handler) throws Exception {
+    String method = call.request().prologue().method().text();
+    Replica replica = deps.replica();
+    if (!method.equals("GET")) {
+      SelfRemoval.reason(replica, replica.view(), deps.settings().localNodeId())
+          .ifPresent(
+              reason -> {
+                throw new RaftrayException(ErrorKind.CONFLICT, reason);
+              });
+    }
+    try {
+      handler.handle(call);
+    } catch (RaftrayException e) {
+      if (method.equals("GET") || !call.mayRetryLinearizable(e)) {
+        throw e;
+      }
+      // The local view may lag (a restarted or cut-off node): check once more against a
+      // linearizable view before answering 404/409/400 to a write.
+      call.syncForRetry();
+      handler.handle(call);
     }
   }
 

@@ -7,6 +7,7 @@ import io.raftray.http.FailureLimiter;
 import io.raftray.model.AdminToken;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
+import io.raftray.state.AdminSessions;
 import io.raftray.state.State;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * recently seen dropped first.
  */
 final class Auth {
-  private static final String UNAUTHORIZED = "a valid admin token is required";
+  static final String UNAUTHORIZED = "a valid admin token is required";
   static final int MAX_TRACKED_SOURCES = 10_000;
 
   private final Clock clock;
@@ -83,17 +84,51 @@ final class Auth {
       lastUsed.put(token.get().id(), clock.instant());
       return new Principal(token.get().id(), token.get().role(), bearer(req).get(), null, null);
     }
+    throw failed(req);
+  }
+
+  /**
+   * The Marzban-compatible API's caller: {@code Authorization: Bearer} with an admin token or the
+   * access token of a Marzban login ({@code /api/admin/token}: an admin session, live until its
+   * absolute end; no idle timeout, as bots keep a token for hours). Never a cookie: these routes
+   * have no CSRF token. 401 without a bearer, 401/429 for a bad one, as {@link #authenticate}.
+   */
+  Principal authenticateBearer(ServerRequest req, State state) {
+    Optional<String> bearer = bearer(req);
+    if (bearer.isEmpty()) {
+      throw new RaftrayException(ErrorKind.UNAUTHORIZED, "Not authenticated");
+    }
+    if (!AdminSessions.isCookie(bearer.get())) {
+      return authenticate(req, state);
+    }
+    if (!state.bootstrapped()) {
+      throw new RaftrayException(
+          ErrorKind.UNAVAILABLE, "node is starting: the cluster state is not loaded yet");
+    }
+    Instant now = clock.instant();
+    Optional<AdminSessions.Verified> v =
+        AdminSessions.verify(state, bearer.get())
+            .filter(x -> now.isBefore(x.session().expiresAt()));
+    if (v.isPresent()) {
+      return new Principal(
+          v.get().admin().id(), v.get().admin().role(), bearer.get(), v.get(), null);
+    }
+    throw failed(req);
+  }
+
+  /** Counts a bad credential of the request's source: 401, or 429 once it is blocked. */
+  private RuntimeException failed(ServerRequest req) {
     String source = ClientAddress.limitKey(ClientAddress.of(req, settings.trustedProxies()));
     OptionalLong blocked = failures.blockedFor(source);
     if (blocked.isPresent()) {
       long retry = blocked.getAsLong();
-      throw new HttpProblem(
+      return new HttpProblem(
           ErrorKind.RATE_LIMITED,
           "too many failed authentications from this address; retry in " + retry + " s",
           Map.of("Retry-After", Long.toString(retry)));
     }
     failures.fail(source);
-    throw new RaftrayException(ErrorKind.UNAUTHORIZED, UNAUTHORIZED);
+    return new RaftrayException(ErrorKind.UNAUTHORIZED, UNAUTHORIZED);
   }
 
   /** The bearer token of the request's {@code Authorization} header, if it has one. */

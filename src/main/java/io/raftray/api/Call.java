@@ -169,6 +169,11 @@ final class Call {
     }
   }
 
+  /** The raw request body (bounded like every body; a form login reads it so). */
+  byte[] bytes() {
+    return readBody();
+  }
+
   private byte[] readBody() {
     if (body == null) {
       body = readBodyOnce();

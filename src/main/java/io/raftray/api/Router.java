@@ -90,6 +90,11 @@ final class Router {
     routes.add(new Route(method, template, split(template), access, h));
   }
 
+  /** Every route, in registration order (the OpenAPI document is built from them). */
+  List<Route> routes() {
+    return List.copyOf(routes);
+  }
+
   /** The route for method and path, or null. */
   Match match(String method, String path) {
     String[] segs = split(path);

@@ -42,6 +42,11 @@ final class UserBatchHandler {
       Set.of("action", "ids", "filter", "seconds", "bytes", "group_ids", "dry_run");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+  /**
+   * A batch item's fields with {@code "import": true}: those of a create and the import-only ones.
+   */
+  private static final Set<String> IMPORT_ITEM_FIELDS = importItemFields();
+
   private final Deps deps;
 
   UserBatchHandler(Deps deps) {
@@ -55,7 +60,8 @@ final class UserBatchHandler {
 
   private void batch(Call c) {
     ObjectNode body = c.body();
-    Validator v = Validator.of(body, Set.of("users"));
+    Validator v = Validator.of(body, Set.of("users", "import"));
+    boolean importing = Boolean.TRUE.equals(v.bool("import", false));
     JsonNode items = body.get("users");
     if (items == null || !items.isArray()) {
       v.error("users", "is required: a list of 1-" + Command.CreateUsers.MAX_BATCH + " users");
@@ -79,16 +85,20 @@ final class UserBatchHandler {
     }
     State view = c.current();
     List<UsersHandler.Fields> fields = new ArrayList<>();
+    List<UserImportFields> history = new ArrayList<>();
+    Set<String> allowed = importing ? IMPORT_ITEM_FIELDS : UsersHandler.CREATE_FIELDS;
     for (int i = 0; i < items.size(); i++) {
       String at = "users[" + i + "]";
       if (!(items.get(i) instanceof ObjectNode item)) {
         v.error(at, "must be an object");
         fields.add(null);
+        history.add(null);
         continue;
       }
       Validator iv = v.child(at, item);
-      iv.rejectUnknown(UsersHandler.CREATE_FIELDS, "unknown field");
+      iv.rejectUnknown(allowed, "unknown field");
       UsersHandler.Fields f = UsersHandler.Fields.read(iv, true, null, view);
+      history.add(importing ? UserImportFields.read(iv, c.now()) : null);
       if (f.templateId() != null && !view.userTemplates().containsKey(f.templateId())) {
         iv.error("template_id", "no user template with this id");
       }
@@ -117,11 +127,13 @@ final class UserBatchHandler {
     }
     Instant now = c.now();
     List<User> users = new ArrayList<>();
-    for (UsersHandler.Fields f : fields) {
+    for (int i = 0; i < fields.size(); i++) {
+      UsersHandler.Fields f = fields.get(i);
       UserTemplate t = f.templateId() == null ? null : view.userTemplates().get(f.templateId());
-      users.add(UsersHandler.newUser(f, t, now));
+      User u = UsersHandler.newUser(f, t, now);
+      users.add(importing ? history.get(i).applyTo(u) : u);
     }
-    State after = c.submit(new Command.CreateUsers(users));
+    State after = c.submit(new Command.CreateUsers(users, importing));
     List<Object> out = new ArrayList<>();
     for (User u : users) {
       User applied = after.users().get(u.id());
@@ -209,6 +221,12 @@ final class UserBatchHandler {
     answer.put("count", selected.size());
     answer.put("sample", sample);
     c.reply(200, answer, after);
+  }
+
+  private static Set<String> importItemFields() {
+    Set<String> out = new java.util.HashSet<>(UsersHandler.CREATE_FIELDS);
+    out.addAll(UserImportFields.FIELDS);
+    return Set.copyOf(out);
   }
 
   /** {@code seconds} for extend, {@code bytes} for add_data and set_limit, nothing otherwise. */

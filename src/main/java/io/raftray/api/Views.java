@@ -67,6 +67,9 @@ final class Views {
     m.put("online_at", time(u.onlineAt()));
     m.put("sub_updated_at", time(u.subUpdatedAt()));
     m.put("sub_last_user_agent", u.subLastUserAgent());
+    // Imported from Marzban (null otherwise): docs/api.md, "Import fields".
+    m.put("sub_revoked_at", time(u.subRevokedAt()));
+    m.put("on_hold_timeout", time(u.onHoldTimeout()));
     return m;
   }
 

@@ -1,7 +1,5 @@
 package io.raftray.console;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -9,17 +7,9 @@ import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Mount;
 import io.raftray.http.Problems;
 import io.raftray.model.ErrorKind;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.NullMarked;
 import org.jspecify.annotations.Nullable;
@@ -51,16 +41,7 @@ public final class ConsoleService implements HttpService {
           + " connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self';"
           + " base-uri 'none'; frame-ancestors 'none'";
 
-  static final Map<String, String> TYPES =
-      Map.of(
-          "html", "text/html; charset=utf-8",
-          "js", "text/javascript; charset=utf-8",
-          "css", "text/css; charset=utf-8",
-          "json", "application/json",
-          "svg", "image/svg+xml",
-          "png", "image/png",
-          "ico", "image/x-icon",
-          "txt", "text/plain; charset=utf-8");
+  static final Map<String, String> TYPES = StaticFiles.TYPES;
 
   private static final String ROOT = "console/";
 
@@ -86,19 +67,14 @@ public final class ConsoleService implements HttpService {
           Mount.READYZ.path(),
           Mount.METRICS.path());
 
-  private record Asset(byte[] body, String type, String etag) {}
-
-  private final ClassLoader loader;
-  // Only files that exist: a miss is not remembered, so distinct missing paths (anyone may ask,
-  // without signing in) cannot grow it; it holds at most the console's own files.
-  private final Map<String, Asset> cache = new ConcurrentHashMap<>();
+  private final StaticFiles files;
 
   public ConsoleService() {
     this(ConsoleService.class.getClassLoader());
   }
 
   ConsoleService(ClassLoader loader) {
-    this.loader = loader;
+    this.files = new StaticFiles(loader);
   }
 
   @Override
@@ -107,48 +83,26 @@ public final class ConsoleService implements HttpService {
   }
 
   private void handle(ServerRequest req, ServerResponse res) {
-    String method = req.prologue().method().text();
     String raw = req.prologue().uriPath().rawPath();
     secure(res);
     if (isForeign(raw)) {
       Problems.send(res, ErrorKind.NOT_FOUND, "no such resource");
       return;
     }
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      res.header(HeaderNames.ALLOW, "GET, HEAD");
-      Problems.send(res, ErrorKind.METHOD_NOT_ALLOWED, method + " is not allowed here");
+    if (StaticFiles.refusedMethod(req, res)) {
       return;
     }
     String resource = resource(raw);
-    Asset asset = resource == null ? null : load(resource).orElse(null);
+    StaticFiles.Asset asset = resource == null ? null : files.load(resource).orElse(null);
     if (asset == null) {
       Problems.send(res, ErrorKind.NOT_FOUND, "no such file");
       return;
     }
-    res.header(HeaderNames.ETAG, asset.etag());
-    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-    res.header(HeaderNames.CONTENT_TYPE, asset.type());
-    if (req.headers().contains(HeaderNames.IF_NONE_MATCH)
-        && req.headers().get(HeaderNames.IF_NONE_MATCH).values().contains(asset.etag())) {
-      res.status(Status.NOT_MODIFIED_304).send();
-      return;
-    }
-    if (method.equals("HEAD")) {
-      res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(asset.body().length));
-      res.send();
-      return;
-    }
-    res.send(asset.body());
+    StaticFiles.send(req, res, asset);
   }
 
   private static void secure(ServerResponse res) {
-    res.header("Content-Security-Policy", CSP);
-    res.header("X-Content-Type-Options", "nosniff");
-    res.header("X-Frame-Options", "DENY");
-    res.header("Referrer-Policy", "no-referrer");
-    res.header("Cross-Origin-Opener-Policy", "same-origin");
-    res.header("Cross-Origin-Resource-Policy", "same-origin");
-    res.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    StaticFiles.secure(res, CSP);
   }
 
   static boolean isForeign(String raw) {
@@ -200,41 +154,8 @@ public final class ConsoleService implements HttpService {
     return TYPES.containsKey(ext) ? path : null;
   }
 
-  private Optional<Asset> load(String name) {
-    Asset known = cache.get(name);
-    if (known != null) {
-      return Optional.of(known);
-    }
-    Optional<Asset> read = read(name);
-    read.ifPresent(a -> cache.putIfAbsent(name, a));
-    return read;
-  }
-
   /** How many files are held in memory (tests). */
   int cached() {
-    return cache.size();
-  }
-
-  /** Reads a classpath resource; its type is that of its extension (none: plain text). */
-  private Optional<Asset> read(String name) {
-    try (InputStream in = loader.getResourceAsStream(name)) {
-      if (in == null) {
-        return Optional.empty();
-      }
-      byte[] body = in.readAllBytes();
-      int dot = name.lastIndexOf('.');
-      String ext =
-          dot > name.lastIndexOf('/') ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "txt";
-      String etag =
-          "\""
-              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16)
-              + "\"";
-      return Optional.of(
-          new Asset(body, TYPES.getOrDefault(ext, "application/octet-stream"), etag));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read console asset " + name, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return files.cached();
   }
 }

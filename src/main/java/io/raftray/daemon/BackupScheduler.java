@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -38,12 +39,20 @@ final class BackupScheduler {
   private final BackupSchedule schedule;
   private final Supplier<State> view;
   private final Clock clock;
+  private final Consumer<String> onFailure;
   private long lastIndex = -1;
 
   BackupScheduler(BackupSchedule schedule, Supplier<State> view, Clock clock) {
+    this(schedule, view, clock, why -> {});
+  }
+
+  /** {@code onFailure} hears the reason of each failed run (the {@code backup.failed} event). */
+  BackupScheduler(
+      BackupSchedule schedule, Supplier<State> view, Clock clock, Consumer<String> onFailure) {
     this.schedule = schedule;
     this.view = view;
     this.clock = clock;
+    this.onFailure = onFailure;
   }
 
   /** Runs {@link #runOnce} every interval on {@code on}, the first one interval after now. */
@@ -67,6 +76,7 @@ final class BackupScheduler {
     } catch (IOException | RuntimeException e) {
       // One line per failed run; the next run tries again.
       LOG.warning("scheduled backup failed: " + Causes.rootMessage(e));
+      onFailure.accept(Causes.rootMessage(e));
     }
   }
 

@@ -25,6 +25,7 @@ import io.raftray.cluster.RaftNode;
 import io.raftray.cluster.RenewService;
 import io.raftray.config.NodeConfig;
 import io.raftray.config.Tunables;
+import io.raftray.console.ApiDocsService;
 import io.raftray.console.ConsoleService;
 import io.raftray.http.Mount;
 import io.raftray.join.Admission;
@@ -45,6 +46,7 @@ import io.raftray.state.Replica;
 import io.raftray.state.UsageTicker;
 import io.raftray.sub.SubActivity;
 import io.raftray.sub.SubscriptionService;
+import io.raftray.webhook.WebhookDispatcher;
 import io.raftray.xray.DataPlane;
 import io.raftray.xray.XrayReporter;
 import io.raftray.xray.XraySupervisor;
@@ -317,7 +319,9 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.MEMBER.path(), member);
               r.register(Mount.HOST.path(), host);
               r.register(Mount.HOST_ADMIN.path(), hostAdmin);
+              r.register(Mount.API_DOCS.path(), new ApiDocsService());
               r.register(Mount.API.path(), api);
+              r.register(Mount.MARZBAN.path(), api.marzbanCompat());
               r.register(Mount.SUB.path(), subscriptions);
               probes.mount(r);
               // Last: the console answers only what no other mount did.
@@ -410,7 +414,12 @@ public final class Daemon implements AutoCloseable {
           maintenance.scheduleWithFixedDelay(publicTls::check, every, every, TimeUnit.MILLISECONDS);
     }
     if (config.backup().enabled()) {
-      new BackupScheduler(config.backup(), sm::view, clock).schedule(maintenance);
+      new BackupScheduler(
+              config.backup(),
+              sm::view,
+              clock,
+              why -> BackupFailures.report(replica, config.nodeId(), config.name(), why))
+          .schedule(maintenance);
     }
     UsageTicker ticker =
         lifecycle.add(
@@ -418,6 +427,12 @@ public final class Daemon implements AutoCloseable {
             new UsageTicker(
                 config.nodeId(), replica, clock, tunables.usageTickInterval(), features));
     ticker.start();
+    lifecycle
+        .add(
+            "webhook dispatcher",
+            new WebhookDispatcher(
+                config.nodeId(), replica, clock, WebhookDispatcher.Settings.DEFAULT))
+        .start();
     lifecycle.add("subscription activity", activity).start();
     return new Daemon(
         config,

@@ -12,6 +12,20 @@ import org.jspecify.annotations.NullMarked;
 public enum Mount {
   /** Admin REST API; the role each route needs is declared with the route. */
   API("/api/v1", "bearer admin token (401 without, 403 when the route's access is not met)"),
+  /**
+   * Swagger UI for the admin API (static files from the jar); it loads the public OpenAPI document
+   * {@code /api/v1/openapi.json}. Registered before anything else under {@code /api}.
+   */
+  API_DOCS("/api/docs", "none: public static files (Swagger UI); try-it-out sends your own token"),
+  /**
+   * The Marzban-compatible API ({@code /api/admin/token}, {@code /api/user}, ...), registered after
+   * {@link #API}; it answers only while the cluster setting {@code marzban_compat_api} is on, else
+   * the paths are unknown (404).
+   */
+  MARZBAN(
+      "/api",
+      "bearer: a Marzban login's access token or an admin token (401 without, 403 for viewers"
+          + " on writes); only while the setting marzban_compat_api is on"),
   /** Subscriptions. */
   SUB("/sub", "none: the unguessable token in the path is the credential"),
   /** {@code /ca} (public) and {@code /join}, {@code /join/{id}}. */

@@ -92,6 +92,7 @@ public final class Problems {
   public static int status(ErrorKind kind) {
     return switch (kind) {
       case INVALID -> 400;
+      case UNPROCESSABLE -> 422;
       case UNAUTHORIZED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
@@ -108,6 +109,7 @@ public final class Problems {
   public static String title(ErrorKind kind) {
     return switch (kind) {
       case INVALID -> "Bad Request";
+      case UNPROCESSABLE -> "Unprocessable Content";
       case UNAUTHORIZED -> "Unauthorized";
       case FORBIDDEN -> "Forbidden";
       case NOT_FOUND -> "Not Found";

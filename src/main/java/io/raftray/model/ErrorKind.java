@@ -18,5 +18,10 @@ public enum ErrorKind {
   /** Too many failed attempts from one source (429, with {@code Retry-After}). */
   RATE_LIMITED,
   /** A bug or an unexpected failure; the detail never says more than "see the node log". */
-  INTERNAL
+  INTERNAL,
+  /**
+   * A body a facade's schema refuses (422): the Marzban-compatible API answers its validation
+   * errors so, as FastAPI does; the Raftray API answers {@link #INVALID} (400).
+   */
+  UNPROCESSABLE
 }

@@ -25,6 +25,10 @@ import java.util.List;
  * activity batches) are activity; null until it happens and then not written, so older records keep
  * their bytes.
  *
+ * <p>{@code subRevokedAt} (imported from Marzban, null otherwise) refuses Marzban subscription
+ * tokens issued before it; {@code onHoldTimeout} (null: none) is when an {@code on_hold} user
+ * becomes active without traffic (the leader's tick). Both not written while null.
+ *
  * <p>The component order is the JSON field order of snapshots and log entries: append new
  * components at the end. Build users with {@link #builder()} or change one with {@link
  * #toBuilder()}.
@@ -50,7 +54,9 @@ public record User(
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
     @JsonInclude(JsonInclude.Include.NON_NULL) Instant onlineAt,
     @JsonInclude(JsonInclude.Include.NON_NULL) Instant subUpdatedAt,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String subLastUserAgent) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String subLastUserAgent,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant subRevokedAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant onHoldTimeout) {
 
   public User {
     onHoldExpireSeconds = onHoldExpireSeconds == null ? 0L : onHoldExpireSeconds;
@@ -143,6 +149,8 @@ public record User(
     private Instant onlineAt;
     private Instant subUpdatedAt;
     private String subLastUserAgent;
+    private Instant subRevokedAt;
+    private Instant onHoldTimeout;
 
     private Builder() {}
 
@@ -168,6 +176,8 @@ public record User(
       onlineAt = u.onlineAt;
       subUpdatedAt = u.subUpdatedAt;
       subLastUserAgent = u.subLastUserAgent;
+      subRevokedAt = u.subRevokedAt;
+      onHoldTimeout = u.onHoldTimeout;
     }
 
     public Builder id(String v) {
@@ -286,6 +296,18 @@ public record User(
       return this;
     }
 
+    /** Marzban tokens issued before this are refused; null: none. */
+    public Builder subRevokedAt(Instant v) {
+      subRevokedAt = v;
+      return this;
+    }
+
+    /** When an on_hold user becomes active without traffic; null: never. */
+    public Builder onHoldTimeout(Instant v) {
+      onHoldTimeout = v;
+      return this;
+    }
+
     public User build() {
       return new User(
           id,
@@ -308,7 +330,9 @@ public record User(
           hwidDeviceLimit,
           onlineAt,
           subUpdatedAt,
-          subLastUserAgent);
+          subLastUserAgent,
+          subRevokedAt,
+          onHoldTimeout);
     }
   }
 }

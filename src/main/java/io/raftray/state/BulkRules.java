@@ -72,7 +72,8 @@ final class BulkRules {
         throw new Rejection(
             INVALID, at + "hwid_device_limit", "hwid_device_limit must be 0-" + Device.HARD_CAP);
       }
-      User stamped = UserRules.withEffectiveStatus(u.toBuilder().created(now).build(), now);
+      User stamped =
+          UserRules.withEffectiveStatus(c.isImport() ? imported(u, now) : fresh(u, now), now);
       users = users.plus(u.id(), stamped);
       byName = byName.plus(u.name(), u.id());
       byToken = byToken.plus(u.subscriptionToken(), u.id());
@@ -85,6 +86,32 @@ final class BulkRules {
       n = n.withGroupMembers(members);
     }
     return new Changed(n, "users");
+  }
+
+  /** A created user: it starts now, with no usage and no import-only field. */
+  private static User fresh(User u, Instant now) {
+    return u.toBuilder()
+        .created(now)
+        .uplinkBytes(0)
+        .downlinkBytes(0)
+        .lifetimeUsedBytes(0)
+        .subRevokedAt(null)
+        .onHoldTimeout(null)
+        .build();
+  }
+
+  /**
+   * An imported user keeps its history (creation, period start, usage, revocation, hold timeout) as
+   * the command carries it, so every replica applies the same values; a missing time is now.
+   */
+  private static User imported(User u, Instant now) {
+    if (u.lifetimeUsedBytes() < u.usedBytes() || u.uplinkBytes() < 0 || u.downlinkBytes() < 0) {
+      throw new Rejection(
+          INVALID, "lifetime_used_bytes", "lifetime usage of " + u.name() + " is below its usage");
+    }
+    Instant created = u.createdAt() == null || u.createdAt().isAfter(now) ? now : u.createdAt();
+    Instant period = u.periodStartedAt() == null ? created : u.periodStartedAt();
+    return u.toBuilder().createdAt(created).periodStartedAt(period).updatedAt(now).build();
   }
 
   static Changed bulk(State s, BulkUsers b, Instant now) {

@@ -1,5 +1,6 @@
 package io.raftray.state;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
@@ -21,6 +22,9 @@ import io.raftray.model.User;
 import io.raftray.model.UserCredentials;
 import io.raftray.model.UserStatus;
 import io.raftray.model.UserTemplate;
+import io.raftray.model.Webhook;
+import io.raftray.model.WebhookDelivery;
+import io.raftray.model.WebhookUrls;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -693,12 +697,22 @@ public sealed interface Command {
       Integer auditRetention,
       @JsonInclude(JsonInclude.Include.NON_NULL) Integer hwidDeviceLimit,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hwidRequired,
-      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls)
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> publicBaseUrls,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean marzbanCompatApi)
       implements Command {
 
     /** The update as it was before the device settings (those unchanged). */
     public UpdateSettings(Integer auditRetention) {
-      this(auditRetention, null, null, null);
+      this(auditRetention, null, null, null, null);
+    }
+
+    /** The update as it was before the Marzban-compatible API switch (that unchanged). */
+    public UpdateSettings(
+        Integer auditRetention,
+        Integer hwidDeviceLimit,
+        Boolean hwidRequired,
+        List<String> publicBaseUrls) {
+      this(auditRetention, hwidDeviceLimit, hwidRequired, publicBaseUrls, null);
     }
 
     @Override
@@ -718,6 +732,9 @@ public sealed interface Command {
             publicBaseUrls.isEmpty()
                 ? "public base urls cleared"
                 : "public base urls set to " + String.join(", ", publicBaseUrls));
+      }
+      if (marzbanCompatApi != null) {
+        parts.add("marzban compatible api " + (marzbanCompatApi ? "switched on" : "switched off"));
       }
       return parts.isEmpty() ? "settings unchanged" : String.join(", ", parts);
     }
@@ -754,16 +771,52 @@ public sealed interface Command {
    * users[i].field}. One audit event for the batch.
    */
   @Action(value = "users.create_batch", by = Origin.ADMIN)
-  record CreateUsers(List<User> users) implements Command {
+  record CreateUsers(List<User> users, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean imported)
+      implements Command {
     public static final int MAX_BATCH = 1000;
 
     public CreateUsers {
       users = users == null ? List.of() : List.copyOf(users);
+      // Only true is written: a plain batch keeps the bytes it had before imports existed.
+      imported = Boolean.TRUE.equals(imported) ? Boolean.TRUE : null;
+    }
+
+    /** A plain batch: every user starts now. */
+    public CreateUsers(List<User> users) {
+      this(users, null);
+    }
+
+    /**
+     * An import (Marzban): each user keeps the {@code createdAt}, {@code periodStartedAt}, usage,
+     * {@code subRevokedAt} and {@code onHoldTimeout} it carries; only {@code updatedAt} is stamped.
+     */
+    @JsonIgnore
+    public boolean isImport() {
+      return Boolean.TRUE.equals(imported);
     }
 
     @Override
     public String summary() {
-      return "created " + users.size() + (users.size() == 1 ? " user" : " users");
+      return (isImport() ? "imported " : "created ")
+          + users.size()
+          + (users.size() == 1 ? " user" : " users");
+    }
+  }
+
+  /**
+   * Sets (or, with null, clears) the Marzban JWT secret that old Marzban subscription tokens are
+   * checked with. Owner only; the secret never reaches the summary (audit) or a log line.
+   */
+  @Action(value = "settings.set_marzban_secret", by = Origin.OWNER)
+  record SetMarzbanSecret(String secret) implements Command {
+    @Override
+    public String summary() {
+      return secret == null ? "marzban jwt secret cleared" : "marzban jwt secret set";
+    }
+
+    @Override
+    public String toString() {
+      return "SetMarzbanSecret[" + (secret == null ? "clear" : "redacted") + "]";
     }
   }
 
@@ -1006,6 +1059,110 @@ public sealed interface Command {
       return (reset ? "reset the password of admin " : "created admin ")
           + admin.username()
           + " from a host's data directory";
+    }
+  }
+
+  // ---- webhooks (feature level 2; docs/webhooks.md)
+
+  /** Creates a webhook (id and secret chosen before submission). */
+  @Action(value = "webhook.create", by = Origin.ADMIN)
+  record CreateWebhook(Webhook webhook) implements Command {
+    @Override
+    public String summary() {
+      return "created webhook " + webhook.id() + " to " + WebhookUrls.redacted(webhook.url());
+    }
+  }
+
+  /** Changes a webhook; null fields stay as they are. */
+  @Action(value = "webhook.update", by = Origin.ADMIN)
+  record UpdateWebhook(String id, String url, String secret, List<String> events, Boolean enabled)
+      implements Command {
+    @Override
+    public String summary() {
+      return "changed webhook "
+          + id
+          + (url == null ? "" : " url")
+          + (secret == null ? "" : " secret")
+          + (events == null ? "" : " events")
+          + (enabled == null ? "" : enabled ? " enabled" : " disabled");
+    }
+
+    /** Never the secret. */
+    @Override
+    public String toString() {
+      return "UpdateWebhook[" + id + "]";
+    }
+  }
+
+  /** Deletes a webhook; what it was still owed leaves the outbox with it. */
+  @Action(value = "webhook.delete", by = Origin.ADMIN)
+  record DeleteWebhook(String id) implements Command {
+    @Override
+    public String summary() {
+      return "deleted webhook " + id;
+    }
+  }
+
+  /** The thresholds of {@code user.expiring} and {@code user.limit_near}; null: unchanged. */
+  @Action(value = "webhook.settings", by = Origin.ADMIN)
+  record UpdateWebhookSettings(Integer expiringDays, Integer limitNearPercent) implements Command {
+    @Override
+    public String summary() {
+      return "webhook settings: expiring_days "
+          + expiringDays
+          + ", limit_near_percent "
+          + limitNearPercent;
+    }
+  }
+
+  /**
+   * The leader's batch of delivery results: per webhook, delivered (or skipped by the outbox bound)
+   * up to {@code deliveredSeq}, and the attempts since its last batch for the delivery log. One
+   * entry for many events; not audited.
+   */
+  @Action(value = "webhook.ack", by = Origin.NODE)
+  record AckWebhooks(List<WebhookAck> acks) implements Command {
+    public AckWebhooks {
+      acks = acks == null ? List.of() : List.copyOf(acks);
+    }
+
+    @Override
+    public String summary() {
+      return "webhook deliveries of " + acks.size() + " webhooks";
+    }
+  }
+
+  /** One webhook's part of {@link AckWebhooks}. */
+  record WebhookAck(String webhookId, long deliveredSeq, List<WebhookDelivery> deliveries) {
+    public WebhookAck {
+      deliveries = deliveries == null ? List.of() : List.copyOf(deliveries);
+    }
+  }
+
+  /**
+   * Events a node observed (the leader: a node down or up, a user about to expire, a certificate
+   * about to expire; any node: its core, its scheduled backup failed), so they enter the same
+   * outbox. The rules drop repeats: a node already down, a dedupe key already seen. Not audited.
+   */
+  @Action(value = "webhook.observe", by = Origin.NODE)
+  record ObserveEvents(List<ObservedEvent> events) implements Command {
+    public ObserveEvents {
+      events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    @Override
+    public String summary() {
+      return events.size() + " observed events";
+    }
+  }
+
+  /**
+   * One observed event. {@code dedupeUntil} (with {@code subject}) makes it happen once until that
+   * time: a user's expiry, a certificate's end; null for none.
+   */
+  record ObservedEvent(String type, String subject, Map<String, Object> data, Instant dedupeUntil) {
+    public ObservedEvent {
+      data = data == null ? Map.of() : new TreeMap<>(data);
     }
   }
 }

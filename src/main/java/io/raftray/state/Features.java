@@ -16,19 +16,33 @@ import java.util.Optional;
  * level ({@link #required}); a replica that still meets an entry or a snapshot above what it reads
  * halts instead of skipping it (RaftrayStateMachine).
  *
- * <p>Level 1 ({@link #BASE}) is everything this release has. A release that adds a command kind, a
- * field to a command, or a snapshot section raises {@link #CURRENT} and returns the new level from
- * {@link #required} for exactly those commands (a field: only when it is set), so nothing of it is
- * logged or written before every voter reads it. {@link Command.FeatureProbe} is the one command
- * above CURRENT: a test-only "newer" node ({@code RAFTRAY_TEST_FEATURE_LEVEL}) reads it, a normal
- * one does not, which is how the tests run a mixed-version cluster with a single build.
+ * <p>Level 1 ({@link #BASE}) is everything the release before webhooks had; level 2 ({@link
+ * #WEBHOOKS}) adds the {@code webhook.*} commands and the {@code webhooks} snapshot section. A
+ * release that adds a command kind, a field to a command, or a snapshot section raises {@link
+ * #CURRENT} and returns the new level from {@link #required} for exactly those commands (a field:
+ * only when it is set), so nothing of it is logged or written before every voter reads it. {@link
+ * Command.FeatureProbe} is the one command above CURRENT: a test-only "newer" node ({@code
+ * RAFTRAY_TEST_FEATURE_LEVEL}) reads it, a normal one does not, which is how the tests run a
+ * mixed-version cluster with a single build.
  */
 public final class Features {
   /** The level of a node that says nothing: the release before feature levels. */
   public static final int BASE = 1;
 
+  /**
+   * The level of the Marzban import: {@code users.create_batch} with {@code imported} (users with
+   * {@code sub_revoked_at}, {@code on_hold_timeout}) and {@code settings.set_marzban_secret}.
+   */
+  public static final int MARZBAN_IMPORT = 2;
+
   /** The highest level this release reads. */
-  public static final int CURRENT = 1;
+  public static final int CURRENT = 2;
+
+  /** Webhooks and their outbox (issue 15): the {@code webhook.*} commands and section. */
+  public static final int WEBHOOKS = 2;
+
+  /** The level of {@code settings.update} with {@code marzban_compat_api}. */
+  public static final int MARZBAN_API = 2;
 
   /** The response header of {@code /cluster/v1/raft} that carries the answering node's level. */
   public static final String HEADER = "X-Raftray-Feature-Level";
@@ -40,6 +54,15 @@ public final class Features {
     return switch (c) {
       case Command.FeatureProbe p -> Command.FeatureProbe.LEVEL;
       case Command.SetFeatureLevel l -> l.level();
+      case Command.CreateWebhook w -> WEBHOOKS;
+      case Command.UpdateWebhook w -> WEBHOOKS;
+      case Command.DeleteWebhook w -> WEBHOOKS;
+      case Command.UpdateWebhookSettings w -> WEBHOOKS;
+      case Command.AckWebhooks w -> WEBHOOKS;
+      case Command.ObserveEvents w -> WEBHOOKS;
+      case Command.CreateUsers b -> b.isImport() ? MARZBAN_IMPORT : BASE;
+      case Command.SetMarzbanSecret m -> MARZBAN_IMPORT;
+      case Command.UpdateSettings u -> u.marzbanCompatApi() != null ? MARZBAN_API : BASE;
       default -> BASE;
     };
   }

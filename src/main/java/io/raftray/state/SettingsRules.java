@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * {@code settings.update}: cluster-wide settings (audit retention, default device limit, hwid
- * required, public base URLs), merged field by field in apply.
+ * required, public base URLs, the Marzban-compatible API switch), merged field by field in apply.
  */
 final class SettingsRules {
   private SettingsRules() {}
@@ -43,8 +43,21 @@ final class SettingsRules {
             retention != null ? retention : cur.auditRetention(),
             limit != null ? limit : cur.hwidDeviceLimit(),
             u.hwidRequired() != null ? u.hwidRequired() : cur.hwidRequired(),
-            urls != null ? urls.stream().map(PublicBases::trim).toList() : cur.publicBaseUrls());
+            urls != null ? urls.stream().map(PublicBases::trim).toList() : cur.publicBaseUrls(),
+            cur.marzbanJwtSecret(),
+            u.marzbanCompatApi() != null ? u.marzbanCompatApi() : cur.marzbanCompatApi());
     return new Store.Changed(s.toBuilder().settings(next).build(), "settings");
+  }
+
+  /** {@code settings.set_marzban_secret}: 1-256 printable ASCII characters, or null to clear. */
+  static Store.Changed setMarzbanSecret(State s, Command.SetMarzbanSecret c) {
+    String secret = c.secret();
+    if (secret != null && !ClusterSettings.validMarzbanSecret(secret)) {
+      throw new Store.Rejection(
+          INVALID, "marzban_jwt_secret", "marzban_jwt_secret must be 1-256 printable characters");
+    }
+    return new Store.Changed(
+        s.toBuilder().settings(s.settings().withMarzbanJwtSecret(secret)).build(), "settings");
   }
 
   /** The API checks the same; this keeps a hand-made entry from storing an unusable address. */

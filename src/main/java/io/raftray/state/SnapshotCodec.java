@@ -262,7 +262,19 @@ public final class SnapshotCodec {
               "feature_level",
               (s, json) ->
                   s.featureLevel() <= Features.BASE ? null : json.valueToTree(s.featureLevel()),
-              (n, b, ctx) -> b.featureLevel(n == null || n.isNull() ? Features.BASE : n.asInt())));
+              (n, b, ctx) -> b.featureLevel(n == null || n.isNull() ? Features.BASE : n.asInt())),
+          // Added with webhooks (feature level 2): written only when something is in it, which
+          // needs a webhook.* entry, so only at that level; states without webhooks keep their
+          // bytes.
+          new SnapshotSection(
+              "webhooks",
+              (s, json) ->
+                  s.webhooks().isEmpty() ? null : json.valueToTree(WebhooksForm.of(s.webhooks())),
+              (n, b, ctx) ->
+                  b.webhooks(
+                      n == null || n.isNull()
+                          ? Webhooks.empty()
+                          : ctx.json().treeToValue(n, WebhooksForm.class).toWebhooks())));
 
   /** The history as read, with its maps sorted (snapshot bytes and digest are in id order). */
   private static UsageHistory sortedHistory(UsageHistory h) {

@@ -47,6 +47,8 @@ import org.pcollections.TreePSet;
  * ids, never written to snapshots): {@link UserRules#put} keeps it up to date with each user it
  * writes, so a group's members are found without scanning every user.
  *
+ * <p>{@code webhooks} holds the webhooks and their replicated outbox ({@link Webhooks}).
+ *
  * <p>{@code featureLevel} is the cluster's feature level ({@link Features}): the command and
  * snapshot schema every voter has said it reads; it only ever rises.
  */
@@ -76,7 +78,8 @@ public record State(
     NavigableMap<String, NavigableMap<String, Device>> devices,
     UsageHistory usageHistory,
     NavigableMap<String, Admin> admins,
-    int featureLevel) {
+    int featureLevel,
+    Webhooks webhooks) {
 
   private static final State EMPTY = new Builder().build();
 
@@ -106,6 +109,7 @@ public record State(
     usageHistory = usageHistory == null ? UsageHistory.empty() : usageHistory;
     admins = orEmpty(admins);
     featureLevel = Math.max(featureLevel, Features.BASE);
+    webhooks = webhooks == null ? Webhooks.empty() : webhooks;
   }
 
   /** The state before the bootstrap command: index 0, nothing in it. */
@@ -340,6 +344,10 @@ public record State(
     return toBuilder().admins(a).build();
   }
 
+  State withWebhooks(Webhooks w) {
+    return toBuilder().webhooks(w).build();
+  }
+
   /** The admin account named {@code username}, or null (names are few: a scan). */
   public Admin adminByUsername(String username) {
     for (Admin a : admins.values()) {
@@ -382,6 +390,7 @@ public record State(
     private UsageHistory usageHistory;
     private NavigableMap<String, Admin> admins;
     private int featureLevel;
+    private Webhooks webhooks;
 
     private Builder() {}
 
@@ -412,6 +421,7 @@ public record State(
       usageHistory = s.usageHistory;
       admins = s.admins;
       featureLevel = s.featureLevel;
+      webhooks = s.webhooks;
     }
 
     public Builder appliedIndex(long v) {
@@ -562,6 +572,12 @@ public record State(
       return this;
     }
 
+    /** Webhooks, their outbox and its bookkeeping (docs/webhooks.md). */
+    public Builder webhooks(Webhooks v) {
+      webhooks = v;
+      return this;
+    }
+
     public State build() {
       return new State(
           appliedIndex,
@@ -589,7 +605,8 @@ public record State(
           devices,
           usageHistory,
           admins,
-          featureLevel);
+          featureLevel,
+          webhooks);
     }
   }
 }

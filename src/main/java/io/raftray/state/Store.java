@@ -51,7 +51,7 @@ public final class Store {
         throw new Rejection(ErrorKind.UNAVAILABLE, null, "cluster is not bootstrapped");
       }
       Changed c = dispatch(state, env.command(), env.at());
-      State next = c.state;
+      State next = WebhookEvents.derive(state, c.state, env.command(), env.at());
       if (c.audited) {
         AuditEvent event =
             new AuditEvent(
@@ -126,6 +126,7 @@ public final class Store {
       case UpdateUserTemplate u -> UserTemplateRules.update(s, u, now);
       case DeleteUserTemplate d -> UserTemplateRules.delete(s, d);
       case CreateUsers c -> BulkRules.createBatch(s, c, now);
+      case SetMarzbanSecret m -> SettingsRules.setMarzbanSecret(s, m);
       case BulkUsers b -> BulkRules.bulk(s, b, now);
       case SubscriptionActivity a -> ActivityRules.report(s, a, now);
       case DeleteDevice d -> ActivityRules.deleteDevice(s, d);
@@ -139,6 +140,12 @@ public final class Store {
       case ConfirmTotp c -> AdminRules.confirmTotp(s, c, now);
       case DisableTotp d -> AdminRules.disableTotp(s, d, now);
       case HostSetAdmin h -> AdminRules.hostSet(s, h, now);
+      case CreateWebhook c -> WebhookRules.create(s, c, now);
+      case UpdateWebhook u -> WebhookRules.update(s, u, now);
+      case DeleteWebhook d -> WebhookRules.delete(s, d);
+      case UpdateWebhookSettings u -> WebhookRules.settings(s, u);
+      case AckWebhooks a -> WebhookRules.ack(s, a);
+      case ObserveEvents o -> WebhookRules.observe(s, o, now);
     };
   }
 

@@ -104,7 +104,9 @@ final class UsageRules {
 
   static boolean due(State s, Instant now) {
     for (User u : s.users().values()) {
-      if (resetDue(u, now) || UserRules.withEffectiveStatus(u, now).status() != u.status()) {
+      if (resetDue(u, now)
+          || holdTimedOut(u, now)
+          || UserRules.withEffectiveStatus(u, now).status() != u.status()) {
         return true;
       }
     }
@@ -121,8 +123,12 @@ final class UsageRules {
     for (User u : s.users().values()) {
       User n = u;
       boolean wasReset = false;
-      if (resetDue(u, now)) {
-        n = n.withUsageReset(periodStartAt(u, now)).withStatus(n.status(), now);
+      if (holdTimedOut(u, now)) {
+        // Marzban's on_hold_timeout: active without traffic, the hold's duration from now.
+        n = n.activatedFromHold(now);
+      }
+      if (resetDue(n, now)) {
+        n = n.withUsageReset(periodStartAt(n, now)).withStatus(n.status(), now);
         wasReset = true;
       }
       User eff = UserRules.withEffectiveStatus(n, now);
@@ -199,6 +205,15 @@ final class UsageRules {
   }
 
   // ---- periods
+
+  /**
+   * Whether an on_hold user's {@code onHoldTimeout} has come: it becomes active without traffic.
+   */
+  static boolean holdTimedOut(User u, Instant now) {
+    return u.status() == UserStatus.ON_HOLD
+        && u.onHoldTimeout() != null
+        && !u.onHoldTimeout().isAfter(now);
+  }
 
   /**
    * Whether the user's current period has ended at {@code now}. On-hold users have no period yet:

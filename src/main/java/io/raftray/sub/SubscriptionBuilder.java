@@ -50,6 +50,11 @@ final class SubscriptionBuilder {
     return new Subscription(title(settings, user), proxies, reason);
   }
 
+  /** Every proxy of {@code user} as of {@code view}, whatever its status (admin views). */
+  List<Proxy> proxiesOf(State view, User user) {
+    return proxies(view, user, view.subscriptionSettings());
+  }
+
   static String title(SubscriptionSettings settings, User u) {
     Map<String, String> v = new HashMap<>();
     v.put("user", u.name());

@@ -120,6 +120,13 @@ public final class SubscriptionService implements HttpService {
     String token = req.path().pathParameters().first("token").orElse("");
     // Malformed tokens take the same lookup as unknown ones; only the length is bounded first.
     User user = SubscriptionBuilder.userByToken(s, token.length() > MAX_TOKEN_LENGTH ? "" : token);
+    boolean marzban = false;
+    if (user == null) {
+      // Only after the normal lookup missed: a Marzban token of an imported user (a no-op while
+      // no marzban_jwt_secret is set), so the normal path costs nothing more.
+      user = MarzbanTokens.user(s, token, clock.instant());
+      marzban = user != null;
+    }
     if (user == null) {
       Problems.send(res, ErrorKind.NOT_FOUND, "not found");
       return;
@@ -131,7 +138,8 @@ public final class SubscriptionService implements HttpService {
     Format format;
     boolean negotiated = explicit == null;
     if (explicit != null) {
-      format = Format.parse(explicit).orElse(null);
+      Format alias = marzban ? MarzbanTokens.CLIENT_TYPES.get(explicit) : null;
+      format = alias != null ? alias : Format.parse(explicit).orElse(null);
       if (format == null) {
         Problems.send(
             res,

@@ -91,6 +91,7 @@ final class ApiFixture implements AutoCloseable {
                 r -> {
                   metrics.register(r);
                   r.register(ApiService.MOUNT, api);
+                  r.register(MarzbanApi.MOUNT, api.marzbanCompat());
                   probes.mount(r);
                 })
             .build()
@@ -171,11 +172,30 @@ final class ApiFixture implements AutoCloseable {
   }
 
   Resp sendRaw(String method, String path, String token, HttpRequest.BodyPublisher body) {
+    return sendRaw(method, path, token, "application/json", body);
+  }
+
+  /** POSTs an urlencoded form (an OAuth2 password login) without a token. */
+  Resp postForm(String path, String form) {
+    return sendRaw(
+        "POST",
+        path,
+        null,
+        "application/x-www-form-urlencoded",
+        HttpRequest.BodyPublishers.ofString(form));
+  }
+
+  Resp sendRaw(
+      String method,
+      String path,
+      String token,
+      String contentType,
+      HttpRequest.BodyPublisher body) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
             .timeout(Duration.ofSeconds(20))
             .method(method, body)
-            .header("Content-Type", "application/json");
+            .header("Content-Type", contentType);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -80,9 +80,18 @@ class FeatureLevelIT {
             () -> leader.replica().submit(leaderId, new Command.FeatureProbe("too early")))
         .hasMessageContaining("needs cluster feature level " + NEWER);
     await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                daemons.stream()
+                    .allMatch(d -> d.replica().view().featureLevel() == Features.CURRENT));
+    await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
-        .until(() -> daemons.stream().allMatch(d -> d.replica().view().featureLevel() == 1));
+        .until(
+            () ->
+                daemons.stream()
+                    .allMatch(d -> d.replica().view().featureLevel() == Features.CURRENT));
     assertThat(daemons.get(2).stateMachine().halted()).isEmpty();
     assertThat(leader.replica().view().audit().all())
         .noneMatch(e -> e.summary().contains("too early"));
@@ -140,7 +149,7 @@ class FeatureLevelIT {
       daemons.set(back, old);
       await().atMost(Duration.ofSeconds(30)).until(() -> old.stateMachine().halted().isPresent());
       why = old.stateMachine().halted().orElseThrow();
-      assertThat(old.replica().view().featureLevel()).isEqualTo(Features.BASE);
+      assertThat(old.replica().view().featureLevel()).isEqualTo(Features.CURRENT);
     } catch (StartupException e) {
       daemons.remove(back);
       why = e.getMessage();

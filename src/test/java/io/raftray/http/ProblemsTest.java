@@ -25,7 +25,7 @@ class ProblemsTest {
       statuses.add(Problems.status(k));
       assertThat(Problems.title(k)).isNotBlank();
     }
-    assertThat(statuses).containsExactly(400, 401, 403, 404, 405, 409, 413, 429, 500, 503);
+    assertThat(statuses).containsExactly(400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503);
     assertThat(Problems.slug(ErrorKind.METHOD_NOT_ALLOWED)).isEqualTo("method-not-allowed");
   }
 

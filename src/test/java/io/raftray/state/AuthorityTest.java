@@ -96,7 +96,9 @@ class AuthorityTest {
             "node.expire_joining",
             "subscription.activity",
             "cluster.set_feature_level",
-            "cluster.feature_probe");
+            "cluster.feature_probe",
+            "webhook.ack",
+            "webhook.observe");
     assertThat(m.get(Origin.OWNER))
         .containsExactlyInAnyOrder(
             "admin_token.create",
@@ -104,7 +106,8 @@ class AuthorityTest {
             "join_token.create",
             "admin.create",
             "admin.update",
-            "admin.delete");
+            "admin.delete",
+            "settings.set_marzban_secret");
     assertThat(m.get(Origin.ACCOUNT))
         .containsExactlyInAnyOrder(
             "admin.login",

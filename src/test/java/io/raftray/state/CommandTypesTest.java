@@ -59,6 +59,7 @@ class CommandTypesTest {
             "user_template.update",
             "user_template.delete",
             "users.create_batch",
+            "settings.set_marzban_secret",
             "users.bulk",
             "node.expire_joining",
             "subscription.activity",
@@ -72,7 +73,13 @@ class CommandTypesTest {
             "admin.totp_enroll",
             "admin.totp_confirm",
             "admin.totp_disable",
-            "admin.host_set");
+            "admin.host_set",
+            "webhook.create",
+            "webhook.update",
+            "webhook.delete",
+            "webhook.settings",
+            "webhook.ack",
+            "webhook.observe");
     assertThat(new Command.UsersTick().action()).isEqualTo("users.tick");
     assertThat(Command.UpdateUser.of("usr_1").build().action()).isEqualTo("user.update");
   }

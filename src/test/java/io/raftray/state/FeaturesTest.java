@@ -50,6 +50,17 @@ class FeaturesTest {
   }
 
   @Test
+  void theMarzbanSwitch_needsItsLevel_otherSettingsDoNot() {
+    State base = State.empty();
+    Command on = new Command.UpdateSettings(null, null, null, null, true);
+    assertThat(Features.required(on)).isEqualTo(Features.MARZBAN_API);
+    assertThat(Features.refusal(base, on, Features.CURRENT))
+        .hasValueSatisfying(r -> assertThat(r).contains("needs cluster feature level 2"));
+    assertThat(Features.refusal(base.toBuilder().featureLevel(2).build(), on, 2)).isEmpty();
+    assertThat(Features.required(new Command.UpdateSettings(500))).isEqualTo(Features.BASE);
+  }
+
+  @Test
   void setFeatureLevel_neverLowers_andTheSnapshotHoldsItOnlyAboveBase() throws IOException {
     long i = 1;
     State s = Store.apply(State.empty(), env(bootstrap(), T0), i).state();

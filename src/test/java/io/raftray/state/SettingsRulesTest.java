@@ -37,6 +37,28 @@ class SettingsRulesTest {
   }
 
   @Test
+  void marzbanCompatApi_offByDefault_mergedInApply_keptBySnapshots() throws IOException {
+    State s = Store.apply(State.empty(), env(bootstrap(), T0), ++index).state();
+    assertThat(s.settings().effectiveMarzbanCompatApi()).isFalse();
+    s = apply(s, List.of("https://cdn.example")).state();
+    index++;
+    s =
+        Store.apply(
+                s,
+                env(new Command.UpdateSettings(null, null, null, null, true), T0.plusMillis(index)),
+                index)
+            .state();
+    assertThat(s.settings().effectiveMarzbanCompatApi()).isTrue();
+    // Another setting's change leaves the switch as it is.
+    s = apply(s, List.of("https://b.example")).state();
+    assertThat(s.settings().effectiveMarzbanCompatApi()).isTrue();
+    assertThat(s.settings().publicBaseUrls()).containsExactly("https://b.example");
+    State back = SnapshotCodec.decode(SnapshotCodec.encode(s), 10_000);
+    assertThat(back.settings().effectiveMarzbanCompatApi()).isTrue();
+    assertThat(SnapshotCodec.digest(back)).isEqualTo(SnapshotCodec.digest(s));
+  }
+
+  @Test
   void aHandMadeEntryWithABadUrl_isRejected_andChangesNothing() {
     State s = Store.apply(State.empty(), env(bootstrap(), T0), ++index).state();
     s = apply(s, List.of("https://cdn.example")).state();

@@ -374,4 +374,22 @@ class UsageRulesTest {
     assertThat(restored.usageSeqs()).containsEntry("node_b", 3L);
     assertThat(SnapshotCodec.encode(restored)).isEqualTo(snap);
   }
+
+  @Test
+  void tick_onHoldTimeout_activatesWithoutTraffic_expiringTheHoldLater() {
+    setUp();
+    Instant timeout = T0.plusSeconds(3600);
+    User erin =
+        user("usr_1", 0, UserStatus.ON_HOLD, 86_400).toBuilder().onHoldTimeout(timeout).build();
+    assertThat(run(new Command.CreateUsers(List.of(erin), true)).ok()).isTrue();
+    assertThat(Store.due(state, timeout.minusSeconds(1))).isFalse();
+    assertThat(Store.due(state, timeout)).isTrue();
+    Instant at = timeout.plusSeconds(5);
+    assertThat(run(new Command.UsersTick(), at).ok()).isTrue();
+    User u = u("usr_1");
+    assertThat(u.status()).isEqualTo(UserStatus.ACTIVE);
+    assertThat(u.expireAt()).isEqualTo(at.plusSeconds(86_400));
+    assertThat(u.periodStartedAt()).isEqualTo(at);
+    assertThat(Store.due(state, at)).isFalse();
+  }
 }

@@ -6,8 +6,8 @@ import picocli.CommandLine;
 /**
  * Adds the admin client commands ({@code user}, {@code endpoint}, {@code grant}, {@code group},
  * {@code user-template}, {@code node}, {@code token}, {@code join-token}, {@code join-request},
- * {@code audit}, {@code sub-settings}, {@code status}, {@code backup}) to the {@code raftray} root
- * command.
+ * {@code audit}, {@code sub-settings}, {@code status}, {@code backup}, {@code import}) to the
+ * {@code raftray} root command.
  */
 public final class AdminCli {
   private AdminCli() {}
@@ -29,6 +29,7 @@ public final class AdminCli {
             new EndpointCommands(),
             new GrantCommands(),
             new GroupCommands(),
+            new WebhookCommands(),
             new UserTemplateCommands(),
             new NodeCommands(),
             new TokenCommands(),
@@ -38,7 +39,8 @@ public final class AdminCli {
             new SubSettingsCommands(),
             new SettingsCommands(),
             new StatusCommand(),
-            new BackupCommand());
+            new BackupCommand(),
+            new ImportCommands());
     for (Object command : commands) {
       CommandLine sub = new CommandLine(command);
       sub.setOut(root.getOut());

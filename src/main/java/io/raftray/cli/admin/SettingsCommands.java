@@ -2,6 +2,10 @@ package io.raftray.cli.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,14 +62,55 @@ final class SettingsCommands extends CommandGroup {
         description = "Refuse subscription fetches without an x-hwid header.")
     Boolean hwidRequired;
 
+    @Option(
+        names = "--marzban-jwt-secret-file",
+        paramLabel = "FILE",
+        description =
+            "Marzban's jwt.secret_key, read from FILE (never an argument: the process list would"
+                + " show it); old Marzban subscription links then work. Owner tokens only.")
+    Path marzbanSecretFile;
+
+    @Option(
+        names = "--clear-marzban-jwt-secret",
+        description = "Remove the Marzban secret: every Marzban subscription link stops working.")
+    boolean clearMarzbanSecret;
+
+    private String marzbanSecret;
+
+    @Option(
+        names = "--marzban-compat-api",
+        paramLabel = "true|false",
+        arity = "1",
+        description =
+            "Answer Marzban's API at its paths (/api/admin/token, /api/user, ...) for bots and"
+                + " shops written against Marzban (docs/migrating-from-marzban.md).")
+    Boolean marzbanCompatApi;
+
     @Override
     void validate() throws UsageException {
       if (publicBaseUrls == null
           && !clearPublicBaseUrls
           && auditRetention == null
           && hwidDeviceLimit == null
-          && hwidRequired == null) {
+          && hwidRequired == null
+          && marzbanSecretFile == null
+          && !clearMarzbanSecret
+          && marzbanCompatApi == null) {
         throw new UsageException("nothing to change: give at least one option");
+      }
+      if (marzbanSecretFile != null && clearMarzbanSecret) {
+        throw new UsageException(
+            "give either --marzban-jwt-secret-file or --clear-marzban-jwt-secret, not both");
+      }
+      if (marzbanSecretFile != null) {
+        try {
+          marzbanSecret = Files.readString(marzbanSecretFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          throw new UsageException("cannot read " + marzbanSecretFile + ": " + e.getMessage());
+        }
+        if (marzbanSecret.isEmpty()) {
+          throw new UsageException(marzbanSecretFile + " is empty");
+        }
       }
       if (publicBaseUrls != null && clearPublicBaseUrls) {
         throw new UsageException(
@@ -90,6 +135,14 @@ final class SettingsCommands extends CommandGroup {
       }
       if (hwidRequired != null) {
         body.put("hwid_required", hwidRequired);
+      }
+      if (marzbanSecret != null) {
+        body.put("marzban_jwt_secret", marzbanSecret);
+      } else if (clearMarzbanSecret) {
+        body.putNull("marzban_jwt_secret");
+      }
+      if (marzbanCompatApi != null) {
+        body.put("marzban_compat_api", marzbanCompatApi);
       }
       out.resource(api.patch(PATH, body));
     }

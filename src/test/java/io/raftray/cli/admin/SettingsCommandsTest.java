@@ -77,6 +77,14 @@ class SettingsCommandsTest {
   }
 
   @Test
+  void set_marzbanCompatApi_sendsTheSwitch() {
+    cli.server.json(200, SETTINGS);
+    Result r = cli.run("settings", "set", "--marzban-compat-api", "true");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(last().body())).isEqualTo(json("{\"marzban_compat_api\":true}"));
+  }
+
+  @Test
   void set_nothingOrBoth_isAUsageError_andSendsNothing() {
     int before = cli.server.requests().size();
     assertThat(cli.run("settings", "set").exitCode()).isEqualTo(2);
@@ -90,5 +98,28 @@ class SettingsCommandsTest {
     assertThat(both.exitCode()).isEqualTo(2);
     assertThat(both.err()).contains("not both");
     assertThat(cli.server.requests()).hasSize(before);
+  }
+
+  @Test
+  void set_marzbanSecret_fromAFile_neverAnArgument_clearSendsNull() throws Exception {
+    Path file = dir.resolve("secret");
+    java.nio.file.Files.writeString(file, "0f1e2d3c4b5a6978\n");
+    cli.server.json(200, SETTINGS);
+    Result r = cli.run("settings", "set", "--marzban-jwt-secret-file", file.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(last().body()))
+        .isEqualTo(json("{\"marzban_jwt_secret\":\"0f1e2d3c4b5a6978\"}"));
+    assertThat(r.out() + r.err()).doesNotContain("0f1e2d3c4b5a6978");
+
+    cli.server.json(200, SETTINGS);
+    r = cli.run("settings", "set", "--clear-marzban-jwt-secret");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(json(last().body())).isEqualTo(json("{\"marzban_jwt_secret\":null}"));
+
+    int sent = cli.server.requests().size();
+    r = cli.run("settings", "set", "--marzban-jwt-secret-file", dir.resolve("missing").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("cannot read");
+    assertThat(cli.server.requests()).hasSize(sent);
   }
 }
