@@ -46,6 +46,7 @@ import io.raftray.state.Replica;
 import io.raftray.state.UsageTicker;
 import io.raftray.sub.SubActivity;
 import io.raftray.sub.SubscriptionService;
+import io.raftray.telegram.TelegramCommands;
 import io.raftray.webhook.WebhookDispatcher;
 import io.raftray.xray.DataPlane;
 import io.raftray.xray.XrayReporter;
@@ -53,6 +54,7 @@ import io.raftray.xray.XraySupervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -427,11 +429,20 @@ public final class Daemon implements AutoCloseable {
             new UsageTicker(
                 config.nodeId(), replica, clock, tunables.usageTickInterval(), features));
     ticker.start();
+    URI telegramApi;
+    try {
+      telegramApi = TelegramCommands.apiFrom(System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(String.valueOf(e.getMessage()));
+    }
     lifecycle
         .add(
             "webhook dispatcher",
             new WebhookDispatcher(
-                config.nodeId(), replica, clock, WebhookDispatcher.Settings.DEFAULT))
+                config.nodeId(), replica, clock, WebhookDispatcher.Settings.DEFAULT, telegramApi))
+        .start();
+    lifecycle
+        .add("telegram commands", new TelegramCommands(config.nodeId(), replica, telegramApi))
         .start();
     lifecycle.add("subscription activity", activity).start();
     return new Daemon(

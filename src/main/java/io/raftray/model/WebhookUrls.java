@@ -10,7 +10,8 @@ import java.util.Optional;
  * Webhook receiver addresses. Decision: {@code https} anywhere; plain {@code http} only to a
  * loopback host ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}), for a receiver on the same
  * host or a local relay, since the body carries user names and the signature alone does not hide
- * them. No user info (it would be a second, unredacted secret), no fragment.
+ * them. No user info (it would be a second, unredacted secret), no fragment. A {@code
+ * telegram:<chat ids>} url sends to Telegram chats instead ({@link TelegramTargets}).
  */
 public final class WebhookUrls {
   public static final int MAX_LENGTH = 2048;
@@ -24,6 +25,9 @@ public final class WebhookUrls {
     }
     if (url.length() > MAX_LENGTH) {
       return Optional.of("must be at most " + MAX_LENGTH + " characters");
+    }
+    if (TelegramTargets.isTelegram(url)) {
+      return TelegramTargets.problem(url);
     }
     URI u;
     try {
@@ -74,6 +78,9 @@ public final class WebhookUrls {
 
   /** {@code url} without its query (which may carry a receiver's token), for audit and logs. */
   public static String redacted(String url) {
+    if (TelegramTargets.isTelegram(url)) {
+      return url; // chat ids only: the bot token is the secret
+    }
     try {
       URI u = new URI(url);
       return u.getScheme()

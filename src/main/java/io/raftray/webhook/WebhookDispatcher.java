@@ -1,6 +1,7 @@
 package io.raftray.webhook;
 
 import io.raftray.model.FailureStreak;
+import io.raftray.model.TelegramTargets;
 import io.raftray.model.Threads;
 import io.raftray.model.Webhook;
 import io.raftray.model.WebhookDelivery;
@@ -11,6 +12,7 @@ import io.raftray.state.Replica;
 import io.raftray.state.Result;
 import io.raftray.state.State;
 import io.raftray.state.Webhooks;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +65,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private final HttpClient http;
+  private final TelegramSender telegram;
   private final Map<String, Worker> workers = new ConcurrentHashMap<>();
   private final FailureStreak ackStreak = new FailureStreak(LOG);
   private ScheduledExecutorService timer;
@@ -72,12 +75,20 @@ public final class WebhookDispatcher implements AutoCloseable {
   private Instant nextObserve = Instant.MIN;
   private boolean closed;
 
+  /** Delivers with Telegram's own Bot API for {@code telegram:} webhooks. */
   public WebhookDispatcher(String nodeId, Replica replica, Clock clock, Settings settings) {
+    this(nodeId, replica, clock, settings, io.raftray.telegram.BotApi.TELEGRAM);
+  }
+
+  /** {@code telegramApi}: where {@code telegram:} webhooks reach the Bot API. */
+  public WebhookDispatcher(
+      String nodeId, Replica replica, Clock clock, Settings settings, URI telegramApi) {
     this.nodeId = nodeId;
     this.replica = replica;
     this.clock = clock;
     this.settings = settings;
     this.http = WebhookSender.client();
+    this.telegram = new TelegramSender(io.raftray.telegram.BotApi.client(), telegramApi, clock);
   }
 
   @SuppressWarnings("FutureReturnValueIgnored") // round() catches everything; close() stops it
@@ -249,7 +260,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         WebhookEvent e = next.get(0);
         attempt = e.seq() == lastSeq ? attempt + 1 : 1;
         lastSeq = e.seq();
-        WebhookDelivery d = sender.send(h, e, attempt);
+        Sink sink = TelegramTargets.isTelegram(h.url()) ? telegram : sender;
+        WebhookDelivery d = sink.send(h, e, attempt);
         if (!running) {
           return; // no longer the leader: the next one sends it again
         }

@@ -23,7 +23,7 @@ import java.util.Map;
  * Only a 2xx answer counts as delivered; redirects are not followed (a receiver that moved answers
  * 3xx: update its url). The answer's body is not read beyond discarding it.
  */
-final class WebhookSender {
+final class WebhookSender implements Sink {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final int ERROR_MAX = 200;
 
@@ -62,7 +62,8 @@ final class WebhookSender {
   }
 
   /** Sends {@code e} to {@code h}; never throws for the receiver's failure, returns it. */
-  WebhookDelivery send(Webhook h, WebhookEvent e, int attempt) {
+  @Override
+  public WebhookDelivery send(Webhook h, WebhookEvent e, int attempt) {
     Instant start = clock.instant();
     byte[] body = body(e, clusterId);
     long ts = start.getEpochSecond();

@@ -62,6 +62,7 @@ final class RaftrayProcess implements AutoCloseable {
   private Integer lastExit;
   private HttpClient http;
   private List<String> runArgs = List.of();
+  private Map<String, String> runEnv = Map.of();
 
   private RaftrayProcess(Path dataDir, Path tokenFile, int port) {
     this.dataDir = dataDir.toAbsolutePath();
@@ -365,6 +366,11 @@ final class RaftrayProcess implements AutoCloseable {
     runArgs = List.of(args);
   }
 
+  /** Extra environment for every later {@code raftray run}, e.g. {@code RAFTRAY_TELEGRAM_API}. */
+  void setRunEnv(Map<String, String> env) {
+    runEnv = Map.copyOf(env);
+  }
+
   /** Starts {@code raftray run} without waiting for anything. */
   Process launch() {
     assertThat(isRunning()).as("already running").isFalse();
@@ -382,6 +388,7 @@ final class RaftrayProcess implements AutoCloseable {
       if (level != null && !level.isBlank()) {
         pb.environment().put("RAFTRAY_LOG_LEVEL", level);
       }
+      pb.environment().putAll(runEnv);
       process = pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -69,7 +69,11 @@ final class WebhookCommands extends CommandGroup {
           "Create a webhook. Without --secret-file the cluster generates the secret and prints it"
               + " once.")
   static final class Create extends AdminCommand {
-    @Option(names = "--url", required = true, paramLabel = "URL", description = "https://...")
+    @Option(
+        names = "--url",
+        required = true,
+        paramLabel = "URL",
+        description = "https://... (or telegram:<chat id>,... with the bot token as the secret)")
     String url;
 
     @Option(
@@ -79,7 +83,10 @@ final class WebhookCommands extends CommandGroup {
         description = "Only these event types (e.g. user.limited); default: all.")
     List<String> events = new ArrayList<>();
 
-    @Option(names = "--secret-file", paramLabel = "FILE", description = "The signing secret.")
+    @Option(
+        names = "--secret-file",
+        paramLabel = "FILE",
+        description = "The signing secret (for telegram: the bot token).")
     Path secretFile;
 
     @Option(names = "--disabled", description = "Create it disabled.")
