@@ -9,4 +9,19 @@ import io.raftray.model.WebhookEvent;
  */
 interface Sink {
   WebhookDelivery send(Webhook h, WebhookEvent e, int attempt);
+
+  /** The record of one attempt of {@code e}: delivered when {@code error} is null. */
+  static WebhookDelivery attempt(
+      WebhookEvent e, java.time.Instant start, int attempt, int status, String error, long ms) {
+    return new WebhookDelivery(
+        e.seq(),
+        e.id(),
+        e.type(),
+        start,
+        attempt,
+        status,
+        error == null ? WebhookDelivery.DELIVERED : WebhookDelivery.FAILED,
+        error,
+        ms);
+  }
 }

@@ -54,15 +54,6 @@ final class TelegramSender implements Sink {
       }
     }
     long ms = Duration.between(start, clock.instant()).toMillis();
-    return new WebhookDelivery(
-        e.seq(),
-        e.id(),
-        e.type(),
-        start,
-        attempt,
-        status,
-        error == null ? WebhookDelivery.DELIVERED : WebhookDelivery.FAILED,
-        error,
-        ms);
+    return Sink.attempt(e, start, attempt, status, error, ms);
   }
 }

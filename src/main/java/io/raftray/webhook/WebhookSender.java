@@ -95,16 +95,7 @@ final class WebhookSender implements Sink {
       error = "interrupted";
     }
     long ms = Duration.between(start, clock.instant()).toMillis();
-    return new WebhookDelivery(
-        e.seq(),
-        e.id(),
-        e.type(),
-        start,
-        attempt,
-        status,
-        error == null ? WebhookDelivery.DELIVERED : WebhookDelivery.FAILED,
-        error,
-        ms);
+    return Sink.attempt(e, start, attempt, status, error, ms);
   }
 
   private static String clip(String s) {
