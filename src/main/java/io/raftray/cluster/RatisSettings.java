@@ -18,7 +18,20 @@ import org.apache.ratis.util.TimeDuration;
 /** Translates a {@link RaftNodeConfig} into Ratis properties and the client's retry policy. */
 final class RatisSettings {
   private static final long MIN_SEGMENT = 8 * 1024;
-  private static final long MAX_SEGMENT = 32L * 1024 * 1024;
+
+  /**
+   * Largest log segment. Ratis keeps every entry of the open segment in the heap until it closes
+   * (and the entries of the newest {@link #CACHED_SEGMENTS} closed ones): with 32 MiB segments a
+   * node held its whole recent log, 10,000 users' worth, as a second copy beside the state.
+   */
+  private static final long MAX_SEGMENT = 1024 * 1024;
+
+  /** Closed segments whose entries Ratis keeps in the heap (its default 6). */
+  private static final int CACHED_SEGMENTS = 2;
+
+  /** Bytes of log entries Ratis keeps in the heap at most, open segment included (its 200 MB). */
+  private static final long SEGMENT_CACHE_MAX = 4L * 1024 * 1024;
+
   private static final long MAX_PREALLOCATED = 4L * 1024 * 1024;
 
   /**
@@ -29,6 +42,9 @@ final class RatisSettings {
 
   /** Bytes of log entries the leader batches into one AppendEntries (Ratis' default, 4 MB). */
   static final int APPEND_BUFFER_MAX = 4 * 1024 * 1024;
+
+  /** Room in the log's write buffer beyond one full append batch (Ratis needs 8 bytes). */
+  private static final int WRITE_BUFFER_SLACK = 64 * 1024;
 
   /** The largest body {@code /cluster/v1/raft} accepts: a chunk or a batch, plus the envelope. */
   static final int MAX_RAFT_BODY = Math.max(SNAPSHOT_CHUNK_MAX, APPEND_BUFFER_MAX) + 1024 * 1024;
@@ -67,6 +83,13 @@ final class RatisSettings {
     RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(
         p, SizeInBytes.valueOf(SNAPSHOT_CHUNK_MAX));
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(APPEND_BUFFER_MAX));
+    // Memory (docs/operations.md, "Memory"): the log worker's direct write buffer must hold the
+    // largest entry (at most the append batch, plus 8 bytes of framing); Ratis' default is 8 MiB,
+    // all of it zeroed and so resident.
+    RaftServerConfigKeys.Log.setWriteBufferSize(
+        p, SizeInBytes.valueOf(APPEND_BUFFER_MAX + WRITE_BUFFER_SLACK));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, CACHED_SEGMENTS);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(SEGMENT_CACHE_MAX));
     // Followers answer linearizable reads themselves after a ReadIndex round trip to the leader.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     if (cfg.pipelinedReplication()) {
