@@ -28,7 +28,7 @@ raftray_jvm_opts() {
   shift 4
   jvm_opts=(-Xms16m -Xmx512m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m
     -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError
-    -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:MaxNewSize=16m)
+    -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:MaxNewSize=8m)
   if [ "$java_feature" -ge 22 ]; then
     jvm_opts+=(-XX:TrimNativeHeapInterval=10000)
   fi

@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
 final class HeapTrimmer implements Runnable {
   private static final Logger LOG = Logger.getLogger(HeapTrimmer.class.getName());
 
-  static final Duration PERIOD = Duration.ofSeconds(5);
+  static final Duration PERIOD = Duration.ofSeconds(2);
   static final Duration MIN_INTERVAL = Duration.ofSeconds(60);
   static final long MIN_GROWTH_BYTES = 24L << 20;
   static final double GROWTH_FACTOR = 1.5;
