@@ -12,6 +12,7 @@
 #   SAMPLES     timed sequential writes and /sub GETs   (default 300)
 #   HISTORY     1: with the year of usage history; 0: without (no backup/restore)  (default 1)
 #   RAFTRAY_JAVA_OPTS  JVM options for the daemon       (default none)
+#   CLI_JAVA_OPTS  JVM options for `raftray backup` and `raftray restore` (default RAFTRAY_JAVA_OPTS)
 #   BENCH_TMPDIR   parent of the temporary data directory (default: $TMPDIR or /tmp)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +20,7 @@ root="$(dirname "$here")"
 USERS="${USERS:-100000}"
 SAMPLES="${SAMPLES:-300}"
 HISTORY="${HISTORY:-1}"
+CLI_JAVA_OPTS="${CLI_JAVA_OPTS-${RAFTRAY_JAVA_OPTS:-}}"
 # shellcheck source=one-node.sh
 . "$here/one-node.sh"
 
@@ -74,7 +76,7 @@ load_line=""
 if [ "$HISTORY" = 1 ]; then
   # --- a year of usage history: backup, past usage.report commands applied, restore, run ------
   t0=$(now_ms)
-  RAFTRAY_TOKEN="$(cat "$token")" RAFTRAY_JAVA_OPTS="$JAVA_OPTS" "$root/raftray" backup \
+  RAFTRAY_TOKEN="$(cat "$token")" RAFTRAY_JAVA_OPTS="$CLI_JAVA_OPTS" "$root/raftray" backup \
     --out "$tmp/base.backup" --data-dir "$data" >"$tmp/backup.log" 2>&1 \
     || { cat "$tmp/backup.log" >&2; exit 1; }
   say "$(cat "$tmp/backup.log") ($(( $(now_ms) - t0 )) ms wall clock)"
@@ -87,7 +89,7 @@ if [ "$HISTORY" = 1 ]; then
   rm -f "$tmp/base.backup"
   data="$tmp/restored"; token="$tmp/owner-restored.token"
   t0=$(now_ms)
-  RAFTRAY_JAVA_OPTS="$JAVA_OPTS" "$root/raftray" restore "$tmp/year.backup" --data-dir "$data" \
+  RAFTRAY_JAVA_OPTS="$CLI_JAVA_OPTS" "$root/raftray" restore "$tmp/year.backup" --data-dir "$data" \
     --bind "127.0.0.1:$port" --api-base-url "$base" --access-host 127.0.0.1 \
     --admin-token-file "$token" >"$tmp/restore.log" 2>&1 || { cat "$tmp/restore.log" >&2; exit 1; }
   restore_ms=$(( $(now_ms) - t0 ))
@@ -151,5 +153,5 @@ echo "hundred-k: snapshot $(( snap_bytes / 1048576 )) MiB ($snap_bytes bytes) ${
 echo "hundred-k: restart to /readyz ${restart_ms} ms"
 echo "hundred-k: write p50 ${w50} ms, /sub p50 ${s50} ms (before restart); ${w50b} / ${s50b} ms after"
 echo "hundred-k: RSS ${rss_ready} MiB when ready, ${rss_loaded} MiB after ${SAMPLES} writes, ${rss_after} MiB after restart + ${SAMPLES} writes"
-echo "hundred-k: nproc=$(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), JVM flags ${JAVA_OPTS:-none}, raftray $version, commit $commit"
+echo "hundred-k: nproc=$(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), RAFTRAY_JAVA_OPTS ${JAVA_OPTS:-none} (CLI ${CLI_JAVA_OPTS:-none}), raftray $version, commit $commit"
 ok=1
