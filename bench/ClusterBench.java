@@ -763,6 +763,11 @@ public class ClusterBench {
     b.append("  each phase sends every write to the leader, or to the followers (client i sends its k-th").append(nl);
     b.append("  write to follower (i+k) mod 2), or to all nodes (node (i+k) mod 3): TARGETS;").append(nl);
     b.append("  HTTP/1.1 keep-alive, one java.net.http client per client; warmup first, then a fixed duration").append(nl);
+    String jit = p.p.getProperty("meta.jit_warmup_seconds", "0");
+    if (!"0".equals(jit)) {
+      b.append(f("  once per cluster start, before the first phase: %s s of untimed writes, 16 clients to all%n", jit));
+      b.append("  nodes (JIT warm-up; the same for etcd)").append(nl);
+    }
     b.append(nl);
     List<String> loads = new ArrayList<>();
     for (String c : p.get("meta.clients").split("\\s+")) {

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Raftray 3-node cluster benchmark next to a 3-member etcd cluster, on loopback: write latency and
 # throughput with 1 and 16 clients, and Raftray leader failover time. See bench/README.md.
+#   JIT_WARMUP_SECONDS untimed writes (16 clients, all nodes) once after each cluster starts,
+#                    before the first phase: the JVM's JIT compiles for a minute or more after
+#                    start (C2 threads used 0.4 cores 70 s after start), a daemon runs for
+#                    months; etcd gets the same                       (default 60; 0 skips)
 #   WARMUP_SECONDS   untimed writes before each measured phase      (default 10)
 #   MEASURE_SECONDS  measured seconds per phase                     (default 30)
 #   CLIENTS          concurrency levels, space-separated            (default "1 16")
@@ -20,6 +24,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 
 WARMUP_SECONDS="${WARMUP_SECONDS:-10}"
+JIT_WARMUP_SECONDS="${JIT_WARMUP_SECONDS:-60}"
 MEASURE_SECONDS="${MEASURE_SECONDS:-30}"
 CLIENTS="${CLIENTS:-1 16}"
 VALUE_BYTES="${VALUE_BYTES:-300}"
@@ -148,6 +153,7 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
   echo "meta.data_fs=${fs:-unknown}"
   echo "meta.tmp_parent=$parent"
   echo "meta.clients=$CLIENTS"
+  echo "meta.jit_warmup_seconds=$JIT_WARMUP_SECONDS"
   echo "meta.value_bytes=$VALUE_BYTES"
   echo "meta.failover_trials=$TRIALS"
   echo "meta.failover_presets=$FAILOVER_PRESETS"
@@ -213,6 +219,10 @@ et="$(tr -d ' \n' <"$(rdir 1)/node.json")"
   echo "meta.raftray_write_timeout_ms=$(echo "$et" | sed -n 's/.*"write_timeout_ms":\([0-9]*\).*/\1/p')"
 } >>"$props"
 
+if [ "$JIT_WARMUP_SECONDS" -gt 0 ]; then
+  bench load "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --clients 16 --target all \
+    --warmup-seconds "$JIT_WARMUP_SECONDS" --seconds 1 --label raftray-jit-warmup --props "$tmp/warmup.properties"
+fi
 for c in $CLIENTS; do
   for t in $TARGETS; do
     bench load "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --clients "$c" --target "$t" \
@@ -271,6 +281,11 @@ if [ "$SKIP_ETCD" != 1 ]; then
   eurls="http://127.0.0.1:${eclient[1]},http://127.0.0.1:${eclient[2]},http://127.0.0.1:${eclient[3]}"
   bench wait --system etcd --urls "$eurls" --timeout-seconds 60
   say "etcd: 3 members, leader is member $(cat "$tmp/out")"
+  if [ "$JIT_WARMUP_SECONDS" -gt 0 ]; then
+    bench load --system etcd --urls "$eurls" --pids "${epid[1]},${epid[2]},${epid[3]}" --clients 16 \
+      --target all --value-bytes "$VALUE_BYTES" --warmup-seconds "$JIT_WARMUP_SECONDS" --seconds 1 \
+      --label etcd-jit-warmup --props "$tmp/warmup.properties"
+  fi
   for c in $CLIENTS; do
     for t in $TARGETS; do
       bench load --system etcd --urls "$eurls" --pids "${epid[1]},${epid[2]},${epid[3]}" \

@@ -43,6 +43,39 @@ public final class Logging {
     HELIDON.setLevel(libs);
   }
 
+  /**
+   * The JDK's {@link LogManager} resets itself (removes and closes every handler) in its own
+   * shutdown hook, which runs concurrently with {@code raftray run}'s clean stop: every line of the
+   * stop (the snapshot written at stop, the leadership hand-over) was lost. {@link Main} installs
+   * this manager ({@code java.util.logging.manager}, before anything logs); it ignores a reset once
+   * the JVM is shutting down and resets as usual before. The handlers flush every line, so nothing
+   * is left unwritten when the daemon halts.
+   */
+  public static final class KeepAtShutdown extends LogManager {
+    public KeepAtShutdown() {
+      super();
+    }
+
+    @Override
+    public void reset() {
+      if (!shuttingDown()) {
+        super.reset();
+      }
+    }
+
+    /** Whether the JVM is running its shutdown hooks (a hook can no longer be added then). */
+    static boolean shuttingDown() {
+      Thread probe = new Thread(() -> {}, "raftray-shutdown-probe");
+      try {
+        Runtime.getRuntime().addShutdownHook(probe);
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
+      } catch (IllegalStateException e) {
+        return true;
+      }
+    }
+  }
+
   private static Level parse(String level) {
     if (level == null || level.isBlank()) {
       return Level.INFO;

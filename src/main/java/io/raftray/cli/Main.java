@@ -24,11 +24,22 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    keepLogsAtShutdown(); // first, before anything touches java.util.logging
     // Ratis carries serialized exceptions between nodes: only JDK and Ratis types may be revived.
     ObjectInputFilter.Config.setSerialFilter(
         ObjectInputFilter.Config.createFilter(
             "maxdepth=32;maxbytes=1048576;java.**;org.apache.ratis.**;!*"));
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Keeps the log handlers through the JVM's shutdown, so a clean stop's lines are written ({@link
+   * Logging.KeepAtShutdown}). Takes effect only before java.util.logging is first used.
+   */
+  static void keepLogsAtShutdown() {
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", Logging.KeepAtShutdown.class.getName());
+    }
   }
 
   /** The configured command line; tests run commands through it. */

@@ -18,10 +18,12 @@ import org.apache.ratis.proto.RaftProtos.AppendEntriesReplyProto;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.proto.RaftProtos.InstallSnapshotReplyProto;
 import org.apache.ratis.proto.RaftProtos.InstallSnapshotRequestProto;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto.LogEntryBodyCase;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppenderBase;
+import org.apache.ratis.server.raftlog.LogEntryHeader;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
 import org.apache.ratis.statemachine.SnapshotInfo;
@@ -64,6 +66,21 @@ final class PipelinedLogAppender extends LogAppenderBase {
   /** AppendEntries in flight per follower, as Ratis' gRPC default. */
   static final int WINDOW = 8;
 
+  /**
+   * How long an append that would carry nothing but Ratis' commit-metadata entries waits for a real
+   * entry to travel with: about the time a client takes to send its next write after the answer to
+   * the last. The follower already learned the commit from the heartbeat sent when it moved; the
+   * metadata entry only records it in the follower's log, so it can go with the next write and
+   * share its fsync instead of costing an append, a heartbeat and an fsync of its own.
+   */
+  static final long METADATA_DEFER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  /** {@link #METADATA_DEFER_NANOS}, longer in tests that count appends on a loaded machine. */
+  private static volatile long metadataDeferNanos = METADATA_DEFER_NANOS;
+
+  /** How many pending entries {@link #onlyMetadataPending} looks at before it gives up. */
+  private static final int METADATA_SCAN_MAX = 8;
+
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(25);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(400);
 
@@ -86,6 +103,12 @@ final class PipelinedLogAppender extends LogAppenderBase {
   private boolean streamConfirmed;
   private long commitSent = RaftLog.INVALID_LOG_INDEX;
   private boolean backoffDue;
+
+  /** When a lone metadata append started waiting ({@link #METADATA_DEFER_NANOS}), else 0. */
+  private long metadataWaitingSince;
+
+  /** Appends with entries sent by every appender of this process, for tests. */
+  private static final AtomicLong APPENDS_WITH_ENTRIES = new AtomicLong();
 
   private final ReentrantLock wakeLock = new ReentrantLock();
   private final Condition wake = wakeLock.newCondition();
@@ -182,7 +205,12 @@ final class PipelinedLogAppender extends LogAppenderBase {
       // The commit notification goes before the next append (e.g. the leader's metadata entry
       // for that very commit): the follower applies on the heartbeat, without waiting to fsync.
       boolean notifyCommit = commitNotificationDueLocked();
-      if (!heartbeatDue && !notifyCommit && room > 0 && hasAppendEntries()) {
+      boolean entriesWaiting = room > 0 && hasAppendEntries();
+      if (entriesWaiting && !notifyCommit && deferMetadataAppend()) {
+        entriesWaiting = false;
+      }
+      // A due heartbeat goes as this append when one is waiting: it tells the follower the same.
+      if (entriesWaiting && !notifyCommit) {
         request = newAppendEntriesRequest(callIds.getAndIncrement(), false);
       }
       if (request == null && (heartbeatDue || notifyCommit)) {
@@ -205,6 +233,8 @@ final class PipelinedLogAppender extends LogAppenderBase {
       if (heartbeat) {
         seq = -1;
       } else {
+        metadataWaitingSince = 0;
+        APPENDS_WITH_ENTRIES.incrementAndGet();
         seq = nextSeq++;
         inFlight.put(sent.callId(), sent);
         // updateNextIndex, not increaseNextIndex: a late success reply (handled outside the lock)
@@ -223,6 +253,63 @@ final class PipelinedLogAppender extends LogAppenderBase {
             : rpc.appendEntriesAsync(request, sent.stream(), seq);
     var unused = reply.whenComplete((r, e) -> onReply(sent, r, e));
     return true;
+  }
+
+  /**
+   * Whether the append that is due would carry only commit-metadata entries and may still wait for
+   * a real entry ({@link #METADATA_DEFER_NANOS}). Called under {@link #lock}.
+   */
+  private boolean deferMetadataAppend() {
+    if (!onlyMetadataPending()) {
+      metadataWaitingSince = 0;
+      return false;
+    }
+    long now = System.nanoTime();
+    if (metadataWaitingSince == 0) {
+      metadataWaitingSince = now;
+    }
+    return now - metadataWaitingSince < metadataDeferNanos;
+  }
+
+  /** Every entry from the follower's next index to the end of the log is a metadata entry. */
+  private boolean onlyMetadataPending() {
+    long next = getFollower().getNextIndex();
+    long end = getRaftLog().getNextIndex();
+    if (end <= next || end - next > METADATA_SCAN_MAX) {
+      return false;
+    }
+    LogEntryHeader[] pending = getRaftLog().getEntries(next, end);
+    if (pending == null || pending.length != end - next) {
+      return false;
+    }
+    for (LogEntryHeader h : pending) {
+      if (h == null || h.getLogEntryBodyCase() != LogEntryBodyCase.METADATAENTRY) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Appends with entries (not heartbeats) sent so far by the appenders of this process. */
+  static long appendsWithEntries() {
+    return APPENDS_WITH_ENTRIES.get();
+  }
+
+  /** Test seam: how long a lone metadata append waits ({@link #METADATA_DEFER_NANOS}). */
+  static void metadataDeferForTests(Duration d) {
+    metadataDeferNanos = d.toNanos();
+  }
+
+  /** Nanoseconds until a held-back metadata append is due, or {@code Long.MAX_VALUE}. */
+  private long metadataDueInNanos() {
+    lock.lock();
+    try {
+      return metadataWaitingSince == 0
+          ? Long.MAX_VALUE
+          : Math.max(0, metadataDeferNanos - (System.nanoTime() - metadataWaitingSince));
+    } finally {
+      lock.unlock();
+    }
   }
 
   private boolean commitNotificationDueLocked() {
@@ -355,7 +442,10 @@ final class PipelinedLogAppender extends LogAppenderBase {
     if (sentSomething) {
       return; // maybe more to send right away
     }
-    long waitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, getHeartbeatWaitTimeMs()));
+    long waitNanos =
+        Math.min(
+            TimeUnit.MILLISECONDS.toNanos(Math.max(1, getHeartbeatWaitTimeMs())),
+            Math.max(100_000, metadataDueInNanos()));
     wakeLock.lock();
     try {
       while (!woken && waitNanos > 0) {

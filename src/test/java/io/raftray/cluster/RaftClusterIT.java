@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Three nodes on real HTTPS listeners in one JVM; n3 sits behind a path prefix. */
 class RaftClusterIT {
   @TempDir Path tmp;
-  private final List<TestNode> nodes = new ArrayList<>();
+  final List<TestNode> nodes = new ArrayList<>();
 
   @AfterEach
   void closeNodes() throws Exception {
@@ -29,7 +29,7 @@ class RaftClusterIT {
     }
   }
 
-  private void startCluster() throws Exception {
+  void startCluster() throws Exception {
     TestPki pki = new TestPki();
     nodes.add(new TestNode(pki, "n1", tmp.resolve("n1"), ""));
     nodes.add(new TestNode(pki, "n2", tmp.resolve("n2"), ""));
@@ -46,7 +46,7 @@ class RaftClusterIT {
   }
 
   /** Waits until every running node agrees on one leader and returns it. */
-  private TestNode awaitLeader() {
+  TestNode awaitLeader() {
     return await()
         .atMost(Duration.ofSeconds(20))
         .until(
