@@ -5,8 +5,8 @@ import io.raftray.state.SnapshotCodec;
 import io.raftray.state.State;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,7 +47,6 @@ final class SeededStorage {
       throw new IOException(groupDir + " already exists");
     }
     Files.createDirectory(groupDir);
-    byte[] bytes = SnapshotCodec.encode(state);
     try (RaftStorage storage =
         RaftStorage.newBuilder()
             .setDirectory(groupDir.toFile())
@@ -63,14 +62,11 @@ final class SeededStorage {
       sm.init(storage);
       File file = sm.getSnapshotFile(term, state.appliedIndex());
       Files.createDirectories(file.toPath().getParent());
-      try (OutputStream out =
-          Files.newOutputStream(
-              file.toPath(),
-              StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.SYNC)) {
-        out.write(bytes);
+      if (Files.exists(file.toPath())) {
+        throw new FileAlreadyExistsException(file.toString());
       }
+      // Streamed and forced to the device: a restored state's bytes are never held in memory.
+      SnapshotCodec.write(state, file.toPath());
       MD5FileUtil.computeAndSaveMd5ForFile(file);
       syncDir(file.toPath().getParent());
       syncDir(groupDir);

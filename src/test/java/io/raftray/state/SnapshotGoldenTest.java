@@ -1,6 +1,7 @@
 package io.raftray.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.model.Admin;
@@ -13,6 +14,7 @@ import io.raftray.model.Webhook;
 import io.raftray.state.Command.DeviceSeen;
 import io.raftray.state.Command.SubFetch;
 import io.raftray.state.Command.UsageDelta;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The snapshot bytes of a state with a few of every entity (every section of {@link
@@ -149,5 +152,70 @@ class SnapshotGoldenTest {
     State decoded = SnapshotCodec.decode(golden);
     assertThat(SnapshotCodec.encode(decoded)).isEqualTo(golden);
     assertThat(SnapshotCodec.digest(decoded)).isEqualTo(SnapshotCodec.digest(state()));
+  }
+
+  @Test
+  void fileAndStreamPaths_writeAndReadTheSameBytes(@TempDir Path dir) throws Exception {
+    byte[] golden = Files.readAllBytes(FILE);
+    State s = state();
+
+    Path written = dir.resolve("snapshot.written");
+    Files.write(
+        written,
+        "longer stale content that the writer must truncate"
+            .repeat(1000)
+            .getBytes(StandardCharsets.US_ASCII));
+    SnapshotCodec.write(s, written);
+    assertThat(Files.readAllBytes(written)).isEqualTo(golden);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SnapshotCodec.encode(s, out);
+    assertThat(out.toByteArray()).isEqualTo(golden);
+
+    assertThat(SnapshotCodec.digest(s)).isEqualTo(SnapshotCodec.sha256(golden));
+    assertThat(SnapshotCodec.encode(SnapshotCodec.decode(FILE))).isEqualTo(golden);
+    assertThat(SnapshotCodec.encode(BackupFile.read(FILE, null))).isEqualTo(golden);
+    assertThat(SnapshotCodec.decode(FILE).users()).isEqualTo(s.users());
+    assertThat(SnapshotCodec.decode(FILE).usageHistory()).isEqualTo(s.usageHistory());
+  }
+
+  @Test
+  void decodeFile_flippedByte_failsWithChecksumMismatch_andBadHeaderIsNamed(@TempDir Path dir)
+      throws IOException {
+    byte[] data = Files.readAllBytes(FILE);
+    data[data.length / 2] ^= 0x01;
+    Path damaged = dir.resolve("damaged");
+    Files.write(damaged, data);
+    assertThatThrownBy(() -> SnapshotCodec.decode(damaged))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("checksum mismatch");
+    Path garbage = dir.resolve("garbage");
+    Files.writeString(garbage, "hello\n{}");
+    assertThatThrownBy(() -> SnapshotCodec.decode(garbage))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("bad header");
+  }
+
+  /** Fields the reader does not know (a newer section) are skipped, as the tree codec did. */
+  @Test
+  void decode_skipsUnknownFields_andReadsFieldsInAnyOrder() throws IOException {
+    String golden = Files.readString(FILE);
+    String body = golden.substring(golden.indexOf('\n') + 1);
+    JsonNode tree = Json.mapper().readTree(body);
+    com.fasterxml.jackson.databind.node.ObjectNode shuffled = Json.mapper().createObjectNode();
+    shuffled.set("from_the_future", Json.mapper().readTree("{\"a\":[1,{\"b\":2}]}"));
+    List<String> fields = new ArrayList<>();
+    tree.fieldNames().forEachRemaining(fields::add);
+    java.util.Collections.reverse(fields);
+    fields.forEach(f -> shuffled.set(f, tree.get(f)));
+    byte[] newBody = Json.mapper().writeValueAsBytes(shuffled);
+    byte[] header =
+        ("RAFTRAY-SNAPSHOT 1 sha256=" + SnapshotCodec.sha256(newBody) + "\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] data = java.util.Arrays.copyOf(header, header.length + newBody.length);
+    System.arraycopy(newBody, 0, data, header.length, newBody.length);
+
+    assertThat(SnapshotCodec.encode(SnapshotCodec.decode(data)))
+        .isEqualTo(golden.getBytes(StandardCharsets.UTF_8));
   }
 }
