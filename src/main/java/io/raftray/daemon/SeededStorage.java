@@ -6,7 +6,6 @@ import io.raftray.state.State;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -62,11 +61,8 @@ final class SeededStorage {
       sm.init(storage);
       File file = sm.getSnapshotFile(term, state.appliedIndex());
       Files.createDirectories(file.toPath().getParent());
-      if (Files.exists(file.toPath())) {
-        throw new FileAlreadyExistsException(file.toString());
-      }
       // Streamed and forced to the device: a restored state's bytes are never held in memory.
-      SnapshotCodec.write(state, file.toPath());
+      SnapshotCodec.writeNew(state, file.toPath());
       MD5FileUtil.computeAndSaveMd5ForFile(file);
       syncDir(file.toPath().getParent());
       syncDir(groupDir);

@@ -57,8 +57,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -369,33 +367,69 @@ public final class SnapshotCodec {
   private static final ObjectWriter BODY_WRITER =
       JSON.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
+  /** The header for {@code s}'s body and the body's length: one encoding pass, nothing kept. */
+  private record Measured(byte[] header, long bodyLength) {}
+
+  private static Measured measure(State s) throws IOException {
+    MessageDigest sha = newSha256();
+    long[] length = {0};
+    OutputStream counting =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            length[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            length[0] += len;
+          }
+        };
+    writeBody(s, new DigestOutputStream(counting, sha));
+    return new Measured(header(sha.digest()), length[0]);
+  }
+
   /**
-   * The snapshot of {@code s} as bytes. The body is buffered once in blocks, then copied into the
-   * result; a snapshot file is better written with {@link #write(State, Path)}, which holds none of
-   * it.
+   * The snapshot of {@code s} as bytes. The state is encoded twice (the checksum in the header
+   * first, then the body into the result) so that nothing but the result is held; a snapshot file
+   * is better written with {@link #write(State, Path)}, which holds none of it.
    */
   public static byte[] encode(State s) throws IOException {
-    MessageDigest sha = newSha256();
-    BlockBuffer body = new BlockBuffer();
-    writeBody(s, new DigestOutputStream(body, sha));
-    byte[] header = header(sha.digest());
-    long length = (long) header.length + body.size();
+    Measured m = measure(s);
+    long length = m.header().length + m.bodyLength();
     if (length > Integer.MAX_VALUE - 16) {
-      throw new IOException("snapshot of " + length + " bytes is too large for memory");
+      throw new IOException("snapshot of " + length + " bytes is too large for one array");
     }
     byte[] out = new byte[(int) length];
-    System.arraycopy(header, 0, out, 0, header.length);
-    body.copyTo(out, header.length);
+    System.arraycopy(m.header(), 0, out, 0, m.header().length);
+    int[] at = {m.header().length};
+    writeBody(
+        s,
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (len > out.length - at[0]) {
+              throw new IOException("snapshot encoding changed between two passes");
+            }
+            System.arraycopy(b, off, out, at[0], len);
+            at[0] += len;
+          }
+        });
+    if (at[0] != out.length) {
+      throw new IOException("snapshot encoding changed between two passes");
+    }
     return out;
   }
 
-  /** Writes the snapshot of {@code s} to {@code out}: the body is buffered once (in blocks). */
+  /** Writes the snapshot of {@code s} to {@code out}, encoding it twice (as {@link #encode}). */
   public static void encode(State s, OutputStream out) throws IOException {
-    MessageDigest sha = newSha256();
-    BlockBuffer body = new BlockBuffer();
-    writeBody(s, new DigestOutputStream(body, sha));
-    out.write(header(sha.digest()));
-    body.writeTo(out);
+    out.write(measure(s).header());
+    writeBody(s, new KeepOpen(out));
   }
 
   /**
@@ -404,13 +438,22 @@ public final class SnapshotCodec {
    * last over the blank with the body's checksum, so none of the state's bytes are held in memory.
    */
   public static void write(State s, Path file) throws IOException {
+    write(
+        s,
+        file,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE);
+  }
+
+  /** As {@link #write(State, Path)}, into a new file: fails if {@code file} exists. */
+  public static void writeNew(State s, Path file) throws IOException {
+    write(s, file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  private static void write(State s, Path file, StandardOpenOption... options) throws IOException {
     MessageDigest sha = newSha256();
-    try (FileChannel ch =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(file, options)) {
       ch.position(HEADER_LENGTH);
       OutputStream toFile = Channels.newOutputStream(ch);
       // Closing the generator flushes this buffer; the channel itself stays open (not closed by
@@ -434,10 +477,8 @@ public final class SnapshotCodec {
    */
   public static String digest(State s) {
     try {
-      MessageDigest bodySha = newSha256();
-      writeBody(s, new DigestOutputStream(OutputStream.nullOutputStream(), bodySha));
       MessageDigest all = newSha256();
-      all.update(header(bodySha.digest()));
+      all.update(measure(s).header());
       writeBody(s, new DigestOutputStream(OutputStream.nullOutputStream(), all));
       return HexFormat.of().formatHex(all.digest());
     } catch (IOException e) {
@@ -585,60 +626,6 @@ public final class SnapshotCodec {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
-    }
-  }
-
-  /** A growing buffer of 1 MiB blocks: no doubling copies, no block larger than 1 MiB. */
-  private static final class BlockBuffer extends OutputStream {
-    private static final int BLOCK = 1 << 20;
-    private final List<byte[]> blocks = new ArrayList<>();
-    private byte[] current = new byte[8192];
-    private int used;
-    private long size;
-
-    @Override
-    public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      while (len > 0) {
-        if (used == current.length) {
-          if (current.length < BLOCK) {
-            current = Arrays.copyOf(current, Math.min(BLOCK, current.length * 4));
-          } else {
-            blocks.add(current);
-            current = new byte[BLOCK];
-            used = 0;
-          }
-        }
-        int n = Math.min(len, current.length - used);
-        System.arraycopy(b, off, current, used, n);
-        used += n;
-        off += n;
-        len -= n;
-        size += n;
-      }
-    }
-
-    long size() {
-      return size;
-    }
-
-    void copyTo(byte[] out, int at) {
-      for (byte[] block : blocks) {
-        System.arraycopy(block, 0, out, at, block.length);
-        at += block.length;
-      }
-      System.arraycopy(current, 0, out, at, used);
-    }
-
-    void writeTo(OutputStream out) throws IOException {
-      for (byte[] block : blocks) {
-        out.write(block);
-      }
-      out.write(current, 0, used);
     }
   }
 
