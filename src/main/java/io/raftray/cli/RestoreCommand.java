@@ -77,7 +77,7 @@ final class RestoreCommand implements Callable<Integer> {
     State state;
     try {
       char[] pass = passphraseFile == null ? null : BackupFile.passphrase(passphraseFile);
-      state = BackupFile.read(Files.readAllBytes(backup), pass);
+      state = BackupFile.read(backup, pass);
       if (pass != null) {
         Arrays.fill(pass, '\0');
       }

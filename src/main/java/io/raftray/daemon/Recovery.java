@@ -157,7 +157,7 @@ public final class Recovery {
       SingleFileSnapshotInfo snap = sm.loadLatestSnapshot();
       State from = State.empty();
       if (snap != null) {
-        from = SnapshotCodec.decode(Files.readAllBytes(snap.getFile().getPath()));
+        from = SnapshotCodec.decode(snap.getFile().getPath());
         term = Math.max(term, snap.getTerm());
       }
       List<LogEntryProto> entries = new ArrayList<>();

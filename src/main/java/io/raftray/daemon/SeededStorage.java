@@ -5,7 +5,6 @@ import io.raftray.state.SnapshotCodec;
 import io.raftray.state.State;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +46,6 @@ final class SeededStorage {
       throw new IOException(groupDir + " already exists");
     }
     Files.createDirectory(groupDir);
-    byte[] bytes = SnapshotCodec.encode(state);
     try (RaftStorage storage =
         RaftStorage.newBuilder()
             .setDirectory(groupDir.toFile())
@@ -63,14 +61,8 @@ final class SeededStorage {
       sm.init(storage);
       File file = sm.getSnapshotFile(term, state.appliedIndex());
       Files.createDirectories(file.toPath().getParent());
-      try (OutputStream out =
-          Files.newOutputStream(
-              file.toPath(),
-              StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.SYNC)) {
-        out.write(bytes);
-      }
+      // Streamed and forced to the device: a restored state's bytes are never held in memory.
+      SnapshotCodec.writeNew(state, file.toPath());
       MD5FileUtil.computeAndSaveMd5ForFile(file);
       syncDir(file.toPath().getParent());
       syncDir(groupDir);

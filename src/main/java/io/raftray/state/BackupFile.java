@@ -1,7 +1,10 @@
 package io.raftray.state;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -95,6 +98,27 @@ public final class BackupFile {
   }
 
   /**
+   * The state in a backup file, as {@link #read(byte[], char[])} reads its bytes; a plain backup
+   * read without a passphrase streams from the file instead of being read into memory.
+   */
+  public static State read(Path file, char @Nullable [] passphrase) throws Unreadable, IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(ENCRYPTED_MAGIC.length());
+    }
+    if (encrypted(head) || passphrase != null) {
+      // An encrypted backup is decrypted in memory (AES-GCM authenticates the whole of it).
+      return read(Files.readAllBytes(file), passphrase);
+    }
+    // A plain backup is a snapshot file: streamed from the file, never held in memory.
+    try {
+      return SnapshotCodec.decode(file);
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /**
    * The state in a backup file's bytes: decrypted with {@code passphrase} when encrypted (null for
    * a plain backup), then decoded and checksum-verified.
    */
@@ -111,12 +135,16 @@ public final class BackupFile {
     try {
       return SnapshotCodec.decode(snapshot);
     } catch (IOException | RuntimeException e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      if (why.startsWith("not a raftray snapshot")) {
-        throw new Unreadable("not a raftray backup (unknown header)");
-      }
-      throw new Unreadable("the backup is damaged or truncated: " + why);
+      throw unreadable(e);
     }
+  }
+
+  private static Unreadable unreadable(Exception e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (why.startsWith("not a raftray snapshot")) {
+      return new Unreadable("not a raftray backup (unknown header)");
+    }
+    return new Unreadable("the backup is damaged or truncated: " + why);
   }
 
   private static byte[] decrypt(byte[] data, char[] passphrase) throws Unreadable {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,7 +249,7 @@ public final class RaftrayStateMachine extends BaseStateMachine {
     File file = snap.getFile().getPath().toFile();
     State loaded;
     try {
-      loaded = SnapshotCodec.decode(Files.readAllBytes(file.toPath()), auditRetention);
+      loaded = SnapshotCodec.decode(file.toPath(), auditRetention);
     } catch (IOException e) {
       // The file name is what an operator needs; keep the detail as a suppressed exception so
       // the one-line startup error (the innermost cause) still names the file.
@@ -603,23 +602,18 @@ public final class RaftrayStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Writes the snapshot of {@code s} at {@code last}: a temporary file written with O_SYNC, renamed
-   * into place, its checksum file, then the directory synced; only then is the index durable.
+   * Writes the snapshot of {@code s} at {@code last}: a temporary file streamed and forced to the
+   * device, renamed into place, its checksum file, then the directory synced; only then is the
+   * index durable.
    */
   private void writeSnapshot(State s, TermIndex last) {
     long started = System.nanoTime();
     try {
       File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
       File tmp = new File(file.getPath() + ".tmp");
-      try (OutputStream out =
-          Files.newOutputStream(
-              tmp.toPath(),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.SYNC)) {
-        out.write(SnapshotCodec.encode(s));
-      }
+      // Streamed to the file and forced to the device before the rename (the state's bytes are
+      // never held in memory).
+      SnapshotCodec.write(s, tmp.toPath());
       Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
       var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
       // The renames are only durable once the directory is: Ratis purges the log up to this index

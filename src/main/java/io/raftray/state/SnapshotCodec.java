@@ -2,17 +2,24 @@ package io.raftray.state;
 
 import static io.raftray.state.SnapshotSection.Presence.OPTIONAL;
 import static io.raftray.state.SnapshotSection.Presence.REQUIRED;
+import static io.raftray.state.SnapshotSection.absentOrNull;
 import static io.raftray.state.SnapshotSection.entities;
+import static io.raftray.state.SnapshotSection.forEachInList;
 import static io.raftray.state.SnapshotSection.number;
 import static io.raftray.state.SnapshotSection.readList;
 import static io.raftray.state.SnapshotSection.readOptionalMap;
 import static io.raftray.state.SnapshotSection.text;
+import static io.raftray.state.SnapshotSection.tree;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.raftray.model.Admin;
 import io.raftray.model.AdminToken;
 import io.raftray.model.AuditEvent;
@@ -33,15 +40,35 @@ import io.raftray.model.User;
 import io.raftray.model.UserTemplate;
 import io.raftray.model.XrayReport;
 import io.raftray.state.SnapshotSection.Decoding;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Snapshot file format: a header line {@code RAFTRAY-SNAPSHOT <schema> sha256=<hex>} followed by
@@ -118,113 +145,125 @@ public final class SnapshotCodec {
               OPTIONAL),
           new SnapshotSection(
               "audit",
-              (s, json) -> json.valueToTree(s.audit().all()),
-              (n, b, ctx) -> {
+              s -> s.audit().all(),
+              (p, b, ctx) -> {
                 List<AuditEvent> events =
-                    readList(n, "audit", new TypeReference<>() {}, REQUIRED, ctx);
+                    readList(p, "audit", new TypeReference<>() {}, REQUIRED, ctx);
                 b.audit(AuditLog.of(events, ctx.auditRetention()));
               }),
           // Added with node removal and certificate renewal; older snapshots have an empty list.
           new SnapshotSection(
               "revoked_serials",
-              (s, json) -> json.valueToTree(s.revokedSerials()),
-              (n, b, ctx) -> {
-                List<String> serials =
-                    readList(n, "revoked_serials", new TypeReference<>() {}, OPTIONAL, ctx);
-                b.revokedSerials(Collections.unmodifiableNavigableSet(new TreeSet<>(serials)));
+              State::revokedSerials,
+              (p, b, ctx) -> {
+                TreeSet<String> serials = new TreeSet<>();
+                forEachInList(
+                    p,
+                    "revoked_serials",
+                    new TypeReference<List<String>>() {},
+                    OPTIONAL,
+                    ctx,
+                    serials::add);
+                b.revokedSerials(Collections.unmodifiableNavigableSet(serials));
               }),
           // Added with subscription settings; older snapshots have the defaults.
           new SnapshotSection(
               "subscription_settings",
-              (s, json) -> json.valueToTree(s.subscriptionSettings()),
-              (n, b, ctx) ->
+              s -> orJsonNull(s.subscriptionSettings()),
+              (p, b, ctx) ->
                   b.subscriptionSettings(
-                      n == null || n.isNull()
+                      absentOrNull(p)
                           ? null
-                          : ctx.json().treeToValue(n, SubscriptionSettings.class))),
+                          : ctx.json().readerFor(SubscriptionSettings.class).readValue(p))),
           // Added with traffic collection; older snapshots have no usage bookkeeping yet.
           new SnapshotSection(
               "node_usage",
-              (s, json) -> json.valueToTree(s.nodeUsage()),
-              (n, b, ctx) -> {
+              State::nodeUsage,
+              (p, b, ctx) -> {
                 Map<String, Map<String, NodeUsage>> byUser =
-                    readOptionalMap(n, "node_usage", new TypeReference<>() {}, ctx);
+                    readOptionalMap(p, "node_usage", new TypeReference<>() {}, ctx);
                 TreeMap<String, NavigableMap<String, NodeUsage>> usage = new TreeMap<>();
                 byUser.forEach((user, byNode) -> usage.put(user, State.sorted(byNode)));
                 b.nodeUsage(Collections.unmodifiableNavigableMap(usage));
               }),
           new SnapshotSection(
               "usage_seqs",
-              (s, json) -> json.valueToTree(s.usageSeqs()),
-              (n, b, ctx) -> {
+              State::usageSeqs,
+              (p, b, ctx) -> {
                 Map<String, Long> seqs =
-                    readOptionalMap(n, "usage_seqs", new TypeReference<>() {}, ctx);
+                    readOptionalMap(p, "usage_seqs", new TypeReference<>() {}, ctx);
                 b.usageSeqs(State.sorted(seqs));
               }),
           // Added with node.report_xray; written only when a node has reported.
           new SnapshotSection(
               "xray_reports",
-              (s, json) -> s.xrayReports().isEmpty() ? null : json.valueToTree(s.xrayReports()),
-              (n, b, ctx) -> {
+              s -> s.xrayReports().isEmpty() ? null : s.xrayReports(),
+              (p, b, ctx) -> {
                 Map<String, XrayReport> reports =
-                    n == null
+                    p == null
                         ? Map.of()
                         : ctx.json()
                             .readerFor(new TypeReference<Map<String, XrayReport>>() {})
-                            .readValue(n);
+                            .readValue(p);
                 b.xrayReports(State.sorted(reports));
               }),
           // Added with groups (issue 11); written only when a group exists, so snapshots without
           // groups keep their bytes.
           new SnapshotSection(
               "groups",
-              (s, json) -> s.groups().isEmpty() ? null : json.valueToTree(s.groups().values()),
-              (n, b, ctx) -> {
-                List<Group> groups = readList(n, "groups", new TypeReference<>() {}, OPTIONAL, ctx);
+              s -> s.groups().isEmpty() ? null : s.groups().values(),
+              (p, b, ctx) -> {
                 TreeMap<String, Group> byId = new TreeMap<>();
-                groups.forEach(g -> byId.put(g.id(), g));
+                forEachInList(
+                    p,
+                    "groups",
+                    new TypeReference<List<Group>>() {},
+                    OPTIONAL,
+                    ctx,
+                    g -> byId.put(g.id(), g));
                 b.groups(Collections.unmodifiableNavigableMap(byId));
               }),
           // Added with replicated audit retention; written only when not the defaults, so states
           // that never changed a setting encode as before.
           new SnapshotSection(
               "settings",
-              (s, json) -> s.settings().isDefault() ? null : json.valueToTree(s.settings()),
-              (n, b, ctx) ->
+              s -> s.settings().isDefault() ? null : s.settings(),
+              (p, b, ctx) ->
                   b.settings(
-                      n == null || n.isNull()
+                      absentOrNull(p)
                           ? null
-                          : ctx.json().treeToValue(n, ClusterSettings.class))),
+                          : ctx.json().readerFor(ClusterSettings.class).readValue(p))),
           // Added with user templates; written only when there is one, so the digest of a state
           // without templates is what it was.
           new SnapshotSection(
               "user_templates",
-              (s, json) ->
-                  s.userTemplates().isEmpty()
-                      ? null
-                      : json.valueToTree(List.copyOf(s.userTemplates().values())),
-              (n, b, ctx) -> {
-                List<UserTemplate> templates =
-                    readList(n, "user_templates", new TypeReference<>() {}, OPTIONAL, ctx);
+              s -> s.userTemplates().isEmpty() ? null : s.userTemplates().values(),
+              (p, b, ctx) -> {
                 TreeMap<String, UserTemplate> byId = new TreeMap<>();
-                templates.forEach(t -> byId.put(t.id(), t));
+                forEachInList(
+                    p,
+                    "user_templates",
+                    new TypeReference<List<UserTemplate>>() {},
+                    OPTIONAL,
+                    ctx,
+                    t -> byId.put(t.id(), t));
                 b.userTemplates(Collections.unmodifiableNavigableMap(byId));
               }),
           // Added with device (HWID) limits: user id -> devices in hwid order; written only when a
           // device is registered, so states without devices keep their bytes.
           new SnapshotSection(
               "devices",
-              (s, json) -> {
+              s -> {
                 if (s.devices().isEmpty()) {
                   return null;
                 }
-                TreeMap<String, List<Device>> out = new TreeMap<>();
-                s.devices().forEach((user, byHwid) -> out.put(user, List.copyOf(byHwid.values())));
-                return json.valueToTree(out);
+                TreeMap<String, Collection<Device>> out = new TreeMap<>();
+                s.devices().forEach((user, byHwid) -> out.put(user, byHwid.values()));
+                return out;
               },
-              (n, b, ctx) -> {
+              (p, b, ctx) -> {
                 Map<String, List<Device>> byUser =
-                    readOptionalMap(n, "devices", new TypeReference<>() {}, ctx);
+                    readOptionalMap(p, "devices", new TypeReference<>() {}, ctx);
                 TreeMap<String, NavigableMap<String, Device>> devices = new TreeMap<>();
                 byUser.forEach(
                     (user, list) -> {
@@ -235,79 +274,213 @@ public final class SnapshotCodec {
                 b.devices(Collections.unmodifiableNavigableMap(devices));
               }),
           // Added with usage history (the console's charts): written only when traffic was
-          // reported, so states without any keep their bytes.
+          // reported, so states without any keep their bytes. The largest section of a busy
+          // cluster (a number per user per day): read straight from the parser.
           new SnapshotSection(
               "usage_history",
-              (s, json) -> s.usageHistory().isEmpty() ? null : json.valueToTree(s.usageHistory()),
-              (n, b, ctx) ->
+              s -> s.usageHistory().isEmpty() ? null : s.usageHistory(),
+              (p, b, ctx) ->
                   b.usageHistory(
-                      n == null || n.isNull()
+                      absentOrNull(p)
                           ? UsageHistory.empty()
-                          : sortedHistory(ctx.json().treeToValue(n, UsageHistory.class)))),
+                          : sortedHistory(ctx.json().readerFor(UsageHistory.class).readValue(p)))),
           // Added with admin accounts (console login); written only when one exists, so states
           // without admins keep their bytes.
           new SnapshotSection(
               "admins",
-              (s, json) ->
-                  s.admins().isEmpty() ? null : json.valueToTree(List.copyOf(s.admins().values())),
-              (n, b, ctx) -> {
-                List<Admin> admins = readList(n, "admins", new TypeReference<>() {}, OPTIONAL, ctx);
+              s -> s.admins().isEmpty() ? null : s.admins().values(),
+              (p, b, ctx) -> {
                 TreeMap<String, Admin> byId = new TreeMap<>();
-                admins.forEach(a -> byId.put(a.id(), a));
+                forEachInList(
+                    p,
+                    "admins",
+                    new TypeReference<List<Admin>>() {},
+                    OPTIONAL,
+                    ctx,
+                    a -> byId.put(a.id(), a));
                 b.admins(Collections.unmodifiableNavigableMap(byId));
               }),
           // Added with feature levels; written only above the base level, so a cluster that never
           // raised it encodes as before and nodes of the release before can install its snapshots.
-          new SnapshotSection(
+          tree(
               "feature_level",
-              (s, json) ->
-                  s.featureLevel() <= Features.BASE ? null : json.valueToTree(s.featureLevel()),
+              s -> s.featureLevel() <= Features.BASE ? null : s.featureLevel(),
               (n, b, ctx) -> b.featureLevel(n == null || n.isNull() ? Features.BASE : n.asInt())),
           // Added with webhooks (feature level 2): written only when something is in it, which
           // needs a webhook.* entry, so only at that level; states without webhooks keep their
           // bytes.
           new SnapshotSection(
               "webhooks",
-              (s, json) ->
-                  s.webhooks().isEmpty() ? null : json.valueToTree(WebhooksForm.of(s.webhooks())),
-              (n, b, ctx) ->
+              s -> s.webhooks().isEmpty() ? null : WebhooksForm.of(s.webhooks()),
+              (p, b, ctx) ->
                   b.webhooks(
-                      n == null || n.isNull()
+                      absentOrNull(p)
                           ? Webhooks.empty()
-                          : ctx.json().treeToValue(n, WebhooksForm.class).toWebhooks())));
+                          : ctx.json()
+                              .readerFor(WebhooksForm.class)
+                              .<WebhooksForm>readValue(p)
+                              .toWebhooks())));
 
   /** The history as read, with its maps sorted (snapshot bytes and digest are in id order). */
   private static UsageHistory sortedHistory(UsageHistory h) {
     return new UsageHistory(State.sorted(h.nodes()), State.sorted(h.users()));
   }
 
+  /** JSON null for a null value (the tree codec wrote {@code valueToTree(null)} as null). */
+  private static Object orJsonNull(@Nullable Object value) {
+    return value == null ? NullNode.instance : value;
+  }
+
   private SnapshotCodec() {}
 
-  public static byte[] encode(State s) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
-    for (SnapshotSection section : SECTIONS) {
-      JsonNode value = section.writer().write(s, JSON);
-      if (value != null) {
-        root.set(section.field(), value);
+  /**
+   * The header's length: {@code RAFTRAY-SNAPSHOT 1 sha256=} and 64 hex digits and a newline, the
+   * same for every body, so a file writer can leave room for it and fill it in last.
+   */
+  static final int HEADER_LENGTH = header(new byte[32]).length;
+
+  private static byte[] header(byte[] bodySha256) {
+    return (MAGIC + SCHEMA + " sha256=" + HexFormat.of().formatHex(bodySha256) + "\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Streams the body (no header) to {@code out}, section by section through one generator: no tree
+   * of the state and no copy of its bytes is built. The bytes are those the tree codec wrote
+   * ({@code SnapshotGoldenTest}).
+   */
+  static void writeBody(State s, OutputStream out) throws IOException {
+    try (JsonGenerator gen = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      gen.writeStartObject();
+      for (SnapshotSection section : SECTIONS) {
+        Object value = section.writer().write(s);
+        if (value != null) {
+          gen.writeFieldName(section.field());
+          BODY_WRITER.writeValue(gen, value);
+        }
       }
+      gen.writeEndObject();
     }
-    byte[] body = JSON.writeValueAsBytes(root);
-    byte[] header =
-        (MAGIC + SCHEMA + " sha256=" + sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[header.length + body.length];
-    System.arraycopy(header, 0, out, 0, header.length);
-    System.arraycopy(body, 0, out, header.length, body.length);
+  }
+
+  // Writes into the generator without flushing it per value (the file is written in big blocks).
+  private static final ObjectWriter BODY_WRITER =
+      JSON.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
+  /** The header for {@code s}'s body and the body's length: one encoding pass, nothing kept. */
+  private record Measured(byte[] header, long bodyLength) {}
+
+  private static Measured measure(State s) throws IOException {
+    MessageDigest sha = newSha256();
+    long[] length = {0};
+    OutputStream counting =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            length[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            length[0] += len;
+          }
+        };
+    writeBody(s, new DigestOutputStream(counting, sha));
+    return new Measured(header(sha.digest()), length[0]);
+  }
+
+  /**
+   * The snapshot of {@code s} as bytes. The state is encoded twice (the checksum in the header
+   * first, then the body into the result) so that nothing but the result is held; a snapshot file
+   * is better written with {@link #write(State, Path)}, which holds none of it.
+   */
+  public static byte[] encode(State s) throws IOException {
+    Measured m = measure(s);
+    long length = m.header().length + m.bodyLength();
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new IOException("snapshot of " + length + " bytes is too large for one array");
+    }
+    byte[] out = new byte[(int) length];
+    System.arraycopy(m.header(), 0, out, 0, m.header().length);
+    int[] at = {m.header().length};
+    writeBody(
+        s,
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (len > out.length - at[0]) {
+              throw new IOException("snapshot encoding changed between two passes");
+            }
+            System.arraycopy(b, off, out, at[0], len);
+            at[0] += len;
+          }
+        });
+    if (at[0] != out.length) {
+      throw new IOException("snapshot encoding changed between two passes");
+    }
     return out;
+  }
+
+  /** Writes the snapshot of {@code s} to {@code out}, encoding it twice (as {@link #encode}). */
+  public static void encode(State s, OutputStream out) throws IOException {
+    out.write(measure(s).header());
+    writeBody(s, new KeepOpen(out));
+  }
+
+  /**
+   * Writes the snapshot of {@code s} into {@code file} (created or truncated) and forces it to the
+   * device before returning: the body streams to the file behind a blank header, which is written
+   * last over the blank with the body's checksum, so none of the state's bytes are held in memory.
+   */
+  public static void write(State s, Path file) throws IOException {
+    write(
+        s,
+        file,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE);
+  }
+
+  /** As {@link #write(State, Path)}, into a new file: fails if {@code file} exists. */
+  public static void writeNew(State s, Path file) throws IOException {
+    write(s, file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  private static void write(State s, Path file, StandardOpenOption... options) throws IOException {
+    MessageDigest sha = newSha256();
+    try (FileChannel ch = FileChannel.open(file, options)) {
+      ch.position(HEADER_LENGTH);
+      OutputStream toFile = Channels.newOutputStream(ch);
+      // Closing the generator flushes this buffer; the channel itself stays open (not closed by
+      // the generator: the stream is wrapped in one that ignores close).
+      BufferedOutputStream buffered = new BufferedOutputStream(new KeepOpen(toFile), 1 << 20);
+      writeBody(s, new DigestOutputStream(buffered, sha));
+      buffered.flush();
+      ByteBuffer header = ByteBuffer.wrap(header(sha.digest()));
+      long at = 0;
+      while (header.hasRemaining()) {
+        at += ch.write(header, at);
+      }
+      ch.force(true);
+    }
   }
 
   /**
    * SHA-256 over the canonical encoding of a state: replicas that applied the same log prefix have
-   * the same digest, so tests and operators can compare nodes.
+   * the same digest, so tests and operators can compare nodes. The body is encoded twice (once for
+   * the checksum in the header, once for the digest over header and body) instead of held.
    */
   public static String digest(State s) {
     try {
-      byte[] encoded = encode(s);
-      return sha256(encoded);
+      MessageDigest all = newSha256();
+      all.update(measure(s).header());
+      writeBody(s, new DigestOutputStream(OutputStream.nullOutputStream(), all));
+      return HexFormat.of().formatHex(all.digest());
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode state", e);
     }
@@ -329,8 +502,61 @@ public final class SnapshotCodec {
     while (nl < data.length && nl < 200 && data[nl] != '\n') {
       nl++;
     }
-    String header = new String(data, 0, nl, StandardCharsets.US_ASCII);
-    if (nl >= data.length || !header.startsWith(MAGIC)) {
+    if (nl >= data.length) {
+      throw new IOException("not a raftray snapshot (bad header)");
+    }
+    String expected = checkHeader(new String(data, 0, nl, StandardCharsets.US_ASCII));
+    int from = nl + 1;
+    MessageDigest sha = newSha256();
+    sha.update(data, from, data.length - from);
+    verify(sha, expected);
+    try (JsonParser p = JSON.createParser(data, from, data.length - from)) {
+      return readBody(p);
+    }
+  }
+
+  /** As {@link #decode(byte[], int)}, from a file ({@link #decode(Path)}). */
+  public static State decode(Path file, int localAuditRetention) throws IOException {
+    return decode(file);
+  }
+
+  /**
+   * Decodes and verifies the snapshot in {@code file}, streaming it twice (the checksum, then the
+   * body's parser): its bytes are never held in memory.
+   */
+  public static State decode(Path file) throws IOException {
+    String expected;
+    int from;
+    MessageDigest sha = newSha256();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int c;
+      while ((c = in.read()) != -1 && c != '\n' && line.size() < 200) {
+        line.write(c);
+      }
+      if (c != '\n') {
+        throw new IOException("not a raftray snapshot (bad header)");
+      }
+      expected = checkHeader(line.toString(StandardCharsets.US_ASCII));
+      from = line.size() + 1;
+      byte[] block = new byte[1 << 16];
+      int n;
+      while ((n = in.read(block)) != -1) {
+        sha.update(block, 0, n);
+      }
+    }
+    verify(sha, expected);
+    try (InputStream in = Files.newInputStream(file)) {
+      in.skipNBytes(from);
+      try (JsonParser p = JSON.createParser(in)) {
+        return readBody(p);
+      }
+    }
+  }
+
+  /** The body's expected checksum from the header line; refuses other headers and schemas. */
+  private static String checkHeader(String header) throws IOException {
+    if (!header.startsWith(MAGIC)) {
       throw new IOException("not a raftray snapshot (bad header)");
     }
     String[] parts = header.substring(MAGIC.length()).split(" ");
@@ -340,20 +566,84 @@ public final class SnapshotCodec {
     if (!String.valueOf(SCHEMA).equals(parts[0])) {
       throw new IOException("unsupported snapshot schema " + parts[0]);
     }
-    byte[] body = Arrays.copyOfRange(data, nl + 1, data.length);
-    if (!sha256(body).equals(parts[1].substring("sha256=".length()))) {
+    return parts[1].substring("sha256=".length());
+  }
+
+  private static void verify(MessageDigest sha, String expected) throws IOException {
+    if (!HexFormat.of().formatHex(sha.digest()).equals(expected)) {
       throw new IOException("snapshot checksum mismatch: the file is corrupt");
     }
-    JsonNode root = JSON.readTree(body);
+  }
+
+  /**
+   * Reads the body's fields as they come, each from the parser by its section (unknown fields are
+   * skipped, as the tree codec ignored them), then gives the sections that were absent their absent
+   * value.
+   */
+  private static State readBody(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw new IOException("snapshot body is not a JSON object");
+    }
     // The audit section comes before the settings: read it untrimmed, trim once both are known.
     Decoding ctx = new Decoding(JSON, Integer.MAX_VALUE);
     State.Builder b = State.builder();
+    Set<String> seen = new HashSet<>();
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      SnapshotSection section = BY_FIELD.get(field);
+      if (section == null) {
+        p.skipChildren();
+      } else {
+        section.reader().read(p, b, ctx);
+        seen.add(field);
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new IOException("snapshot body is truncated");
+    }
     for (SnapshotSection section : SECTIONS) {
-      section.reader().read(root.get(section.field()), b, ctx);
+      if (!seen.contains(section.field())) {
+        section.reader().read(null, b, ctx);
+      }
     }
     State s = b.build();
     int retention = s.settings().effectiveAuditRetention();
     return s.toBuilder().audit(AuditLog.of(s.audit().all(), retention)).build();
+  }
+
+  private static final Map<String, SnapshotSection> BY_FIELD = byField();
+
+  private static Map<String, SnapshotSection> byField() {
+    Map<String, SnapshotSection> out = new HashMap<>();
+    SECTIONS.forEach(section -> out.put(section.field(), section));
+    return Map.copyOf(out);
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** An output stream whose close only flushes (the caller closes what is underneath). */
+  private static final class KeepOpen extends FilterOutputStream {
+    KeepOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 
   static String sha256(byte[] data) {
