@@ -1,10 +1,12 @@
 package io.raftray.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raftray.pki.NodeIdentity;
 import io.raftray.pki.TlsContexts;
+import io.raftray.state.Features;
 import io.raftray.testing.AdminClient;
 import io.raftray.testing.TestCluster;
 import java.net.URI;
@@ -42,6 +44,15 @@ class OpenApiIT {
   void start() throws Exception {
     cluster = TestCluster.start(1);
     cluster.awaitLeader();
+    // A new cluster raises its feature level with one entry soon after it forms (state/Features);
+    // the samples create a webhook, which needs that level.
+    AdminClient owner = cluster.adminClient(0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                owner.send("GET", "/api/v1/cluster", null).body().path("feature_level").asInt()
+                    >= Features.CURRENT);
     https =
         HttpClient.newBuilder()
             .sslContext(
