@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
+import io.raftray.http.RouteLabel;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.LongAdder;
  * and requests no handler named are labelled {@code unmatched}.
  */
 public final class HttpMetrics implements Filter {
-  private static final String ROUTE = HttpMetrics.class.getName() + ".route";
   private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -51,24 +51,25 @@ public final class HttpMetrics implements Filter {
     routing.addFilter(this);
   }
 
-  /** Names the route template of a request for the metrics labels. */
+  /**
+   * Names the route template of a request for the metrics labels, on the request's thread ({@link
+   * RouteLabel}).
+   */
   public static void route(ServerRequest req, String template) {
-    req.context().register(ROUTE, template);
+    RouteLabel.set(template);
   }
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     long start = System.nanoTime();
     int status = 500;
+    RouteLabel.take(); // nothing of an earlier request on this thread
     try {
       chain.proceed();
       status = res.status().code();
     } finally {
-      String route =
-          req.context()
-              .get(ROUTE, String.class)
-              .or(() -> req.matchingPattern())
-              .orElse("unmatched");
+      String named = RouteLabel.take();
+      String route = named != null ? named : req.matchingPattern().orElse("unmatched");
       record(req.prologue().method().text(), route, status, System.nanoTime() - start);
     }
   }

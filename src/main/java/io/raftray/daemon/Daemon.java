@@ -315,6 +315,9 @@ public final class Daemon implements AutoCloseable {
             TlsContexts.server(identity, publicTls),
             r -> {
               metrics.register(r);
+              // First: Helidon tries the mounts in order, and subscription fetches are most of the
+              // traffic (the others' prefixes never match /sub/...).
+              r.register(Mount.SUB.path(), subscriptions);
               r.register(Mount.JOIN.path(), join);
               r.register(Mount.RAFT.path(), raftHttp);
               r.register(Mount.RENEW.path(), renew);
@@ -324,7 +327,6 @@ public final class Daemon implements AutoCloseable {
               r.register(Mount.API_DOCS.path(), new ApiDocsService());
               r.register(Mount.API.path(), api);
               r.register(Mount.MARZBAN.path(), api.marzbanCompat());
-              r.register(Mount.SUB.path(), subscriptions);
               probes.mount(r);
               // Last: the console answers only what no other mount did.
               r.register(Mount.CONSOLE.path(), new ConsoleService());

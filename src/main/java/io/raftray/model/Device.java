@@ -52,6 +52,9 @@ public record Device(
     if (v == null) {
       return null;
     }
+    if (v.length() <= MAX_TEXT_LENGTH && printable(v)) {
+      return v; // the usual case, on every subscription fetch (its User-Agent): no copy
+    }
     StringBuilder sb = new StringBuilder(Math.min(v.length(), MAX_TEXT_LENGTH));
     for (int i = 0; i < v.length() && sb.length() < MAX_TEXT_LENGTH; i++) {
       char c = v.charAt(i);
@@ -60,5 +63,15 @@ public record Device(
       }
     }
     return sb.toString();
+  }
+
+  private static boolean printable(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < ' ' || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,8 +1,6 @@
 package io.raftray.sub;
 
 import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.raftray.model.ClusterSettings;
 import io.raftray.model.Endpoint;
 import io.raftray.model.Grant;
@@ -161,10 +159,15 @@ final class DocumentCache {
     return h & (SLOTS - 1);
   }
 
-  /** For {@link Doc} headers: a map in its order becomes Helidon header values, built once. */
+  /**
+   * For {@link Doc} headers: a map in its order becomes headers validated and encoded once ({@link
+   * FixedHeader}).
+   *
+   * @throws IllegalArgumentException when a name or value is not valid in HTTP
+   */
   static List<Header> headers(Map<String, String> m) {
     return m.entrySet().stream()
-        .<Header>map(e -> HeaderValues.create(HeaderNames.create(e.getKey()), e.getValue()))
+        .<Header>map(e -> new FixedHeader(e.getKey(), e.getValue()))
         .toList();
   }
 }

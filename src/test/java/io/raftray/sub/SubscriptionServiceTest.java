@@ -404,4 +404,70 @@ class SubscriptionServiceTest {
     assertThat(Arrays.stream(metrics.split("\n")).filter(l -> l.contains("/sub/{token}")))
         .isNotEmpty();
   }
+
+  @Test
+  void paths_oneOrTwoSegmentsOfTheNormalizedPath_elseTheNextRoute() throws Exception {
+    // The document routes: the decoded path Helidon routes on, "//" collapsed, matrix dropped.
+    for (String p :
+        List.of(
+            "/sub/" + TOKEN,
+            "/sub/%41" + TOKEN.substring(1),
+            "/sub/" + TOKEN + ";x=1",
+            "/sub/" + TOKEN + "/clash",
+            "/sub/" + TOKEN + "//clash",
+            "/sub/" + TOKEN + "%2Fclash",
+            "/sub/" + TOKEN + "/%63lash")) {
+      SubFixture.Resp r = f.get(p);
+      assertThat(r.status()).as(p).isEqualTo(200);
+      assertThat(r.header("subscription-userinfo")).as(p).isNotNull();
+    }
+    assertThat(f.get("/sub/" + TOKEN + "/clash").header("content-type")).startsWith("text/yaml");
+    // Any other shape is not a subscription route: the next route (here none) answers.
+    for (String p :
+        List.of(
+            "/sub", "/sub/", "/sub/" + TOKEN + "/", "/sub/" + TOKEN + "/clash/", "/sub/a/b/c")) {
+      SubFixture.Resp r = f.get(p);
+      assertThat(r.status()).as(p).isEqualTo(404);
+      assertThat(r.header("content-type")).as(p).isNotEqualTo("application/problem+json");
+      assertThat(r.header("subscription-userinfo")).as(p).isNull();
+    }
+    // "//clash" collapses to the one-segment path of an unknown token "clash".
+    assertThat(f.get("/sub//clash").header("content-type")).isEqualTo("application/problem+json");
+    for (String method : List.of("HEAD", "PUT", "DELETE", "OPTIONS")) {
+      java.net.http.HttpResponse<String> r =
+          f.http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          "http://127.0.0.1:" + f.server.port() + "/sub/" + TOKEN + "/clash"))
+                  .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(method).isEqualTo(405);
+      assertThat(r.headers().firstValue("allow")).as(method).hasValue("GET");
+    }
+    // HTTP/1.1 keep-alive: one connection, so one server thread, for a labelled request and then
+    // one no subscription route takes; the second must not inherit the first one's label.
+    try (java.net.http.HttpClient h1 =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build()) {
+      for (String p : List.of("/sub/" + TOKEN, "/sub/a/b/c", "/sub/" + TOKEN, "/sub/a/b/c")) {
+        h1.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + f.server.port() + p))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+      }
+    }
+    String metrics = f.get("/metrics").body();
+    assertThat(metrics)
+        .contains("method=\"GET\",route=\"/sub/*\",status=\"404\"} 7\n")
+        .contains("method=\"GET\",route=\"/sub/{token}\",status=\"200\"")
+        .contains("method=\"GET\",route=\"/sub/{token}/{format}\",status=\"200\"")
+        .contains("method=\"PUT\",route=\"/sub/{token}/{format}\",status=\"405\"")
+        // Only "//clash" (an unknown token): the fall-throughs on the same keep-alive connection
+        // right after a labelled request do not inherit its label.
+        .contains("method=\"GET\",route=\"/sub/{token}\",status=\"404\"} 1\n")
+        .doesNotContain(TOKEN);
+  }
 }
