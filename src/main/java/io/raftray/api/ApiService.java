@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Mount;
 import io.raftray.http.Problems;
+import io.raftray.http.RouteLabel;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.RaftrayException;
 import io.raftray.pki.PublicCertificates;
@@ -106,7 +107,7 @@ public final class ApiService implements HttpService {
     String method = req.prologue().method().text();
     String path = req.path().path();
     String template = router.template(path);
-    HttpMetrics.route(req, MOUNT + (template == null ? "/{unknown}" : template));
+    RouteLabel.set(MOUNT + (template == null ? "/{unknown}" : template));
     try {
       refuseIfHalted(replica);
       Router.Match m = router.match(method, path);

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
 import io.raftray.http.RouteLabel;
 import java.util.Comparator;
 import java.util.Locale;
@@ -19,8 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts and times every HTTP request, labelled by route TEMPLATE (e.g. {@code
  * /api/v1/users/{id}}), never by raw path: paths carry ids and subscription tokens. Install it once
- * on the whole routing with {@link #register}; handlers name their template with {@link #route},
- * and requests no handler named are labelled {@code unmatched}.
+ * on the whole routing with {@link #register}; handlers name their template with {@link
+ * RouteLabel#set}, and requests no handler named are labelled {@code unmatched}.
  */
 public final class HttpMetrics implements Filter {
   private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -49,14 +48,6 @@ public final class HttpMetrics implements Filter {
   /** Adds this filter to the routing: it then sees every request, including unmatched ones. */
   public void register(HttpRouting.Builder routing) {
     routing.addFilter(this);
-  }
-
-  /**
-   * Names the route template of a request for the metrics labels, on the request's thread ({@link
-   * RouteLabel}).
-   */
-  public static void route(ServerRequest req, String template) {
-    RouteLabel.set(template);
   }
 
   @Override

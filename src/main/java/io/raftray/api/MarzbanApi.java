@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Mount;
 import io.raftray.http.Problems;
+import io.raftray.http.RouteLabel;
 import io.raftray.model.ErrorKind;
 import io.raftray.model.FieldError;
 import io.raftray.model.Json;
@@ -94,7 +95,7 @@ final class MarzbanApi implements HttpService {
     String method = req.prologue().method().text();
     String path = req.path().path();
     String template = router.template(path);
-    HttpMetrics.route(req, MOUNT + (template == null ? "/{unknown}" : template));
+    RouteLabel.set(MOUNT + (template == null ? "/{unknown}" : template));
     try {
       ApiService.refuseIfHalted(replica);
       Router.Match m = router.match(method, path);

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.raftray.http.Mount;
+import io.raftray.http.RouteLabel;
 import io.raftray.model.Enums;
 import io.raftray.model.Json;
 import io.raftray.model.UserStatus;
@@ -82,12 +83,12 @@ public final class ProbeService {
   }
 
   private void health(ServerRequest req, ServerResponse res) {
-    HttpMetrics.route(req, Mount.HEALTHZ.path());
+    RouteLabel.set(Mount.HEALTHZ.path());
     json(res, 200, "{\"status\":\"ok\"}");
   }
 
   private void ready(ServerRequest req, ServerResponse res) {
-    HttpMetrics.route(req, Mount.READYZ.path());
+    RouteLabel.set(Mount.READYZ.path());
     String halted = replica.halted().orElse(null);
     if (halted != null) {
       // Checked first: a halted node's Raft server is closed, so its status means little.
@@ -148,7 +149,7 @@ public final class ProbeService {
   }
 
   private void metrics(ServerRequest req, ServerResponse res) {
-    HttpMetrics.route(req, Mount.METRICS.path());
+    RouteLabel.set(Mount.METRICS.path());
     StringBuilder out = new StringBuilder(4096);
     boolean halted = replica.halted().isPresent();
     gauge(

@@ -58,7 +58,7 @@ public record Device(
     StringBuilder sb = new StringBuilder(Math.min(v.length(), MAX_TEXT_LENGTH));
     for (int i = 0; i < v.length() && sb.length() < MAX_TEXT_LENGTH; i++) {
       char c = v.charAt(i);
-      if (c >= ' ' && c != 0x7f) {
+      if (kept(c)) {
         sb.append(c);
       }
     }
@@ -67,11 +67,15 @@ public record Device(
 
   private static boolean printable(String v) {
     for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c < ' ' || c == 0x7f) {
+      if (!kept(v.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether {@link #text} keeps {@code c}: anything but control characters. */
+  private static boolean kept(char c) {
+    return c >= ' ' && c != 0x7f;
   }
 }

@@ -21,7 +21,6 @@ import java.util.function.Function;
  */
 final class FixedHeader implements Header {
   private final Header delegate;
-  private final byte[] valueBytes;
   private final byte[] http1Line;
 
   /**
@@ -31,7 +30,7 @@ final class FixedHeader implements Header {
   FixedHeader(String name, String value) {
     this.delegate = HeaderValues.create(HeaderNames.create(name), value);
     delegate.validate();
-    this.valueBytes = delegate.valueBytes();
+    byte[] valueBytes = delegate.valueBytes();
     byte[] n = delegate.headerName().nameBytes();
     byte[] line = new byte[n.length + 2 + valueBytes.length + 2];
     System.arraycopy(n, 0, line, 0, n.length);
@@ -49,7 +48,7 @@ final class FixedHeader implements Header {
 
   @Override
   public byte[] valueBytes() {
-    return valueBytes.clone();
+    return delegate.valueBytes();
   }
 
   @Override
