@@ -41,10 +41,11 @@ public final class TlsContexts {
   /**
    * The daemon's server context: presents the node key with chain [node, CA] and accepts client
    * certificates issued by the cluster CA (whether they are required is in {@link
-   * #serverParameters()}).
+   * #serverParameters()}). Its engines answer "which client certificate?" once per session (see
+   * {@link PeerCachingSession}); every server context here does.
    */
   public static SSLContext server(NodeIdentity identity) {
-    return context(identity.caCert(), Optional.of(identity));
+    return PeerCachingContext.wrap(context(identity.caCert(), Optional.of(identity)));
   }
 
   /**
@@ -67,7 +68,7 @@ public final class TlsContexts {
    * handshake on.
    */
   public static SSLContext server(LiveIdentity identity) {
-    return liveContext(identity.get().caCert(), identity);
+    return PeerCachingContext.wrap(liveContext(identity.get().caCert(), identity));
   }
 
   /**
@@ -75,7 +76,8 @@ public final class TlsContexts {
    * name it covers and the {@link LiveIdentity}'s cluster certificate to everyone else.
    */
   public static SSLContext server(LiveIdentity identity, PublicCertificates publics) {
-    return liveContext(identity.get().caCert(), new SniKeyManager(identity.keyManager(), publics));
+    return PeerCachingContext.wrap(
+        liveContext(identity.get().caCert(), new SniKeyManager(identity.keyManager(), publics)));
   }
 
   /** Client context presenting the {@link LiveIdentity}'s current certificate (mTLS). */
