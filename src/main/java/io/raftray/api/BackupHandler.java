@@ -1,7 +1,6 @@
 package io.raftray.api;
 
 import io.raftray.api.Router.Access;
-import io.raftray.model.Digests;
 import io.raftray.state.SnapshotCodec;
 import io.raftray.state.State;
 import java.io.IOException;
@@ -26,18 +25,19 @@ final class BackupHandler {
   private void backup(Call c) {
     boolean local = c.request().query().contains("consistency") && !c.query().linearizable();
     State s = local ? c.deps().replica().view() : c.deps().replica().linearizableView();
-    byte[] body;
     try {
-      body = SnapshotCodec.encode(s);
+      // Length and checksum first (two encoding passes), then the bytes straight to the client:
+      // a snapshot of 100,000 users with their history is 150 MiB, which the heap need not hold.
+      SnapshotCodec.Sized snapshot = SnapshotCodec.sized(s);
+      c.response().header(SHA256, snapshot.sha256Hex());
+      c.response().header(USERS, Integer.toString(s.users().size()));
+      c.response()
+          .header(
+              "Content-Disposition",
+              "attachment; filename=\"raftray-backup-" + s.appliedIndex() + ".snapshot\"");
+      c.replyStream(200, "application/octet-stream", snapshot.length(), snapshot::writeTo, s);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode the state", e);
+      throw new UncheckedIOException("cannot encode or send the state", e);
     }
-    c.response().header(SHA256, Digests.sha256Hex(body));
-    c.response().header(USERS, Integer.toString(s.users().size()));
-    c.response()
-        .header(
-            "Content-Disposition",
-            "attachment; filename=\"raftray-backup-" + s.appliedIndex() + ".snapshot\"");
-    c.replyBytes(200, "application/octet-stream", body, s);
   }
 }

@@ -14,8 +14,10 @@ import io.raftray.model.RaftrayException;
 import io.raftray.state.Command;
 import io.raftray.state.Result;
 import io.raftray.state.State;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -273,12 +275,35 @@ final class Call {
    * QR code of a subscription address) and with no rights of its own if opened as a document.
    */
   void replyBytes(int status, String contentType, byte[] body, State view) {
+    binaryHeaders(status, contentType, view);
+    res.send(body);
+  }
+
+  /** A body of a known length that the caller writes: nothing of it is held here. */
+  interface BodyWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * As {@link #replyBytes}, for a body of {@code length} bytes streamed by {@code body}; a body
+   * that fails midway cuts the connection short of its {@code Content-Length}, which the client
+   * sees as a truncated answer.
+   */
+  void replyStream(int status, String contentType, long length, BodyWriter body, State view)
+      throws IOException {
+    binaryHeaders(status, contentType, view);
+    res.headers().contentLength(length);
+    try (OutputStream out = new BufferedOutputStream(res.outputStream(), 1 << 16)) {
+      body.writeTo(out);
+    }
+  }
+
+  private void binaryHeaders(int status, String contentType, State view) {
     res.status(status);
     res.header(APPLIED_INDEX, Long.toString(view.appliedIndex()));
     res.header("Content-Type", contentType);
     res.header("Cache-Control", "no-store");
     res.header("Content-Security-Policy", "default-src 'none'; sandbox");
-    res.send(body);
   }
 
   void noContent(State view) {

@@ -7,6 +7,7 @@ import io.raftray.state.BackupFile;
 import io.raftray.state.SnapshotCodec;
 import io.raftray.state.State;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,30 +91,42 @@ final class BackupScheduler {
     if (!Files.isDirectory(dir)) {
       PrivateFiles.createDir(dir, "backup directory");
     }
-    byte[] bytes = SnapshotCodec.encode(s);
+    SnapshotCodec.Sized snapshot = SnapshotCodec.sized(s);
+    char[] pass = null;
     if (schedule.passphraseFile().isPresent()) {
-      char[] pass;
       try {
         pass = BackupFile.passphrase(schedule.passphraseFile().get());
       } catch (BackupFile.Unreadable e) {
         throw new IOException(e.getMessage(), e);
       }
-      bytes = BackupFile.encrypt(bytes, pass);
-      Arrays.fill(pass, '\0');
     }
     Path file =
         dir.resolve(
             "raftray-" + STAMP.format(clock.instant()) + "-" + s.appliedIndex() + ".backup");
-    PrivateFiles.replaceSecret(file, bytes, "backup file");
+    // Streamed into the file (through the cipher when encrypted): the state's bytes are never
+    // held, so a node whose snapshot is a sizeable part of its heap can still back itself up.
+    char[] key = pass;
+    try {
+      PrivateFiles.replaceSecret(
+          file,
+          out -> {
+            if (key == null) {
+              snapshot.writeTo(out);
+              return;
+            }
+            try (OutputStream sealed = BackupFile.encrypting(out, key)) {
+              snapshot.writeTo(sealed);
+            }
+          },
+          "backup file");
+    } finally {
+      if (pass != null) {
+        Arrays.fill(pass, '\0');
+      }
+    }
+    long bytes = Files.size(file);
     lastIndex = s.appliedIndex();
-    LOG.info(
-        "scheduled backup "
-            + file
-            + ": index "
-            + s.appliedIndex()
-            + ", "
-            + bytes.length
-            + " bytes");
+    LOG.info("scheduled backup " + file + ": index " + s.appliedIndex() + ", " + bytes + " bytes");
     prune(dir);
     return file;
   }

@@ -10,8 +10,13 @@ public final class Digests {
   private Digests() {}
 
   public static String sha256Hex(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
+  }
+
+  /** A new SHA-256 digest, for data that comes in pieces. */
+  public static MessageDigest sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }

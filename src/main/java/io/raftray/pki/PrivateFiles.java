@@ -1,5 +1,6 @@
 package io.raftray.pki;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,17 @@ public final class PrivateFiles {
 
   /** As {@link #writeNewSecret(Path, String, String)}, for bytes. */
   public static void writeNewSecret(Path file, byte[] content, String what) {
+    writeNewSecret(file, out -> out.write(content), what);
+  }
+
+  /** A file's content, written into the stream it is given (and that the caller closes). */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** As {@link #writeNewSecret(Path, String, String)}, for content that streams. */
+  public static void writeNewSecret(Path file, Content content, String what) {
     try {
       if (PemFiles.posix(file)) {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
@@ -121,8 +133,9 @@ public final class PrivateFiles {
     } catch (IOException e) {
       throw new PkiException("cannot create " + what + " " + file, e);
     }
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
-      out.write(content);
+    try (OutputStream out =
+        new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE), 1 << 16)) {
+      content.writeTo(out);
     } catch (IOException e) {
       throw new PkiException("cannot write " + what + " " + file, e);
     }
@@ -134,6 +147,11 @@ public final class PrivateFiles {
    * old one (or none) plus at most a stray {@code .tmp-*} file.
    */
   public static void replaceSecret(Path file, byte[] content, String what) {
+    replaceSecret(file, out -> out.write(content), what);
+  }
+
+  /** As {@link #replaceSecret(Path, byte[], String)}, for content that streams. */
+  public static void replaceSecret(Path file, Content content, String what) {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {

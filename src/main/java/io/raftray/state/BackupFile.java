@@ -1,7 +1,10 @@
 package io.raftray.state;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +14,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.CipherOutputStream;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
@@ -70,6 +74,21 @@ public final class BackupFile {
 
   /** {@code snapshot} encrypted with {@code passphrase}. */
   public static byte[] encrypt(byte[] snapshot, char[] passphrase) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(snapshot.length + 200);
+    try (OutputStream in = encrypting(out, passphrase)) {
+      in.write(snapshot);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encrypt in memory", e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * A stream that writes what it is given into {@code out} as an encrypted backup (the same bytes
+   * as {@link #encrypt}): the header at once, the ciphertext as it comes, the authentication tag
+   * when it is closed (which does not close {@code out}).
+   */
+  public static OutputStream encrypting(OutputStream out, char[] passphrase) throws IOException {
     byte[] salt = new byte[16];
     byte[] nonce = new byte[12];
     RANDOM.nextBytes(salt);
@@ -85,16 +104,15 @@ public final class BackupFile {
             + b64.encodeToString(nonce)
             + "\n";
     byte[] head = header.getBytes(StandardCharsets.US_ASCII);
+    Cipher c;
     try {
-      Cipher c = cipher(Cipher.ENCRYPT_MODE, passphrase, salt, ITERATIONS, nonce);
-      c.updateAAD(head);
-      byte[] body = c.doFinal(snapshot);
-      byte[] out = Arrays.copyOf(head, head.length + body.length);
-      System.arraycopy(body, 0, out, head.length, body.length);
-      return out;
+      c = cipher(Cipher.ENCRYPT_MODE, passphrase, salt, ITERATIONS, nonce);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available", e);
     }
+    c.updateAAD(head);
+    out.write(head);
+    return new CipherOutputStream(new KeepOpen(out), c);
   }
 
   /**

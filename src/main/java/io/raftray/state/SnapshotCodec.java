@@ -43,7 +43,6 @@ import io.raftray.state.SnapshotSection.Decoding;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,7 +55,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -371,7 +369,7 @@ public final class SnapshotCodec {
   private record Measured(byte[] header, long bodyLength) {}
 
   private static Measured measure(State s) throws IOException {
-    MessageDigest sha = newSha256();
+    MessageDigest sha = Digests.sha256();
     long[] length = {0};
     OutputStream counting =
         new OutputStream() {
@@ -426,10 +424,73 @@ public final class SnapshotCodec {
     return out;
   }
 
-  /** Writes the snapshot of {@code s} to {@code out}, encoding it twice (as {@link #encode}). */
-  public static void encode(State s, OutputStream out) throws IOException {
-    out.write(measure(s).header());
-    writeBody(s, new KeepOpen(out));
+  /**
+   * The snapshot of {@code s} as a reader must know it before its first byte (its length and the
+   * SHA-256 over all of it, from two encoding passes), its bytes made once more by {@link
+   * Sized#writeTo}: a view's snapshot sent over HTTP or written through a cipher is never held.
+   */
+  public static Sized sized(State s) throws IOException {
+    Measured m = measure(s);
+    MessageDigest all = Digests.sha256();
+    all.update(m.header());
+    writeBody(s, new DigestOutputStream(OutputStream.nullOutputStream(), all));
+    return new Sized(
+        s, m.header(), m.header().length + m.bodyLength(), HexFormat.of().formatHex(all.digest()));
+  }
+
+  /** One view's snapshot by its length and checksum; see {@link #sized(State)}. */
+  public static final class Sized {
+    private final State state;
+    private final byte[] header;
+    private final long length;
+    private final String sha256Hex;
+
+    private Sized(State state, byte[] header, long length, String sha256Hex) {
+      this.state = state;
+      this.header = header;
+      this.length = length;
+      this.sha256Hex = sha256Hex;
+    }
+
+    /** The snapshot's length in bytes, header included. */
+    public long length() {
+      return length;
+    }
+
+    /** SHA-256 over the whole snapshot, lower-case hex (as {@link #digest(State)}). */
+    public String sha256Hex() {
+      return sha256Hex;
+    }
+
+    /**
+     * Encodes the snapshot into {@code out} (left open): exactly {@link #length()} bytes, or an
+     * IOException (a view is immutable, so the encoding cannot change between passes; this checks
+     * it rather than send a body that disagrees with its length and checksum).
+     */
+    public void writeTo(OutputStream out) throws IOException {
+      out.write(header);
+      long[] written = {header.length};
+      writeBody(
+          state,
+          new KeepOpen(out) {
+            @Override
+            public void write(int b) throws IOException {
+              write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              written[0] += len;
+              if (written[0] > length) {
+                throw new IOException("snapshot encoding changed between two passes");
+              }
+              out.write(b, off, len);
+            }
+          });
+      if (written[0] != length) {
+        throw new IOException("snapshot encoding changed between two passes");
+      }
+    }
   }
 
   /**
@@ -452,7 +513,7 @@ public final class SnapshotCodec {
   }
 
   private static void write(State s, Path file, StandardOpenOption... options) throws IOException {
-    MessageDigest sha = newSha256();
+    MessageDigest sha = Digests.sha256();
     try (FileChannel ch = FileChannel.open(file, options)) {
       ch.position(HEADER_LENGTH);
       OutputStream toFile = Channels.newOutputStream(ch);
@@ -477,10 +538,7 @@ public final class SnapshotCodec {
    */
   public static String digest(State s) {
     try {
-      MessageDigest all = newSha256();
-      all.update(measure(s).header());
-      writeBody(s, new DigestOutputStream(OutputStream.nullOutputStream(), all));
-      return HexFormat.of().formatHex(all.digest());
+      return sized(s).sha256Hex();
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode state", e);
     }
@@ -507,7 +565,7 @@ public final class SnapshotCodec {
     }
     String expected = checkHeader(new String(data, 0, nl, StandardCharsets.US_ASCII));
     int from = nl + 1;
-    MessageDigest sha = newSha256();
+    MessageDigest sha = Digests.sha256();
     sha.update(data, from, data.length - from);
     verify(sha, expected);
     try (JsonParser p = JSON.createParser(data, from, data.length - from)) {
@@ -527,7 +585,7 @@ public final class SnapshotCodec {
   public static State decode(Path file) throws IOException {
     String expected;
     int from;
-    MessageDigest sha = newSha256();
+    MessageDigest sha = Digests.sha256();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       int c;
@@ -619,31 +677,6 @@ public final class SnapshotCodec {
     Map<String, SnapshotSection> out = new HashMap<>();
     SECTIONS.forEach(section -> out.put(section.field(), section));
     return Map.copyOf(out);
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
-  }
-
-  /** An output stream whose close only flushes (the caller closes what is underneath). */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
   }
 
   static String sha256(byte[] data) {

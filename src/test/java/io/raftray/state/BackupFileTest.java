@@ -6,6 +6,8 @@ import static io.raftray.state.Fixtures.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,39 @@ class BackupFileTest {
     byte[] flipped = enc.clone();
     flipped[flipped.length - 20] ^= 1;
     assertThatThrownBy(() -> BackupFile.read(flipped, PASS.clone()))
+        .hasMessage("wrong passphrase, or the backup is damaged");
+  }
+
+  @Test
+  void anEncryptingStream_writesWhatItIsGivenInPieces_asAnEncryptedBackup_andLeavesItsSinkOpen()
+      throws Exception {
+    boolean[] sinkClosed = {false};
+    ByteArrayOutputStream sink =
+        new ByteArrayOutputStream() {
+          @Override
+          public void close() {
+            sinkClosed[0] = true;
+          }
+        };
+    try (OutputStream in = BackupFile.encrypting(sink, PASS)) {
+      int at = 0;
+      for (int piece : new int[] {1, 7, 100, plain.length}) {
+        int n = Math.min(piece, plain.length - at);
+        in.write(plain, at, n);
+        at += n;
+      }
+      assertThat(at).isEqualTo(plain.length);
+    }
+    assertThat(sinkClosed[0]).isFalse();
+    byte[] enc = sink.toByteArray();
+    assertThat(BackupFile.encrypted(enc)).isTrue();
+    // the header, the ciphertext (as long as the plaintext) and GCM's 16-byte tag
+    assertThat(enc.length - (new String(enc, StandardCharsets.ISO_8859_1).indexOf('\n') + 1))
+        .isEqualTo(plain.length + 16);
+    State read = BackupFile.read(enc, PASS.clone());
+    assertThat(SnapshotCodec.digest(read)).isEqualTo(SnapshotCodec.digest(state));
+    byte[] cut = Arrays.copyOf(enc, enc.length - 1);
+    assertThatThrownBy(() -> BackupFile.read(cut, PASS.clone()))
         .hasMessage("wrong passphrase, or the backup is damaged");
   }
 

@@ -168,9 +168,23 @@ class SnapshotGoldenTest {
     SnapshotCodec.write(s, written);
     assertThat(Files.readAllBytes(written)).isEqualTo(golden);
 
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SnapshotCodec.encode(s, out);
+    SnapshotCodec.Sized sized = SnapshotCodec.sized(s);
+    assertThat(sized.length()).isEqualTo(golden.length);
+    assertThat(sized.sha256Hex()).isEqualTo(SnapshotCodec.sha256(golden));
+    boolean[] closed = {false};
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream() {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+    sized.writeTo(out);
     assertThat(out.toByteArray()).isEqualTo(golden);
+    assertThat(closed[0]).as("the caller's stream stays open").isFalse();
+    out.reset();
+    sized.writeTo(out);
+    assertThat(out.toByteArray()).as("written again, the same bytes").isEqualTo(golden);
 
     assertThat(SnapshotCodec.digest(s)).isEqualTo(SnapshotCodec.sha256(golden));
     assertThat(SnapshotCodec.encode(SnapshotCodec.decode(FILE))).isEqualTo(golden);

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raftray.model.Causes;
+import io.raftray.model.Digests;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,9 +22,14 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -167,11 +175,16 @@ final class ApiClient {
     throw ApiException.of(status, problem);
   }
 
-  /** A GET answered with bytes (a backup) and the answer's headers. */
-  record Download(byte[] body, java.net.http.HttpHeaders headers) {}
+  /** A GET answered with bytes (a backup): the answer's headers, the body's length and SHA-256. */
+  record Download(java.net.http.HttpHeaders headers, long length, String sha256Hex) {}
 
-  /** GETs {@code path} as bytes, waiting up to {@code timeout} for the whole answer. */
-  Download download(String path, Duration timeout) throws ApiException, TransportException {
+  /**
+   * GETs {@code path} and streams the body into {@code into} (an existing file, truncated), hashing
+   * it on the way: a backup of a big cluster is never held in memory. {@code timeout} bounds the
+   * wait for the answer to begin.
+   */
+  Download download(String path, Duration timeout, Path into)
+      throws ApiException, TransportException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(timeout)
@@ -180,21 +193,39 @@ final class ApiClient {
             .header("User-Agent", "raftray-cli")
             .GET()
             .build();
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TransportException("interrupted while waiting for " + server, e);
     } catch (IOException e) {
       throw new TransportException(describe(e), e);
     }
-    if (response.statusCode() >= 200 && response.statusCode() < 300) {
-      return new Download(response.body(), response.headers());
+    byte[] problemBytes;
+    try (InputStream in = response.body()) {
+      if (response.statusCode() >= 200 && response.statusCode() < 300) {
+        MessageDigest sha = Digests.sha256();
+        long length = 0;
+        try (OutputStream out =
+            Files.newOutputStream(
+                into, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          byte[] buffer = new byte[1 << 16];
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            sha.update(buffer, 0, n);
+            out.write(buffer, 0, n);
+            length += n;
+          }
+        }
+        return new Download(response.headers(), length, HexFormat.of().formatHex(sha.digest()));
+      }
+      problemBytes = in.readNBytes(1 << 16);
+    } catch (IOException e) {
+      throw new TransportException(describe(e), e);
     }
     JsonNode problem;
     try {
-      problem = parse(new String(response.body(), StandardCharsets.UTF_8));
+      problem = parse(new String(problemBytes, StandardCharsets.UTF_8));
     } catch (JacksonException e) {
       problem = MissingNode.getInstance();
     }

@@ -5,10 +5,15 @@ import io.raftray.pki.PkiException;
 import io.raftray.pki.PrivateFiles;
 import io.raftray.state.BackupFile;
 import io.raftray.state.State;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -60,38 +65,75 @@ final class BackupCommand extends AdminCommand {
   @Override
   void run(ApiClient api, Printer printer) throws ApiException, TransportException {
     long started = System.nanoTime();
-    ApiClient.Download d = api.download(local ? "backup?consistency=local" : "backup", TIMEOUT);
-    String sha = Digests.sha256Hex(d.body());
-    String expected = d.headers().firstValue("X-Raftray-Backup-Sha256").orElse("");
-    if (!sha.equals(expected)) {
-      throw new TransportException(
-          "the backup was damaged in transit (checksum mismatch); nothing was written", null);
-    }
-    State s;
-    byte[] bytes = d.body();
-    try {
-      s = BackupFile.read(bytes, null);
-      if (passphraseFile != null) {
-        char[] pass = BackupFile.passphrase(passphraseFile);
-        bytes = BackupFile.encrypt(bytes, pass);
-        Arrays.fill(pass, '\0');
+    // The body goes to a private file next to --out as it arrives (a backup of a big cluster is
+    // not held in memory), is checked there, and only then (encrypted if asked) put at --out.
+    Path dir = out.toAbsolutePath().getParent();
+    Path part = dir.resolve("." + out.getFileName() + ".download-" + ProcessHandle.current().pid());
+    char[] pass = null;
+    if (passphraseFile != null) {
+      try {
+        pass = BackupFile.passphrase(passphraseFile);
+      } catch (BackupFile.Unreadable e) {
+        throw new TransportException(e.getMessage() + "; nothing was written", e);
       }
-    } catch (BackupFile.Unreadable e) {
-      throw new TransportException(e.getMessage() + "; nothing was written", e);
     }
+    char[] key = pass;
+    State s;
+    long bytes;
+    String sha;
     try {
-      PrivateFiles.replaceSecret(out, bytes, "backup file");
+      Files.deleteIfExists(part);
+      PrivateFiles.writeNewSecret(part, new byte[0], "backup download");
+      ApiClient.Download d =
+          api.download(local ? "backup?consistency=local" : "backup", TIMEOUT, part);
+      String expected = d.headers().firstValue("X-Raftray-Backup-Sha256").orElse("");
+      if (!d.sha256Hex().equals(expected)) {
+        throw new TransportException(
+            "the backup was damaged in transit (checksum mismatch); nothing was written", null);
+      }
+      try {
+        s = BackupFile.read(part, null);
+      } catch (BackupFile.Unreadable e) {
+        throw new TransportException(e.getMessage() + "; nothing was written", e);
+      }
+      MessageDigest written = Digests.sha256();
+      PrivateFiles.replaceSecret(
+          out,
+          o -> {
+            OutputStream hashed = new DigestOutputStream(o, written);
+            if (key == null) {
+              Files.copy(part, hashed);
+              return;
+            }
+            try (OutputStream sealed = BackupFile.encrypting(hashed, key)) {
+              Files.copy(part, sealed);
+            }
+          },
+          "backup file");
+      bytes = Files.size(out);
+      sha = HexFormat.of().formatHex(written.digest());
     } catch (PkiException e) {
       throw new TransportException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new TransportException("cannot write " + out + ": " + e.getMessage(), e);
+    } finally {
+      if (pass != null) {
+        Arrays.fill(pass, '\0');
+      }
+      try {
+        Files.deleteIfExists(part);
+      } catch (IOException ignored) {
+        // named for what it is; the next run replaces it
+      }
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("file", out.toString());
     result.put("applied_index", s.appliedIndex());
-    result.put("bytes", bytes.length);
+    result.put("bytes", bytes);
     result.put("users", s.users().size());
     result.put("encrypted", passphraseFile != null);
-    result.put("sha256", Digests.sha256Hex(bytes));
+    result.put("sha256", sha);
     result.put("millis", ms);
     if (printer.isJson()) {
       printer.json(io.raftray.model.Json.mapper().valueToTree(result));
@@ -103,7 +145,7 @@ final class BackupCommand extends AdminCommand {
             "Backup written to %s: index %d, %d bytes, %d users%s, in %d ms%n",
             out,
             s.appliedIndex(),
-            bytes.length,
+            bytes,
             s.users().size(),
             passphraseFile != null ? " (encrypted)" : "",
             ms);

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -21,7 +22,7 @@ import javax.net.ssl.SSLContext;
 final class StubApiServer implements AutoCloseable {
   record Request(String method, String path, String query, String authorization, String body) {}
 
-  record Response(int status, String contentType, String body) {}
+  record Response(int status, String contentType, String body, Map<String, String> headers) {}
 
   private final HttpsServer server;
   private final List<Request> requests = new ArrayList<>();
@@ -52,7 +53,13 @@ final class StubApiServer implements AutoCloseable {
   }
 
   synchronized StubApiServer respond(int status, String contentType, String body) {
-    responses.add(new Response(status, contentType, body));
+    return respond(status, contentType, body, Map.of());
+  }
+
+  /** Queues an answer with extra response headers. */
+  synchronized StubApiServer respond(
+      int status, String contentType, String body, Map<String, String> headers) {
+    responses.add(new Response(status, contentType, body, headers));
     return this;
   }
 
@@ -83,12 +90,17 @@ final class StubApiServer implements AutoCloseable {
     }
     if (response == null) {
       response =
-          new Response(404, "application/problem+json", "{\"title\":\"Not Found\",\"status\":404}");
+          new Response(
+              404,
+              "application/problem+json",
+              "{\"title\":\"Not Found\",\"status\":404}",
+              Map.of());
     }
     byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
     if (response.contentType() != null) {
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
     }
+    response.headers().forEach(exchange.getResponseHeaders()::set);
     exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
