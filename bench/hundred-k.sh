@@ -6,7 +6,8 @@
 # (bench/YearOfUsage.java), `raftray restore` of the result into a new data directory and
 # `raftray run` (the load timed to /readyz); then writes and /sub, a clean restart (the snapshot
 # taken at stop) and the figures: snapshot size and write time, restart-to-ready time, write p50,
-# /sub p50, RSS. See bench/README.md "100,000 users". Run it under the shared lock:
+# /sub p50, RSS, and a `raftray backup` of the loaded node. See bench/README.md "100,000 users".
+# Run it under the shared lock:
 #   bench/hundred-k.sh
 #   USERS       users (and memberships)                 (default 100000)
 #   SAMPLES     timed sequential writes and /sub GETs   (default 300)
@@ -44,6 +45,7 @@ start_node() { # LOG: ./raftray run in the background (pid), waits for /readyz; 
 }
 stop_node() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
 rss_mib() { awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+hwm_mib() { awk '/^VmHWM:/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 p50() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # --- one group, USERS members, 1,000 per users/batch request ---------------------------------
@@ -145,6 +147,26 @@ read -r w50b s50b <<<"$(measure b)"
 sleep 5
 rss_after="$(rss_mib "$pid")"
 
+# --- a backup of the loaded node: GET /backup encodes the whole view in the daemon ------------
+# The daemon's peak RSS so far (the restart's load) and after the backup; the CLI's peak RSS with
+# GNU time when it is installed.
+hwm_before="$(hwm_mib "$pid")"
+timed=(); [ -x /usr/bin/time ] && timed=(/usr/bin/time -o "$tmp/cli-rss.txt" -f %M)
+t0=$(now_ms)
+if RAFTRAY_TOKEN="$(cat "$token")" RAFTRAY_JAVA_OPTS="$CLI_JAVA_OPTS" "${timed[@]}" "$root/raftray" \
+    backup --out "$tmp/loaded.backup" --data-dir "$data" >"$tmp/backup-loaded.log" 2>&1; then
+  backup_line="$(stat -c %s "$tmp/loaded.backup") bytes in $(( $(now_ms) - t0 )) ms wall clock"
+else
+  backup_line="FAILED after $(( $(now_ms) - t0 )) ms: $(tail -n 1 "$tmp/backup-loaded.log")"
+fi
+[ ! -s "$tmp/cli-rss.txt" ] || backup_line="$backup_line, CLI peak RSS $(( $(tail -n 1 "$tmp/cli-rss.txt") / 1024 )) MiB"
+rm -f "$tmp/loaded.backup"
+if kill -0 "$pid" 2>/dev/null; then
+  backup_line="$backup_line; daemon peak RSS $hwm_before MiB before it, $(hwm_mib "$pid") MiB after it (RSS $(rss_mib "$pid") MiB)"
+else
+  backup_line="$backup_line; the daemon EXITED: $(tail -n 2 "$tmp/daemon.log" | tr '\n' ' ')"
+fi
+
 echo "hundred-k: $USERS users + $USERS memberships (users/batch: ${load_ms} ms in $batches requests)"
 echo "hundred-k: usage history: $history_line"
 [ -z "$load_line" ] || echo "hundred-k: load: $load_line"
@@ -153,5 +175,6 @@ echo "hundred-k: snapshot $(( snap_bytes / 1048576 )) MiB ($snap_bytes bytes) ${
 echo "hundred-k: restart to /readyz ${restart_ms} ms"
 echo "hundred-k: write p50 ${w50} ms, /sub p50 ${s50} ms (before restart); ${w50b} / ${s50b} ms after"
 echo "hundred-k: RSS ${rss_ready} MiB when ready, ${rss_loaded} MiB after ${SAMPLES} writes, ${rss_after} MiB after restart + ${SAMPLES} writes"
+echo "hundred-k: raftray backup of the loaded node: $backup_line"
 echo "hundred-k: nproc=$(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), RAFTRAY_JAVA_OPTS ${JAVA_OPTS:-none} (CLI ${CLI_JAVA_OPTS:-none}), raftray $version, commit $commit"
 ok=1
