@@ -91,7 +91,6 @@ final class BackupScheduler {
     if (!Files.isDirectory(dir)) {
       PrivateFiles.createDir(dir, "backup directory");
     }
-    SnapshotCodec.Sized snapshot = SnapshotCodec.sized(s);
     char[] pass = null;
     if (schedule.passphraseFile().isPresent()) {
       try {
@@ -111,11 +110,11 @@ final class BackupScheduler {
           file,
           out -> {
             if (key == null) {
-              snapshot.writeTo(out);
+              SnapshotCodec.encode(s, out);
               return;
             }
             try (OutputStream sealed = BackupFile.encrypting(out, key)) {
-              snapshot.writeTo(sealed);
+              SnapshotCodec.encode(s, sealed);
             }
           },
           "backup file");

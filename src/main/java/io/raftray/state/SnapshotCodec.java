@@ -399,11 +399,49 @@ public final class SnapshotCodec {
       throw new IOException("snapshot of " + length + " bytes is too large for one array");
     }
     byte[] out = new byte[(int) length];
-    System.arraycopy(m.header(), 0, out, 0, m.header().length);
-    int[] at = {m.header().length};
+    int[] at = {0};
+    // writeExactly never writes past the length, so the array cannot overflow.
+    writeExactly(
+        s,
+        m.header(),
+        length,
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            out[at[0]++] = (byte) b;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, out, at[0], len);
+            at[0] += len;
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Writes the snapshot of {@code s} to {@code out} (left open), encoding it twice (as {@link
+   * #encode(State)}) and holding none of it.
+   */
+  public static void encode(State s, OutputStream out) throws IOException {
+    Measured m = measure(s);
+    writeExactly(s, m.header(), m.header().length + m.bodyLength(), out);
+  }
+
+  /**
+   * Writes {@code header} and the body of {@code s} to {@code out} (left open): exactly {@code
+   * length} bytes, the length an earlier pass measured, or an IOException (a view is immutable, so
+   * the encoding cannot change between passes; this checks it rather than write bytes that disagree
+   * with the length and checksum already given out).
+   */
+  private static void writeExactly(State s, byte[] header, long length, OutputStream out)
+      throws IOException {
+    out.write(header);
+    long[] written = {header.length};
     writeBody(
         s,
-        new OutputStream() {
+        new KeepOpen(out) {
           @Override
           public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
@@ -411,17 +449,16 @@ public final class SnapshotCodec {
 
           @Override
           public void write(byte[] b, int off, int len) throws IOException {
-            if (len > out.length - at[0]) {
+            written[0] += len;
+            if (written[0] > length) {
               throw new IOException("snapshot encoding changed between two passes");
             }
-            System.arraycopy(b, off, out, at[0], len);
-            at[0] += len;
+            out.write(b, off, len);
           }
         });
-    if (at[0] != out.length) {
+    if (written[0] != length) {
       throw new IOException("snapshot encoding changed between two passes");
     }
-    return out;
   }
 
   /**
@@ -464,32 +501,10 @@ public final class SnapshotCodec {
 
     /**
      * Encodes the snapshot into {@code out} (left open): exactly {@link #length()} bytes, or an
-     * IOException (a view is immutable, so the encoding cannot change between passes; this checks
-     * it rather than send a body that disagrees with its length and checksum).
+     * IOException if the encoding changed between passes.
      */
     public void writeTo(OutputStream out) throws IOException {
-      out.write(header);
-      long[] written = {header.length};
-      writeBody(
-          state,
-          new KeepOpen(out) {
-            @Override
-            public void write(int b) throws IOException {
-              write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-              written[0] += len;
-              if (written[0] > length) {
-                throw new IOException("snapshot encoding changed between two passes");
-              }
-              out.write(b, off, len);
-            }
-          });
-      if (written[0] != length) {
-        throw new IOException("snapshot encoding changed between two passes");
-      }
+      writeExactly(state, header, length, out);
     }
   }
 

@@ -185,6 +185,10 @@ class SnapshotGoldenTest {
     out.reset();
     sized.writeTo(out);
     assertThat(out.toByteArray()).as("written again, the same bytes").isEqualTo(golden);
+    out.reset();
+    SnapshotCodec.encode(s, out);
+    assertThat(out.toByteArray()).as("encode into a stream").isEqualTo(golden);
+    assertThat(closed[0]).as("the caller's stream stays open").isFalse();
 
     assertThat(SnapshotCodec.digest(s)).isEqualTo(SnapshotCodec.sha256(golden));
     assertThat(SnapshotCodec.encode(SnapshotCodec.decode(FILE))).isEqualTo(golden);

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -206,16 +207,11 @@ final class ApiClient {
     try (InputStream in = response.body()) {
       if (response.statusCode() >= 200 && response.statusCode() < 300) {
         MessageDigest sha = Digests.sha256();
-        long length = 0;
+        long length;
         try (OutputStream out =
             Files.newOutputStream(
                 into, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-          byte[] buffer = new byte[1 << 16];
-          for (int n; (n = in.read(buffer)) > 0; ) {
-            sha.update(buffer, 0, n);
-            out.write(buffer, 0, n);
-            length += n;
-          }
+          length = in.transferTo(new DigestOutputStream(out, sha));
         }
         return new Download(response.headers(), length, HexFormat.of().formatHex(sha.digest()));
       }
