@@ -776,6 +776,8 @@ public class ClusterBench {
       }
     }
     boolean warn = false;
+    double probeMin = Double.POSITIVE_INFINITY;
+    double probeMax = 0;
     List<String> targets = new ArrayList<>();
     for (String t : p.get("meta.targets", "all").split("\\s+")) {
       if (!t.isEmpty()) {
@@ -802,6 +804,14 @@ public class ClusterBench {
         row(b, "cpu cores: servers (3)", p, r, e, "cpu_cores_servers", "%.2f");
         row(b, "cpu cores: bench client", p, r, e, "cpu_cores_bench", "%.2f");
         row(b, "cpu cores: other procs", p, r, e, "cpu_cores_other", "%.2f");
+        row(b, "machine probe ms", p, r, e, "cpu_probe_ms", "%.0f");
+        for (String x : List.of(r, e)) {
+          double probe = p.d(x + "cpu_probe_ms");
+          if (!Double.isNaN(probe)) {
+            probeMin = Math.min(probeMin, probe);
+            probeMax = Math.max(probeMax, probe);
+          }
+        }
         for (String x : List.of(r, e)) {
           if (p.d(x + "cpu_cores_other") > 0.2) {
             warn = true;
@@ -874,6 +884,14 @@ public class ClusterBench {
       b.append("WARNING: other processes used more than 0.2 CPU cores during a timed phase; the machine").append(nl);
       b.append("         was not quiet and latency/throughput figures are disturbed (see the cpu rows, load avg).").append(nl);
     }
+    // The probe (cluster.sh: SHA-256 of 256 MiB on one core before each phase) took longer or
+    // shorter by more than a quarter: the machine's speed changed while the phases ran.
+    boolean drift = probeMax > 0 && probeMax > 1.25 * probeMin;
+    if (drift) {
+      b.append(f("WARNING: the machine probe took %.0f to %.0f ms across the phases: the machine's speed%n",
+          probeMin, probeMax));
+      b.append("         changed during the run; compare only phases with similar probe times.").append(nl);
+    }
     String[] la = p.get("meta.loadavg_start").split("\\s+");
     try {
       if (Double.parseDouble(la[0]) > 0.5 * p.i("meta.nproc")) {
@@ -898,6 +916,7 @@ public class ClusterBench {
       }
     }
     j.put("warning_busy_machine", warn);
+    j.put("warning_machine_speed_changed", drift);
     Files.createDirectories(results.toAbsolutePath().getParent());
     Files.writeString(results, Json.write(j) + "\n", StandardOpenOption.CREATE,
         StandardOpenOption.APPEND, StandardOpenOption.WRITE);

@@ -219,16 +219,64 @@ et="$(tr -d ' \n' <"$(rdir 1)/node.json")"
   echo "meta.raftray_write_timeout_ms=$(echo "$et" | sed -n 's/.*"write_timeout_ms":\([0-9]*\).*/\1/p')"
 } >>"$props"
 
+# --- etcd: three members, defaults (fsync on), beside the Raftray cluster ---------------------
+if [ "$SKIP_ETCD" != 1 ]; then
+  cluster=""
+  for i in 1 2 3; do cluster="$cluster${cluster:+,}e$i=http://127.0.0.1:${epeer[$i]}"; done
+  for i in 1 2 3; do
+    say "etcd: member $i, client 127.0.0.1:${eclient[$i]}, peer 127.0.0.1:${epeer[$i]}"
+    etcd --name "e$i" --data-dir "$tmp/etcd/e$i" \
+      --listen-client-urls "http://127.0.0.1:${eclient[$i]}" \
+      --advertise-client-urls "http://127.0.0.1:${eclient[$i]}" \
+      --listen-peer-urls "http://127.0.0.1:${epeer[$i]}" \
+      --initial-advertise-peer-urls "http://127.0.0.1:${epeer[$i]}" \
+      --initial-cluster "$cluster" --initial-cluster-token "bench-$$" \
+      --initial-cluster-state new >"$tmp/etcd/e$i.log" 2>&1 &
+    epid[$i]=$!
+  done
+  eurls="http://127.0.0.1:${eclient[1]},http://127.0.0.1:${eclient[2]},http://127.0.0.1:${eclient[3]}"
+  bench wait --system etcd --urls "$eurls" --timeout-seconds 60
+  say "etcd: 3 members, leader is member $(cat "$tmp/out")"
+  eargs=(--system etcd --urls "$eurls" --pids "${epid[1]},${epid[2]},${epid[3]}" --value-bytes "$VALUE_BYTES")
+fi
+
+# A fixed single-core job (SHA-256 of 256 MiB) timed right before every measured phase: how fast
+# the machine is at that moment. A shared host can lose half its speed within minutes (seen
+# 2026-12-07: sequential writes of a single node fell from 307 to 142 writes/s in 40 minutes
+# with nothing else running here); the report warns when the probe moved during the run.
+probe() { # $1 = phase label -> "<label>.cpu_probe_ms" in the run's properties
+  local s e
+  s="$(date +%s%N)"
+  head -c 256M /dev/zero | sha256sum >/dev/null
+  e="$(date +%s%N)"
+  echo "$1.cpu_probe_ms=$(((e - s) / 1000000))" >>"$props"
+}
+
+# --- writes: each phase runs on Raftray and right after on etcd -------------------------------
+# Both clusters stay up; the one not measured is idle (its background work shows in the "other
+# procs" CPU row). Running the two systems' phases back to back, not one system after the
+# other, keeps a drift of the machine's speed from turning into a ratio.
 if [ "$JIT_WARMUP_SECONDS" -gt 0 ]; then
   bench load "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --clients 16 --target all \
     --warmup-seconds "$JIT_WARMUP_SECONDS" --seconds 1 --label raftray-jit-warmup --props "$tmp/warmup.properties"
+  if [ "$SKIP_ETCD" != 1 ]; then
+    bench load "${eargs[@]}" --clients 16 --target all --warmup-seconds "$JIT_WARMUP_SECONDS" \
+      --seconds 1 --label etcd-jit-warmup --props "$tmp/warmup.properties"
+  fi
 fi
 for c in $CLIENTS; do
   for t in $TARGETS; do
+    probe "raftray-c$c-$t"
     bench load "${rargs[@]}" --pids "${rpid[1]},${rpid[2]},${rpid[3]}" --clients "$c" --target "$t" \
       --warmup-seconds "$WARMUP_SECONDS" --seconds "$MEASURE_SECONDS" --label "raftray-c$c-$t" --props "$props"
+    if [ "$SKIP_ETCD" != 1 ]; then
+      probe "etcd-c$c-$t"
+      bench load "${eargs[@]}" --clients "$c" --target "$t" --warmup-seconds "$WARMUP_SECONDS" \
+        --seconds "$MEASURE_SECONDS" --label "etcd-c$c-$t" --props "$props"
+    fi
   done
 done
+stop_etcd # the failover trials are Raftray's alone
 
 # --- Raftray leader failover, per preset ------------------------------------------------------
 # node.json's raft.preset is switched on every node (all stopped), then they start again.
@@ -261,40 +309,7 @@ if [ "$TRIALS" -gt 0 ]; then
     done
   done
 fi
-stop_raftray # etcd gets the machine alone
-
-# --- etcd: three members, defaults (fsync on) -------------------------------------------------
-if [ "$SKIP_ETCD" != 1 ]; then
-  cluster=""
-  for i in 1 2 3; do cluster="$cluster${cluster:+,}e$i=http://127.0.0.1:${epeer[$i]}"; done
-  for i in 1 2 3; do
-    say "etcd: member $i, client 127.0.0.1:${eclient[$i]}, peer 127.0.0.1:${epeer[$i]}"
-    etcd --name "e$i" --data-dir "$tmp/etcd/e$i" \
-      --listen-client-urls "http://127.0.0.1:${eclient[$i]}" \
-      --advertise-client-urls "http://127.0.0.1:${eclient[$i]}" \
-      --listen-peer-urls "http://127.0.0.1:${epeer[$i]}" \
-      --initial-advertise-peer-urls "http://127.0.0.1:${epeer[$i]}" \
-      --initial-cluster "$cluster" --initial-cluster-token "bench-$$" \
-      --initial-cluster-state new >"$tmp/etcd/e$i.log" 2>&1 &
-    epid[$i]=$!
-  done
-  eurls="http://127.0.0.1:${eclient[1]},http://127.0.0.1:${eclient[2]},http://127.0.0.1:${eclient[3]}"
-  bench wait --system etcd --urls "$eurls" --timeout-seconds 60
-  say "etcd: 3 members, leader is member $(cat "$tmp/out")"
-  if [ "$JIT_WARMUP_SECONDS" -gt 0 ]; then
-    bench load --system etcd --urls "$eurls" --pids "${epid[1]},${epid[2]},${epid[3]}" --clients 16 \
-      --target all --value-bytes "$VALUE_BYTES" --warmup-seconds "$JIT_WARMUP_SECONDS" --seconds 1 \
-      --label etcd-jit-warmup --props "$tmp/warmup.properties"
-  fi
-  for c in $CLIENTS; do
-    for t in $TARGETS; do
-      bench load --system etcd --urls "$eurls" --pids "${epid[1]},${epid[2]},${epid[3]}" \
-        --clients "$c" --target "$t" --value-bytes "$VALUE_BYTES" --warmup-seconds "$WARMUP_SECONDS" \
-        --seconds "$MEASURE_SECONDS" --label "etcd-c$c-$t" --props "$props"
-    done
-  done
-  stop_etcd
-fi
+stop_raftray
 
 # --- report -----------------------------------------------------------------------------------
 echo "meta.loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$props"
