@@ -806,15 +806,13 @@ public class ClusterBench {
         row(b, "cpu cores: other procs", p, r, e, "cpu_cores_other", "%.2f");
         row(b, "machine probe ms", p, r, e, "cpu_probe_ms", "%.0f");
         for (String x : List.of(r, e)) {
+          if (p.d(x + "cpu_cores_other") > 0.2) {
+            warn = true;
+          }
           double probe = p.d(x + "cpu_probe_ms");
           if (!Double.isNaN(probe)) {
             probeMin = Math.min(probeMin, probe);
             probeMax = Math.max(probeMax, probe);
-          }
-        }
-        for (String x : List.of(r, e)) {
-          if (p.d(x + "cpu_cores_other") > 0.2) {
-            warn = true;
           }
         }
         double p50 = p.d(r + "latency_ms_p50") / p.d(e + "latency_ms_p50");
